@@ -1,0 +1,169 @@
+"""Criteria catalogues: reusable criteria trees with requirement lines.
+
+Two catalogues ship with crmselect (``crmselect.catalogs()`` lists them):
+
+``crm-core``
+    CRM software: functional scope (sales, marketing, service, field service, partner
+    management, analytics, platform), integration and data, security and compliance,
+    deployment and access, licensing and contract, vendor viability and support.
+``partner``
+    The implementation partner: industry and product experience, methodology, team,
+    references, rates, support after go-live.
+
+A catalogue is a YAML file (schema ``crmselect.catalog/1``) — see ``criteria/`` in the
+repository. An evaluation picks requirements from a catalogue and adds its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+import pandas as pd
+
+from crmselect._resources import data_path
+from crmselect.converters import as_tuple
+from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
+from crmselect.io.schema import parse_criteria, parse_requirement
+from crmselect.io.yamlfile import Reader, read_yaml
+from crmselect.model import Criterion, Requirement, tree_problems, walk_tree
+
+SCHEMA = "crmselect.catalog/1"
+
+
+@attrs.frozen(eq=False)
+class Catalog:
+    """A validated criteria tree with its requirements.
+
+    Construction checks ids, references and that every leaf criterion has requirements.
+    """
+
+    name: str
+    title: str
+    version: str
+    criteria: tuple[Criterion, ...] = attrs.field(converter=as_tuple)
+    requirements: tuple[Requirement, ...] = attrs.field(converter=as_tuple)
+    description: str = ""
+    origin: str = attrs.field(default="", repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        found = tree_problems(self.criteria, self.requirements)
+        used = {r.criterion for r in self.requirements}
+        found += [
+            Problem(c.origin or f"criterion {c.id!r}", "leaf criterion has no requirements")
+            for _, c in walk_tree(self.criteria)
+            if c.is_leaf and c.id not in used
+        ]
+        if found:
+            raise ValidationError(f"Invalid catalogue {self.name!r}", found)
+
+    def criteria_by_id(self) -> dict[str, Criterion]:
+        return {c.id: c for _, c in walk_tree(self.criteria)}
+
+    def select(self, ids: Iterable[str] | None = None) -> tuple[Requirement, ...]:
+        """Requirements by id, or every requirement of a criterion (leaf or branch) by its id.
+
+        ``None`` selects everything. Unknown ids raise :class:`ValidationError` naming them.
+
+        >>> core = load_catalog("crm-core")
+        >>> [r.id for r in core.select(["SFA-001", "SFA-002"])]
+        ['SFA-001', 'SFA-002']
+        """
+        if ids is None:
+            return self.requirements
+        by_criterion: dict[str, set[str]] = {}
+        for path, c in walk_tree(self.criteria):
+            for ancestor in path:
+                by_criterion.setdefault(ancestor, set()).add(c.id)
+        wanted_ids = list(ids)
+        requirement_ids = {r.id for r in self.requirements}
+        unknown = [i for i in wanted_ids if i not in requirement_ids and i not in by_criterion]
+        if unknown:
+            raise ValidationError(
+                f"Unknown ids in catalogue {self.name!r}",
+                [
+                    Problem(f"catalogue {self.name!r}", f"no requirement or criterion {i!r}")
+                    for i in unknown
+                ],
+            )
+        leaves: set[str] = set()
+        for i in wanted_ids:
+            leaves |= by_criterion.get(i, set())
+        chosen = set(wanted_ids) & requirement_ids
+        return tuple(r for r in self.requirements if r.id in chosen or r.criterion in leaves)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Requirements as a table indexed by id: criterion, priority, mandatory, text."""
+        return pd.DataFrame(
+            [
+                {
+                    "id": r.id,
+                    "criterion": r.criterion,
+                    "priority": r.priority.value,
+                    "mandatory": r.mandatory,
+                    "text": r.text,
+                }
+                for r in self.requirements
+            ]
+        ).set_index("id")
+
+    def __repr__(self) -> str:
+        leaves = sum(1 for _, c in walk_tree(self.criteria) if c.is_leaf)
+        return (
+            f"<Catalog {self.name!r} v{self.version}: {leaves} criteria, "
+            f"{len(self.requirements)} requirements>"
+        )
+
+
+def catalogs() -> tuple[str, ...]:
+    """Names of the bundled catalogues, sorted.
+
+    >>> "crm-core" in catalogs() and "partner" in catalogs()
+    True
+    """
+    return tuple(sorted(p.stem for p in data_path("criteria").glob("*.yaml")))
+
+
+def load_catalog(name_or_path: str | Path) -> Catalog:
+    """A bundled catalogue by name (``"crm-core"``) or a catalogue YAML file by path."""
+    path = Path(name_or_path)
+    if not path.suffix and not path.exists():
+        path = data_path("criteria") / f"{name_or_path}.yaml"
+        if not path.exists():
+            raise CrmselectError(
+                f"No bundled catalogue {str(name_or_path)!r}; available: {', '.join(catalogs())}"
+            )
+    return _parse_catalog(path)
+
+
+def _parse_catalog(path: Path) -> Catalog:
+    reader = Reader()
+    root = read_yaml(path)
+    fields = reader.top(
+        root,
+        f"{path} is not a catalogue",
+        required=("schema", "name", "criteria", "requirements"),
+        optional=("title", "version", "description"),
+    )
+    if "schema" in fields and reader.text(fields["schema"]) != SCHEMA:
+        reader.fail(fields["schema"], f"expected schema {SCHEMA!r}")
+    criteria = parse_criteria(reader, fields.get("criteria"))
+    requirements = [
+        r
+        for item in reader.sequence(fields.get("requirements"))
+        if (r := parse_requirement(reader, item)) is not None
+    ]
+    reader.raise_if_problems(f"Cannot read catalogue {path}")
+    try:
+        return Catalog(
+            name=reader.text(fields.get("name")),
+            title=reader.text(fields.get("title")),
+            version=reader.text(fields.get("version")),
+            description=reader.text(fields.get("description")),
+            criteria=criteria,
+            requirements=requirements,
+            origin=str(path),
+        )
+    except ValidationError as exc:
+        raise InputFileError(f"Invalid catalogue {path}", exc.problems) from None

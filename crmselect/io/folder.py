@@ -1,0 +1,461 @@
+"""Evaluation folders: ``evaluation.yaml`` plus the response and demo-score tables.
+
+A folder holds one selection::
+
+    my-tender/
+      evaluation.yaml      criteria and weights, requirements, vendors, panel, demo scripts
+      responses.csv        vendor, requirement, compliance, comment
+      demo_scores.csv      evaluator, vendor, script, criterion, score, note
+
+``evaluation.yaml`` (schema ``crmselect.evaluation/1``)::
+
+    schema: crmselect.evaluation/1
+    name: Northwind Trading — CRM selection 2026
+    catalog: crm-core                # bundled name, or a path relative to this file
+    criteria:                        # local weights; names default from the catalogue
+      - id: functional
+        weight: 40
+        children:
+          - {id: sfa, weight: 30, demo_share: 0.4}
+    requirements:                    # or a plain list of full requirement mappings
+      catalog: [SFA-001, marketing]  # requirement ids, or criterion ids for all of theirs
+      overrides:
+        SEC-004: {priority: must, mandatory: true}
+      custom:
+        - {id: NW-001, criterion: sfa, priority: must, text: "..."}
+    vendors:
+      - {id: helio, name: Helio CRM, offering: suite, deployment: [saas],
+         access: [browser, mobile], licensing: [subscription, named]}
+    evaluators: [{id: ev1, name: A. Jones, role: Head of Sales}]
+    demo_scripts:
+      - {id: D1, title: Lead to order, criteria: [sfa, analytics], minutes: 45}
+    scoring:                         # all optional; defaults documented in crmselect.model
+      missing: zero                  # or ignore
+      demo_share: 0.5
+      priority_weights: {must: 3, should: 2, could: 1, wont: 0}
+      demo_scale: {minimum: 0, maximum: 5}
+      compliance_scale: {roadmap: {score: 0.1, satisfies_mandatory: false}}
+    responses: responses.csv
+    demo_scores: demo_scores.csv
+
+Errors name the file, the key path and the line (``evaluation.yaml: vendors[2].id (line
+31)``), or the CSV file and row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from crmselect.catalog import Catalog, load_catalog
+from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
+from crmselect.io.schema import parse_criteria, parse_requirement
+from crmselect.io.tables import (
+    demo_scores_from_frame,
+    demo_scores_to_frame,
+    read_csv,
+    responses_from_frame,
+    responses_to_frame,
+)
+from crmselect.io.yamlfile import Reader, YNode, read_yaml
+from crmselect.model import (
+    Criterion,
+    DemoScore,
+    DemoScript,
+    Evaluation,
+    Evaluator,
+    Requirement,
+    Response,
+    ScoringPolicy,
+    Vendor,
+)
+from crmselect.scales import ComplianceScale, DemoScale
+
+SCHEMA = "crmselect.evaluation/1"
+FILE_NAME = "evaluation.yaml"
+TOP_REQUIRED = ("schema", "name", "criteria", "vendors")
+TOP_OPTIONAL = (
+    "description",
+    "catalog",
+    "requirements",
+    "evaluators",
+    "demo_scripts",
+    "scoring",
+    "responses",
+    "demo_scores",
+)
+
+
+def load_evaluation(path: str | Path) -> Evaluation:
+    """Read an evaluation folder (or its ``evaluation.yaml``) into a validated :class:`Evaluation`.
+
+    Raises :class:`~crmselect.errors.InputFileError` for unreadable or malformed files and
+    :class:`~crmselect.errors.ValidationError` for inconsistent content, each listing every
+    problem with file, key path or row, and line.
+    """
+    file = Path(path)
+    if file.is_dir():
+        file = file / FILE_NAME
+    folder = file.parent
+    reader = Reader()
+    root = read_yaml(file)
+    fields = reader.top(root, f"{file} is not an evaluation file", TOP_REQUIRED, TOP_OPTIONAL)
+    if "schema" in fields and reader.text(fields["schema"]) != SCHEMA:
+        reader.fail(fields["schema"], f"expected schema {SCHEMA!r}")
+
+    catalog = _catalog(reader, fields.get("catalog"), folder)
+    defaults = catalog.criteria_by_id() if catalog else {}
+    criteria = parse_criteria(
+        reader,
+        fields.get("criteria"),
+        allow_demo_share=True,
+        defaults=defaults,
+    )
+    requirements = _requirements(reader, fields.get("requirements"), catalog)
+    vendors = [v for item in reader.sequence(fields.get("vendors")) if (v := _vendor(reader, item))]
+    evaluators = [
+        e for item in reader.sequence(fields.get("evaluators")) if (e := _evaluator(reader, item))
+    ]
+    scripts = [
+        s for item in reader.sequence(fields.get("demo_scripts")) if (s := _script(reader, item))
+    ]
+    scale, demo_scale, policy = _scoring(reader, fields.get("scoring"))
+    responses: list[Response] = []
+    demo_scores: list[DemoScore] = []
+    if "responses" in fields:
+        csv = _table_path(reader, fields["responses"], folder)
+        if csv:
+            responses = _collect(
+                reader, lambda: responses_from_frame(read_csv(csv), scale, source=str(csv))
+            )
+    if "demo_scores" in fields:
+        csv = _table_path(reader, fields["demo_scores"], folder)
+        if csv:
+            demo_scores = _collect(
+                reader, lambda: demo_scores_from_frame(read_csv(csv), source=str(csv))
+            )
+    reader.raise_if_problems(f"Cannot read evaluation {file}")
+    try:
+        return Evaluation(
+            name=reader.text(fields.get("name")),
+            description=reader.text(fields.get("description")),
+            criteria=criteria,
+            requirements=requirements,
+            vendors=vendors,
+            evaluators=evaluators,
+            demo_scripts=scripts,
+            responses=responses,
+            demo_scores=demo_scores,
+            scale=scale,
+            demo_scale=demo_scale,
+            policy=policy,
+            origin=str(file),
+        )
+    except ValidationError as exc:
+        raise ValidationError(f"Invalid evaluation {file}", exc.problems) from None
+
+
+def _collect(reader: Reader, load: Any) -> list[Any]:
+    try:
+        return list(load())
+    except InputFileError as exc:
+        reader.problems += exc.problems
+        return []
+
+
+def _table_path(reader: Reader, node: YNode, folder: Path) -> Path | None:
+    name = reader.text(node)
+    path = (folder / name).resolve()
+    if not name:
+        reader.fail(node, "expected a file name")
+        return None
+    if not path.is_file():
+        reader.fail(node, f"file {name!r} not found next to the evaluation file")
+        return None
+    return path
+
+
+def _catalog(reader: Reader, node: YNode | None, folder: Path) -> Catalog | None:
+    if node is None:
+        return None
+    name = reader.text(node)
+    local = folder / name
+    try:
+        return load_catalog(local if local.is_file() else name)
+    except InputFileError as exc:
+        reader.problems += exc.problems
+    except CrmselectError as exc:
+        reader.fail(node, str(exc))
+    return None
+
+
+def _requirements(reader: Reader, node: YNode | None, catalog: Catalog | None) -> list[Requirement]:
+    if node is None:
+        if catalog is None:
+            return []
+        return list(catalog.requirements)
+    if isinstance(node.value, list):
+        return [r for item in node.value if (r := parse_requirement(reader, item))]
+    fields = reader.mapping(node, optional=("catalog", "overrides", "custom"))
+    if fields is None:
+        return []
+    chosen: list[Requirement] = []
+    if "catalog" in fields:
+        pick = fields["catalog"]
+        if catalog is None:
+            reader.fail(pick, "selects catalogue requirements but no top-level 'catalog' is set")
+        else:
+            everything = reader.text(pick) == "all" if not isinstance(pick.value, list) else False
+            try:
+                chosen = list(catalog.select(None if everything else reader.texts(pick)))
+            except ValidationError as exc:
+                reader.problems += [Problem(pick.where, p.what) for p in exc.problems]
+    by_id = {r.id: i for i, r in enumerate(chosen)}
+    overrides = fields.get("overrides")
+    if overrides is not None and not isinstance(overrides.value, dict):
+        reader.fail(overrides, "expected a mapping of requirement id to the keys it changes")
+    elif overrides is not None:
+        for rid, item in overrides.value.items():
+            if rid not in by_id:
+                reader.fail(item, f"overrides requirement {rid!r}, which is not selected")
+                continue
+            updated = parse_requirement(reader, item, base=chosen[by_id[rid]])
+            if updated is not None:
+                chosen[by_id[rid]] = updated
+    custom = [
+        r
+        for item in reader.sequence(fields.get("custom"))
+        if (r := parse_requirement(reader, item))
+    ]
+    return chosen + custom
+
+
+def _vendor(reader: Reader, item: YNode) -> Vendor | None:
+    f = reader.mapping(
+        item,
+        required=("id", "name"),
+        optional=("offering", "deployment", "access", "licensing", "description"),
+    )
+    if f is None:
+        return None
+    return reader.build(
+        item,
+        lambda: Vendor(
+            id=reader.text(f.get("id")),
+            name=reader.text(f.get("name")),
+            offering=reader.text(f.get("offering"), "suite"),
+            deployment=reader.texts(f.get("deployment")),
+            access=reader.texts(f.get("access")),
+            licensing=reader.texts(f.get("licensing")),
+            description=reader.text(f.get("description")),
+            origin=item.where,
+        ),
+    )
+
+
+def _evaluator(reader: Reader, item: YNode) -> Evaluator | None:
+    f = reader.mapping(item, required=("id",), optional=("name", "role"))
+    if f is None:
+        return None
+    return reader.build(
+        item,
+        lambda: Evaluator(
+            id=reader.text(f.get("id")),
+            name=reader.text(f.get("name")),
+            role=reader.text(f.get("role")),
+            origin=item.where,
+        ),
+    )
+
+
+def _script(reader: Reader, item: YNode) -> DemoScript | None:
+    f = reader.mapping(
+        item, required=("id", "title", "criteria"), optional=("description", "minutes")
+    )
+    if f is None:
+        return None
+    return reader.build(
+        item,
+        lambda: DemoScript(
+            id=reader.text(f.get("id")),
+            title=reader.text(f.get("title")),
+            criteria=tuple(reader.texts(f.get("criteria"))),
+            description=reader.text(f.get("description")),
+            minutes=reader.number(f.get("minutes"), minimum=0),
+            origin=item.where,
+        ),
+    )
+
+
+def _scoring(
+    reader: Reader, node: YNode | None
+) -> tuple[ComplianceScale, DemoScale, ScoringPolicy]:
+    defaults = (ComplianceScale(), DemoScale(), ScoringPolicy())
+    if node is None:
+        return defaults
+    f = reader.mapping(
+        node,
+        optional=("missing", "demo_share", "priority_weights", "demo_scale", "compliance_scale"),
+    )
+    if f is None:
+        return defaults
+    scale = reader.build(node, lambda: _compliance_scale(reader, f.get("compliance_scale")))
+    demo_scale = defaults[1]
+    if "demo_scale" in f:
+        bounds = reader.mapping(f["demo_scale"], required=("minimum", "maximum")) or {}
+        demo_scale = (
+            reader.build(
+                f["demo_scale"],
+                lambda: DemoScale(
+                    reader.number(bounds.get("minimum"), 0.0),
+                    reader.number(bounds.get("maximum"), 5.0),
+                ),
+            )
+            or demo_scale
+        )
+    weights: dict[str, float] = {}
+    if "priority_weights" in f:
+        pw = reader.mapping(f["priority_weights"], optional=("must", "should", "could", "wont"))
+        for key, value in (pw or {}).items():
+            weight = reader.number(value, minimum=0)
+            if weight is not None:
+                weights[key] = weight
+    policy = reader.build(
+        node,
+        lambda: ScoringPolicy(
+            priority_weights=weights,
+            missing=reader.text(f.get("missing"), "zero"),
+            demo_share=reader.number(f.get("demo_share"), 0.5, minimum=0, maximum=1),
+        ),
+    )
+    return scale or defaults[0], demo_scale, policy or defaults[2]
+
+
+def _compliance_scale(reader: Reader, node: YNode | None) -> ComplianceScale:
+    base = ComplianceScale()
+    if node is None:
+        return base
+    changes = reader.mapping(node, optional=base.keys) or {}
+    levels = []
+    for level in base.levels:
+        item = changes.get(level.key)
+        if item is None:
+            levels.append(level)
+            continue
+        f = reader.mapping(item, optional=("label", "score", "satisfies_mandatory", "aliases"))
+        if f is None:
+            levels.append(level)
+            continue
+        levels.append(
+            attrs.evolve(
+                level,
+                label=reader.text(f.get("label"), level.label),
+                score=reader.number(f.get("score"), level.score, minimum=0, maximum=1),
+                satisfies_mandatory=reader.flag(
+                    f.get("satisfies_mandatory"), level.satisfies_mandatory
+                ),
+                aliases=tuple(reader.texts(f.get("aliases"))) or level.aliases,
+            )
+        )
+    return ComplianceScale(levels)
+
+
+# -- saving ----------------------------------------------------------------------------------
+
+
+def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
+    """Write ``evaluation`` as a self-contained folder that :func:`load_evaluation` reads back.
+
+    Requirements are written out in full (no catalogue reference), so the folder does not
+    depend on the catalogue version. Returns the path of ``evaluation.yaml``.
+    """
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    if evaluation.scale.keys != ComplianceScale().keys:
+        raise CrmselectError(
+            "save_evaluation writes the default compliance levels only; this "
+            "evaluation defines other levels"
+        )
+    document: dict[str, Any] = {
+        "schema": SCHEMA,
+        "name": evaluation.name,
+        "description": evaluation.description,
+        "criteria": [_criterion_dict(c) for c in evaluation.criteria],
+        "requirements": [
+            {
+                "id": r.id,
+                "criterion": r.criterion,
+                "priority": r.priority.value,
+                "mandatory": r.mandatory,
+                "text": r.text,
+            }
+            for r in evaluation.requirements
+        ],
+        "vendors": [
+            {
+                "id": v.id,
+                "name": v.name,
+                "offering": v.offering.value,
+                "deployment": sorted(d.value for d in v.deployment),
+                "access": sorted(a.value for a in v.access),
+                "licensing": sorted(lic.value for lic in v.licensing),
+                "description": v.description,
+            }
+            for v in evaluation.vendors
+        ],
+        "evaluators": [{"id": e.id, "name": e.name, "role": e.role} for e in evaluation.evaluators],
+        "demo_scripts": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "criteria": list(s.criteria),
+                "description": s.description,
+                "minutes": s.minutes,
+            }
+            for s in evaluation.demo_scripts
+        ],
+        "scoring": {
+            "missing": evaluation.policy.missing.value,
+            "demo_share": evaluation.policy.demo_share,
+            "priority_weights": {p.value: w for p, w in evaluation.policy.priority_weights.items()},
+            "demo_scale": {
+                "minimum": evaluation.demo_scale.minimum,
+                "maximum": evaluation.demo_scale.maximum,
+            },
+            "compliance_scale": {
+                level.key: {
+                    "label": level.label,
+                    "score": level.score,
+                    "satisfies_mandatory": level.satisfies_mandatory,
+                    "aliases": list(level.aliases),
+                }
+                for level in evaluation.scale.levels
+            },
+        },
+        "responses": "responses.csv",
+        "demo_scores": "demo_scores.csv",
+    }
+    path = target / FILE_NAME
+    path.write_text(
+        yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
+    )
+    responses_to_frame(evaluation.responses).to_csv(target / "responses.csv", index=False)
+    demo_scores_to_frame(evaluation.demo_scores).to_csv(target / "demo_scores.csv", index=False)
+    return path
+
+
+def _criterion_dict(c: Criterion) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": c.id,
+        "name": c.name,
+        "description": c.description,
+        "weight": c.weight,
+    }
+    if c.demo_share is not None:
+        out["demo_share"] = c.demo_share
+    if c.children:
+        out["children"] = [_criterion_dict(child) for child in c.children]
+    return out

@@ -1,0 +1,195 @@
+"""Tables ⇄ model objects: requirements, RFP responses and demo scores as DataFrames or CSV.
+
+The same functions serve a consultant who builds an evaluation from pandas DataFrames and
+the evaluation-folder loader that reads CSV files; every object keeps its origin
+(``responses.csv: row 17``) so errors point at the row. Rows are numbered as a spreadsheet
+shows them (the header is row 1).
+
+CSV files are read as text only (no type guessing, ``NA`` stays ``"NA"``), so nothing a
+vendor typed is changed or dropped on the way in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
+
+from crmselect.errors import CrmselectError, InputFileError, Problem
+from crmselect.model import DemoScore, Requirement, Response
+from crmselect.scales import ComplianceScale
+
+T = TypeVar("T")
+
+RESPONSE_COLUMNS = ("vendor", "requirement", "compliance", "comment")
+DEMO_SCORE_COLUMNS = ("evaluator", "vendor", "script", "criterion", "score", "note")
+REQUIREMENT_COLUMNS = ("id", "criterion", "priority", "mandatory", "text")
+
+_REQUIRED = {
+    RESPONSE_COLUMNS: ("vendor", "requirement", "compliance"),
+    DEMO_SCORE_COLUMNS: ("evaluator", "vendor", "script", "criterion", "score"),
+    REQUIREMENT_COLUMNS: ("id", "criterion", "text"),
+}
+_TRUE = {"true", "yes", "y", "1", "x"}
+_FALSE = {"false", "no", "n", "0", ""}
+
+
+def _cell(value: object) -> str:
+    """A cell as stripped text; empty for None/NaN."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value).strip()
+
+
+def _rows(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    source: str,
+    make: Callable[[dict[str, str], str], T],
+) -> list[T]:
+    """Build one object per row, collecting every problem before raising."""
+    columns = tuple(columns)
+    required = _REQUIRED[columns]
+    problems = [
+        Problem(source or "table", f"missing column {c!r}")
+        for c in required
+        if c not in frame.columns
+    ]
+    problems += [
+        Problem(source or "table", f"unknown column {c!r}; expected {', '.join(columns)}")
+        for c in frame.columns
+        if c not in columns
+    ]
+    if problems:
+        raise InputFileError(f"Wrong columns in {source or 'table'}", problems)
+    built: list[T] = []
+    for number, values in enumerate(frame.to_dict("records"), start=2):
+        where = f"{source}: row {number}" if source else f"row {number}"
+        row = {c: _cell(values.get(c)) for c in columns}
+        try:
+            built.append(make(row, where))
+        except CrmselectError as exc:
+            problems += [Problem(where, p.what) for p in getattr(exc, "problems", ())] or [
+                Problem(where, str(exc))
+            ]
+        except ValueError as exc:
+            problems.append(Problem(where, str(exc)))
+    if problems:
+        raise InputFileError(f"Cannot read {source or 'table'}", problems)
+    return built
+
+
+def responses_from_frame(
+    frame: pd.DataFrame, scale: ComplianceScale | None = None, source: str = ""
+) -> list[Response]:
+    """RFP answers from a table with columns vendor, requirement, compliance[, comment].
+
+    ``compliance`` may be a scale key, label or alias in any case (see
+    :meth:`ComplianceScale.parse`); an empty cell is a blank answer. Anything else is an
+    error naming the row — an answer is never guessed or dropped.
+    """
+    scale = scale or ComplianceScale()
+
+    def make(row: dict[str, str], where: str) -> Response:
+        level = scale.parse(row["compliance"]) if row["compliance"] else None
+        if row["compliance"] and level is None:
+            raise ValueError(
+                f"compliance {row['compliance']!r} is not on the scale; "
+                f"use one of: {scale.describe()}"
+            )
+        for key in ("vendor", "requirement"):
+            if not row[key]:
+                raise ValueError(f"{key} is empty")
+        return Response(row["vendor"], row["requirement"], level, row["comment"], origin=where)
+
+    return _rows(frame, RESPONSE_COLUMNS, source, make)
+
+
+def demo_scores_from_frame(frame: pd.DataFrame, source: str = "") -> list[DemoScore]:
+    """Demo scores from a table with columns evaluator, vendor, script, criterion, score[, note].
+
+    An empty score cell means "not scored" (reported as missing); text that is not a number
+    is an error naming the row.
+    """
+
+    def make(row: dict[str, str], where: str) -> DemoScore:
+        for key in ("evaluator", "vendor", "script", "criterion"):
+            if not row[key]:
+                raise ValueError(f"{key} is empty")
+        value: float | None = None
+        if row["score"]:
+            try:
+                value = float(row["score"].replace(",", "."))
+            except ValueError:
+                raise ValueError(f"score {row['score']!r} is not a number") from None
+            if not math.isfinite(value):
+                raise ValueError(f"score {row['score']!r} is not a finite number")
+        return DemoScore(
+            row["evaluator"],
+            row["vendor"],
+            row["script"],
+            row["criterion"],
+            value,
+            row["note"],
+            origin=where,
+        )
+
+    return _rows(frame, DEMO_SCORE_COLUMNS, source, make)
+
+
+def requirements_from_frame(frame: pd.DataFrame, source: str = "") -> list[Requirement]:
+    """Requirements from a table with columns id, criterion, text[, priority, mandatory]."""
+
+    def make(row: dict[str, str], where: str) -> Requirement:
+        flag = row["mandatory"].lower()
+        if flag not in _TRUE | _FALSE:
+            raise ValueError(f"mandatory {row['mandatory']!r} must be yes or no")
+        return Requirement(
+            row["id"],
+            row["text"],
+            row["criterion"],
+            row["priority"] or "should",
+            flag in _TRUE,
+            origin=where,
+        )
+
+    return _rows(frame, REQUIREMENT_COLUMNS, source, make)
+
+
+def responses_to_frame(responses: Sequence[Response]) -> pd.DataFrame:
+    """The inverse of :func:`responses_from_frame` (compliance as scale keys)."""
+    return pd.DataFrame(
+        [(a.vendor, a.requirement, a.compliance or "", a.comment) for a in responses],
+        columns=list(RESPONSE_COLUMNS),
+    )
+
+
+def demo_scores_to_frame(scores: Sequence[DemoScore]) -> pd.DataFrame:
+    """The inverse of :func:`demo_scores_from_frame`."""
+    return pd.DataFrame(
+        [(d.evaluator, d.vendor, d.script, d.criterion, d.score, d.note) for d in scores],
+        columns=list(DEMO_SCORE_COLUMNS),
+    )
+
+
+def requirements_to_frame(requirements: Sequence[Requirement]) -> pd.DataFrame:
+    """The inverse of :func:`requirements_from_frame`."""
+    return pd.DataFrame(
+        [(r.id, r.criterion, r.priority.value, r.mandatory, r.text) for r in requirements],
+        columns=list(REQUIREMENT_COLUMNS),
+    )
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """A UTF-8 CSV file as text cells only; errors name the file."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputFileError(f"{path} not found", [Problem(str(path), "file not found")]) from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputFileError(
+            f"{path} is not a readable CSV file", [Problem(str(path), str(exc).strip())]
+        ) from None

@@ -1,0 +1,635 @@
+"""The domain model: frozen, validated attrs classes for a CRM selection.
+
+A selection (an :class:`Evaluation`) has a tree of weighted :class:`Criterion` objects whose
+leaves hold :class:`Requirement` lines; :class:`Vendor` objects answer requirements with
+:class:`Response` objects; :class:`Evaluator` panel members score scripted demos
+(:class:`DemoScript`) with :class:`DemoScore` objects.
+
+Each class checks what it can on its own when constructed (an empty id, a negative weight)
+and raises :class:`~crmselect.errors.ValidationError`. :class:`Evaluation` then cross-checks
+every reference and collects *all* problems into one error. Every object carries an optional
+``origin`` (e.g. ``"evaluation.yaml: vendors[2] (line 31)"``) that error messages quote; it
+takes no part in equality or hashing.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar, cast
+
+import attrs
+
+from crmselect.converters import as_tuple
+from crmselect.errors import Problem, ValidationError
+from crmselect.scales import ComplianceScale, DemoScale, normalise_token
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+class _Choice(enum.StrEnum):
+    """A closed set of values that parses the ways people write them (case, '-', ' ')."""
+
+    @classmethod
+    def parse(cls, text: str) -> _Choice:
+        token = normalise_token(str(text))
+        for member in cls:
+            if token in (member.value, *_ALIASES.get(member, ())):
+                return member
+        allowed = ", ".join(m.value for m in cls)
+        raise ValueError(f"{text!r} is not one of: {allowed}")
+
+
+class Priority(_Choice):
+    """MoSCoW priority of a requirement."""
+
+    MUST = "must"
+    SHOULD = "should"
+    COULD = "could"
+    WONT = "wont"
+
+
+class Offering(_Choice):
+    """What a vendor sells: a full CRM suite or a point application for one area."""
+
+    SUITE = "suite"
+    POINT = "point"
+
+
+class Deployment(_Choice):
+    """How the software is run."""
+
+    ON_PREMISE = "on_premise"
+    PARTNER_HOSTED = "partner_hosted"
+    SAAS = "saas"
+    HYBRID = "hybrid"
+
+
+class Access(_Choice):
+    """How users reach the application."""
+
+    BROWSER = "browser"
+    DESKTOP = "desktop"
+    EMAIL_CLIENT = "email_client"
+    MOBILE = "mobile"
+    OFFLINE = "offline"
+
+
+class Licensing(_Choice):
+    """Licensing models a vendor offers."""
+
+    PERPETUAL = "perpetual"
+    SUBSCRIPTION = "subscription"
+    NAMED = "named"
+    CONCURRENT = "concurrent"
+
+
+class MissingPolicy(_Choice):
+    """What a missing RFP answer counts as.
+
+    ``zero``: scores 0 (the default: a vendor gains nothing by leaving a line blank).
+    ``ignore``: left out of that vendor's criterion mean, which is taken over the answered
+    requirements only. Either way every missing answer is listed in the results.
+    """
+
+    ZERO = "zero"
+    IGNORE = "ignore"
+
+
+_ALIASES: dict[enum.Enum, tuple[str, ...]] = {
+    Priority.MUST: ("m", "must_have"),
+    Priority.SHOULD: ("s", "should_have"),
+    Priority.COULD: ("c", "could_have", "nice_to_have"),
+    Priority.WONT: ("w", "won't", "won't_have", "wont_have"),
+    Offering.SUITE: ("full_suite", "crm_suite"),
+    Offering.POINT: ("point_application", "point_solution"),
+    Deployment.ON_PREMISE: ("on_premises", "onpremise", "on_prem"),
+    Deployment.PARTNER_HOSTED: ("hosted", "private_cloud"),
+    Deployment.SAAS: ("cloud", "multi_tenant", "saas_multi_tenant"),
+    Access.BROWSER: ("web", "web_browser"),
+    Access.DESKTOP: ("desktop_client",),
+    Access.EMAIL_CLIENT: ("email", "e_mail", "e_mail_client", "outlook"),
+    Access.MOBILE: ("mobile_app", "app"),
+    Licensing.NAMED: ("named_user", "named_users"),
+    Licensing.CONCURRENT: ("concurrent_user", "concurrent_users"),
+}
+
+C = TypeVar("C", bound=_Choice)
+
+
+def _parse_all(kind: type[C], values: Iterable[str | C]) -> frozenset[C]:
+    if isinstance(values, str):
+        values = [values]
+    return frozenset(v if isinstance(v, kind) else cast(C, kind.parse(v)) for v in values)
+
+
+def _deployments(values: Iterable[str | Deployment]) -> frozenset[Deployment]:
+    return _parse_all(Deployment, values)
+
+
+def _accesses(values: Iterable[str | Access]) -> frozenset[Access]:
+    return _parse_all(Access, values)
+
+
+def _licensings(values: Iterable[str | Licensing]) -> frozenset[Licensing]:
+    return _parse_all(Licensing, values)
+
+
+def _priority(value: str | Priority) -> Priority:
+    return value if isinstance(value, Priority) else cast(Priority, Priority.parse(value))
+
+
+def _offering(value: str | Offering) -> Offering:
+    return value if isinstance(value, Offering) else cast(Offering, Offering.parse(value))
+
+
+def _missing(value: str | MissingPolicy) -> MissingPolicy:
+    if isinstance(value, MissingPolicy):
+        return value
+    return cast(MissingPolicy, MissingPolicy.parse(value))
+
+
+def _where(obj: Any, kind: str) -> str:
+    origin: str = getattr(obj, "origin", "")
+    return origin or f"{kind} {getattr(obj, 'id', '')!r}".rstrip(" '")
+
+
+def _raise_if(problems: list[Problem], headline: str) -> None:
+    if problems:
+        raise ValidationError(headline, problems)
+
+
+def _id_problem(where: str, value: str, field: str = "id") -> list[Problem]:
+    if isinstance(value, str) and _ID.match(value):
+        return []
+    return [
+        Problem(
+            where,
+            f"{field} {value!r} must be a short word of letters, digits, '_', "
+            "'-' or '.' (no spaces)",
+        )
+    ]
+
+
+@attrs.frozen
+class Criterion:
+    """A node of the criteria tree.
+
+    ``weight`` is the *local* weight among siblings (any non-negative number; siblings are
+    normalised to sum 1). A leaf's global weight is the product of normalised local weights
+    on its path (see :func:`crmselect.weights.global_weights`). ``demo_share`` is the share
+    of the leaf's score taken from demo scores rather than RFP answers (``None``: the
+    evaluation's default).
+    """
+
+    id: str
+    name: str = ""
+    description: str = ""
+    weight: float = attrs.field(default=1.0, converter=float)
+    children: tuple[Criterion, ...] = attrs.field(default=(), converter=as_tuple)
+    demo_share: float | None = None
+    origin: str = attrs.field(default="", eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        where = _where(self, "criterion")
+        found = _id_problem(where, self.id)
+        if not (math.isfinite(self.weight) and self.weight >= 0):
+            found.append(Problem(where, f"weight {self.weight} must be a non-negative number"))
+        if self.demo_share is not None and not 0.0 <= self.demo_share <= 1.0:
+            found.append(Problem(where, f"demo_share {self.demo_share} must lie in [0, 1]"))
+        _raise_if(found, "Invalid criterion")
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+    def walk(self, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Criterion]]:
+        """Depth-first ``(path of ids from the root, criterion)`` for this node and below."""
+        here = (*path, self.id)
+        yield here, self
+        for child in self.children:
+            yield from child.walk(here)
+
+
+def walk_tree(roots: Iterable[Criterion]) -> Iterator[tuple[tuple[str, ...], Criterion]]:
+    """Depth-first ``(path, criterion)`` over a forest of criteria."""
+    for root in roots:
+        yield from root.walk()
+
+
+@attrs.frozen
+class Requirement:
+    """One line of the RFP, attached to a leaf criterion.
+
+    ``mandatory`` makes it a pass/fail knock-out: a vendor that does not satisfy it (see
+    :mod:`crmselect.scales`) or leaves it blank is excluded from the ranking.
+    """
+
+    id: str
+    text: str
+    criterion: str
+    priority: Priority = attrs.field(default=Priority.SHOULD, converter=_priority)
+    mandatory: bool = False
+    origin: str = attrs.field(default="", eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        where = _where(self, "requirement")
+        found = _id_problem(where, self.id) + _id_problem(where, self.criterion, "criterion")
+        if not str(self.text).strip():
+            found.append(Problem(where, "text is empty"))
+        if self.mandatory and self.priority is Priority.WONT:
+            found.append(Problem(where, "a 'wont' requirement cannot be mandatory"))
+        _raise_if(found, "Invalid requirement")
+
+
+@attrs.frozen
+class Vendor:
+    """A bidder: the software and what it offers."""
+
+    id: str
+    name: str
+    offering: Offering = attrs.field(default=Offering.SUITE, converter=_offering)
+    deployment: frozenset[Deployment] = attrs.field(factory=frozenset, converter=_deployments)
+    access: frozenset[Access] = attrs.field(factory=frozenset, converter=_accesses)
+    licensing: frozenset[Licensing] = attrs.field(factory=frozenset, converter=_licensings)
+    description: str = ""
+    origin: str = attrs.field(default="", eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        _raise_if(_id_problem(_where(self, "vendor"), self.id), "Invalid vendor")
+
+
+@attrs.frozen
+class Evaluator:
+    """A member of the evaluation panel."""
+
+    id: str
+    name: str = ""
+    role: str = ""
+    origin: str = attrs.field(default="", eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        _raise_if(_id_problem(_where(self, "evaluator"), self.id), "Invalid evaluator")
+
+
+@attrs.frozen
+class Response:
+    """A vendor's answer to one requirement. ``compliance`` is a scale key, or ``None`` (blank)."""
+
+    vendor: str
+    requirement: str
+    compliance: str | None
+    comment: str = ""
+    origin: str = attrs.field(default="", eq=False, repr=False)
+
+
+@attrs.frozen
+class DemoScript:
+    """A scripted demo scenario and the leaf criteria it exercises."""
+
+    id: str
+    title: str
+    criteria: tuple[str, ...] = attrs.field(converter=as_tuple)
+    description: str = ""
+    minutes: float | None = None
+    origin: str = attrs.field(default="", eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        where = _where(self, "demo script")
+        found = _id_problem(where, self.id)
+        if not self.criteria:
+            found.append(Problem(where, "lists no criteria to score"))
+        _raise_if(found, "Invalid demo script")
+
+
+@attrs.frozen
+class DemoScore:
+    """One evaluator's score of one vendor on one criterion of one demo script.
+
+    ``score`` is on the evaluation's :class:`~crmselect.scales.DemoScale`; ``None`` means
+    the evaluator did not score it (reported as missing).
+    """
+
+    evaluator: str
+    vendor: str
+    script: str
+    criterion: str
+    score: float | None
+    note: str = ""
+    origin: str = attrs.field(default="", eq=False, repr=False)
+
+
+def _priority_weights(value: Mapping[str | Priority, float]) -> dict[Priority, float]:
+    weights = {Priority.MUST: 3.0, Priority.SHOULD: 2.0, Priority.COULD: 1.0, Priority.WONT: 0.0}
+    weights.update({_priority(k): float(v) for k, v in value.items()})
+    return weights
+
+
+@attrs.frozen
+class ScoringPolicy:
+    """The documented, overridable choices scoring makes.
+
+    ``priority_weights``: MoSCoW priority → weight of a requirement in its criterion's
+    mean (default must 3, should 2, could 1, wont 0). ``missing``: see
+    :class:`MissingPolicy`. ``demo_share``: default share of a leaf's score taken from demo
+    scores where a demo script exercises it (a criterion's own ``demo_share`` wins).
+    """
+
+    priority_weights: Mapping[Priority, float] = attrs.field(
+        factory=dict, converter=_priority_weights
+    )
+    missing: MissingPolicy = attrs.field(default=MissingPolicy.ZERO, converter=_missing)
+    demo_share: float = attrs.field(default=0.5, converter=float)
+
+    def __attrs_post_init__(self) -> None:
+        found = [
+            Problem("scoring policy", f"priority weight of {p.value!r} is {w}; it must be >= 0")
+            for p, w in self.priority_weights.items()
+            if not (math.isfinite(w) and w >= 0)
+        ]
+        if not 0.0 <= self.demo_share <= 1.0:
+            found.append(
+                Problem("scoring policy", f"demo_share {self.demo_share} must lie in [0, 1]")
+            )
+        _raise_if(found, "Invalid scoring policy")
+
+
+def _duplicates(ids: Iterable[str]) -> list[str]:
+    return [i for i, n in Counter(ids).items() if n > 1]
+
+
+@attrs.frozen(eq=False)
+class Evaluation:
+    """One CRM selection: criteria, requirements, vendors, answers, panel and demo scores.
+
+    Constructing it cross-checks every reference and raises one
+    :class:`~crmselect.errors.ValidationError` listing every problem. Change it with
+    :func:`attrs.evolve`, which validates the copy again.
+    """
+
+    name: str
+    criteria: tuple[Criterion, ...] = attrs.field(converter=as_tuple)
+    requirements: tuple[Requirement, ...] = attrs.field(converter=as_tuple)
+    vendors: tuple[Vendor, ...] = attrs.field(converter=as_tuple)
+    responses: tuple[Response, ...] = attrs.field(default=(), converter=as_tuple)
+    evaluators: tuple[Evaluator, ...] = attrs.field(default=(), converter=as_tuple)
+    demo_scripts: tuple[DemoScript, ...] = attrs.field(default=(), converter=as_tuple)
+    demo_scores: tuple[DemoScore, ...] = attrs.field(default=(), converter=as_tuple)
+    scale: ComplianceScale = attrs.field(factory=ComplianceScale)
+    demo_scale: DemoScale = attrs.field(factory=DemoScale)
+    policy: ScoringPolicy = attrs.field(factory=ScoringPolicy)
+    description: str = ""
+    origin: str = attrs.field(default="", repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        _raise_if(
+            self._problems(),
+            f"Invalid evaluation {self.name!r}" + (f" ({self.origin})" if self.origin else ""),
+        )
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def criteria_by_id(self) -> dict[str, Criterion]:
+        return {c.id: c for _, c in walk_tree(self.criteria)}
+
+    def leaves(self) -> tuple[Criterion, ...]:
+        """Leaf criteria in tree order — the columns of the performance matrix."""
+        return tuple(c for _, c in walk_tree(self.criteria) if c.is_leaf)
+
+    @property
+    def vendor_ids(self) -> tuple[str, ...]:
+        return tuple(v.id for v in self.vendors)
+
+    def demo_criteria(self) -> frozenset[str]:
+        """Leaf criteria that at least one demo script exercises."""
+        return frozenset(c for s in self.demo_scripts for c in s.criteria)
+
+    def demo_share(self, criterion: Criterion) -> float:
+        """Share of ``criterion``'s score taken from demos (0 when no script exercises it)."""
+        weights = self.policy.priority_weights
+        has_requirements = any(
+            r.criterion == criterion.id and weights[r.priority] > 0 for r in self.requirements
+        )
+        if criterion.id not in self.demo_criteria():
+            return 0.0
+        if criterion.demo_share is not None:
+            return criterion.demo_share
+        return self.policy.demo_share if has_requirements else 1.0
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the evaluation's content (origins excluded): provenance for results."""
+        return hashlib.sha256(
+            json.dumps(_plain(self), sort_keys=True, ensure_ascii=True).encode()
+        ).hexdigest()
+
+    # -- validation ------------------------------------------------------------------------
+
+    def _problems(self) -> list[Problem]:
+        found: list[Problem] = []
+        nodes = list(walk_tree(self.criteria))
+        leaf_ids = {c.id for _, c in nodes if c.is_leaf}
+        vendor_ids = set(self.vendor_ids)
+        requirement_by_id = {r.id: r for r in self.requirements}
+        evaluator_ids = {e.id for e in self.evaluators}
+        scripts = {s.id: s for s in self.demo_scripts}
+
+        if not self.vendors:
+            found.append(Problem("vendors", "the evaluation has no vendors"))
+        found += tree_problems(self.criteria, self.requirements)
+        for kind, ids in (
+            ("vendor", [v.id for v in self.vendors]),
+            ("evaluator", [e.id for e in self.evaluators]),
+            ("demo script", [s.id for s in self.demo_scripts]),
+        ):
+            found += [
+                Problem(f"{kind} {d!r}", f"the {kind} id {d!r} is used more than once")
+                for d in _duplicates(ids)
+            ]
+        scored_by_requirements = {
+            r.criterion
+            for r in self.requirements
+            if r.criterion in leaf_ids and self.policy.priority_weights[r.priority] > 0
+        }
+
+        for s in self.demo_scripts:
+            for cid in s.criteria:
+                if cid not in leaf_ids:
+                    found.append(
+                        Problem(
+                            _where(s, "demo script"),
+                            f"criterion {cid!r} is unknown or not a leaf criterion",
+                        )
+                    )
+        demo_ids = self.demo_criteria()
+        for _, c in nodes:
+            if not c.is_leaf:
+                continue
+            where = _where(c, "criterion")
+            if c.id not in scored_by_requirements and c.id not in demo_ids:
+                found.append(
+                    Problem(
+                        where,
+                        "has no requirements that carry weight and no demo "
+                        "script exercises it: nothing can score it",
+                    )
+                )
+            if c.demo_share is not None and c.demo_share > 0 and c.id not in demo_ids:
+                found.append(
+                    Problem(
+                        where,
+                        f"demo_share is {c.demo_share} but no demo script exercises this criterion",
+                    )
+                )
+            if (
+                c.demo_share is not None
+                and c.demo_share < 1
+                and c.id in demo_ids
+                and c.id not in scored_by_requirements
+            ):
+                found.append(
+                    Problem(
+                        where,
+                        f"demo_share is {c.demo_share} but the criterion has "
+                        "no weighted requirements; use 1 or add requirements",
+                    )
+                )
+
+        seen_answers: dict[tuple[str, str], Response] = {}
+        for a in self.responses:
+            where = a.origin or f"response {a.vendor!r}/{a.requirement!r}"
+            if a.vendor not in vendor_ids:
+                found.append(Problem(where, f"unknown vendor {a.vendor!r}"))
+            if a.requirement not in requirement_by_id:
+                found.append(Problem(where, f"unknown requirement {a.requirement!r}"))
+            if a.compliance is not None and a.compliance not in self.scale.keys:
+                found.append(
+                    Problem(
+                        where,
+                        f"compliance {a.compliance!r} is not on the scale "
+                        f"({self.scale.describe()})",
+                    )
+                )
+            key = (a.vendor, a.requirement)
+            if key in seen_answers:
+                first = seen_answers[key].origin or "an earlier row"
+                found.append(
+                    Problem(
+                        where,
+                        f"second answer of vendor {a.vendor!r} to "
+                        f"{a.requirement!r} (first at {first}); keep one",
+                    )
+                )
+            seen_answers[key] = a
+
+        seen_scores: dict[tuple[str, str, str, str], DemoScore] = {}
+        for d in self.demo_scores:
+            where = d.origin or f"demo score {d.evaluator!r}/{d.vendor!r}/{d.script!r}"
+            if d.evaluator not in evaluator_ids:
+                found.append(Problem(where, f"unknown evaluator {d.evaluator!r}"))
+            if d.vendor not in vendor_ids:
+                found.append(Problem(where, f"unknown vendor {d.vendor!r}"))
+            script = scripts.get(d.script)
+            if script is None:
+                found.append(Problem(where, f"unknown demo script {d.script!r}"))
+            elif d.criterion not in script.criteria:
+                found.append(
+                    Problem(
+                        where,
+                        f"demo script {d.script!r} does not exercise criterion {d.criterion!r}",
+                    )
+                )
+            if d.score is not None and not self.demo_scale.contains(d.score):
+                found.append(
+                    Problem(
+                        where,
+                        f"score {d.score} is off the demo scale "
+                        f"{self.demo_scale.minimum:g}..{self.demo_scale.maximum:g}",
+                    )
+                )
+            key4 = (d.evaluator, d.vendor, d.script, d.criterion)
+            if key4 in seen_scores:
+                first = seen_scores[key4].origin or "an earlier row"
+                found.append(
+                    Problem(
+                        where,
+                        f"second score for the same evaluator, vendor, script "
+                        f"and criterion (first at {first}); keep one",
+                    )
+                )
+            seen_scores[key4] = d
+        return found
+
+
+def tree_problems(
+    criteria: Iterable[Criterion], requirements: Iterable[Requirement]
+) -> list[Problem]:
+    """Problems of a criteria tree and the requirements attached to it.
+
+    Duplicate criterion or requirement ids, a level whose weights are all zero, a
+    requirement attached to an unknown or non-leaf criterion. Shared by catalogues and
+    evaluations.
+    """
+    criteria, requirements = tuple(criteria), tuple(requirements)
+    nodes = list(walk_tree(criteria))
+    by_id = {c.id: c for _, c in nodes}
+    found: list[Problem] = []
+    if not criteria:
+        found.append(Problem("criteria", "there are no criteria"))
+    for kind, ids in (
+        ("criterion", [c.id for _, c in nodes]),
+        ("requirement", [r.id for r in requirements]),
+    ):
+        found += [
+            Problem(f"{kind} {d!r}", f"the {kind} id {d!r} is used more than once")
+            for d in _duplicates(ids)
+        ]
+    levels = [(criteria, "criteria (top level)")]
+    levels += [(c.children, _where(c, "criterion")) for _, c in nodes if c.children]
+    for siblings, where in levels:
+        if siblings and sum(c.weight for c in siblings) <= 0:
+            found.append(
+                Problem(where, "all weights at this level are zero; at least one must be positive")
+            )
+    for r in requirements:
+        target = by_id.get(r.criterion)
+        if target is None:
+            found.append(
+                Problem(_where(r, "requirement"), f"refers to unknown criterion {r.criterion!r}")
+            )
+        elif not target.is_leaf:
+            found.append(
+                Problem(
+                    _where(r, "requirement"),
+                    f"criterion {r.criterion!r} has sub-criteria; attach "
+                    "requirements to a leaf criterion",
+                )
+            )
+    return found
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready, order-stable rendering of model objects (origins left out)."""
+    if attrs.has(type(value)):
+        return {
+            a.name: _plain(getattr(value, a.name))
+            for a in attrs.fields(type(value))
+            if a.name != "origin"
+        }
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, frozenset | set):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, Mapping):
+        return {str(_plain(k)): _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,147 @@
+"""Plain-text reports of a :class:`~crmselect.scoring.ScoreResult` for the terminal.
+
+Pure functions returning strings; the CLI prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from crmselect.catalog import Catalog
+from crmselect.scoring import ScoreResult
+from crmselect.weights import local_weights
+
+
+def text_table(
+    rows: Sequence[Sequence[object]], headers: Sequence[str], right: Sequence[int] = ()
+) -> str:
+    """Rows as an aligned text table; columns listed in ``right`` are right-aligned.
+
+    >>> print(text_table([["a", 1], ["bb", 22]], ["x", "n"], right=[1]))
+    x    n
+    --  --
+    a    1
+    bb  22
+    """
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
+
+
+def criteria_report(result: ScoreResult) -> str:
+    """The criteria tree with local and global weights (in per cent)."""
+    tree = local_weights(result.evaluation.criteria)
+    rows = [
+        [
+            "  " * int(r.depth) + str(r["name"]),
+            cid,
+            f"{100 * r.local:5.1f}",
+            f"{100 * r.glob:5.1f}" if r.leaf else "",
+        ]
+        for cid, r in tree.rename(columns={"global": "glob"}).iterrows()
+    ]
+    return text_table(rows, ["criterion", "id", "local %", "global %"], right=[2, 3])
+
+
+def ranking_report(result: ScoreResult) -> str:
+    """Rank, vendor, offering, total (0–100) and status, best first."""
+    vendors = {v.id: v for v in result.evaluation.vendors}
+    rows = []
+    for vid, r in result.to_frame().iterrows():
+        status = "KNOCKED OUT" if r.knocked_out else ""
+        if r.missing_answers:
+            status = (status + "; " if status else "") + f"{r.missing_answers} missing answer(s)"
+        rank = "-" if pd.isna(r["rank"]) else str(r["rank"])
+        rows.append(
+            [
+                rank,
+                vid,
+                r["name"],
+                vendors[str(vid)].offering.value,
+                f"{100 * r.total:5.1f}",
+                status,
+            ]
+        )
+    return text_table(rows, ["rank", "vendor", "name", "offering", "total", "status"], right=[0, 4])
+
+
+def knockout_report(result: ScoreResult) -> str:
+    if not result.knocked_out:
+        return "No vendor failed a mandatory requirement."
+    return "\n".join(
+        f"{vid}:\n" + "\n".join(f"  - {reason}" for reason in reasons)
+        for vid, reasons in result.knocked_out.items()
+    )
+
+
+def missing_report(result: ScoreResult, limit: int = 12) -> str:
+    """Missing RFP answers listed per vendor (first ``limit``), demo scores counted."""
+    missing = result.missing
+    if missing.empty:
+        return "Every requirement was answered and every demo score given."
+    lines = []
+    for vid, group in missing.groupby("vendor", sort=False):
+        answers = group[group["kind"] == "rfp answer"]
+        demos = group[group["kind"] == "demo score"]
+        parts = []
+        if len(answers):
+            ids = ", ".join(answers["item"].head(limit))
+            more = f" … and {len(answers) - limit} more" if len(answers) > limit else ""
+            parts.append(
+                f"{len(answers)} RFP answer(s) [{ids}{more}] ({answers['treatment'].iloc[0]})"
+            )
+        if len(demos):
+            treatments = "; ".join(demos["treatment"].unique())
+            parts.append(f"{len(demos)} demo score(s) ({treatments})")
+        lines.append(f"{vid}: " + "; ".join(parts))
+    return "\n".join(lines)
+
+
+def full_report(result: ScoreResult) -> str:
+    """Everything a committee checks first: set-up, weights, ranking, knock-outs, gaps."""
+    e = result.evaluation
+    mandatory = sum(r.mandatory for r in e.requirements)
+    header = (
+        f"{e.name}\n"
+        f"{len(e.vendors)} vendors, {len(e.requirements)} requirements ({mandatory} mandatory), "
+        f"{len(e.demo_scripts)} demo scripts, {len(e.evaluators)} evaluators\n"
+        f"missing answers: {e.policy.missing.value}; demo share default "
+        f"{e.policy.demo_share:.0%}; input hash {result.fingerprint[:12]}; "
+        f"crmselect {result.version}"
+    )
+    winners = ", ".join(result.winners) or "none (every vendor knocked out)"
+    sections = [
+        ("Criteria and weights", criteria_report(result)),
+        ("Ranking (totals out of 100)", ranking_report(result)),
+        ("Knock-outs", knockout_report(result)),
+        ("Missing answers and scores", missing_report(result)),
+    ]
+    body = "\n\n".join(f"== {title} ==\n{text}" for title, text in sections)
+    return f"{header}\n\n{body}\n\nWinner: {winners}"
+
+
+def catalog_report(catalog: Catalog) -> str:
+    """A catalogue's criteria tree with the number of requirements per leaf."""
+    counts = catalog.to_frame().groupby("criterion").size()
+    tree = local_weights(catalog.criteria)
+    rows = [
+        [
+            "  " * int(r.depth) + str(r["name"]),
+            cid,
+            f"{100 * r.local:5.1f}",
+            str(counts.get(cid, "")) if r.leaf else "",
+        ]
+        for cid, r in tree.iterrows()
+    ]
+    head = f"{catalog.name} {catalog.version} — {catalog.title}\n"
+    return head + text_table(rows, ["criterion", "id", "local %", "requirements"], right=[2, 3])

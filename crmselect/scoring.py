@@ -1,0 +1,305 @@
+"""Weighted scoring with knock-outs: from answers and demo scores to totals and ranks.
+
+Pure functions of an :class:`~crmselect.model.Evaluation`; :func:`score` ties them together.
+
+1. **Requirement score** ``a_vr`` = the compliance scale's score of vendor *v*'s answer to
+   requirement *r* (NaN when blank or absent).
+2. **Knock-outs**: a vendor whose answer to a *mandatory* requirement does not satisfy it
+   (``not_supported`` on the default scale) or is missing is knocked out; every failed
+   requirement is listed as a reason.
+3. **RFP criterion score**, per leaf criterion *c*, a priority-weighted mean::
+
+       rfp_vc = Σ_{r∈c} p_r · a_vr / Σ_{r∈c} p_r        (p_r = MoSCoW weight of r)
+
+   Missing answers count 0 (policy ``zero``) or are left out of both sums (``ignore``).
+4. **Demo criterion score**: each demo score normalised to [0, 1]; the mean over evaluators
+   for each (vendor, script, criterion), then the mean over the scripts exercising *c*.
+5. **Blend**: ``P_vc = (1 − s_c) · rfp_vc + s_c · demo_vc``, with ``s_c`` the criterion's
+   demo share (0 where no script exercises *c*, 1 where *c* has no weighted requirements).
+6. **Total** ``T_v = Σ_c P_vc · w_c`` with ``w`` the global leaf weights
+   (:func:`crmselect.weights.global_weights`); vendors not knocked out are ranked by
+   ``T`` in descending order, and equal totals share a rank (competition ranking 1, 1, 3).
+
+Nothing is dropped silently: every missing answer and missing demo score is listed in
+:attr:`ScoreResult.missing` with how it was treated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from crmselect._version import __version__
+from crmselect.display import html_table
+from crmselect.model import Evaluation, MissingPolicy
+from crmselect.weights import global_weights
+
+MISSING_COLUMNS = ["vendor", "kind", "item", "criterion", "treatment"]
+
+
+def requirement_scores(evaluation: Evaluation) -> pd.DataFrame:
+    """Vendors × requirements matrix of answer scores in [0, 1]; NaN where no answer."""
+    scores = pd.DataFrame(
+        np.nan,
+        index=pd.Index(evaluation.vendor_ids, name="vendor"),
+        columns=pd.Index([r.id for r in evaluation.requirements], name="requirement"),
+    )
+    for a in evaluation.responses:
+        if a.compliance is not None:
+            scores.loc[a.vendor, a.requirement] = evaluation.scale.score(a.compliance)
+    return scores
+
+
+def knockouts(evaluation: Evaluation) -> dict[str, tuple[str, ...]]:
+    """Vendor id → reasons it is knocked out (only knocked-out vendors appear).
+
+    A mandatory requirement knocks a vendor out when the answer's level does not satisfy
+    mandatory requirements, or when there is no answer.
+    """
+    answers = {(a.vendor, a.requirement): a for a in evaluation.responses}
+    reasons: dict[str, list[str]] = {}
+    for v in evaluation.vendors:
+        for r in evaluation.requirements:
+            if not r.mandatory:
+                continue
+            a = answers.get((v.id, r.id))
+            if a is None or a.compliance is None:
+                reasons.setdefault(v.id, []).append(f"{r.id}: mandatory requirement not answered")
+            elif not evaluation.scale.level(a.compliance).satisfies_mandatory:
+                label = evaluation.scale.level(a.compliance).label
+                reasons.setdefault(v.id, []).append(
+                    f"{r.id}: mandatory requirement answered {label!r}"
+                )
+    return {v: tuple(rs) for v, rs in reasons.items()}
+
+
+def rfp_criterion_scores(evaluation: Evaluation, answers: pd.DataFrame) -> pd.DataFrame:
+    """Vendors × leaf criteria: priority-weighted mean of requirement scores (formula 3).
+
+    ``answers`` is :func:`requirement_scores`. Columns of criteria without weighted
+    requirements are NaN; a vendor with no answered requirement in a criterion under the
+    ``ignore`` policy scores 0 there.
+    """
+    leaves = [c.id for c in evaluation.leaves()]
+    weights = evaluation.policy.priority_weights
+    p = np.array([weights[r.priority] for r in evaluation.requirements])
+    member = np.zeros((len(evaluation.requirements), len(leaves)))
+    column = {cid: j for j, cid in enumerate(leaves)}
+    for i, r in enumerate(evaluation.requirements):
+        member[i, column[r.criterion]] = 1.0
+    a = answers.to_numpy(dtype=float)
+    answered = ~np.isnan(a)
+    numerator = np.where(answered, a, 0.0) * p @ member
+    if evaluation.policy.missing is MissingPolicy.ZERO:
+        denominator = np.broadcast_to(p @ member, numerator.shape)
+    else:
+        denominator = answered * p @ member
+    has_weight = (p @ member) > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores = np.where(denominator > 0, numerator / denominator, 0.0)
+    scores[:, ~has_weight] = np.nan
+    return pd.DataFrame(scores, index=answers.index, columns=pd.Index(leaves, name="criterion"))
+
+
+def demo_criterion_scores(evaluation: Evaluation) -> pd.DataFrame:
+    """Vendors × leaf criteria: normalised demo scores, mean over evaluators then scripts.
+
+    NaN where a vendor has no demo score for a criterion (or no script exercises it).
+    """
+    leaves = pd.Index([c.id for c in evaluation.leaves()], name="criterion")
+    vendors = pd.Index(evaluation.vendor_ids, name="vendor")
+    rows = [
+        (d.vendor, d.script, d.criterion, evaluation.demo_scale.normalise(d.score))
+        for d in evaluation.demo_scores
+        if d.score is not None
+    ]
+    if not rows:
+        return pd.DataFrame(np.nan, index=vendors, columns=leaves)
+    table = pd.DataFrame(rows, columns=["vendor", "script", "criterion", "score"])
+    per_script = table.groupby(["vendor", "script", "criterion"])["score"].mean()
+    per_criterion = per_script.groupby(level=["vendor", "criterion"]).mean().unstack("criterion")
+    return per_criterion.reindex(index=vendors, columns=leaves).astype(float)
+
+
+def blend(evaluation: Evaluation, rfp: pd.DataFrame, demo: pd.DataFrame) -> pd.DataFrame:
+    """The performance matrix ``P = (1 − s)·rfp + s·demo`` per leaf (formula 5).
+
+    A missing part counts 0 under the ``zero`` policy; under ``ignore`` the criterion
+    uses whichever part exists (0 if neither does).
+    """
+    share = pd.Series({c.id: evaluation.demo_share(c) for c in evaluation.leaves()})
+    if evaluation.policy.missing is MissingPolicy.ZERO:
+        blended = (1 - share) * rfp.fillna(0.0) + share * demo.fillna(0.0)
+    else:
+        rfp_w = (1 - share) * rfp.notna()
+        demo_w = share * demo.notna()
+        total_w = rfp_w + demo_w
+        blended = (rfp_w * rfp.fillna(0.0) + demo_w * demo.fillna(0.0)) / total_w.where(total_w > 0)
+        blended = blended.fillna(0.0)
+    return blended.clip(0.0, 1.0).astype(float)
+
+
+def rank(totals: pd.Series, eligible: pd.Series) -> pd.Series:
+    """Competition ranks (1 = best) of the eligible vendors; ``<NA>`` for the others.
+
+    Totals equal to 12 decimals share a rank, so floating-point noise never breaks a tie.
+
+    >>> rank(pd.Series({"a": 0.5, "b": 0.7, "c": 0.5, "d": 0.9}),
+    ...      pd.Series({"a": True, "b": True, "c": True, "d": False})).tolist()
+    [2, 1, 2, <NA>]
+    """
+    ranks = totals.where(eligible).round(12).rank(ascending=False, method="min")
+    return ranks.astype("Int64").rename("rank")
+
+
+def missing_items(evaluation: Evaluation) -> pd.DataFrame:
+    """Every missing RFP answer and demo score, with how scoring treated it."""
+    policy = evaluation.policy.missing
+    answered = {(a.vendor, a.requirement) for a in evaluation.responses if a.compliance is not None}
+    rows: list[tuple[str, str, str, str, str]] = []
+    for v in evaluation.vendors:
+        for r in evaluation.requirements:
+            if (v.id, r.id) in answered:
+                continue
+            if r.mandatory:
+                treatment = "knock-out (mandatory)"
+            elif policy is MissingPolicy.ZERO:
+                treatment = "scored 0"
+            else:
+                treatment = "left out of the criterion mean"
+            rows.append((v.id, "rfp answer", r.id, r.criterion, treatment))
+    scored = {
+        (d.evaluator, d.vendor, d.script, d.criterion)
+        for d in evaluation.demo_scores
+        if d.score is not None
+    }
+    by_script = {key[1:] for key in scored}
+    by_criterion = {(v, c) for v, _, c in by_script}
+    nobody = "no demo score at all: " + (
+        "counts 0" if policy is MissingPolicy.ZERO else "criterion falls back to its RFP score"
+    )
+    for v in evaluation.vendors:
+        for s in evaluation.demo_scripts:
+            for cid in s.criteria:
+                if (v.id, s.id, cid) in by_script:
+                    treatment = "mean of the other evaluators' scores"
+                elif (v.id, cid) in by_criterion:
+                    treatment = "script left out of the criterion's demo mean"
+                else:
+                    treatment = nobody
+                rows += [
+                    (v.id, "demo score", f"{s.id}/{e.id}", cid, treatment)
+                    for e in evaluation.evaluators
+                    if (e.id, v.id, s.id, cid) not in scored
+                ]
+    return pd.DataFrame(rows, columns=MISSING_COLUMNS)
+
+
+@attrs.frozen(eq=False)
+class ScoreResult:
+    """Everything :func:`score` computed, with the evaluation it came from.
+
+    DataFrames are indexed by vendor id and (where relevant) criterion or requirement id.
+    """
+
+    evaluation: Evaluation
+    requirement_scores: pd.DataFrame
+    rfp: pd.DataFrame
+    demo: pd.DataFrame
+    matrix: pd.DataFrame
+    weights: pd.Series
+    totals: pd.Series
+    ranking: pd.Series
+    knocked_out: Mapping[str, tuple[str, ...]]
+    missing: pd.DataFrame
+    version: str = __version__
+
+    @property
+    def contributions(self) -> pd.DataFrame:
+        """Vendors × leaf criteria: ``P_vc · w_c``; each row sums to the vendor's total."""
+        return self.matrix * self.weights
+
+    @property
+    def winners(self) -> tuple[str, ...]:
+        """Vendor ids ranked first (more than one only on an exact tie)."""
+        return tuple(self.ranking[self.ranking == 1].index)
+
+    @property
+    def fingerprint(self) -> str:
+        return self.evaluation.fingerprint()
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per vendor, best first, knocked-out vendors last.
+
+        Columns: ``name``, ``total``, ``rank``, ``knocked_out``, ``reasons``,
+        ``missing_answers`` (count of missing RFP answers).
+        """
+        names = {v.id: v.name for v in self.evaluation.vendors}
+        missing = self.missing[self.missing["kind"] == "rfp answer"].groupby("vendor").size()
+        frame = pd.DataFrame(
+            {
+                "name": pd.Series(names),
+                "total": self.totals,
+                "rank": self.ranking,
+                "knocked_out": pd.Series({v: v in self.knocked_out for v in names}),
+                "reasons": pd.Series({v: "; ".join(self.knocked_out.get(v, ())) for v in names}),
+                "missing_answers": missing.reindex(list(names), fill_value=0),
+            }
+        ).rename_axis("vendor")
+        order = frame.assign(_ko=frame["knocked_out"]).sort_values(
+            ["_ko", "rank", "total"],
+            ascending=[True, True, False],
+            na_position="last",
+            kind="stable",
+        )
+        return order.drop(columns="_ko")
+
+    def __repr__(self) -> str:
+        leaders = ", ".join(self.winners) or "none"
+        return (
+            f"<ScoreResult {self.evaluation.name!r}: {len(self.totals)} vendors, "
+            f"{len(self.knocked_out)} knocked out, winner {leaders}>"
+        )
+
+    def _repr_html_(self) -> str:
+        frame = self.to_frame()
+        frame["total"] = frame["total"].map("{:.3f}".format)
+        highlight = [v for v in frame.index if v in self.knocked_out]
+        return html_table(
+            frame, caption=f"{self.evaluation.name} — totals and ranks", highlight=highlight
+        )
+
+
+def score(evaluation: Evaluation) -> ScoreResult:
+    """Score an evaluation: knock-outs, criterion scores, totals and ranks.
+
+    See the module docstring for the formulas.
+
+    >>> import crmselect
+    >>> result = crmselect.score(crmselect.example())
+    >>> bool(abs(result.weights.sum() - 1) < 1e-12)
+    True
+    """
+    answers = requirement_scores(evaluation)
+    rfp = rfp_criterion_scores(evaluation, answers)
+    demo = demo_criterion_scores(evaluation)
+    matrix = blend(evaluation, rfp, demo)
+    weights = global_weights(evaluation.criteria)
+    totals = (matrix @ weights).rename("total")
+    out = knockouts(evaluation)
+    eligible = pd.Series({v: v not in out for v in evaluation.vendor_ids})
+    return ScoreResult(
+        evaluation=evaluation,
+        requirement_scores=answers,
+        rfp=rfp,
+        demo=demo,
+        matrix=matrix,
+        weights=weights,
+        totals=totals,
+        ranking=rank(totals, eligible),
+        knocked_out=out,
+        missing=missing_items(evaluation),
+    )
