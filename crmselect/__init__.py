@@ -37,10 +37,22 @@ from crmselect.model import (
 )
 from crmselect.scales import ComplianceLevel, ComplianceScale, DemoScale
 from crmselect.scoring import ScoreResult, score
-from crmselect.weights import global_weights
+from crmselect.weights import (
+    AhpResult,
+    GroupWeights,
+    ahp,
+    global_weights,
+    group_ahp,
+    pairwise_matrix,
+    points_allocation,
+    set_local_weights,
+    swing_weights,
+    weights_from_ranking,
+)
 
 __all__ = [
     "Access",
+    "AhpResult",
     "Catalog",
     "ComplianceLevel",
     "ComplianceScale",
@@ -52,6 +64,7 @@ __all__ = [
     "Deployment",
     "Evaluation",
     "Evaluator",
+    "GroupWeights",
     "InputFileError",
     "Licensing",
     "MissingPolicy",
@@ -65,15 +78,22 @@ __all__ = [
     "ValidationError",
     "Vendor",
     "__version__",
+    "ahp",
     "catalogs",
     "demo_scores_from_frame",
     "example",
     "example_path",
     "global_weights",
+    "group_ahp",
     "load_catalog",
     "load_evaluation",
+    "pairwise_matrix",
+    "points_allocation",
     "requirements_from_frame",
     "responses_from_frame",
     "save_evaluation",
     "score",
+    "set_local_weights",
+    "swing_weights",
+    "weights_from_ranking",
 ]

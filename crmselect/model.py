@@ -24,8 +24,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar, cast
 
 import attrs
+import pandas as pd
 
 from crmselect.converters import as_tuple
+from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.scales import ComplianceScale, DemoScale, normalise_token
 
@@ -363,8 +365,23 @@ class ScoringPolicy:
         _raise_if(found, "Invalid scoring policy")
 
 
-def _duplicates(ids: Iterable[str]) -> list[str]:
-    return [i for i, n in Counter(ids).items() if n > 1]
+def duplicate_problems(kind: str, objects: Iterable[Any]) -> list[Problem]:
+    """A problem at every repeated occurrence of an id, naming where the first one is."""
+    first: dict[str, Any] = {}
+    found = []
+    for obj in objects:
+        if obj.id in first:
+            earlier = first[obj.id].origin or "earlier"
+            found.append(
+                Problem(
+                    _where(obj, kind),
+                    f"the {kind} id {obj.id!r} is used more than once "
+                    f"(first: {earlier}); ids must be unique",
+                )
+            )
+        else:
+            first[obj.id] = obj
+    return found
 
 
 @attrs.frozen(eq=False)
@@ -431,6 +448,31 @@ class Evaluation:
             json.dumps(_plain(self), sort_keys=True, ensure_ascii=True).encode()
         ).hexdigest()
 
+    def __repr__(self) -> str:
+        return (
+            f"<Evaluation {self.name!r}: {len(self.vendors)} vendors, "
+            f"{len(self.requirements)} requirements, {len(self.leaves())} leaf criteria, "
+            f"{len(self.demo_scripts)} demo scripts, {len(self.evaluators)} evaluators>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The vendors with their offering and how many requirements each answered."""
+        answered = Counter(a.vendor for a in self.responses if a.compliance is not None)
+        frame = pd.DataFrame(
+            [
+                {
+                    "vendor": v.id,
+                    "name": v.name,
+                    "offering": v.offering.value,
+                    "deployment": ", ".join(sorted(d.value for d in v.deployment)),
+                    "licensing": ", ".join(sorted(lic.value for lic in v.licensing)),
+                    "answered": f"{answered[v.id]}/{len(self.requirements)}",
+                }
+                for v in self.vendors
+            ]
+        ).set_index("vendor")
+        return html_table(frame, caption=repr(self).strip("<>"))
+
     # -- validation ------------------------------------------------------------------------
 
     def _problems(self) -> list[Problem]:
@@ -445,15 +487,9 @@ class Evaluation:
         if not self.vendors:
             found.append(Problem("vendors", "the evaluation has no vendors"))
         found += tree_problems(self.criteria, self.requirements)
-        for kind, ids in (
-            ("vendor", [v.id for v in self.vendors]),
-            ("evaluator", [e.id for e in self.evaluators]),
-            ("demo script", [s.id for s in self.demo_scripts]),
-        ):
-            found += [
-                Problem(f"{kind} {d!r}", f"the {kind} id {d!r} is used more than once")
-                for d in _duplicates(ids)
-            ]
+        found += duplicate_problems("vendor", self.vendors)
+        found += duplicate_problems("evaluator", self.evaluators)
+        found += duplicate_problems("demo script", self.demo_scripts)
         scored_by_requirements = {
             r.criterion
             for r in self.requirements
@@ -584,14 +620,8 @@ def tree_problems(
     found: list[Problem] = []
     if not criteria:
         found.append(Problem("criteria", "there are no criteria"))
-    for kind, ids in (
-        ("criterion", [c.id for _, c in nodes]),
-        ("requirement", [r.id for r in requirements]),
-    ):
-        found += [
-            Problem(f"{kind} {d!r}", f"the {kind} id {d!r} is used more than once")
-            for d in _duplicates(ids)
-        ]
+    found += duplicate_problems("criterion", (c for _, c in nodes))
+    found += duplicate_problems("requirement", requirements)
     levels = [(criteria, "criteria (top level)")]
     levels += [(c.children, _where(c, "criterion")) for _, c in nodes if c.children]
     for siblings, where in levels:

@@ -44,7 +44,8 @@ def parse_criteria(
             reader.fail(fields["children"], "children is empty; remove the key for a leaf")
         weight = reader.number(fields.get("weight"), base.weight if base else None, minimum=0)
         if weight is None:
-            reader.fail(item, f"criterion {cid!r} needs a weight")
+            if "weight" not in fields:
+                reader.fail(item, f"criterion {cid!r} needs a weight")
             weight = 0.0
         share = reader.number(fields.get("demo_share"), minimum=0, maximum=1)
         name = reader.text(fields.get("name"), base.name if base else "")
