@@ -5,6 +5,10 @@
     crmselect demo [--out DIR]          score the bundled example tender
     crmselect evaluate PATH [--out DIR] score your own evaluation folder
     crmselect catalogs [NAME]           list the bundled catalogues, or show one
+    crmselect template PATH [--vendor ID] --out FILE_OR_DIR
+                                        RFP workbooks for vendors to fill in
+    crmselect import PATH FILES… [--strict] [--csv OUT]
+                                        check returned workbooks and read their answers
 
 Bad input prints one clear message (every problem, with file and place) and exits with
 status 2; ``--debug`` shows the traceback instead.
@@ -13,16 +17,24 @@ status 2; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
+
 from crmselect._version import __version__
 from crmselect.catalog import catalogs, load_catalog
-from crmselect.errors import CrmselectError
+from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Problem
 from crmselect.example import example_path
 from crmselect.io.folder import load_evaluation
+from crmselect.io.rfp_response import RfpResponse, read_response
+from crmselect.io.rfp_template import write_template
+from crmselect.io.tables import responses_to_frame
+from crmselect.io.untrusted import UntrustedInputError
+from crmselect.progress import progress
 from crmselect.report import catalog_report, full_report
 from crmselect.scoring import ScoreResult, score
 
@@ -46,8 +58,23 @@ def _write_results(result: ScoreResult, out: Path) -> list[Path]:
     return written
 
 
-def _evaluate(path: Path, out: Path | None) -> int:
-    result = score(load_evaluation(path))
+class StrictFailure(CrmselectError):
+    """``--strict`` was given and the returned workbooks have findings."""
+
+
+def _strict_check(problems: Sequence[ImportProblem], strict: bool) -> None:
+    serious = [p for p in problems if p.severity in ("error", "warning")]
+    if strict and serious:
+        listing = "\n".join(f"  [{p.severity}] {p}" for p in serious)
+        raise StrictFailure(
+            f"--strict: {len(serious)} finding(s) in the returned workbooks:\n{listing}"
+        )
+
+
+def _evaluate(path: Path, out: Path | None, strict: bool = False) -> int:
+    evaluation = load_evaluation(path)
+    _strict_check(evaluation.import_problems, strict)
+    result = score(evaluation)
     print(full_report(result))
     if out is not None:
         files = _write_results(result, out)
@@ -64,8 +91,8 @@ def _demo(args: argparse.Namespace) -> int:
             f"Copied the example evaluation to {copy}/ — edit it and run "
             f"`crmselect evaluate {copy}`\n"
         )
-        return _evaluate(copy, args.out)
-    return _evaluate(source, None)
+        return _evaluate(copy, args.out, args.strict)
+    return _evaluate(source, None, args.strict)
 
 
 def _catalogs(args: argparse.Namespace) -> int:
@@ -74,6 +101,53 @@ def _catalogs(args: argparse.Namespace) -> int:
         return 0
     for name in catalogs():
         print(repr(load_catalog(name)))
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    evaluation = load_evaluation(args.path)
+    questions = attrs.evolve(evaluation, responses=(), import_problems=())
+    if args.vendor:
+        target = (
+            args.out if args.out.suffix.lower() == ".xlsx" else args.out / f"{args.vendor}.xlsx"
+        )
+        written = [write_template(questions, args.vendor, target, deadline=args.deadline)]
+    else:
+        written = [
+            write_template(questions, v.id, args.out / f"{v.id}.xlsx", deadline=args.deadline)
+            for v in evaluation.vendors
+        ]
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    evaluation = load_evaluation(args.path)
+    questions = attrs.evolve(evaluation, responses=(), import_problems=())
+    imported: list[RfpResponse] = []
+    refused: list[Problem] = []
+    for file in progress(args.files, total=len(args.files), desc="Importing", unit="file"):
+        try:
+            imported.append(read_response(file, questions))
+        except UntrustedInputError as exc:
+            refused += exc.problems
+    for returned in imported:
+        answered = sum(r.compliance is not None for r in returned.responses)
+        print(
+            f"{returned.path.name}: vendor {returned.vendor}, {answered} of "
+            f"{len(questions.requirements)} answered, {len(returned.problems)} finding(s)"
+        )
+        for finding in returned.problems:
+            print(f"  [{finding.severity}] {finding}")
+    for problem in refused:
+        print(f"REFUSED {problem}")
+    if args.csv is not None and imported:
+        responses_to_frame([r for i in imported for r in i.responses]).to_csv(args.csv, index=False)
+        print(f"wrote {args.csv}")
+    if refused:
+        raise InputFileError(f"{len(refused)} workbook(s) refused", refused)
+    _strict_check([p for i in imported for p in i.problems], args.strict)
     return 0
 
 
@@ -94,6 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--out", type=Path, metavar="DIR", help="copy the example there and write the result tables"
     )
+    demo.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail when a returned workbook has any error or warning",
+    )
     demo.set_defaults(run=_demo)
 
     evaluate = commands.add_parser(
@@ -105,7 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--out", type=Path, metavar="DIR", help="write the result tables there as CSV"
     )
-    evaluate.set_defaults(run=lambda a: _evaluate(a.path, a.out))
+    evaluate.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail when a returned workbook has any error or warning",
+    )
+    evaluate.set_defaults(run=lambda a: _evaluate(a.path, a.out, a.strict))
 
     cats = commands.add_parser(
         "catalogs",
@@ -114,6 +198,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cats.add_argument("name", nargs="?", metavar="NAME", help="a catalogue name or YAML path")
     cats.set_defaults(run=_catalogs)
+
+    template = commands.add_parser(
+        "template",
+        help="write RFP workbooks for vendors to fill in",
+        description="Write the RFP response workbook for one vendor (--vendor) or for all.",
+    )
+    template.add_argument("path", type=Path, metavar="PATH", help="the evaluation folder")
+    template.add_argument("--vendor", metavar="ID", help="one vendor (default: every vendor)")
+    template.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE_OR_DIR",
+        help="an .xlsx file for one vendor, or a folder",
+    )
+    template.add_argument(
+        "--deadline",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="the return date shown on the Instructions sheet",
+    )
+    template.set_defaults(run=_template)
+
+    imports = commands.add_parser(
+        "import",
+        help="check returned RFP workbooks and read their answers",
+        description="Read returned RFP workbooks as untrusted input; list every finding.",
+    )
+    imports.add_argument("path", type=Path, metavar="PATH", help="the evaluation folder")
+    imports.add_argument("files", type=Path, nargs="+", metavar="FILES")
+    imports.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on any error or warning, not only on refused files",
+    )
+    imports.add_argument(
+        "--csv", type=Path, metavar="OUT", help="write the answers read as a responses CSV"
+    )
+    imports.set_defaults(run=_import)
     return parser
 
 

@@ -56,3 +56,25 @@ class ValidationError(_ProblemsError):
 
 class InputFileError(_ProblemsError):
     """A file could not be read or parsed; ``problems`` names the file and the place in it."""
+
+
+@attrs.frozen
+class ImportProblem:
+    """One finding from importing a returned workbook, located to the cell.
+
+    ``severity``: ``"error"`` — the value cannot be used and is excluded (it stays in this
+    report); ``"warning"`` — used, but someone should check it; ``"info"`` — noted.
+    """
+
+    file: str
+    sheet: str
+    cell: str
+    severity: str
+    what: str
+    action: str
+    requirement: str = ""
+    value: str = ""
+
+    def __str__(self) -> str:
+        place = "!".join(p for p in (self.file, self.sheet, self.cell) if p)
+        return f"{place}: {self.what} — {self.action}"

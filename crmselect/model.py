@@ -28,7 +28,7 @@ import pandas as pd
 
 from crmselect.converters import as_tuple
 from crmselect.display import html_table
-from crmselect.errors import Problem, ValidationError
+from crmselect.errors import ImportProblem, Problem, ValidationError
 from crmselect.scales import ComplianceScale, DemoScale, normalise_token
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -285,12 +285,17 @@ class Evaluator:
 
 @attrs.frozen
 class Response:
-    """A vendor's answer to one requirement. ``compliance`` is a scale key, or ``None`` (blank)."""
+    """A vendor's answer to one requirement. ``compliance`` is a scale key, or ``None`` (blank).
+
+    ``evidence`` is where the vendor says the answer can be verified (documentation link,
+    demo reference).
+    """
 
     vendor: str
     requirement: str
     compliance: str | None
     comment: str = ""
+    evidence: str = ""
     origin: str = attrs.field(default="", eq=False, repr=False)
 
 
@@ -405,6 +410,8 @@ class Evaluation:
     demo_scale: DemoScale = attrs.field(factory=DemoScale)
     policy: ScoringPolicy = attrs.field(factory=ScoringPolicy)
     description: str = ""
+    import_problems: tuple[ImportProblem, ...] = attrs.field(default=(), converter=as_tuple)
+    """Findings from importing returned workbooks (see :mod:`crmselect.io.rfp_response`)."""
     origin: str = attrs.field(default="", repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -652,7 +659,7 @@ def _plain(value: Any) -> Any:
         return {
             a.name: _plain(getattr(value, a.name))
             for a in attrs.fields(type(value))
-            if a.name != "origin"
+            if a.name not in ("origin", "import_problems")
         }
     if isinstance(value, enum.Enum):
         return value.value

@@ -107,6 +107,25 @@ def missing_report(result: ScoreResult, limit: int = 12) -> str:
     return "\n".join(lines)
 
 
+def import_report(result: ScoreResult, limit: int = 10) -> str:
+    """Findings from the returned workbooks, most severe first (first ``limit`` lines)."""
+    problems = result.evaluation.import_problems
+    if not problems:
+        return "No findings: every returned workbook matched its template."
+    order = {"error": 0, "warning": 1, "info": 2}
+    ranked = sorted(problems, key=lambda p: order.get(p.severity, 3))
+    counts = ", ".join(
+        f"{sum(p.severity == s for p in problems)} {s}(s)"
+        for s in order
+        if any(p.severity == s for p in problems)
+    )
+    lines = [f"{counts} — errors are excluded answers, kept in this report:"]
+    lines += [f"  [{p.severity}] {p}" for p in ranked[:limit]]
+    if len(ranked) > limit:
+        lines.append(f"  … and {len(ranked) - limit} more (crmselect import PATH FILES lists all)")
+    return "\n".join(lines)
+
+
 def full_report(result: ScoreResult) -> str:
     """Everything a committee checks first: set-up, weights, ranking, knock-outs, gaps."""
     e = result.evaluation
@@ -126,6 +145,8 @@ def full_report(result: ScoreResult) -> str:
         ("Knock-outs", knockout_report(result)),
         ("Missing answers and scores", missing_report(result)),
     ]
+    if result.evaluation.import_problems:
+        sections.append(("Returned workbooks", import_report(result)))
     body = "\n\n".join(f"== {title} ==\n{text}" for title, text in sections)
     return f"{header}\n\n{body}\n\nWinner: {winners}"
 

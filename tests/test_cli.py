@@ -22,7 +22,7 @@ def test_demo_prints_tree_ranking_knock_outs_and_missing(
     assert "global %" in out
     assert "KNOCKED OUT" in out
     assert "CMP-002" in out
-    assert "meridian: 9 RFP answer(s)" in out
+    assert "meridian: 10 RFP answer(s)" in out
     assert out.rstrip().endswith("Winner: orbis")
 
 
@@ -87,3 +87,77 @@ def test_console_script_version_and_help() -> None:
             check=True,
         )
         assert "usage: crmselect" in helped.stdout
+
+
+def test_template_for_every_vendor_and_for_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from crmselect import example_path
+
+    assert main(["template", str(example_path()), "--out", str(tmp_path / "all")]) == 0
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == [
+        "helix.xlsx",
+        "kestrel.xlsx",
+        "meridian.xlsx",
+        "orbis.xlsx",
+        "quillpoint.xlsx",
+        "tidewater.xlsx",
+    ]
+    assert (
+        main(
+            [
+                "template",
+                str(example_path()),
+                "--vendor",
+                "helix",
+                "--deadline",
+                "2026-12-18",
+                "--out",
+                str(tmp_path / "helix.xlsx"),
+            ]
+        )
+        == 0
+    )
+    assert (tmp_path / "helix.xlsx").is_file()
+    assert (
+        main(
+            [
+                "template",
+                str(example_path()),
+                "--vendor",
+                "nobody",
+                "--out",
+                str(tmp_path / "n.xlsx"),
+            ]
+        )
+        == 2
+    )
+    assert "No vendor 'nobody'" in capsys.readouterr().err
+
+
+def test_import_reports_findings_strict_and_refusals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from crmselect import example_path
+
+    returned = example_path() / "returned"
+    files = [str(returned / "quillpoint.xlsx"), str(returned / "helix.xlsx")]
+    assert main(["import", str(example_path()), *files, "--csv", str(tmp_path / "r.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "quillpoint.xlsx!Requirements!F5: a formula was typed" in out
+    assert "helix.xlsx: vendor helix, 172 of 172 answered, 0 finding(s)" in out
+    assert (tmp_path / "r.csv").read_text(encoding="utf-8").count("\n") == 2 * 172 + 1
+    assert main(["import", str(example_path()), *files, "--strict"]) == 2
+    assert "--strict: " in capsys.readouterr().err
+    bogus = tmp_path / "bogus.xlsx"
+    bogus.write_text("not a workbook", encoding="utf-8")
+    assert main(["import", str(example_path()), str(bogus)]) == 2
+    err = capsys.readouterr().err
+    assert "bogus.xlsx" in err
+    assert "not an .xlsx workbook" in err
+    assert "Traceback" not in err
+
+
+def test_demo_strict_fails_on_the_example_findings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--strict"]) == 2
+    assert "meridian.xlsx!Requirements!F49" in capsys.readouterr().err

@@ -4,7 +4,7 @@ A folder holds one selection::
 
     my-tender/
       evaluation.yaml      criteria and weights, requirements, vendors, panel, demo scripts
-      responses.csv        vendor, requirement, compliance, comment
+      responses.csv        vendor, requirement, compliance, comment[, evidence]
       demo_scores.csv      evaluator, vendor, script, criterion, score, note
 
 ``evaluation.yaml`` (schema ``crmselect.evaluation/1``)::
@@ -35,8 +35,12 @@ A folder holds one selection::
       priority_weights: {must: 3, should: 2, could: 1, wont: 0}
       demo_scale: {minimum: 0, maximum: 5}
       compliance_scale: {roadmap: {score: 0.1, satisfies_mandatory: false}}
-    responses: responses.csv
+    responses: responses.csv         # answers as a table, and/or
+    response_workbooks: [returned/*.xlsx]   # the vendors' returned RFP workbooks
     demo_scores: demo_scores.csv
+
+Returned workbooks are read as untrusted input (:mod:`crmselect.io.rfp_response`); what
+they contain that cannot be used is listed in ``Evaluation.import_problems``.
 
 Errors name the file, the key path and the line (``evaluation.yaml: vendors[2].id (line
 31)``), or the CSV file and row.
@@ -52,6 +56,7 @@ import yaml
 
 from crmselect.catalog import Catalog, load_catalog
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
+from crmselect.io.rfp_response import read_response
 from crmselect.io.schema import parse_criteria, parse_requirement
 from crmselect.io.tables import (
     demo_scores_from_frame,
@@ -60,6 +65,7 @@ from crmselect.io.tables import (
     responses_from_frame,
     responses_to_frame,
 )
+from crmselect.io.untrusted import UntrustedInputError
 from crmselect.io.yamlfile import Reader, YNode, read_yaml
 from crmselect.model import (
     Criterion,
@@ -72,6 +78,7 @@ from crmselect.model import (
     ScoringPolicy,
     Vendor,
 )
+from crmselect.progress import progress
 from crmselect.scales import ComplianceScale, DemoScale
 
 SCHEMA = "crmselect.evaluation/1"
@@ -85,6 +92,7 @@ TOP_OPTIONAL = (
     "demo_scripts",
     "scoring",
     "responses",
+    "response_workbooks",
     "demo_scores",
 )
 
@@ -137,9 +145,10 @@ def load_evaluation(path: str | Path) -> Evaluation:
             demo_scores = _collect(
                 reader, lambda: demo_scores_from_frame(read_csv(csv), source=str(csv))
             )
+    workbooks = _workbook_paths(reader, fields.get("response_workbooks"), folder)
     reader.raise_if_problems(f"Cannot read evaluation {file}")
     try:
-        return Evaluation(
+        evaluation = Evaluation(
             name=reader.text(fields.get("name")),
             description=reader.text(fields.get("description")),
             criteria=criteria,
@@ -154,8 +163,55 @@ def load_evaluation(path: str | Path) -> Evaluation:
             policy=policy,
             origin=str(file),
         )
+        return _import_workbooks(evaluation, workbooks) if workbooks else evaluation
     except ValidationError as exc:
         raise ValidationError(f"Invalid evaluation {file}", exc.problems) from None
+
+
+def _workbook_paths(reader: Reader, node: YNode | None, folder: Path) -> list[Path]:
+    """Files matched by ``response_workbooks`` (paths or glob patterns, relative to the folder)."""
+    if node is None:
+        return []
+    items = reader.sequence(node) if isinstance(node.value, list) else [node]
+    paths: list[Path] = []
+    for item in items:
+        pattern = reader.text(item)
+        matched = sorted(folder.glob(pattern)) if pattern else []
+        if not matched:
+            reader.fail(item, f"no file matches {pattern!r} next to the evaluation file")
+        paths += [p for p in matched if p not in paths]
+    return paths
+
+
+def _import_workbooks(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
+    """Read every returned RFP workbook (see :mod:`crmselect.io.rfp_response`) into the
+    evaluation's responses; refused files are reported together."""
+    refused: list[Problem] = []
+    responses = list(evaluation.responses)
+    findings = list(evaluation.import_problems)
+    by_vendor: dict[str, Path] = {}
+    for path in progress(paths, total=len(paths), desc="Reading workbooks", unit="file"):
+        try:
+            returned = read_response(path, evaluation)
+        except UntrustedInputError as exc:
+            refused += exc.problems
+            continue
+        if returned.vendor in by_vendor:
+            refused.append(
+                Problem(
+                    str(path),
+                    f"a second workbook for vendor {returned.vendor!r} "
+                    f"(first: {by_vendor[returned.vendor].name}); "
+                    "keep one",
+                )
+            )
+            continue
+        by_vendor[returned.vendor] = path
+        responses += returned.responses
+        findings += returned.problems
+    if refused:
+        raise InputFileError("Returned workbooks were refused", refused)
+    return attrs.evolve(evaluation, responses=responses, import_problems=findings)
 
 
 def _collect(reader: Reader, load: Any) -> list[Any]:

@@ -24,7 +24,7 @@ from crmselect.scales import ComplianceScale
 
 T = TypeVar("T")
 
-RESPONSE_COLUMNS = ("vendor", "requirement", "compliance", "comment")
+RESPONSE_COLUMNS = ("vendor", "requirement", "compliance", "comment", "evidence")
 DEMO_SCORE_COLUMNS = ("evaluator", "vendor", "script", "criterion", "score", "note")
 REQUIREMENT_COLUMNS = ("id", "criterion", "priority", "mandatory", "text")
 
@@ -85,7 +85,7 @@ def _rows(
 def responses_from_frame(
     frame: pd.DataFrame, scale: ComplianceScale | None = None, source: str = ""
 ) -> list[Response]:
-    """RFP answers from a table with columns vendor, requirement, compliance[, comment].
+    """RFP answers from a table with columns vendor, requirement, compliance[, comment, evidence].
 
     ``compliance`` may be a scale key, label or alias in any case (see
     :meth:`ComplianceScale.parse`); an empty cell is a blank answer. Anything else is an
@@ -103,7 +103,9 @@ def responses_from_frame(
         for key in ("vendor", "requirement"):
             if not row[key]:
                 raise ValueError(f"{key} is empty")
-        return Response(row["vendor"], row["requirement"], level, row["comment"], origin=where)
+        return Response(
+            row["vendor"], row["requirement"], level, row["comment"], row["evidence"], origin=where
+        )
 
     return _rows(frame, RESPONSE_COLUMNS, source, make)
 
@@ -162,7 +164,7 @@ def requirements_from_frame(frame: pd.DataFrame, source: str = "") -> list[Requi
 def responses_to_frame(responses: Sequence[Response]) -> pd.DataFrame:
     """The inverse of :func:`responses_from_frame` (compliance as scale keys)."""
     return pd.DataFrame(
-        [(a.vendor, a.requirement, a.compliance or "", a.comment) for a in responses],
+        [(a.vendor, a.requirement, a.compliance or "", a.comment, a.evidence) for a in responses],
         columns=list(RESPONSE_COLUMNS),
     )
 

@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.workbook.workbook import Workbook
 
 from crmselect.errors import CrmselectError, Problem, ValidationError
@@ -49,12 +49,15 @@ def escape_illegal(text: str) -> str:
     return _ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def put_text(cell: Cell, text: str, where: str = "") -> None:
+def put_text(cell: Cell | MergedCell, text: str, where: str = "") -> None:
     """Write ``text`` into ``cell`` as literal text, never as a formula.
 
     Raises :class:`~crmselect.errors.ValidationError` when the text is longer than Excel
-    can hold (``where`` names it in the message).
+    can hold (``where`` names it in the message). ``cell`` is typed as openpyxl returns it;
+    the covered part of a merged range cannot hold a value and is refused.
     """
+    if isinstance(cell, MergedCell):
+        raise CrmselectError(f"{where or cell.coordinate}: cannot write into a merged cell")
     value = escape_illegal(str(text).replace("\r\n", "\n").replace("\r", "\n"))
     if len(value) > MAX_CELL_TEXT:
         raise ValidationError(

@@ -1,0 +1,738 @@
+"""Import a vendor's returned RFP workbook — treating it as hostile.
+
+:func:`read_response` opens the file through :mod:`crmselect.io.untrusted` (container
+limits, no macros, no DTDs, defusedxml), then compares every row with the buyer's own
+:class:`~crmselect.model.Evaluation`, never with what the workbook claims:
+
+* rows are matched by the hidden requirement id, never by position; inserted, deleted,
+  duplicated and reordered rows are reported;
+* requirement text, section, priority or mandatory flag changed by the vendor is reported;
+  an answer next to changed requirement text is *excluded* until the vendor confirms it;
+* compliance values outside the drop-down, formulas typed into answer cells (read as text,
+  never evaluated) and values of the wrong type are excluded and reported;
+* a workbook made for another vendor, another evaluation or another template version is
+  refused.
+
+Every finding is an :class:`~crmselect.errors.ImportProblem` named
+``file!sheet!cell: what — what to do``. An excluded answer is not lost: its value is kept
+in the report, and the requirement counts as unanswered under the evaluation's missing-
+answer policy (so an excluded mandatory answer knocks the vendor out, visibly). Reading
+never modifies the file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pandas as pd
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+
+from crmselect.display import html_table
+from crmselect.errors import ImportProblem, Problem
+from crmselect.io.rfp_template import (
+    ANSWER_HEADERS,
+    COMPANY_SHEET,
+    LISTS_SHEET,
+    META_FIRST_ROW,
+    META_SHEET,
+    PRICING_FIELDS,
+    PRICING_SHEET,
+    REFERENCE_HEADERS,
+    REFERENCE_ROWS,
+    REQUIREMENT_HEADERS,
+    REQUIREMENTS_SHEET,
+    TEMPLATE_VERSION,
+    YES_NO,
+    company_rows,
+    questions_fingerprint,
+    reference_start_row,
+    requirement_checksum,
+    requirements_hash,
+)
+from crmselect.io.untrusted import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    UntrustedInputError,
+    open_untrusted_workbook,
+)
+from crmselect.model import Access, Deployment, Evaluation, Response
+
+PROBLEM_COLUMNS = ["file", "sheet", "cell", "severity", "requirement", "value", "what", "action"]
+_SHOWN_VALUE = 200
+"""Characters of an offending value quoted in a report (the full value stays in the file)."""
+
+Grid = list[list[tuple[Any, str]]]
+"""A sheet as rows of (value, openpyxl data type) pairs, 1-based rows at index 0."""
+
+
+@attrs.frozen(eq=False)
+class RfpResponse:
+    """What one returned workbook says, and every problem found in it."""
+
+    path: Path
+    vendor: str
+    responses: tuple[Response, ...]
+    pricing: Mapping[str, float | str | None]
+    deployment: frozenset[Deployment]
+    access: frozenset[Access]
+    references: tuple[Mapping[str, str], ...]
+    problems: tuple[ImportProblem, ...]
+
+    @property
+    def errors(self) -> tuple[ImportProblem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    def problems_frame(self) -> pd.DataFrame:
+        """The problems as a table (columns :data:`PROBLEM_COLUMNS`)."""
+        return problems_frame(self.problems)
+
+    def __repr__(self) -> str:
+        answered = sum(r.compliance is not None for r in self.responses)
+        return (
+            f"<RfpResponse {self.path.name}: vendor {self.vendor!r}, {answered} answers, "
+            f"{len(self.errors)} errors, {len(self.problems) - len(self.errors)} other "
+            "findings>"
+        )
+
+    def _repr_html_(self) -> str:
+        frame = self.problems_frame()
+        frame.index = pd.RangeIndex(1, len(frame) + 1, name="#")
+        return html_table(
+            frame.drop(columns=["file"]),
+            caption=repr(self).strip("<>"),
+            highlight=[
+                i for i, s in zip(frame.index, frame["severity"], strict=True) if s == "error"
+            ],
+        )
+
+
+def problems_frame(problems: tuple[ImportProblem, ...] | list[ImportProblem]) -> pd.DataFrame:
+    """Import problems as a DataFrame with columns :data:`PROBLEM_COLUMNS`."""
+    return pd.DataFrame(
+        [[getattr(p, c) for c in PROBLEM_COLUMNS] for p in problems], columns=PROBLEM_COLUMNS
+    )
+
+
+class _Report:
+    """Collects problems for one file."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = path.name
+        self.problems: list[ImportProblem] = []
+
+    def add(
+        self,
+        sheet: str,
+        cell: str,
+        severity: str,
+        what: str,
+        action: str,
+        requirement: str = "",
+        value: object = None,
+    ) -> None:
+        shown = "" if value is None else _shorten(str(value))
+        self.problems.append(
+            ImportProblem(self.file, sheet, cell, severity, what, action, requirement, shown)
+        )
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= _SHOWN_VALUE:
+        return text
+    return f"{text[:_SHOWN_VALUE]}… ({len(text):,} characters)"
+
+
+def _refuse(path: Path, what: str) -> UntrustedInputError:
+    return UntrustedInputError(f"{path.name} was refused", [Problem(str(path), what)])
+
+
+def _grid(workbook: Workbook, title: str, path: Path, limits: ReadLimits) -> Grid:
+    """Read every cell of a sheet (dimensions reset, so a lying size tag hides nothing)."""
+    sheet = workbook[title]
+    sheet.reset_dimensions()
+    rows: Grid = []
+    try:
+        for row in sheet.iter_rows():
+            if len(rows) >= limits.max_rows:
+                raise _refuse(path, f"sheet {title!r} has more than {limits.max_rows:,} rows")
+            if len(row) > limits.max_columns:
+                raise _refuse(path, f"sheet {title!r} uses more than {limits.max_columns} columns")
+            values = [(cell.value, getattr(cell, "data_type", "n")) for cell in row]
+            for column, (value, _) in enumerate(values, start=1):
+                if isinstance(value, str) and len(value) > limits.max_cell_chars:
+                    raise _refuse(
+                        path,
+                        f"{title}!{_ref(len(rows) + 1, column)} holds "
+                        f"{len(value):,} characters; a cell holds at most "
+                        f"{limits.max_cell_chars:,}",
+                    )
+            rows.append(values)
+    except UntrustedInputError:
+        raise
+    except Exception as exc:
+        raise _refuse(
+            path, f"sheet {title!r} cannot be read ({type(exc).__name__}: {exc})"
+        ) from None
+    return rows
+
+
+def _cell(grid: Grid, row: int, column: int) -> tuple[Any, str]:
+    if row - 1 < len(grid) and column - 1 < len(grid[row - 1]):
+        return grid[row - 1][column - 1]
+    return None, "n"
+
+
+def _ref(row: int, column: int) -> str:
+    return f"{get_column_letter(column)}{row}"
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_response(
+    path: str | Path,
+    evaluation: Evaluation,
+    *,
+    vendor: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> RfpResponse:
+    """Read one returned RFP workbook against ``evaluation``.
+
+    ``vendor``, when given, is the vendor the file is expected from; a workbook made for
+    another vendor is refused. Raises :class:`~crmselect.io.untrusted.UntrustedInputError`
+    (a :class:`~crmselect.errors.CrmselectError`) when the file cannot be used at all;
+    otherwise returns the answers with every problem found.
+    """
+    file = Path(path)
+    report = _Report(file)
+    with open_untrusted_workbook(file, limits) as workbook:
+        missing = [s for s in (REQUIREMENTS_SHEET, META_SHEET) if s not in workbook.sheetnames]
+        if missing:
+            raise _refuse(
+                file,
+                f"sheet {missing[0]!r} is missing: this is not a crmselect RFP "
+                "workbook, or a sheet was deleted — send the vendor a new "
+                "template",
+            )
+        meta = _grid(workbook, META_SHEET, file, limits)
+        vendor_id = _check_meta(meta, evaluation, vendor, file, report)
+        known = {
+            REQUIREMENTS_SHEET,
+            META_SHEET,
+            PRICING_SHEET,
+            COMPANY_SHEET,
+            LISTS_SHEET,
+            "Instructions",
+        }
+        for extra in (s for s in workbook.sheetnames if s not in known):
+            report.add(
+                extra,
+                "",
+                "info",
+                "sheet added by the vendor; it is not read",
+                "ask the vendor to put answers in the template's sheets",
+            )
+        responses = _requirements(
+            _grid(workbook, REQUIREMENTS_SHEET, file, limits), evaluation, vendor_id, report
+        )
+        pricing: dict[str, float | str | None] = {}
+        if PRICING_SHEET in workbook.sheetnames:
+            pricing = _pricing(_grid(workbook, PRICING_SHEET, file, limits), report)
+        else:
+            report.add(
+                PRICING_SHEET,
+                "",
+                "error",
+                "the Pricing sheet was deleted",
+                "ask the vendor for the commercial offer in the template",
+            )
+        deployment: frozenset[Deployment] = frozenset()
+        access: frozenset[Access] = frozenset()
+        references: tuple[Mapping[str, str], ...] = ()
+        if COMPANY_SHEET in workbook.sheetnames:
+            deployment, access, references = _company(
+                _grid(workbook, COMPANY_SHEET, file, limits), report
+            )
+        else:
+            report.add(
+                COMPANY_SHEET,
+                "",
+                "warning",
+                "the Company sheet was deleted",
+                "ask the vendor for deployment, access and references",
+            )
+    return RfpResponse(
+        file,
+        vendor_id,
+        tuple(responses),
+        pricing,
+        deployment,
+        access,
+        references,
+        tuple(report.problems),
+    )
+
+
+def _check_meta(
+    meta: Grid, evaluation: Evaluation, expected: str | None, path: Path, report: _Report
+) -> str:
+    facts = {
+        str(k): v
+        for (k, _), (v, _) in (
+            (_cell(meta, r, 1), _cell(meta, r, 2)) for r in range(1, META_FIRST_ROW - 1)
+        )
+        if k is not None
+    }
+    version = facts.get("template_version")
+    if version != TEMPLATE_VERSION:
+        raise _refuse(
+            path,
+            f"template version {version!r} is not {TEMPLATE_VERSION!r}: the "
+            "workbook was not made by this crmselect, or was tampered with — "
+            "send the vendor a new template",
+        )
+    vendor_id = str(facts.get("vendor_id") or "")
+    vendors = set(evaluation.vendor_ids)
+    if vendor_id not in vendors:
+        raise _refuse(path, f"made for vendor {vendor_id!r}, who is not in this evaluation")
+    if expected is not None and vendor_id != expected:
+        raise _refuse(path, f"made for vendor {vendor_id!r}, not {expected!r}")
+    if facts.get("requirements_hash") == requirements_hash(evaluation):
+        if facts.get("evaluation_hash") != questions_fingerprint(evaluation):
+            report.add(
+                META_SHEET,
+                "",
+                "info",
+                "the evaluation changed since this template was "
+                "made (weights or settings); the requirements did not",
+                "nothing to do",
+            )
+        return vendor_id
+    sent = {
+        str(_cell(meta, r, 1)[0]): str(_cell(meta, r, 3)[0])
+        for r in range(META_FIRST_ROW, len(meta) + 1)
+        if _cell(meta, r, 1)[0] is not None
+    }
+    current = {r.id: requirement_checksum(r) for r in evaluation.requirements}
+    unknown = [rid for rid in sent if rid not in current]
+    if len(unknown) * 2 > max(len(sent), 1):
+        raise _refuse(
+            path, "made for another evaluation: most of its requirements are not in this one"
+        )
+    for rid, checksum in sent.items():
+        if rid in current and current[rid] != checksum:
+            report.add(
+                META_SHEET,
+                "",
+                "error",
+                f"requirement {rid} changed after this template was sent; the answer is excluded",
+                "ask the vendor to answer the current text",
+                requirement=rid,
+            )
+    return vendor_id
+
+
+def _header_columns(grid: Grid, report: _Report, path: Path) -> dict[str, int]:
+    header = [v for v, _ in (grid[0] if grid else [])]
+    columns: dict[str, int] = {}
+    for index, value in enumerate(header, start=1):
+        if isinstance(value, str) and value.strip() in REQUIREMENT_HEADERS:
+            columns.setdefault(value.strip(), index)
+    lost = [h for h in ("ID", *ANSWER_HEADERS) if h not in columns]
+    if lost:
+        raise _refuse(
+            path,
+            f"the Requirements sheet has no {lost[0]!r} column (header row "
+            "changed) — send the vendor a new template",
+        )
+    for title in REQUIREMENT_HEADERS:
+        if title not in columns:
+            report.add(
+                REQUIREMENTS_SHEET,
+                "1",
+                "warning",
+                f"column {title!r} was deleted",
+                "nothing to do; answers are matched by id",
+            )
+    expected = {t: i for i, t in enumerate(REQUIREMENT_HEADERS, start=1)}
+    if any(columns[t] != expected[t] for t in columns):
+        report.add(
+            REQUIREMENTS_SHEET,
+            "1",
+            "warning",
+            "columns were moved or inserted",
+            "nothing to do; columns are found by their headers",
+        )
+    return columns
+
+
+def _text(value: object, dtype: str) -> str:
+    """A cell as text exactly as stored (numbers without a trailing .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15 and dtype == "n":
+        return str(int(value))
+    return str(value)
+
+
+def _requirements(
+    grid: Grid, evaluation: Evaluation, vendor: str, report: _Report
+) -> list[Response]:
+    path = Path(report.file)
+    columns = _header_columns(grid, report, path)
+    by_id = {r.id: r for r in evaluation.requirements}
+    labels = evaluation.criteria_by_id()
+    used = set(columns.values())
+    seen: dict[str, int] = {}
+    order: list[str] = []
+    responses: list[Response] = []
+    sheet = REQUIREMENTS_SHEET
+    for row_number in range(2, len(grid) + 1):
+        row = grid[row_number - 1]
+        for column, (value, _) in enumerate(row, start=1):
+            if column not in used and not _is_blank(value):
+                report.add(
+                    sheet,
+                    _ref(row_number, column),
+                    "warning",
+                    "value outside the template's columns; it is not used",
+                    "ask the vendor to put it in Comment",
+                    value=value,
+                )
+        rid_value, _ = _cell(grid, row_number, columns["ID"])
+        rid = _text(rid_value, "n").strip()
+        answers = [_cell(grid, row_number, columns[h]) for h in ANSWER_HEADERS]
+        if not rid:
+            if any(not _is_blank(v) for v, _ in row):
+                report.add(
+                    sheet,
+                    f"A{row_number}:{get_column_letter(max(len(row), len(REQUIREMENT_HEADERS)))}"
+                    f"{row_number}",
+                    "error",
+                    "row without a requirement id "
+                    "(inserted by the vendor?); its content is not used",
+                    "ask the vendor to use the template's rows",
+                    value=" | ".join(_text(v, t) for v, t in row if not _is_blank(v)),
+                )
+            continue
+        requirement = by_id.get(rid)
+        if requirement is None:
+            report.add(
+                sheet,
+                _ref(row_number, columns["ID"]),
+                "error",
+                f"unknown requirement id {rid!r} (row inserted or id edited); not used",
+                "ask the vendor to use the template's rows",
+                requirement=rid,
+                value=" | ".join(_text(v, t) for v, t in answers if not _is_blank(v)),
+            )
+            continue
+        if rid in seen:
+            report.add(
+                sheet,
+                _ref(row_number, columns["ID"]),
+                "error",
+                f"requirement {rid} appears again (first in row {seen[rid]}); this row is not used",
+                "ask the vendor to keep one row per requirement",
+                requirement=rid,
+            )
+            continue
+        seen[rid] = row_number
+        order.append(rid)
+        excluded = _check_row_text(
+            grid,
+            row_number,
+            columns,
+            requirement.id,
+            (
+                labels[requirement.criterion].label,
+                requirement.text,
+                requirement.priority.value,
+                "yes" if requirement.mandatory else "no",
+            ),
+            report,
+        )
+        responses.append(
+            _answer(
+                evaluation,
+                vendor,
+                requirement.id,
+                requirement.mandatory,
+                row_number,
+                columns,
+                grid,
+                excluded,
+                report,
+            )
+        )
+    template_order = [r.id for r in evaluation.requirements if r.id in seen]
+    if order != template_order:
+        report.add(
+            sheet, "", "info", "rows were reordered", "nothing to do; answers are matched by id"
+        )
+    for r in evaluation.requirements:
+        if r.id not in seen:
+            report.add(
+                sheet,
+                "",
+                "error" if r.mandatory else "warning",
+                f"the row of requirement {r.id} was deleted; it counts as unanswered",
+                "ask the vendor to answer it",
+                requirement=r.id,
+            )
+    return responses
+
+
+def _check_row_text(
+    grid: Grid,
+    row: int,
+    columns: dict[str, int],
+    rid: str,
+    expected: tuple[str, str, str, str],
+    report: _Report,
+) -> bool:
+    """Report changed section, text, priority or mandatory cells; True when the text changed
+    (the answer is then excluded)."""
+    changed_text = False
+    for title, want in zip(
+        ("Section", "Requirement", "Priority", "Mandatory"), expected, strict=True
+    ):
+        if title not in columns:
+            continue
+        value, dtype = _cell(grid, row, columns[title])
+        if _text(value, dtype) == want:
+            continue
+        cell = _ref(row, columns[title])
+        if title == "Requirement":
+            changed_text = True
+            report.add(
+                REQUIREMENTS_SHEET,
+                cell,
+                "error",
+                "the vendor changed the requirement text; the answer is excluded",
+                "ask the vendor to answer the original text",
+                requirement=rid,
+                value=value,
+            )
+        else:
+            report.add(
+                REQUIREMENTS_SHEET,
+                cell,
+                "warning",
+                f"{title.lower()} was changed by the vendor (ours: {want!r})",
+                "nothing to do; ours is used",
+                requirement=rid,
+                value=value,
+            )
+    return changed_text
+
+
+def _answer(
+    evaluation: Evaluation,
+    vendor: str,
+    rid: str,
+    mandatory: bool,
+    row: int,
+    columns: dict[str, int],
+    grid: Grid,
+    excluded: bool,
+    report: _Report,
+) -> Response:
+    sheet = REQUIREMENTS_SHEET
+    origin = f"{report.file}!{sheet}!{_ref(row, columns['Compliance'])}"
+    value, dtype = _cell(grid, row, columns["Compliance"])
+    level: str | None = None
+    cell = _ref(row, columns["Compliance"])
+    if dtype == "f" or (isinstance(value, str) and value.startswith("=")):
+        report.add(
+            sheet,
+            cell,
+            "error",
+            "a formula was typed into the answer cell; it was read "
+            "as text and not evaluated, and the answer is excluded",
+            "ask the vendor to choose a value from the drop-down",
+            requirement=rid,
+            value=value,
+        )
+    elif not _is_blank(value):
+        text = value if isinstance(value, str) else None
+        level = evaluation.scale.parse(text) if text is not None else None
+        if level is None:
+            report.add(
+                sheet,
+                cell,
+                "error",
+                "not one of the drop-down values; the answer is excluded",
+                f"ask the vendor to choose one of: "
+                f"{', '.join(lv.label for lv in evaluation.scale.levels)}",
+                requirement=rid,
+                value=value,
+            )
+    elif mandatory:
+        report.add(
+            sheet,
+            cell,
+            "warning",
+            "mandatory requirement left blank: the vendor is knocked out",
+            "ask the vendor whether this is intended",
+            requirement=rid,
+        )
+    if excluded and level is not None:
+        level = None
+    comment = _free_text(grid, row, columns.get("Comment"), rid, report)
+    evidence = _free_text(grid, row, columns.get("Evidence"), rid, report)
+    return Response(vendor, rid, level, comment, evidence, origin=origin)
+
+
+def _free_text(grid: Grid, row: int, column: int | None, rid: str, report: _Report) -> str:
+    if column is None:
+        return ""
+    value, dtype = _cell(grid, row, column)
+    if dtype == "f":
+        report.add(
+            REQUIREMENTS_SHEET,
+            _ref(row, column),
+            "warning",
+            "formula in a text cell; kept as text, not evaluated",
+            "nothing to do",
+            requirement=rid,
+            value=value,
+        )
+    if dtype == "e":
+        report.add(
+            REQUIREMENTS_SHEET,
+            _ref(row, column),
+            "warning",
+            f"error value {value!r} in a text cell",
+            "ask the vendor for the intended text",
+            requirement=rid,
+        )
+    return _text(value, dtype)
+
+
+def _pricing(grid: Grid, report: _Report) -> dict[str, float | str | None]:
+    fields = {f.key: f for f in PRICING_FIELDS}
+    values: dict[str, float | str | None] = dict.fromkeys(fields)
+    found: set[str] = set()
+    for row in range(1, len(grid) + 1):
+        key = _text(*_cell(grid, row, 1)).strip()
+        if key not in fields:
+            continue
+        found.add(key)
+        f = fields[key]
+        value, dtype = _cell(grid, row, 3)
+        cell = _ref(row, 3)
+        if _is_blank(value):
+            continue
+        if dtype == "f":
+            report.add(
+                PRICING_SHEET,
+                cell,
+                "error",
+                "a formula was typed in; read as text, not evaluated, and not used",
+                "ask the vendor for a plain value",
+                value=value,
+            )
+            continue
+        values[key] = _pricing_value(f.kind, f.choices, value, cell, f.label, report)
+    for key in fields.keys() - found:
+        report.add(
+            PRICING_SHEET,
+            "",
+            "warning",
+            f"the row for {fields[key].label!r} was deleted",
+            "ask the vendor for it",
+        )
+    return values
+
+
+def _pricing_value(
+    kind: str, choices: tuple[str, ...], value: object, cell: str, label: str, report: _Report
+) -> float | str | None:
+    if kind in ("number", "integer"):
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+        if number is None or not math.isfinite(number) or number < 0:
+            report.add(
+                PRICING_SHEET,
+                cell,
+                "error",
+                f"{label}: not a number of at least 0; not used",
+                "ask the vendor for a plain number",
+                value=value,
+            )
+            return None
+        if kind == "integer" and not float(number).is_integer():
+            report.add(
+                PRICING_SHEET,
+                cell,
+                "error",
+                f"{label}: not a whole number; not used",
+                "ask the vendor for a whole number",
+                value=value,
+            )
+            return None
+        return float(number)
+    text = str(value).strip()
+    if kind == "choice":
+        folded = {c.lower(): c for c in choices}
+        if text.lower() not in folded:
+            report.add(
+                PRICING_SHEET,
+                cell,
+                "error",
+                f"{label}: not one of {', '.join(choices)}; not used",
+                "ask the vendor to use the drop-down",
+                value=value,
+            )
+            return None
+        return folded[text.lower()]
+    return text
+
+
+def _company(
+    grid: Grid, report: _Report
+) -> tuple[frozenset[Deployment], frozenset[Access], tuple[Mapping[str, str], ...]]:
+    answers: dict[str, bool] = {}
+    wanted = {f"{group}:{key}" for group, key, _ in company_rows()}
+    for row in range(1, len(grid) + 1):
+        key = _text(*_cell(grid, row, 1)).strip()
+        if key not in wanted:
+            continue
+        value, dtype = _cell(grid, row, 3)
+        if _is_blank(value):
+            continue
+        text = _text(value, dtype).strip().lower()
+        if text not in YES_NO:
+            report.add(
+                COMPANY_SHEET,
+                _ref(row, 3),
+                "error",
+                "expected yes or no; not used",
+                "ask the vendor to use the drop-down",
+                value=value,
+            )
+            continue
+        answers[key] = text == "yes"
+    deployment = frozenset(
+        Deployment(k.split(":")[1])
+        for k, yes in answers.items()
+        if yes and k.startswith("deployment:")
+    )
+    access = frozenset(
+        Access(k.split(":")[1]) for k, yes in answers.items() if yes and k.startswith("access:")
+    )
+    references = []
+    start = reference_start_row()
+    for row in range(start, start + REFERENCE_ROWS):
+        entry = {
+            h: _text(*_cell(grid, row, c)).strip() for c, h in enumerate(REFERENCE_HEADERS, start=1)
+        }
+        if any(entry.values()):
+            references.append(entry)
+    return deployment, access, tuple(references)

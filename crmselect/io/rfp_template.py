@@ -1,0 +1,373 @@
+"""The RFP response workbook a vendor fills in: layout, and the writer.
+
+One workbook per vendor, with sheets
+
+``Instructions``  the deadline, the compliance scale and how to answer;
+``Requirements``  one row per requirement: hidden id, section, text, priority, mandatory,
+                  a compliance drop-down, comment and evidence;
+``Pricing``       the commercial offer as typed, validated cells;
+``Company``       deployment models, access channels and references;
+``Lists``         (hidden) the drop-down values, referenced through named ranges;
+``crmselect``     (very hidden) template version, the evaluation's hashes, the vendor, and a
+                  checksum per requirement row, so :mod:`crmselect.io.rfp_response` can tell
+                  what was changed.
+
+Sheets are protected so that only answer cells are editable. That protection is a
+usability guard (Excel's legacy password hash is weak), not security: integrity comes from
+comparing every returned row with the buyer's own evaluation. Every string from outside
+the library is written through :func:`crmselect.io.xlsx.put_text`, so it can never become a
+formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from crmselect._version import __version__
+from crmselect.errors import CrmselectError
+from crmselect.io.xlsx import put_text, save_atomic
+from crmselect.model import Access, Deployment, Evaluation, Requirement, Vendor
+
+TEMPLATE_VERSION = "crmselect.rfp/1"
+META_SHEET = "crmselect"
+REQUIREMENTS_SHEET = "Requirements"
+PRICING_SHEET = "Pricing"
+COMPANY_SHEET = "Company"
+LISTS_SHEET = "Lists"
+
+REQUIREMENT_HEADERS = (
+    "ID",
+    "Section",
+    "Requirement",
+    "Priority",
+    "Mandatory",
+    "Compliance",
+    "Comment",
+    "Evidence",
+)
+"""Columns A–H of the Requirements sheet; the importer finds columns by these headers."""
+ANSWER_HEADERS = ("Compliance", "Comment", "Evidence")
+META_FIRST_ROW = 10
+"""Row of the meta sheet where the per-requirement checksum table starts (after a header)."""
+
+
+@attrs.frozen
+class PricingField:
+    """One input cell of the Pricing sheet."""
+
+    key: str
+    label: str
+    kind: str  # "number", "integer", "text" or "choice"
+    choices: tuple[str, ...] = ()
+
+
+PRICING_FIELDS: tuple[PricingField, ...] = (
+    PricingField("currency", "Currency of every price (ISO code, e.g. EUR)", "text"),
+    PricingField(
+        "licensing_model", "Licensing model offered", "choice", ("perpetual", "subscription")
+    ),
+    PricingField("user_type", "Users are licensed as", "choice", ("named", "concurrent")),
+    PricingField("price_per_named_user", "Price per named user", "number"),
+    PricingField("price_per_concurrent_user", "Price per concurrent user", "number"),
+    PricingField(
+        "price_period", "The user prices above are", "choice", ("per month", "per year", "one-off")
+    ),
+    PricingField(
+        "maintenance_percent", "Annual maintenance, % of licence price (perpetual)", "number"
+    ),
+    PricingField("subscription_term_years", "Minimum subscription term (years)", "integer"),
+    PricingField("implementation_days", "Implementation effort (person-days)", "number"),
+    PricingField("day_rate", "Implementation day rate", "number"),
+    PricingField("hosting_fee_per_year", "Hosting or operation fee per year", "number"),
+    PricingField("contract_years", "Contract length offered (years)", "integer"),
+)
+PRICING_FIRST_ROW = 4
+
+YES_NO = ("yes", "no")
+REFERENCE_HEADERS = ("Customer", "Industry", "Users", "Live since", "Contact (name, e-mail)")
+REFERENCE_ROWS = 3
+
+_HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_ANSWER_FILL = PatternFill("solid", fgColor="FFF2CC")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_UNLOCKED = Protection(locked=False)
+
+
+def requirement_checksum(requirement: Requirement) -> str:
+    """16 hex digits of SHA-256 over the fields a vendor sees for one requirement."""
+    text = "\x1f".join(
+        (
+            requirement.id,
+            requirement.criterion,
+            requirement.text,
+            requirement.priority.value,
+            str(requirement.mandatory),
+        )
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def questions_fingerprint(evaluation: Evaluation) -> str:
+    """The evaluation's fingerprint without any answers: what a template was made from."""
+    return attrs.evolve(evaluation, responses=(), import_problems=()).fingerprint()
+
+
+def requirements_hash(evaluation: Evaluation) -> str:
+    """SHA-256 over every requirement's checksum, in order: identifies the question set."""
+    joined = ",".join(requirement_checksum(r) for r in evaluation.requirements)
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
+def company_rows() -> tuple[tuple[str, str, str], ...]:
+    """(group, key, label) of every yes/no question on the Company sheet, in sheet order."""
+    rows = [("deployment", d.value, f"Deployment: {d.value.replace('_', ' ')}") for d in Deployment]
+    rows += [("access", a.value, f"Access: {a.value.replace('_', ' ')}") for a in Access]
+    return tuple(rows)
+
+
+def write_template(
+    evaluation: Evaluation, vendor_id: str, path: str | Path, *, deadline: dt.date | None = None
+) -> Path:
+    """Write the RFP response workbook for one vendor; returns its path.
+
+    >>> import crmselect, tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "orbis.xlsx"
+    >>> write_template(crmselect.example(), "orbis", out).name
+    'orbis.xlsx'
+    """
+    vendors = {v.id: v for v in evaluation.vendors}
+    if vendor_id not in vendors:
+        raise CrmselectError(
+            f"No vendor {vendor_id!r} in {evaluation.name!r}; vendors: {', '.join(vendors)}"
+        )
+    vendor = vendors[vendor_id]
+    workbook = Workbook()
+    _instructions(workbook.worksheets[0], evaluation, vendor, deadline)
+    _lists(workbook, evaluation)
+    _requirements(workbook.create_sheet(REQUIREMENTS_SHEET), evaluation)
+    _pricing(workbook.create_sheet(PRICING_SHEET))
+    _company(workbook.create_sheet(COMPANY_SHEET))
+    _meta(workbook.create_sheet(META_SHEET), evaluation, vendor)
+    workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames))
+    return save_atomic(workbook, path)
+
+
+def _header(sheet: Worksheet, headers: Sequence[str], row: int = 1) -> None:
+    for column, title in enumerate(headers, start=1):
+        cell = sheet.cell(row=row, column=column)
+        put_text(cell, title)
+        cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
+
+
+def _protect(sheet: Worksheet) -> None:
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+
+def _instructions(
+    sheet: Worksheet, evaluation: Evaluation, vendor: Vendor, deadline: dt.date | None
+) -> None:
+    sheet.title = "Instructions"
+    sheet.column_dimensions["A"].width = 34
+    sheet.column_dimensions["B"].width = 90
+    put_text(sheet["A1"], evaluation.name)
+    sheet["A1"].font = Font(bold=True, size=14)
+    lines = [
+        ("Prepared for", vendor.name),
+        ("Return by", deadline.isoformat() if deadline else "the date in our cover letter"),
+        (
+            "How to answer",
+            "On the Requirements sheet, choose one Compliance value per row from "
+            "the drop-down, and add a comment and evidence (document, page, demo) "
+            "where useful. Fill in the Pricing and Company sheets. Do not add, "
+            "delete, reorder or reword rows: we match answers to requirements by "
+            "a hidden id and check every row.",
+        ),
+        (
+            "Mandatory requirements",
+            "A requirement marked mandatory that is answered 'Not "
+            "supported' or left blank excludes the offer.",
+        ),
+        ("Format", "Return this file as .xlsx (no macros, no password)."),
+    ]
+    for row, (label, text) in enumerate(lines, start=3):
+        put_text(sheet.cell(row=row, column=1), label)
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+        put_text(sheet.cell(row=row, column=2), text)
+        sheet.cell(row=row, column=2).alignment = _WRAP
+    start = 3 + len(lines) + 1
+    put_text(sheet.cell(row=start, column=1), "Compliance value")
+    put_text(sheet.cell(row=start, column=2), "Meaning")
+    _header(sheet, ("Compliance value", "Meaning"), row=start)
+    for offset, level in enumerate(evaluation.scale.levels, start=1):
+        put_text(sheet.cell(row=start + offset, column=1), level.label)
+        meaning = f"Answer code {level.key}" + (
+            "" if level.satisfies_mandatory else " — does not meet a mandatory requirement"
+        )
+        put_text(sheet.cell(row=start + offset, column=2), meaning)
+    _protect(sheet)
+
+
+def _named_list(workbook: Workbook, name: str, column: int, values: Sequence[str]) -> None:
+    sheet = workbook[LISTS_SHEET]
+    for row, value in enumerate(values, start=1):
+        put_text(sheet.cell(row=row, column=column), value)
+    letter = get_column_letter(column)
+    reference = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(values)}"
+    workbook.defined_names[name] = DefinedName(name, attr_text=reference)
+
+
+def _lists(workbook: Workbook, evaluation: Evaluation) -> None:
+    sheet = workbook.create_sheet(LISTS_SHEET)
+    sheet.sheet_state = "hidden"
+    _named_list(workbook, "ComplianceLevels", 1, [lv.label for lv in evaluation.scale.levels])
+    _named_list(workbook, "YesNo", 2, YES_NO)
+    column = 3
+    for f in PRICING_FIELDS:
+        if f.kind == "choice":
+            _named_list(workbook, f"Choice_{f.key}", column, f.choices)
+            column += 1
+    _protect(sheet)
+
+
+def _list_validation(name: str, title: str) -> DataValidation:
+    return DataValidation(
+        type="list",
+        formula1=f"={name}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle=title,
+        error="Choose a value from the drop-down list.",
+    )
+
+
+def _requirements(sheet: Worksheet, evaluation: Evaluation) -> None:
+    _header(sheet, REQUIREMENT_HEADERS)
+    criteria = evaluation.criteria_by_id()
+    compliance = _list_validation("ComplianceLevels", "Compliance")
+    sheet.add_data_validation(compliance)
+    for row, r in enumerate(evaluation.requirements, start=2):
+        where = f"{REQUIREMENTS_SHEET}!row {row}"
+        values = (
+            r.id,
+            criteria[r.criterion].label,
+            r.text,
+            r.priority.value,
+            "yes" if r.mandatory else "no",
+        )
+        for column, value in enumerate(values, start=1):
+            put_text(sheet.cell(row=row, column=column), value, where)
+            sheet.cell(row=row, column=column).alignment = _WRAP
+        for column in (6, 7, 8):
+            cell = sheet.cell(row=row, column=column)
+            cell.protection, cell.fill, cell.alignment = _UNLOCKED, _ANSWER_FILL, _WRAP
+    last = len(evaluation.requirements) + 1
+    compliance.add(f"F2:F{max(last, 2)}")
+    for letter, width in zip("ABCDEFGH", (10, 24, 70, 9, 11, 34, 40, 30), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.column_dimensions["A"].hidden = True
+    sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = f"A1:H{max(last, 2)}"
+    _protect(sheet)
+    sheet.protection.autoFilter = False
+
+
+def _pricing(sheet: Worksheet) -> None:
+    put_text(sheet["A1"], "Commercial offer — fill in the yellow cells")
+    sheet["A1"].font = Font(bold=True, size=12)
+    _header(sheet, ("Key", "Item", "Your answer"), row=PRICING_FIRST_ROW - 1)
+    for row, f in enumerate(PRICING_FIELDS, start=PRICING_FIRST_ROW):
+        put_text(sheet.cell(row=row, column=1), f.key)
+        put_text(sheet.cell(row=row, column=2), f.label)
+        answer = sheet.cell(row=row, column=3)
+        answer.protection, answer.fill = _UNLOCKED, _ANSWER_FILL
+        if f.kind == "choice":
+            validation = _list_validation(f"Choice_{f.key}", f.label)
+        elif f.kind in ("number", "integer"):
+            validation = DataValidation(
+                type="decimal" if f.kind == "number" else "whole",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="stop",
+                error="Enter a number of at least 0.",
+            )
+            answer.number_format = "#,##0.00" if f.kind == "number" else "0"
+        else:
+            continue
+        sheet.add_data_validation(validation)
+        validation.add(answer.coordinate)
+    sheet.column_dimensions["A"].hidden = True
+    sheet.column_dimensions["B"].width = 55
+    sheet.column_dimensions["C"].width = 22
+    _protect(sheet)
+
+
+def _company(sheet: Worksheet) -> None:
+    put_text(sheet["A1"], "Company and product — answer yes or no, and give three references")
+    sheet["A1"].font = Font(bold=True, size=12)
+    yes_no = _list_validation("YesNo", "Yes or no")
+    sheet.add_data_validation(yes_no)
+    _header(sheet, ("Key", "Question", "Yes / no"), row=2)
+    rows = company_rows()
+    for row, (group, key, label) in enumerate(rows, start=3):
+        put_text(sheet.cell(row=row, column=1), f"{group}:{key}")
+        put_text(sheet.cell(row=row, column=2), label)
+        answer = sheet.cell(row=row, column=3)
+        answer.protection, answer.fill = _UNLOCKED, _ANSWER_FILL
+        yes_no.add(answer.coordinate)
+    start = 3 + len(rows) + 1
+    _header(sheet, REFERENCE_HEADERS, row=start)
+    for row in range(start + 1, start + 1 + REFERENCE_ROWS):
+        for column in range(1, len(REFERENCE_HEADERS) + 1):
+            cell = sheet.cell(row=row, column=column)
+            cell.protection, cell.fill = _UNLOCKED, _ANSWER_FILL
+    sheet.column_dimensions["A"].width = 26
+    sheet.column_dimensions["B"].width = 40
+    for letter in "CDE":
+        sheet.column_dimensions[letter].width = 22
+    _protect(sheet)
+
+
+def reference_start_row() -> int:
+    """First data row of the references table on the Company sheet."""
+    return 3 + len(company_rows()) + 2
+
+
+def _meta(sheet: Worksheet, evaluation: Evaluation, vendor: Vendor) -> None:
+    sheet.sheet_state = "veryHidden"
+    facts = (
+        ("template_version", TEMPLATE_VERSION),
+        ("evaluation", evaluation.name),
+        ("evaluation_hash", questions_fingerprint(evaluation)),
+        ("requirements_hash", requirements_hash(evaluation)),
+        ("vendor_id", vendor.id),
+        ("vendor_name", vendor.name),
+        ("created", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        ("crmselect", __version__),
+    )
+    for row, (key, value) in enumerate(facts, start=1):
+        put_text(sheet.cell(row=row, column=1), key)
+        put_text(sheet.cell(row=row, column=2), value)
+    _header(sheet, ("requirement", "row", "checksum"), row=META_FIRST_ROW - 1)
+    for offset, r in enumerate(evaluation.requirements):
+        row = META_FIRST_ROW + offset
+        put_text(sheet.cell(row=row, column=1), r.id)
+        sheet.cell(row=row, column=2, value=offset + 2)
+        put_text(sheet.cell(row=row, column=3), requirement_checksum(r))
+    _protect(sheet)

@@ -1,0 +1,368 @@
+"""RFP workbooks: the template a vendor fills in, and importing what comes back.
+
+Returned workbooks are filled here the way a vendor would, with openpyxl; tampering is
+simulated cell by cell, and every finding must name the file, sheet and cell.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+import openpyxl
+import pytest
+from conftest import minimal_evaluation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import crmselect
+from crmselect import Evaluation, Requirement, Vendor, rfp
+from crmselect.io.rfp_template import META_SHEET, requirements_hash
+from crmselect.io.xlsx import put_text
+from crmselect.rfp import UntrustedInputError, read_response, write_template
+
+LABELS = {level.key: level.label for level in crmselect.ComplianceScale().levels}
+
+
+def questions() -> Evaluation:
+    """The minimal evaluation without answers (what templates are made from)."""
+    return attrs.evolve(minimal_evaluation(), responses=())
+
+
+def fill(path: Path, answers: dict[str, tuple[str | None, str, str]]) -> None:
+    """Fill a template as a vendor would: requirement id → (level key, comment, evidence)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Requirements"]
+    for row in range(2, ws.max_row + 1):
+        rid = ws.cell(row=row, column=1).value
+        if rid in answers:
+            level, comment, evidence = answers[rid]
+            if level:
+                ws.cell(row=row, column=6).value = LABELS[level]
+            put_text(ws.cell(row=row, column=7), comment)
+            put_text(ws.cell(row=row, column=8), evidence)
+    wb.save(path)
+
+
+def edit(path: Path, change: Callable[[openpyxl.Workbook], None]) -> None:
+    wb = openpyxl.load_workbook(path)
+    change(wb)
+    wb.save(path)
+
+
+@pytest.fixture
+def returned(tmp_path: Path) -> Path:
+    """x's template, filled with the answers of the minimal evaluation."""
+    path = write_template(questions(), "x", tmp_path / "x.xlsx")
+    fill(
+        path,
+        {
+            "R1": ("out_of_box", "standard", "doc p. 4"),
+            "R2": ("not_supported", "", ""),
+            "R3": ("configuration", "", ""),
+            "R4": ("roadmap", "next year", ""),
+        },
+    )
+    return path
+
+
+def where(result: rfp.RfpResponse) -> list[tuple[str, str, str]]:
+    return [(p.sheet, p.cell, p.severity) for p in result.problems]
+
+
+# -- the template ------------------------------------------------------------------------------
+
+
+def test_template_sheets_visibility_and_protection(tmp_path: Path) -> None:
+    path = write_template(crmselect.example(), "orbis", tmp_path / "orbis.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [
+        "Instructions",
+        "Requirements",
+        "Pricing",
+        "Company",
+        "crmselect",
+        "Lists",
+    ]
+    assert wb["crmselect"].sheet_state == "veryHidden"
+    assert wb["Lists"].sheet_state == "hidden"
+    ws = wb["Requirements"]
+    assert ws.protection.sheet
+    assert ws.column_dimensions["A"].hidden
+    assert ws.freeze_panes == "C2"
+    assert ws.max_row == len(crmselect.example().requirements) + 1
+    assert ws["F2"].protection.locked is False
+    assert ws["C2"].protection.locked is True
+    validation = ws.data_validations.dataValidation[0]
+    assert validation.formula1 == "=ComplianceLevels"
+    assert validation.showErrorMessage
+    assert str(validation.sqref) == f"F2:F{ws.max_row}"
+    assert wb.defined_names["ComplianceLevels"].attr_text == "'Lists'!$A$1:$A$6"
+    meta = {
+        wb[META_SHEET].cell(row=r, column=1).value: wb[META_SHEET].cell(row=r, column=2).value
+        for r in range(1, 9)
+    }
+    assert meta["vendor_id"] == "orbis"
+    assert meta["requirements_hash"] == requirements_hash(crmselect.example())
+
+
+def test_template_writes_outside_text_literally(tmp_path: Path) -> None:
+    hostile = '=HYPERLINK("http://evil.example","click")'
+    base = questions()
+    evaluation = attrs.evolve(
+        base,
+        vendors=[Vendor("x", "@SUM(1+1)"), *base.vendors[1:]],
+        requirements=[attrs.evolve(base.requirements[0], text=hostile), *base.requirements[1:]],
+    )
+    path = write_template(evaluation, "x", tmp_path / "x.xlsx")
+    wb = openpyxl.load_workbook(path)
+    cell = wb["Requirements"]["C2"]
+    assert cell.value == hostile
+    assert cell.data_type == "s"
+    assert cell.quotePrefix
+    assert wb["Instructions"]["B3"].value == "@SUM(1+1)"
+    assert wb["Instructions"]["B3"].data_type == "s"
+
+
+def test_template_for_unknown_vendor_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(crmselect.CrmselectError, match="No vendor 'nobody'"):
+        write_template(questions(), "nobody", tmp_path / "n.xlsx")
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+def test_clean_workbook_reads_back_exactly(returned: Path) -> None:
+    result = read_response(returned, questions())
+    assert result.vendor == "x"
+    assert result.problems == ()
+    got = {(r.requirement, r.compliance, r.comment, r.evidence) for r in result.responses}
+    assert got == {
+        ("R1", "out_of_box", "standard", "doc p. 4"),
+        ("R2", "not_supported", "", ""),
+        ("R3", "configuration", "", ""),
+        ("R4", "roadmap", "next year", ""),
+    }
+    assert result.responses[0].origin == "x.xlsx!Requirements!F2"
+
+
+def test_imported_answers_score_exactly_like_the_csv_path(returned: Path) -> None:
+    result = read_response(returned, questions())
+    others = [r for r in minimal_evaluation().responses if r.vendor != "x"]
+    from_workbook = crmselect.score(
+        attrs.evolve(questions(), responses=[*result.responses, *others])
+    )
+    from_csv = crmselect.score(minimal_evaluation())
+    assert from_workbook.totals.equals(from_csv.totals)
+
+
+def test_reading_never_modifies_the_file(returned: Path) -> None:
+    before = hashlib.sha256(returned.read_bytes()).hexdigest()
+    read_response(returned, questions())
+    assert hashlib.sha256(returned.read_bytes()).hexdigest() == before
+
+
+TAMPERING: list[tuple[str, Callable[[openpyxl.Workbook], None], tuple[str, str, str]]] = [
+    (
+        "off-list",
+        lambda wb: wb["Requirements"].__setitem__("F3", "Partially"),
+        ("Requirements", "F3", "error"),
+    ),
+    (
+        "formula",
+        lambda wb: wb["Requirements"].__setitem__("F3", "=F2"),
+        ("Requirements", "F3", "error"),
+    ),
+    ("number", lambda wb: wb["Requirements"].__setitem__("F3", 1), ("Requirements", "F3", "error")),
+    (
+        "text-changed",
+        lambda wb: wb["Requirements"].__setitem__("C2", "Accounts only"),
+        ("Requirements", "C2", "error"),
+    ),
+    (
+        "priority-changed",
+        lambda wb: wb["Requirements"].__setitem__("D2", "could"),
+        ("Requirements", "D2", "warning"),
+    ),
+    (
+        "blank-mandatory",
+        lambda wb: wb["Requirements"].__setitem__("F4", None),
+        ("Requirements", "F4", "warning"),
+    ),
+    (
+        "inserted-row",
+        lambda wb: (
+            wb["Requirements"].insert_rows(3),
+            wb["Requirements"].__setitem__("C3", "Bonus feature"),
+        ),
+        ("Requirements", "A3:H3", "error"),
+    ),
+    ("deleted-row", lambda wb: wb["Requirements"].delete_rows(5), ("Requirements", "", "warning")),
+    (
+        "deleted-mandatory-row",
+        lambda wb: wb["Requirements"].delete_rows(4),
+        ("Requirements", "", "error"),
+    ),
+    (
+        "duplicated-row",
+        lambda wb: [
+            wb["Requirements"].cell(row=6, column=c, value=v)
+            for c, v in enumerate((c.value for c in wb["Requirements"][2]), start=1)
+        ],
+        ("Requirements", "A6", "error"),
+    ),
+    (
+        "stray-value",
+        lambda wb: wb["Requirements"].__setitem__("K2", "see attachment"),
+        ("Requirements", "K2", "warning"),
+    ),
+    ("added-sheet", lambda wb: wb.create_sheet("Our notes"), ("Our notes", "", "info")),
+    (
+        "pricing-text",
+        lambda wb: wb["Pricing"].__setitem__("C7", "EUR 40"),
+        ("Pricing", "C7", "error"),
+    ),
+    (
+        "company-maybe",
+        lambda wb: wb["Company"].__setitem__("C3", "maybe"),
+        ("Company", "C3", "error"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"), [pytest.param(c, e, id=i) for i, c, e in TAMPERING]
+)
+def test_tampering_is_reported_at_the_cell(returned: Path, change, expected) -> None:  # type: ignore[no-untyped-def]
+    edit(returned, change)
+    result = read_response(returned, questions())
+    assert expected in where(result), [str(p) for p in result.problems]
+    assert all(str(p).startswith("x.xlsx!") for p in result.problems)
+
+
+def test_reordered_rows_are_matched_by_id(returned: Path) -> None:
+    def swap(wb: openpyxl.Workbook) -> None:
+        ws = wb["Requirements"]
+        first = [c.value for c in ws[2]]
+        last = [c.value for c in ws[5]]
+        for column, (a, b) in enumerate(zip(first, last, strict=True), start=1):
+            ws.cell(row=2, column=column).value = b
+            ws.cell(row=5, column=column).value = a
+
+    edit(returned, swap)
+    result = read_response(returned, questions())
+    assert ("Requirements", "", "info") in where(result)
+    r1 = next(r for r in result.responses if r.requirement == "R1")
+    assert r1.compliance == "out_of_box"
+    assert r1.origin == "x.xlsx!Requirements!F5"
+
+
+def test_excluded_answer_is_kept_in_the_report_and_counts_as_missing(returned: Path) -> None:
+    edit(returned, lambda wb: wb["Requirements"].__setitem__("F4", "Mostly"))
+    result = read_response(returned, questions())
+    problem = next(p for p in result.problems if p.cell == "F4")
+    assert problem.value == "Mostly"
+    assert problem.requirement == "R3"
+    answer = next(r for r in result.responses if r.requirement == "R3")
+    assert answer.compliance is None
+    others = [r for r in minimal_evaluation().responses if r.vendor != "x"]
+    scored = crmselect.score(attrs.evolve(questions(), responses=[*result.responses, *others]))
+    assert "x" in scored.knocked_out  # R3 is mandatory: excluded → unanswered → knocked out
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda wb: wb[META_SHEET].__setitem__("B1", "crmselect.rfp/0"), "template version"),
+        (lambda wb: wb[META_SHEET].__setitem__("B5", "q"), "made for vendor 'q'"),
+        (lambda wb: wb.remove(wb["Requirements"]), "sheet 'Requirements' is missing"),
+        (lambda wb: wb.remove(wb[META_SHEET]), "sheet 'crmselect' is missing"),
+        (lambda wb: wb["Requirements"].__setitem__("A1", "Ref"), "has no 'ID' column"),
+    ],
+)
+def test_unusable_workbooks_are_refused_with_the_reason(returned: Path, change, message) -> None:  # type: ignore[no-untyped-def]
+    edit(returned, change)
+    with pytest.raises(UntrustedInputError) as caught:
+        read_response(returned, questions())
+    assert message in str(caught.value)
+    assert "x.xlsx" in str(caught.value)
+
+
+def test_workbook_for_another_vendor_or_evaluation_is_refused(returned: Path) -> None:
+    with pytest.raises(UntrustedInputError, match="made for vendor 'x', not 'y'"):
+        read_response(returned, questions(), vendor="y")
+    other = attrs.evolve(
+        questions(),
+        requirements=[
+            Requirement(f"Q{i}", f"question {i}", "a1" if i < 3 else ("a2" if i < 5 else "b"))
+            for i in range(1, 7)
+        ],
+    )
+    with pytest.raises(UntrustedInputError, match="made for another evaluation"):
+        read_response(returned, other)
+
+
+def test_requirement_changed_after_sending_excludes_its_answer(returned: Path) -> None:
+    base = questions()
+    changed = attrs.evolve(
+        base,
+        requirements=[
+            attrs.evolve(r, text="Accounts, contacts and households") if r.id == "R1" else r
+            for r in base.requirements
+        ],
+    )
+    result = read_response(returned, changed)
+    assert ("crmselect", "", "error") in where(result)
+    assert ("Requirements", "C2", "error") in where(result)
+    assert next(r for r in result.responses if r.requirement == "R1").compliance is None
+
+
+def test_example_ships_returned_workbooks_read_through_this_path() -> None:
+    evaluation = crmselect.example()
+    origins = {r.origin.split("!")[0] for r in evaluation.responses}
+    assert origins == {f"{v.id}.xlsx" for v in evaluation.vendors}
+    cells = {(p.file, p.cell) for p in evaluation.import_problems}
+    assert ("quillpoint.xlsx", "F5") in cells
+    assert ("meridian.xlsx", "F49") in cells
+
+
+# -- round trip property -----------------------------------------------------------------------
+
+answer = st.tuples(
+    st.one_of(st.none(), st.sampled_from(sorted(LABELS))),
+    st.one_of(
+        st.text(max_size=300),
+        st.sampled_from(
+            ["=1+1", "+44 20 7946 0000", "@home", "－1", "x" * 5000, "日本語のコメント"]
+        ),
+    ),
+    st.text(max_size=60),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.fixed_dictionaries({rid: answer for rid in ("R1", "R2", "R3", "R4")}))
+def test_property_round_trip_of_random_answers(tmp_path: Path, answers) -> None:  # type: ignore[no-untyped-def]
+    path = write_template(questions(), "y", tmp_path / "y.xlsx")
+    fill(path, answers)
+    result = read_response(path, questions())
+
+    def as_read(text: str) -> str:
+        return put_text_roundtrip(text)
+
+    got = {r.requirement: (r.compliance, r.comment, r.evidence) for r in result.responses}
+    assert got == {rid: (level, as_read(c), as_read(e)) for rid, (level, c, e) in answers.items()}
+    blank_mandatory = answers["R3"][0] is None
+    assert all(p.severity != "error" for p in result.problems)
+    assert len(result.problems) == (1 if blank_mandatory else 0)
+
+
+def put_text_roundtrip(text: str) -> str:
+    """What put_text stores for ``text`` (CR → LF, control characters escaped)."""
+    wb = openpyxl.Workbook()
+    put_text(wb.active["A1"], text)
+    return str(wb.active["A1"].value or "")
