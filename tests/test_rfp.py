@@ -366,3 +366,24 @@ def put_text_roundtrip(text: str) -> str:
     wb = openpyxl.Workbook()
     put_text(wb.active["A1"], text)
     return str(wb.active["A1"].value or "")
+
+
+def test_company_answers_are_read_and_checked_against_the_profile(returned: Path) -> None:
+    def answer(wb: openpyxl.Workbook) -> None:
+        ws = wb["Company"]
+        for row in range(3, ws.max_row + 1):
+            key = ws.cell(row=row, column=1).value
+            if key in ("deployment:saas", "access:browser"):
+                ws.cell(row=row, column=3).value = "yes"
+            elif key == "deployment:on_premise":
+                ws.cell(row=row, column=3).value = "yes"  # the profile of x says SaaS only
+
+    edit(returned, answer)
+    base = questions()
+    profile = attrs.evolve(base.vendors[0], deployment=["saas"], access=["browser"])
+    result = read_response(returned, attrs.evolve(base, vendors=[profile, *base.vendors[1:]]))
+    assert {d.value for d in result.deployment} == {"saas", "on_premise"}
+    assert {a.value for a in result.access} == {"browser"}
+    warnings = [p for p in result.problems if p.sheet == "Company"]
+    assert len(warnings) == 1
+    assert "deployment on_premise: the vendor says yes" in warnings[0].what

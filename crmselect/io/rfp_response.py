@@ -256,8 +256,11 @@ def read_response(
         access: frozenset[Access] = frozenset()
         references: tuple[Mapping[str, str], ...] = ()
         if COMPANY_SHEET in workbook.sheetnames:
+            profile = next(v for v in evaluation.vendors if v.id == vendor_id)
+            offered = {f"deployment:{d.value}" for d in profile.deployment}
+            offered |= {f"access:{a.value}" for a in profile.access}
             deployment, access, references = _company(
-                _grid(workbook, COMPANY_SHEET, file, limits), report
+                _grid(workbook, COMPANY_SHEET, file, limits), offered, report
             )
         else:
             report.add(
@@ -696,8 +699,10 @@ def _pricing_value(
 
 
 def _company(
-    grid: Grid, report: _Report
+    grid: Grid, offered: set[str], report: _Report
 ) -> tuple[frozenset[Deployment], frozenset[Access], tuple[Mapping[str, str], ...]]:
+    """The Company sheet's yes/no answers and references; an answer that contradicts the
+    vendor's profile in the evaluation (``offered``) is a warning."""
     answers: dict[str, bool] = {}
     wanted = {f"{group}:{key}" for group, key, _ in company_rows()}
     for row in range(1, len(grid) + 1):
@@ -719,6 +724,16 @@ def _company(
             )
             continue
         answers[key] = text == "yes"
+        if answers[key] != (key in offered):
+            report.add(
+                COMPANY_SHEET,
+                _ref(row, 3),
+                "warning",
+                f"{key.replace(':', ' ')}: the vendor says {text}, the evaluation's "
+                "vendor profile says the opposite",
+                "check with the vendor and correct one of them",
+                value=value,
+            )
     deployment = frozenset(
         Deployment(k.split(":")[1])
         for k, yes in answers.items()
