@@ -335,6 +335,37 @@ class DemoScore:
     origin: str = attrs.field(default="", eq=False, repr=False)
 
 
+@attrs.frozen
+class Judgements:
+    """Pairwise (AHP) judgements on the children of one node of the criteria tree.
+
+    ``node`` is a criterion id, or ``""`` for the top level. Each pair ``(a, b, x)`` says
+    *a is x times as important as b* (Saaty's 1–9 scale and reciprocals). ``member`` names
+    the committee member when several members judge the same node (aggregated by geometric
+    mean). :func:`crmselect.weights.apply_judgements` turns them into the node's local
+    weights; the evaluation keeps them so that reports can show consistency.
+    """
+
+    node: str
+    pairs: tuple[tuple[str, str, float], ...] = attrs.field(converter=as_tuple)
+    member: str = ""
+    origin: str = attrs.field(default="", eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        where = _where(self, "judgements")
+        found = [
+            Problem(where, f"judgement {a!r} vs {b!r} is {x}; it must be a positive number")
+            for a, b, x in self.pairs
+            if not (isinstance(x, int | float) and math.isfinite(x) and x > 0)
+        ]
+        found += [
+            Problem(where, f"{a!r} is compared with itself") for a, b, _ in self.pairs if a == b
+        ]
+        if not self.pairs:
+            found.append(Problem(where, "no judgements given"))
+        _raise_if(found, "Invalid judgements")
+
+
 def _priority_weights(value: Mapping[str | Priority, float]) -> dict[Priority, float]:
     weights = {Priority.MUST: 3.0, Priority.SHOULD: 2.0, Priority.COULD: 1.0, Priority.WONT: 0.0}
     weights.update({_priority(k): float(v) for k, v in value.items()})
@@ -410,6 +441,8 @@ class Evaluation:
     demo_scale: DemoScale = attrs.field(factory=DemoScale)
     policy: ScoringPolicy = attrs.field(factory=ScoringPolicy)
     description: str = ""
+    judgements: tuple[Judgements, ...] = attrs.field(default=(), converter=as_tuple)
+    """Pairwise judgements the local weights were derived from (provenance for reports)."""
     import_problems: tuple[ImportProblem, ...] = attrs.field(default=(), converter=as_tuple)
     """Findings from importing returned workbooks (see :mod:`crmselect.io.rfp_response`)."""
     origin: str = attrs.field(default="", repr=False)
@@ -543,6 +576,26 @@ class Evaluation:
                         where,
                         f"demo_share is {c.demo_share} but the criterion has "
                         "no weighted requirements; use 1 or add requirements",
+                    )
+                )
+
+        children = {c.id: {k.id for k in c.children} for _, c in nodes if c.children}
+        children[""] = {c.id for c in self.criteria}
+        for j in self.judgements:
+            where = _where(j, "judgements")
+            if j.node not in children:
+                found.append(
+                    Problem(
+                        where,
+                        f"node {j.node!r} is not a criterion with "
+                        "sub-criteria (use '' for the top level)",
+                    )
+                )
+                continue
+            for label in sorted({x for a, b, _ in j.pairs for x in (a, b)} - children[j.node]):
+                found.append(
+                    Problem(
+                        where, f"{label!r} is not a sub-criterion of {j.node or 'the top level'!r}"
                     )
                 )
 

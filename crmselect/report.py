@@ -11,7 +11,7 @@ import pandas as pd
 
 from crmselect.catalog import Catalog
 from crmselect.scoring import ScoreResult
-from crmselect.weights import local_weights
+from crmselect.weights import judgement_results, local_weights
 
 
 def text_table(
@@ -51,6 +51,32 @@ def criteria_report(result: ScoreResult) -> str:
         for cid, r in tree.rename(columns={"global": "glob"}).iterrows()
     ]
     return text_table(rows, ["criterion", "id", "local %", "global %"], right=[2, 3])
+
+
+def judgements_report(result: ScoreResult) -> str:
+    """One line per node whose weights came from pairwise judgements: its consistency, and
+    the judgement to revisit first when it is inconsistent (CR > 0.10, Saaty 1980)."""
+    evaluation = result.evaluation
+    lines = []
+    for node, ahp in judgement_results(evaluation.criteria, evaluation.judgements).items():
+        sets = [j for j in evaluation.judgements if j.node == node]
+        pairs = sum(len(j.pairs) for j in sets)
+        who = f", {len(sets)} members" if len(sets) > 1 else ""
+        verdict = "consistent" if ahp.is_consistent else "INCONSISTENT (above 0.10)"
+        line = (
+            f"Weights of {node or 'the top level'} from AHP ({ahp.n} criteria, {pairs} "
+            f"judgements{who}): CR = {ahp.consistency_ratio:.3f}, {verdict}"
+        )
+        if not ahp.is_consistent:
+            table = ahp.inconsistent_judgements()
+            row, column = (str(part) for part in table.index[0])
+            worst = table.iloc[0]
+            line += (
+                f"; revisit {row} vs {column} (judged {worst['judgement']:.3g}, "
+                f"consistent would be {worst['consistent']:.3g})"
+            )
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def ranking_report(result: ScoreResult) -> str:
@@ -140,7 +166,12 @@ def full_report(result: ScoreResult) -> str:
     )
     winners = ", ".join(result.winners) or "none (every vendor knocked out)"
     sections = [
-        ("Criteria and weights", criteria_report(result)),
+        (
+            "Criteria and weights",
+            "\n\n".join(
+                part for part in (criteria_report(result), judgements_report(result)) if part
+            ),
+        ),
         ("Ranking (totals out of 100)", ranking_report(result)),
         ("Knock-outs", knockout_report(result)),
         ("Missing answers and scores", missing_report(result)),

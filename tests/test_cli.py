@@ -23,6 +23,7 @@ def test_demo_prints_tree_ranking_knock_outs_and_missing(
     assert "KNOCKED OUT" in out
     assert "CMP-002" in out
     assert "meridian: 10 RFP answer(s)" in out
+    assert "Weights of the top level from AHP (6 criteria, 15 judgements): CR = 0.017" in out
     assert out.rstrip().endswith("Winner: orbis")
 
 

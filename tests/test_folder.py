@@ -412,3 +412,45 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
 def test_missing_folder_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="not found"):
         load_evaluation(tmp_path / "nowhere")
+
+
+def test_ahp_judgements_set_local_weights_and_round_trip(tmp_path: Path) -> None:
+    yaml_text = MINIMAL_YAML.replace(
+        "responses: responses.csv",
+        "weighting:\n  - node: top\n    judgements: [[A, b, 3]]\n"
+        "  - node: A\n    method: ahp\n    judgements: [[a1, a2, 1/2]]\n"
+        "responses: responses.csv",
+    )
+    folder = write_minimal(tmp_path / "ahp", yaml_text=yaml_text)
+    evaluation = load_evaluation(folder)
+    assert [c.weight for c in evaluation.criteria] == pytest.approx([0.75, 0.25])
+    assert [c.weight for c in evaluation.criteria[0].children] == pytest.approx([1 / 3, 2 / 3])
+    save_evaluation(evaluation, tmp_path / "copy")
+    again = load_evaluation(tmp_path / "copy")
+    assert again.fingerprint() == evaluation.fingerprint()
+
+
+@pytest.mark.parametrize(
+    ("weighting", "message"),
+    [
+        ("[{node: nowhere, judgements: [[A, b, 3]]}]", "node 'nowhere' is not a criterion"),
+        (
+            "[{node: top, judgements: [[A, zz, 3]]}]",
+            "'zz' is not a sub-criterion of 'the top level'",
+        ),
+        ("[{node: top, judgements: [[A, b, -3]]}]", "must be a positive number"),
+        ("[{node: top, judgements: [[A, b, one third]]}]", "expected a number, got 'one third'"),
+        ("[{node: top, judgements: [[A, b]]}]", "expected [criterion, criterion"),
+        ("[{node: top, method: swing, judgements: [[A, b, 3]]}]", "only weighting method"),
+        ("[{node: A, judgements: [[a1, a1, 2]]}]", "compared with itself"),
+    ],
+)
+def test_bad_judgements_are_reported(tmp_path: Path, weighting: str, message: str) -> None:
+    yaml_text = MINIMAL_YAML.replace(
+        "responses: responses.csv", f"weighting: {weighting}\nresponses: responses.csv"
+    )
+    folder = write_minimal(tmp_path / "bad", yaml_text=yaml_text)
+    with pytest.raises(CrmselectError) as caught:
+        load_evaluation(folder)
+    assert message in str(caught.value)
+    assert "evaluation.yaml" in str(caught.value)

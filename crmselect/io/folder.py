@@ -35,6 +35,11 @@ A folder holds one selection::
       priority_weights: {must: 3, should: 2, could: 1, wont: 0}
       demo_scale: {minimum: 0, maximum: 5}
       compliance_scale: {roadmap: {score: 0.1, satisfies_mandatory: false}}
+    weighting:                       # optional: local weights from pairwise judgements (AHP)
+      - node: top                    # or a criterion id; 'member' for one judge of several
+        method: ahp
+        judgements:                  # [a, b, x]: a is x times as important as b (1–9, 1/3 …)
+          - [functional, vendor, 5]
     responses: responses.csv         # answers as a table, and/or
     response_workbooks: [returned/*.xlsx]   # the vendors' returned RFP workbooks
     demo_scores: demo_scores.csv
@@ -48,6 +53,7 @@ Errors name the file, the key path and the line (``evaluation.yaml: vendors[2].i
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +79,7 @@ from crmselect.model import (
     DemoScript,
     Evaluation,
     Evaluator,
+    Judgements,
     Requirement,
     Response,
     ScoringPolicy,
@@ -80,6 +87,7 @@ from crmselect.model import (
 )
 from crmselect.progress import progress
 from crmselect.scales import ComplianceScale, DemoScale
+from crmselect.weights.judgements import apply_judgements
 
 SCHEMA = "crmselect.evaluation/1"
 FILE_NAME = "evaluation.yaml"
@@ -93,6 +101,7 @@ TOP_OPTIONAL = (
     "scoring",
     "responses",
     "response_workbooks",
+    "weighting",
     "demo_scores",
 )
 
@@ -131,6 +140,7 @@ def load_evaluation(path: str | Path) -> Evaluation:
         s for item in reader.sequence(fields.get("demo_scripts")) if (s := _script(reader, item))
     ]
     scale, demo_scale, policy = _scoring(reader, fields.get("scoring"))
+    judgements = _judgements(reader, fields.get("weighting"))
     responses: list[Response] = []
     demo_scores: list[DemoScore] = []
     if "responses" in fields:
@@ -161,8 +171,13 @@ def load_evaluation(path: str | Path) -> Evaluation:
             scale=scale,
             demo_scale=demo_scale,
             policy=policy,
+            judgements=judgements,
             origin=str(file),
         )
+        if judgements:
+            evaluation = attrs.evolve(
+                evaluation, criteria=apply_judgements(evaluation.criteria, judgements)
+            )
         return _import_workbooks(evaluation, workbooks) if workbooks else evaluation
     except ValidationError as exc:
         raise ValidationError(f"Invalid evaluation {file}", exc.problems) from None
@@ -287,6 +302,50 @@ def _requirements(reader: Reader, node: YNode | None, catalog: Catalog | None) -
         if (r := parse_requirement(reader, item))
     ]
     return chosen + custom
+
+
+def _ratio(reader: Reader, node: YNode) -> float | None:
+    """A judgement: a number, or a fraction written as text (``1/3``)."""
+    if isinstance(node.value, str) and "/" in node.value:
+        top, _, bottom = node.value.partition("/")
+        try:
+            return float(top) / float(bottom)
+        except (ValueError, ZeroDivisionError):
+            reader.fail(node, f"expected a number or a fraction like 1/3, got {node.value!r}")
+            return None
+    return reader.number(node)
+
+
+def _judgements(reader: Reader, node: YNode | None) -> list[Judgements]:
+    built: list[Judgements] = []
+    for item in reader.sequence(node):
+        f = reader.mapping(item, required=("node", "judgements"), optional=("method", "member"))
+        if f is None:
+            continue
+        if reader.text(f.get("method"), "ahp") != "ahp":
+            reader.fail(f["method"], "the only weighting method read from files is 'ahp'")
+        target = reader.text(f.get("node"))
+        pairs: list[tuple[str, str, float]] = []
+        for pair in reader.sequence(f.get("judgements")):
+            if not (isinstance(pair.value, list) and len(pair.value) == 3):
+                reader.fail(pair, "expected [criterion, criterion, how many times as important]")
+                continue
+            ratio = _ratio(reader, pair.value[2])
+            if ratio is not None:
+                pairs.append((reader.text(pair.value[0]), reader.text(pair.value[1]), ratio))
+        judged = reader.build(
+            item,
+            partial(
+                Judgements,
+                "" if target == "top" else target,
+                pairs,
+                reader.text(f.get("member")),
+                origin=item.where,
+            ),
+        )
+        if judged is not None:
+            built.append(judged)
+    return built
 
 
 def _vendor(reader: Reader, item: YNode) -> Vendor | None:
@@ -491,6 +550,15 @@ def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
                 for level in evaluation.scale.levels
             },
         },
+        "weighting": [
+            {
+                "node": j.node or "top",
+                "method": "ahp",
+                "member": j.member,
+                "judgements": [[a, b, x] for a, b, x in j.pairs],
+            }
+            for j in evaluation.judgements
+        ],
         "responses": "responses.csv",
         "demo_scores": "demo_scores.csv",
     }

@@ -11,7 +11,9 @@ One module per weighting method, each a plain function returning a normalised
 - :mod:`~crmselect.weights.rank` — surrogate weights from a ranking (ROC, rank sum, rank
   reciprocal; :func:`weights_from_ranking`);
 - :mod:`~crmselect.weights.direct` — direct rating, swing weighting, points allocation;
-- :mod:`~crmselect.weights.group` — several members' weights: consensus, spread, samples.
+- :mod:`~crmselect.weights.group` — several members' weights: consensus, spread, samples;
+- :mod:`~crmselect.weights.judgements` — an evaluation's recorded pairwise judgements →
+  local weights (:func:`apply_judgements`).
 """
 
 from crmselect.weights.ahp import (
@@ -26,6 +28,7 @@ from crmselect.weights.ahp import (
 )
 from crmselect.weights.direct import direct_weights, points_allocation, swing_weights
 from crmselect.weights.group import GroupWeights, WeightSamples
+from crmselect.weights.judgements import apply_judgements, judgement_results
 from crmselect.weights.rank import (
     rank_order_centroid,
     rank_reciprocal,
@@ -42,9 +45,11 @@ __all__ = [
     "GroupWeights",
     "WeightSamples",
     "ahp",
+    "apply_judgements",
     "direct_weights",
     "global_weights",
     "group_ahp",
+    "judgement_results",
     "local_weights",
     "pairwise_matrix",
     "points_allocation",
