@@ -103,7 +103,23 @@ class MissingPolicy(_Choice):
     IGNORE = "ignore"
 
 
+class ProcessRating(_Choice):
+    """How well a current business process works, best to worst (seed 003, "Evaluating
+    processes"): ``best_practice`` (superior to competitors and benchmarks), ``parity`` (good,
+    contributes to CRM performance), ``stability`` (average, no major problems, room to
+    improve), ``recoverability`` (known weaknesses being addressed), ``criticality``
+    (ineffective or inefficient: needs remedy now)."""
+
+    BEST_PRACTICE = "best_practice"
+    PARITY = "parity"
+    STABILITY = "stability"
+    RECOVERABILITY = "recoverability"
+    CRITICALITY = "criticality"
+
+
 _ALIASES: dict[enum.Enum, tuple[str, ...]] = {
+    ProcessRating.BEST_PRACTICE: ("superiority", "best"),
+    ProcessRating.CRITICALITY: ("critical",),
     Priority.MUST: ("m", "must_have"),
     Priority.SHOULD: ("s", "should_have"),
     Priority.COULD: ("c", "could_have", "nice_to_have"),
@@ -158,7 +174,8 @@ def _missing(value: str | MissingPolicy) -> MissingPolicy:
 
 def _where(obj: Any, kind: str) -> str:
     origin: str = getattr(obj, "origin", "")
-    return origin or f"{kind} {getattr(obj, 'id', '')!r}".rstrip(" '")
+    identifier = getattr(obj, "id", "")
+    return origin or (f"{kind} {identifier!r}" if identifier else kind)
 
 
 def _raise_if(problems: list[Problem], headline: str) -> None:
@@ -366,6 +383,43 @@ class Judgements:
         _raise_if(found, "Invalid judgements")
 
 
+def _rating(value: str | ProcessRating) -> ProcessRating:
+    if isinstance(value, ProcessRating):
+        return value
+    return cast(ProcessRating, ProcessRating.parse(value))
+
+
+@attrs.frozen
+class Process:
+    """A current business process, how well it works, and the requirements that support it.
+
+    Weak processes raise the priority of their requirements in scoring (see
+    :attr:`ScoringPolicy.process_uplift` and :func:`crmselect.scoring.effective_priorities`).
+    """
+
+    id: str
+    name: str
+    rating: ProcessRating = attrs.field(converter=_rating)
+    requirements: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
+    description: str = ""
+    origin: str = attrs.field(default="", eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        _raise_if(_id_problem(_where(self, "process"), self.id), "Invalid process")
+
+
+def _uplift(value: Mapping[str | ProcessRating, int]) -> dict[ProcessRating, int]:
+    steps = {
+        ProcessRating.BEST_PRACTICE: 0,
+        ProcessRating.PARITY: 0,
+        ProcessRating.STABILITY: 0,
+        ProcessRating.RECOVERABILITY: 1,
+        ProcessRating.CRITICALITY: 2,
+    }
+    steps.update({_rating(k): int(v) for k, v in value.items()})
+    return steps
+
+
 def _priority_weights(value: Mapping[str | Priority, float]) -> dict[Priority, float]:
     weights = {Priority.MUST: 3.0, Priority.SHOULD: 2.0, Priority.COULD: 1.0, Priority.WONT: 0.0}
     weights.update({_priority(k): float(v) for k, v in value.items()})
@@ -380,6 +434,9 @@ class ScoringPolicy:
     mean (default must 3, should 2, could 1, wont 0). ``missing``: see
     :class:`MissingPolicy`. ``demo_share``: default share of a leaf's score taken from demo
     scores where a demo script exercises it (a criterion's own ``demo_share`` wins).
+    ``process_uplift``: how many MoSCoW steps a requirement rises when it supports a process
+    of that rating (default: recoverability +1, criticality +2, others 0; capped at must;
+    ``wont`` stays out of scope).
     """
 
     priority_weights: Mapping[Priority, float] = attrs.field(
@@ -387,9 +444,15 @@ class ScoringPolicy:
     )
     missing: MissingPolicy = attrs.field(default=MissingPolicy.ZERO, converter=_missing)
     demo_share: float = attrs.field(default=0.5, converter=float)
+    process_uplift: Mapping[ProcessRating, int] = attrs.field(factory=dict, converter=_uplift)
 
     def __attrs_post_init__(self) -> None:
         found = [
+            Problem("scoring policy", f"process uplift of {r.value!r} is {n}; it must be >= 0")
+            for r, n in self.process_uplift.items()
+            if n < 0
+        ]
+        found += [
             Problem("scoring policy", f"priority weight of {p.value!r} is {w}; it must be >= 0")
             for p, w in self.priority_weights.items()
             if not (math.isfinite(w) and w >= 0)
@@ -441,6 +504,8 @@ class Evaluation:
     demo_scale: DemoScale = attrs.field(factory=DemoScale)
     policy: ScoringPolicy = attrs.field(factory=ScoringPolicy)
     description: str = ""
+    processes: tuple[Process, ...] = attrs.field(default=(), converter=as_tuple)
+    """Current business processes with their ratings (see :class:`Process`)."""
     judgements: tuple[Judgements, ...] = attrs.field(default=(), converter=as_tuple)
     """Pairwise judgements the local weights were derived from (provenance for reports)."""
     import_problems: tuple[ImportProblem, ...] = attrs.field(default=(), converter=as_tuple)
@@ -530,6 +595,14 @@ class Evaluation:
         found += duplicate_problems("vendor", self.vendors)
         found += duplicate_problems("evaluator", self.evaluators)
         found += duplicate_problems("demo script", self.demo_scripts)
+        found += duplicate_problems("process", self.processes)
+        known_requirements = {r.id for r in self.requirements}
+        found += [
+            Problem(_where(p, "process"), f"supported by unknown requirement {rid!r}")
+            for p in self.processes
+            for rid in p.requirements
+            if rid not in known_requirements
+        ]
         scored_by_requirements = {
             r.criterion
             for r in self.requirements

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from crmselect.catalog import Catalog
-from crmselect.scoring import ScoreResult
+from crmselect.scoring import ScoreResult, process_gaps
 from crmselect.weights import judgement_results, local_weights
 
 
@@ -77,6 +77,18 @@ def judgements_report(result: ScoreResult) -> str:
             )
         lines.append(line)
     return "\n".join(lines)
+
+
+def process_report(result: ScoreResult) -> str:
+    """Each rated business process and the requirements whose priority it raised."""
+    gaps = process_gaps(result.evaluation)
+    rows = []
+    for process in result.evaluation.processes:
+        mine = gaps[gaps["process"] == process.id]
+        raised = mine[mine["stated"] != mine["effective"]]
+        detail = ", ".join(f"{r.requirement} {r.stated}→{r.effective}" for r in raised.itertuples())
+        rows.append([process.name, process.rating.value, str(len(mine)), detail or "-"])
+    return text_table(rows, ["process", "rating", "requirements", "priority raised"], right=[2])
 
 
 def ranking_report(result: ScoreResult) -> str:
@@ -176,6 +188,10 @@ def full_report(result: ScoreResult) -> str:
         ("Knock-outs", knockout_report(result)),
         ("Missing answers and scores", missing_report(result)),
     ]
+    if result.evaluation.processes:
+        sections.insert(
+            1, ("Business processes (weak ones raise priorities)", process_report(result))
+        )
     if result.evaluation.import_problems:
         sections.append(("Returned workbooks", import_report(result)))
     body = "\n\n".join(f"== {title} ==\n{text}" for title, text in sections)

@@ -11,6 +11,9 @@ Pure functions of an :class:`~crmselect.model.Evaluation`; :func:`score` ties th
 
        rfp_vc = Σ_{r∈c} p_r · a_vr / Σ_{r∈c} p_r        (p_r = MoSCoW weight of r)
 
+   where r's priority is raised when it supports a weak business process
+   (:func:`effective_priorities`).
+
    Missing answers count 0 (policy ``zero``) or are left out of both sums (``ignore``).
 4. **Demo criterion score**: each demo score normalised to [0, 1]; the mean over evaluators
    for each (vendor, script, criterion), then the mean over the scripts exercising *c*.
@@ -34,7 +37,7 @@ import pandas as pd
 
 from crmselect._version import __version__
 from crmselect.display import html_table
-from crmselect.model import Evaluation, MissingPolicy
+from crmselect.model import Evaluation, MissingPolicy, Priority
 from crmselect.weights import global_weights
 
 MISSING_COLUMNS = ["vendor", "kind", "item", "criterion", "treatment"]
@@ -51,6 +54,56 @@ def requirement_scores(evaluation: Evaluation) -> pd.DataFrame:
         if a.compliance is not None:
             scores.loc[a.vendor, a.requirement] = evaluation.scale.score(a.compliance)
     return scores
+
+
+_MOSCOW_UP = (Priority.COULD, Priority.SHOULD, Priority.MUST)
+
+
+def effective_priorities(evaluation: Evaluation) -> dict[str, Priority]:
+    """Requirement id → the priority scoring uses, after the process-rating uplift.
+
+    A requirement that supports a weak business process rises by the policy's number of
+    MoSCoW steps for that process's rating (could → should → must; the largest uplift over
+    all its processes applies; must is the ceiling; ``wont`` stays out of scope) — so that
+    the committee's process review (seed 003, needs specification) shows in the scores.
+    """
+    steps: dict[str, int] = {}
+    for process in evaluation.processes:
+        uplift = evaluation.policy.process_uplift[process.rating]
+        for rid in process.requirements:
+            steps[rid] = max(steps.get(rid, 0), uplift)
+    result = {}
+    for r in evaluation.requirements:
+        if r.priority is Priority.WONT or not steps.get(r.id):
+            result[r.id] = r.priority
+        else:
+            position = _MOSCOW_UP.index(r.priority) + steps[r.id]
+            result[r.id] = _MOSCOW_UP[min(position, len(_MOSCOW_UP) - 1)]
+    return result
+
+
+def process_gaps(evaluation: Evaluation) -> pd.DataFrame:
+    """The gap analysis: which processes drive which requirements, and what it does to them.
+
+    One row per (process, requirement): ``process``, ``rating``, ``requirement``,
+    ``criterion``, ``stated`` and ``effective`` priority (see :func:`effective_priorities`).
+    """
+    effective = effective_priorities(evaluation)
+    requirements = {r.id: r for r in evaluation.requirements}
+    rows = [
+        {
+            "process": p.id,
+            "rating": p.rating.value,
+            "requirement": rid,
+            "criterion": requirements[rid].criterion,
+            "stated": requirements[rid].priority.value,
+            "effective": effective[rid].value,
+        }
+        for p in evaluation.processes
+        for rid in p.requirements
+    ]
+    columns = ["process", "rating", "requirement", "criterion", "stated", "effective"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def knockouts(evaluation: Evaluation) -> dict[str, tuple[str, ...]]:
@@ -85,7 +138,8 @@ def rfp_criterion_scores(evaluation: Evaluation, answers: pd.DataFrame) -> pd.Da
     """
     leaves = [c.id for c in evaluation.leaves()]
     weights = evaluation.policy.priority_weights
-    p = np.array([weights[r.priority] for r in evaluation.requirements])
+    priority = effective_priorities(evaluation)
+    p = np.array([weights[priority[r.id]] for r in evaluation.requirements])
     member = np.zeros((len(evaluation.requirements), len(leaves)))
     column = {cid: j for j, cid in enumerate(leaves)}
     for i, r in enumerate(evaluation.requirements):

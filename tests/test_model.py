@@ -109,7 +109,7 @@ def test_demo_scores_are_checked_against_scale_script_and_panel() -> None:
 
 def test_criterion_with_nothing_to_score_it_is_rejected() -> None:
     base = minimal_evaluation()
-    with pytest.raises(ValidationError, match="nothing can score it"):
+    with pytest.raises(ValidationError, match="criterion 'empty': has no requirements"):
         attrs.evolve(base, criteria=[*base.criteria, Criterion("empty", weight=1)])
 
 

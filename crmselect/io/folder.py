@@ -35,6 +35,9 @@ A folder holds one selection::
       priority_weights: {must: 3, should: 2, could: 1, wont: 0}
       demo_scale: {minimum: 0, maximum: 5}
       compliance_scale: {roadmap: {score: 0.1, satisfies_mandatory: false}}
+      process_uplift: {recoverability: 1, criticality: 2}   # MoSCoW steps per rating
+    processes:                       # optional: current processes, rated best to worst
+      - {id: quote, name: Quote to order, rating: criticality, requirements: [SFA-010]}
     weighting:                       # optional: local weights from pairwise judgements (AHP)
       - node: top                    # or a criterion id; 'member' for one judge of several
         method: ahp
@@ -80,6 +83,8 @@ from crmselect.model import (
     Evaluation,
     Evaluator,
     Judgements,
+    Process,
+    ProcessRating,
     Requirement,
     Response,
     ScoringPolicy,
@@ -102,6 +107,7 @@ TOP_OPTIONAL = (
     "responses",
     "response_workbooks",
     "weighting",
+    "processes",
     "demo_scores",
 )
 
@@ -141,6 +147,9 @@ def load_evaluation(path: str | Path) -> Evaluation:
     ]
     scale, demo_scale, policy = _scoring(reader, fields.get("scoring"))
     judgements = _judgements(reader, fields.get("weighting"))
+    processes = [
+        p for item in reader.sequence(fields.get("processes")) if (p := _process(reader, item))
+    ]
     responses: list[Response] = []
     demo_scores: list[DemoScore] = []
     if "responses" in fields:
@@ -172,6 +181,7 @@ def load_evaluation(path: str | Path) -> Evaluation:
             demo_scale=demo_scale,
             policy=policy,
             judgements=judgements,
+            processes=processes,
             origin=str(file),
         )
         if judgements:
@@ -348,6 +358,26 @@ def _judgements(reader: Reader, node: YNode | None) -> list[Judgements]:
     return built
 
 
+def _process(reader: Reader, item: YNode) -> Process | None:
+    f = reader.mapping(
+        item, required=("id", "name", "rating"), optional=("requirements", "description")
+    )
+    if f is None:
+        return None
+    return reader.build(
+        item,
+        partial(
+            Process,
+            id=reader.text(f.get("id")),
+            name=reader.text(f.get("name")),
+            rating=reader.text(f.get("rating")),
+            requirements=tuple(reader.texts(f.get("requirements"))),
+            description=reader.text(f.get("description")),
+            origin=item.where,
+        ),
+    )
+
+
 def _vendor(reader: Reader, item: YNode) -> Vendor | None:
     f = reader.mapping(
         item,
@@ -413,7 +443,14 @@ def _scoring(
         return defaults
     f = reader.mapping(
         node,
-        optional=("missing", "demo_share", "priority_weights", "demo_scale", "compliance_scale"),
+        optional=(
+            "missing",
+            "demo_share",
+            "priority_weights",
+            "demo_scale",
+            "compliance_scale",
+            "process_uplift",
+        ),
     )
     if f is None:
         return defaults
@@ -438,9 +475,19 @@ def _scoring(
             weight = reader.number(value, minimum=0)
             if weight is not None:
                 weights[key] = weight
+    uplift: dict[str, int] = {}
+    if "process_uplift" in f:
+        ratings = tuple(r.value for r in ProcessRating)
+        for key, value in (reader.mapping(f["process_uplift"], optional=ratings) or {}).items():
+            steps = reader.number(value, minimum=0, maximum=3)
+            if steps is not None and not steps.is_integer():
+                reader.fail(value, "expected a whole number of MoSCoW steps (0–3)")
+            elif steps is not None:
+                uplift[key] = int(steps)
     policy = reader.build(
         node,
         lambda: ScoringPolicy(
+            process_uplift=uplift,
             priority_weights=weights,
             missing=reader.text(f.get("missing"), "zero"),
             demo_share=reader.number(f.get("demo_share"), 0.5, minimum=0, maximum=1),
@@ -536,6 +583,7 @@ def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
             "missing": evaluation.policy.missing.value,
             "demo_share": evaluation.policy.demo_share,
             "priority_weights": {p.value: w for p, w in evaluation.policy.priority_weights.items()},
+            "process_uplift": {r.value: n for r, n in evaluation.policy.process_uplift.items()},
             "demo_scale": {
                 "minimum": evaluation.demo_scale.minimum,
                 "maximum": evaluation.demo_scale.maximum,
@@ -550,6 +598,16 @@ def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
                 for level in evaluation.scale.levels
             },
         },
+        "processes": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "rating": p.rating.value,
+                "requirements": list(p.requirements),
+                "description": p.description,
+            }
+            for p in evaluation.processes
+        ],
         "weighting": [
             {
                 "node": j.node or "top",
