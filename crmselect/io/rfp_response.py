@@ -25,15 +25,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import attrs
 import pandas as pd
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
 
 from crmselect.display import html_table
-from crmselect.errors import ImportProblem, Problem
+from crmselect.errors import ImportProblem
 from crmselect.io.rfp_template import (
     ANSWER_HEADERS,
     COMPANY_SHEET,
@@ -56,18 +54,20 @@ from crmselect.io.rfp_template import (
 )
 from crmselect.io.untrusted import (
     DEFAULT_LIMITS,
+    Grid,
     ReadLimits,
-    UntrustedInputError,
+    as_text,
+    cell_at,
+    cell_ref,
+    is_blank,
     open_untrusted_workbook,
+    read_grid,
+    refuse,
+    shorten,
 )
 from crmselect.model import Access, Deployment, Evaluation, Response
 
 PROBLEM_COLUMNS = ["file", "sheet", "cell", "severity", "requirement", "value", "what", "action"]
-_SHOWN_VALUE = 200
-"""Characters of an offending value quoted in a report (the full value stays in the file)."""
-
-Grid = list[list[tuple[Any, str]]]
-"""A sheet as rows of (value, openpyxl data type) pairs, 1-based rows at index 0."""
 
 
 @attrs.frozen(eq=False)
@@ -135,64 +135,10 @@ class _Report:
         requirement: str = "",
         value: object = None,
     ) -> None:
-        shown = "" if value is None else _shorten(str(value))
+        shown = "" if value is None else shorten(str(value))
         self.problems.append(
             ImportProblem(self.file, sheet, cell, severity, what, action, requirement, shown)
         )
-
-
-def _shorten(text: str) -> str:
-    if len(text) <= _SHOWN_VALUE:
-        return text
-    return f"{text[:_SHOWN_VALUE]}… ({len(text):,} characters)"
-
-
-def _refuse(path: Path, what: str) -> UntrustedInputError:
-    return UntrustedInputError(f"{path.name} was refused", [Problem(str(path), what)])
-
-
-def _grid(workbook: Workbook, title: str, path: Path, limits: ReadLimits) -> Grid:
-    """Read every cell of a sheet (dimensions reset, so a lying size tag hides nothing)."""
-    sheet = workbook[title]
-    sheet.reset_dimensions()
-    rows: Grid = []
-    try:
-        for row in sheet.iter_rows():
-            if len(rows) >= limits.max_rows:
-                raise _refuse(path, f"sheet {title!r} has more than {limits.max_rows:,} rows")
-            if len(row) > limits.max_columns:
-                raise _refuse(path, f"sheet {title!r} uses more than {limits.max_columns} columns")
-            values = [(cell.value, getattr(cell, "data_type", "n")) for cell in row]
-            for column, (value, _) in enumerate(values, start=1):
-                if isinstance(value, str) and len(value) > limits.max_cell_chars:
-                    raise _refuse(
-                        path,
-                        f"{title}!{_ref(len(rows) + 1, column)} holds "
-                        f"{len(value):,} characters; a cell holds at most "
-                        f"{limits.max_cell_chars:,}",
-                    )
-            rows.append(values)
-    except UntrustedInputError:
-        raise
-    except Exception as exc:
-        raise _refuse(
-            path, f"sheet {title!r} cannot be read ({type(exc).__name__}: {exc})"
-        ) from None
-    return rows
-
-
-def _cell(grid: Grid, row: int, column: int) -> tuple[Any, str]:
-    if row - 1 < len(grid) and column - 1 < len(grid[row - 1]):
-        return grid[row - 1][column - 1]
-    return None, "n"
-
-
-def _ref(row: int, column: int) -> str:
-    return f"{get_column_letter(column)}{row}"
-
-
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def read_response(
@@ -214,13 +160,13 @@ def read_response(
     with open_untrusted_workbook(file, limits) as workbook:
         missing = [s for s in (REQUIREMENTS_SHEET, META_SHEET) if s not in workbook.sheetnames]
         if missing:
-            raise _refuse(
+            raise refuse(
                 file,
                 f"sheet {missing[0]!r} is missing: this is not a crmselect RFP "
                 "workbook, or a sheet was deleted — send the vendor a new "
                 "template",
             )
-        meta = _grid(workbook, META_SHEET, file, limits)
+        meta = read_grid(workbook, META_SHEET, file, limits)
         vendor_id = _check_meta(meta, evaluation, vendor, file, report)
         known = {
             REQUIREMENTS_SHEET,
@@ -239,11 +185,11 @@ def read_response(
                 "ask the vendor to put answers in the template's sheets",
             )
         responses = _requirements(
-            _grid(workbook, REQUIREMENTS_SHEET, file, limits), evaluation, vendor_id, report
+            read_grid(workbook, REQUIREMENTS_SHEET, file, limits), evaluation, vendor_id, report
         )
         pricing: dict[str, float | str | None] = {}
         if PRICING_SHEET in workbook.sheetnames:
-            pricing = _pricing(_grid(workbook, PRICING_SHEET, file, limits), report)
+            pricing = _pricing(read_grid(workbook, PRICING_SHEET, file, limits), report)
         else:
             report.add(
                 PRICING_SHEET,
@@ -260,7 +206,7 @@ def read_response(
             offered = {f"deployment:{d.value}" for d in profile.deployment}
             offered |= {f"access:{a.value}" for a in profile.access}
             deployment, access, references = _company(
-                _grid(workbook, COMPANY_SHEET, file, limits), offered, report
+                read_grid(workbook, COMPANY_SHEET, file, limits), offered, report
             )
         else:
             report.add(
@@ -288,13 +234,13 @@ def _check_meta(
     facts = {
         str(k): v
         for (k, _), (v, _) in (
-            (_cell(meta, r, 1), _cell(meta, r, 2)) for r in range(1, META_FIRST_ROW - 1)
+            (cell_at(meta, r, 1), cell_at(meta, r, 2)) for r in range(1, META_FIRST_ROW - 1)
         )
         if k is not None
     }
     version = facts.get("template_version")
     if version != TEMPLATE_VERSION:
-        raise _refuse(
+        raise refuse(
             path,
             f"template version {version!r} is not {TEMPLATE_VERSION!r}: the "
             "workbook was not made by this crmselect, or was tampered with — "
@@ -303,9 +249,9 @@ def _check_meta(
     vendor_id = str(facts.get("vendor_id") or "")
     vendors = set(evaluation.vendor_ids)
     if vendor_id not in vendors:
-        raise _refuse(path, f"made for vendor {vendor_id!r}, who is not in this evaluation")
+        raise refuse(path, f"made for vendor {vendor_id!r}, who is not in this evaluation")
     if expected is not None and vendor_id != expected:
-        raise _refuse(path, f"made for vendor {vendor_id!r}, not {expected!r}")
+        raise refuse(path, f"made for vendor {vendor_id!r}, not {expected!r}")
     if facts.get("requirements_hash") == requirements_hash(evaluation):
         if facts.get("evaluation_hash") != questions_fingerprint(evaluation):
             report.add(
@@ -318,14 +264,14 @@ def _check_meta(
             )
         return vendor_id
     sent = {
-        str(_cell(meta, r, 1)[0]): str(_cell(meta, r, 3)[0])
+        str(cell_at(meta, r, 1)[0]): str(cell_at(meta, r, 3)[0])
         for r in range(META_FIRST_ROW, len(meta) + 1)
-        if _cell(meta, r, 1)[0] is not None
+        if cell_at(meta, r, 1)[0] is not None
     }
     current = {r.id: requirement_checksum(r) for r in evaluation.requirements}
     unknown = [rid for rid in sent if rid not in current]
     if len(unknown) * 2 > max(len(sent), 1):
-        raise _refuse(
+        raise refuse(
             path, "made for another evaluation: most of its requirements are not in this one"
         )
     for rid, checksum in sent.items():
@@ -349,7 +295,7 @@ def _header_columns(grid: Grid, report: _Report, path: Path) -> dict[str, int]:
             columns.setdefault(value.strip(), index)
     lost = [h for h in ("ID", *ANSWER_HEADERS) if h not in columns]
     if lost:
-        raise _refuse(
+        raise refuse(
             path,
             f"the Requirements sheet has no {lost[0]!r} column (header row "
             "changed) — send the vendor a new template",
@@ -375,15 +321,6 @@ def _header_columns(grid: Grid, report: _Report, path: Path) -> dict[str, int]:
     return columns
 
 
-def _text(value: object, dtype: str) -> str:
-    """A cell as text exactly as stored (numbers without a trailing .0)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15 and dtype == "n":
-        return str(int(value))
-    return str(value)
-
-
 def _requirements(
     grid: Grid, evaluation: Evaluation, vendor: str, report: _Report
 ) -> list[Response]:
@@ -399,20 +336,20 @@ def _requirements(
     for row_number in range(2, len(grid) + 1):
         row = grid[row_number - 1]
         for column, (value, _) in enumerate(row, start=1):
-            if column not in used and not _is_blank(value):
+            if column not in used and not is_blank(value):
                 report.add(
                     sheet,
-                    _ref(row_number, column),
+                    cell_ref(row_number, column),
                     "warning",
                     "value outside the template's columns; it is not used",
                     "ask the vendor to put it in Comment",
                     value=value,
                 )
-        rid_value, _ = _cell(grid, row_number, columns["ID"])
-        rid = _text(rid_value, "n").strip()
-        answers = [_cell(grid, row_number, columns[h]) for h in ANSWER_HEADERS]
+        rid_value, _ = cell_at(grid, row_number, columns["ID"])
+        rid = as_text(rid_value, "n").strip()
+        answers = [cell_at(grid, row_number, columns[h]) for h in ANSWER_HEADERS]
         if not rid:
-            if any(not _is_blank(v) for v, _ in row):
+            if any(not is_blank(v) for v, _ in row):
                 report.add(
                     sheet,
                     f"A{row_number}:{get_column_letter(max(len(row), len(REQUIREMENT_HEADERS)))}"
@@ -421,25 +358,25 @@ def _requirements(
                     "row without a requirement id "
                     "(inserted by the vendor?); its content is not used",
                     "ask the vendor to use the template's rows",
-                    value=" | ".join(_text(v, t) for v, t in row if not _is_blank(v)),
+                    value=" | ".join(as_text(v, t) for v, t in row if not is_blank(v)),
                 )
             continue
         requirement = by_id.get(rid)
         if requirement is None:
             report.add(
                 sheet,
-                _ref(row_number, columns["ID"]),
+                cell_ref(row_number, columns["ID"]),
                 "error",
                 f"unknown requirement id {rid!r} (row inserted or id edited); not used",
                 "ask the vendor to use the template's rows",
                 requirement=rid,
-                value=" | ".join(_text(v, t) for v, t in answers if not _is_blank(v)),
+                value=" | ".join(as_text(v, t) for v, t in answers if not is_blank(v)),
             )
             continue
         if rid in seen:
             report.add(
                 sheet,
-                _ref(row_number, columns["ID"]),
+                cell_ref(row_number, columns["ID"]),
                 "error",
                 f"requirement {rid} appears again (first in row {seen[rid]}); this row is not used",
                 "ask the vendor to keep one row per requirement",
@@ -448,7 +385,7 @@ def _requirements(
             continue
         seen[rid] = row_number
         order.append(rid)
-        excluded = _check_row_text(
+        excluded = _check_rowas_text(
             grid,
             row_number,
             columns,
@@ -492,7 +429,7 @@ def _requirements(
     return responses
 
 
-def _check_row_text(
+def _check_rowas_text(
     grid: Grid,
     row: int,
     columns: dict[str, int],
@@ -508,10 +445,10 @@ def _check_row_text(
     ):
         if title not in columns:
             continue
-        value, dtype = _cell(grid, row, columns[title])
-        if _text(value, dtype) == want:
+        value, dtype = cell_at(grid, row, columns[title])
+        if as_text(value, dtype) == want:
             continue
-        cell = _ref(row, columns[title])
+        cell = cell_ref(row, columns[title])
         if title == "Requirement":
             changed_text = True
             report.add(
@@ -548,10 +485,10 @@ def _answer(
     report: _Report,
 ) -> Response:
     sheet = REQUIREMENTS_SHEET
-    origin = f"{report.file}!{sheet}!{_ref(row, columns['Compliance'])}"
-    value, dtype = _cell(grid, row, columns["Compliance"])
+    origin = f"{report.file}!{sheet}!{cell_ref(row, columns['Compliance'])}"
+    value, dtype = cell_at(grid, row, columns["Compliance"])
     level: str | None = None
-    cell = _ref(row, columns["Compliance"])
+    cell = cell_ref(row, columns["Compliance"])
     if dtype == "f" or (isinstance(value, str) and value.startswith("=")):
         report.add(
             sheet,
@@ -563,7 +500,7 @@ def _answer(
             requirement=rid,
             value=value,
         )
-    elif not _is_blank(value):
+    elif not is_blank(value):
         text = value if isinstance(value, str) else None
         level = evaluation.scale.parse(text) if text is not None else None
         if level is None:
@@ -588,19 +525,19 @@ def _answer(
         )
     if excluded and level is not None:
         level = None
-    comment = _free_text(grid, row, columns.get("Comment"), rid, report)
-    evidence = _free_text(grid, row, columns.get("Evidence"), rid, report)
+    comment = _freeas_text(grid, row, columns.get("Comment"), rid, report)
+    evidence = _freeas_text(grid, row, columns.get("Evidence"), rid, report)
     return Response(vendor, rid, level, comment, evidence, origin=origin)
 
 
-def _free_text(grid: Grid, row: int, column: int | None, rid: str, report: _Report) -> str:
+def _freeas_text(grid: Grid, row: int, column: int | None, rid: str, report: _Report) -> str:
     if column is None:
         return ""
-    value, dtype = _cell(grid, row, column)
+    value, dtype = cell_at(grid, row, column)
     if dtype == "f":
         report.add(
             REQUIREMENTS_SHEET,
-            _ref(row, column),
+            cell_ref(row, column),
             "warning",
             "formula in a text cell; kept as text, not evaluated",
             "nothing to do",
@@ -610,13 +547,13 @@ def _free_text(grid: Grid, row: int, column: int | None, rid: str, report: _Repo
     if dtype == "e":
         report.add(
             REQUIREMENTS_SHEET,
-            _ref(row, column),
+            cell_ref(row, column),
             "warning",
             f"error value {value!r} in a text cell",
             "ask the vendor for the intended text",
             requirement=rid,
         )
-    return _text(value, dtype)
+    return as_text(value, dtype)
 
 
 def _pricing(grid: Grid, report: _Report) -> dict[str, float | str | None]:
@@ -624,14 +561,14 @@ def _pricing(grid: Grid, report: _Report) -> dict[str, float | str | None]:
     values: dict[str, float | str | None] = dict.fromkeys(fields)
     found: set[str] = set()
     for row in range(1, len(grid) + 1):
-        key = _text(*_cell(grid, row, 1)).strip()
+        key = as_text(*cell_at(grid, row, 1)).strip()
         if key not in fields:
             continue
         found.add(key)
         f = fields[key]
-        value, dtype = _cell(grid, row, 3)
-        cell = _ref(row, 3)
-        if _is_blank(value):
+        value, dtype = cell_at(grid, row, 3)
+        cell = cell_ref(row, 3)
+        if is_blank(value):
             continue
         if dtype == "f":
             report.add(
@@ -706,17 +643,17 @@ def _company(
     answers: dict[str, bool] = {}
     wanted = {f"{group}:{key}" for group, key, _ in company_rows()}
     for row in range(1, len(grid) + 1):
-        key = _text(*_cell(grid, row, 1)).strip()
+        key = as_text(*cell_at(grid, row, 1)).strip()
         if key not in wanted:
             continue
-        value, dtype = _cell(grid, row, 3)
-        if _is_blank(value):
+        value, dtype = cell_at(grid, row, 3)
+        if is_blank(value):
             continue
-        text = _text(value, dtype).strip().lower()
+        text = as_text(value, dtype).strip().lower()
         if text not in YES_NO:
             report.add(
                 COMPANY_SHEET,
-                _ref(row, 3),
+                cell_ref(row, 3),
                 "error",
                 "expected yes or no; not used",
                 "ask the vendor to use the drop-down",
@@ -727,7 +664,7 @@ def _company(
         if answers[key] != (key in offered):
             report.add(
                 COMPANY_SHEET,
-                _ref(row, 3),
+                cell_ref(row, 3),
                 "warning",
                 f"{key.replace(':', ' ')}: the vendor says {text}, the evaluation's "
                 "vendor profile says the opposite",
@@ -746,7 +683,8 @@ def _company(
     start = reference_start_row()
     for row in range(start, start + REFERENCE_ROWS):
         entry = {
-            h: _text(*_cell(grid, row, c)).strip() for c, h in enumerate(REFERENCE_HEADERS, start=1)
+            h: as_text(*cell_at(grid, row, c)).strip()
+            for c, h in enumerate(REFERENCE_HEADERS, start=1)
         }
         if any(entry.values()):
             references.append(entry)

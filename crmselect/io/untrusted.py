@@ -26,9 +26,11 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import attrs
 import openpyxl
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 from crmselect.errors import InputFileError, Problem
@@ -71,7 +73,7 @@ class ReadLimits:
 DEFAULT_LIMITS = ReadLimits()
 
 
-def _refuse(path: Path, what: str) -> UntrustedInputError:
+def refuse(path: Path, what: str) -> UntrustedInputError:
     return UntrustedInputError(f"{path.name} was refused", [Problem(str(path), what)])
 
 
@@ -82,22 +84,22 @@ def check_container(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
         with path.open("rb") as handle:
             head = handle.read(8)
     except FileNotFoundError:
-        raise _refuse(path, "file not found") from None
+        raise refuse(path, "file not found") from None
     except OSError as exc:
-        raise _refuse(path, f"cannot be read ({exc.strerror or exc})") from None
+        raise refuse(path, f"cannot be read ({exc.strerror or exc})") from None
     if size > limits.max_file_bytes:
-        raise _refuse(
+        raise refuse(
             path,
             f"file is {size / MiB:.1f} MiB; the limit is {limits.max_file_bytes / MiB:.0f} MiB",
         )
     if head.startswith(_OLE_MAGIC):
-        raise _refuse(
+        raise refuse(
             path,
             "this is a legacy .xls or a password-protected workbook; save it "
             "as an unprotected .xlsx (Excel Workbook) and send it again",
         )
     if not zipfile.is_zipfile(path):
-        raise _refuse(
+        raise refuse(
             path,
             "not an .xlsx workbook (not a zip container); save it as an Excel Workbook (.xlsx)",
         )
@@ -114,48 +116,48 @@ def check_container(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
         RuntimeError,
         ValueError,
     ) as exc:
-        raise _refuse(path, f"corrupt or unsupported zip container ({exc})") from None
+        raise refuse(path, f"corrupt or unsupported zip container ({exc})") from None
 
 
 def _check_members(path: Path, archive: zipfile.ZipFile, limits: ReadLimits) -> None:
     members = archive.infolist()
     if len(members) > limits.max_members:
-        raise _refuse(
+        raise refuse(
             path, f"{len(members):,} parts in the container; the limit is {limits.max_members:,}"
         )
     names = {m.filename for m in members}
     if len(names) != len(members):
-        raise _refuse(path, "the container holds two parts with the same name")
+        raise refuse(path, "the container holds two parts with the same name")
     declared = sum(m.file_size for m in members)
     if declared > limits.max_uncompressed_bytes:
-        raise _refuse(
+        raise refuse(
             path,
             f"parts would expand to {declared / MiB:,.0f} MiB; the limit is "
             f"{limits.max_uncompressed_bytes / MiB:.0f} MiB",
         )
     for member in members:
         if member.flag_bits & 0x1:
-            raise _refuse(path, f"part {member.filename!r} is encrypted")
+            raise refuse(path, f"part {member.filename!r} is encrypted")
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > MiB and ratio > limits.max_member_ratio:
-            raise _refuse(
+            raise refuse(
                 path,
                 f"part {member.filename!r} compresses {ratio:,.0f}:1 (limit "
                 f"{limits.max_member_ratio:g}:1) — a zip bomb?",
             )
         lowered = member.filename.lower()
         if lowered.endswith("vbaproject.bin") or "activex" in lowered:
-            raise _refuse(
+            raise refuse(
                 path,
                 "the workbook contains macros or ActiveX controls; save it as a "
                 "plain Excel Workbook (.xlsx) without macros",
             )
     missing = [p for p in _REQUIRED_PARTS if p not in names]
     if missing:
-        raise _refuse(path, f"not an Excel workbook: part {missing[0]!r} is missing")
+        raise refuse(path, f"not an Excel workbook: part {missing[0]!r} is missing")
     content_types = archive.read("[Content_Types].xml")
     if any(marker in content_types for marker in _MACRO_TYPES):
-        raise _refuse(
+        raise refuse(
             path,
             "the workbook is macro-enabled; save it as a plain Excel Workbook "
             "(.xlsx) without macros",
@@ -174,13 +176,13 @@ def _scan_member(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo, 
         while chunk := stream.read(MiB):
             budget -= len(chunk)
             if budget < 0:
-                raise _refuse(
+                raise refuse(
                     path, "parts expand beyond the size limit (the zip directory understates them)"
                 )
             if is_xml:
                 window = tail + chunk
                 if any(marker in window for marker in _DTD_MARKERS):
-                    raise _refuse(
+                    raise refuse(
                         path,
                         f"part {member.filename!r} declares a DTD or entities; "
                         "workbooks never need them and they are a known attack",
@@ -207,8 +209,76 @@ def open_untrusted_workbook(
     except UntrustedInputError:
         raise
     except Exception as exc:
-        raise _refuse(file, f"the workbook cannot be read ({type(exc).__name__}: {exc})") from None
+        raise refuse(file, f"the workbook cannot be read ({type(exc).__name__}: {exc})") from None
     try:
         yield workbook
     finally:
         workbook.close()
+
+
+# -- reading cells of an untrusted sheet ---------------------------------------------------
+
+SHOWN_VALUE = 200
+"""Characters of an offending value quoted in a report (the full value stays in the file)."""
+
+Grid = list[list[tuple[Any, str]]]
+"""A sheet as rows of (value, openpyxl data type) pairs, 1-based rows at index 0."""
+
+
+def shorten(text: str) -> str:
+    if len(text) <= SHOWN_VALUE:
+        return text
+    return f"{text[:SHOWN_VALUE]}… ({len(text):,} characters)"
+
+
+def read_grid(workbook: Workbook, title: str, path: Path, limits: ReadLimits) -> Grid:
+    """Read every cell of a sheet (dimensions reset, so a lying size tag hides nothing)."""
+    sheet = workbook[title]
+    sheet.reset_dimensions()
+    rows: Grid = []
+    try:
+        for row in sheet.iter_rows():
+            if len(rows) >= limits.max_rows:
+                raise refuse(path, f"sheet {title!r} has more than {limits.max_rows:,} rows")
+            if len(row) > limits.max_columns:
+                raise refuse(path, f"sheet {title!r} uses more than {limits.max_columns} columns")
+            values = [(cell.value, getattr(cell, "data_type", "n")) for cell in row]
+            for column, (value, _) in enumerate(values, start=1):
+                if isinstance(value, str) and len(value) > limits.max_cell_chars:
+                    raise refuse(
+                        path,
+                        f"{title}!{cell_ref(len(rows) + 1, column)} holds "
+                        f"{len(value):,} characters; a cell holds at most "
+                        f"{limits.max_cell_chars:,}",
+                    )
+            rows.append(values)
+    except UntrustedInputError:
+        raise
+    except Exception as exc:
+        raise refuse(
+            path, f"sheet {title!r} cannot be read ({type(exc).__name__}: {exc})"
+        ) from None
+    return rows
+
+
+def cell_at(grid: Grid, row: int, column: int) -> tuple[Any, str]:
+    if row - 1 < len(grid) and column - 1 < len(grid[row - 1]):
+        return grid[row - 1][column - 1]
+    return None, "n"
+
+
+def cell_ref(row: int, column: int) -> str:
+    return f"{get_column_letter(column)}{row}"
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def as_text(value: object, dtype: str) -> str:
+    """A cell as text exactly as stored (numbers without a trailing .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15 and dtype == "n":
+        return str(int(value))
+    return str(value)
