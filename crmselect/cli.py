@@ -9,6 +9,8 @@
                                         RFP workbooks for vendors to fill in
     crmselect import PATH FILES… [--strict] [--csv OUT]
                                         check returned workbooks and read their answers
+    crmselect workshop PATH [--member ID] --out FILE_OR_DIR
+                                        pairwise-comparison workbooks for the weights
 
 Bad input prints one clear message (every problem, with file and place) and exits with
 status 2; ``--debug`` shows the traceback instead.
@@ -34,6 +36,7 @@ from crmselect.io.rfp_response import RfpResponse, read_response
 from crmselect.io.rfp_template import write_template
 from crmselect.io.tables import responses_to_frame
 from crmselect.io.untrusted import UntrustedInputError
+from crmselect.io.workshop import write_workshop
 from crmselect.progress import progress
 from crmselect.report import catalog_report, full_report
 from crmselect.scoring import ScoreResult, score
@@ -119,6 +122,18 @@ def _template(args: argparse.Namespace) -> int:
         ]
     for path in written:
         print(f"wrote {path}")
+    return 0
+
+
+def _workshop(args: argparse.Namespace) -> int:
+    evaluation = load_evaluation(args.path)
+    members = [args.member] if args.member else [e.id for e in evaluation.evaluators]
+    if not members:
+        raise CrmselectError("the evaluation lists no evaluators; name one with --member")
+    single = args.member and args.out.suffix.lower() == ".xlsx"
+    for member in members:
+        target = args.out if single else args.out / f"{member}.xlsx"
+        print(f"wrote {write_workshop(evaluation, member, target)}")
     return 0
 
 
@@ -237,6 +252,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--csv", type=Path, metavar="OUT", help="write the answers read as a responses CSV"
     )
     imports.set_defaults(run=_import)
+
+    workshop = commands.add_parser(
+        "workshop",
+        help="write weights-workshop workbooks (pairwise comparisons)",
+        description="Write a pairwise-comparison workbook for one member (--member) or for "
+        "every evaluator; list the returned files under weighting_workbooks.",
+    )
+    workshop.add_argument("path", type=Path, metavar="PATH", help="the evaluation folder")
+    workshop.add_argument("--member", metavar="ID", help="one member (default: every evaluator)")
+    workshop.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE_OR_DIR",
+        help="an .xlsx file for one member, or a folder",
+    )
+    workshop.set_defaults(run=_workshop)
     return parser
 
 

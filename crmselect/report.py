@@ -11,7 +11,7 @@ import pandas as pd
 
 from crmselect.catalog import Catalog
 from crmselect.scoring import ScoreResult, process_gaps
-from crmselect.weights import judgement_results, local_weights
+from crmselect.weights import AhpResult, judgement_results, local_weights
 
 
 def text_table(
@@ -53,29 +53,37 @@ def criteria_report(result: ScoreResult) -> str:
     return text_table(rows, ["criterion", "id", "local %", "global %"], right=[2, 3])
 
 
+def _verdict(ahp: AhpResult) -> str:
+    """``CR = 0.017`` plus, when inconsistent, the judgement to revisit first."""
+    text = f"CR = {ahp.consistency_ratio:.3f}"
+    if ahp.is_consistent:
+        return text
+    table = ahp.inconsistent_judgements()
+    row, column = (str(part) for part in table.index[0])
+    worst = table.iloc[0]
+    return (
+        f"{text} INCONSISTENT (above 0.10): revisit {row} vs {column} (judged "
+        f"{worst['judgement']:.3g}, consistent would be {worst['consistent']:.3g})"
+    )
+
+
 def judgements_report(result: ScoreResult) -> str:
-    """One line per node whose weights came from pairwise judgements: its consistency, and
-    the judgement to revisit first when it is inconsistent (CR > 0.10, Saaty 1980)."""
+    """One line per node whose weights came from pairwise judgements, with its consistency
+    (CR > 0.10 is inconsistent, Saaty 1980) — and each member's, when several judged."""
     evaluation = result.evaluation
     lines = []
     for node, ahp in judgement_results(evaluation.criteria, evaluation.judgements).items():
         sets = [j for j in evaluation.judgements if j.node == node]
         pairs = sum(len(j.pairs) for j in sets)
-        who = f", {len(sets)} members" if len(sets) > 1 else ""
-        verdict = "consistent" if ahp.is_consistent else "INCONSISTENT (above 0.10)"
-        line = (
-            f"Weights of {node or 'the top level'} from AHP ({ahp.n} criteria, {pairs} "
-            f"judgements{who}): CR = {ahp.consistency_ratio:.3f}, {verdict}"
+        who = f", {len(sets)} members, geometric mean" if len(sets) > 1 else ""
+        lines.append(
+            f"Weights of {node or 'the top level'} from AHP ({ahp.n} criteria, "
+            f"{pairs} judgements{who}): {_verdict(ahp)}"
         )
-        if not ahp.is_consistent:
-            table = ahp.inconsistent_judgements()
-            row, column = (str(part) for part in table.index[0])
-            worst = table.iloc[0]
-            line += (
-                f"; revisit {row} vs {column} (judged {worst['judgement']:.3g}, "
-                f"consistent would be {worst['consistent']:.3g})"
-            )
-        lines.append(line)
+        if len(sets) > 1:
+            for j in sets:
+                own = judgement_results(evaluation.criteria, [j])[node]
+                lines.append(f"  {j.member or '(unnamed)'}: {_verdict(own)}")
     return "\n".join(lines)
 
 

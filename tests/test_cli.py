@@ -23,7 +23,8 @@ def test_demo_prints_tree_ranking_knock_outs_and_missing(
     assert "KNOCKED OUT" in out
     assert "CMP-002" in out
     assert "meridian: 10 RFP answer(s)" in out
-    assert "Weights of the top level from AHP (6 criteria, 15 judgements): CR = 0.017" in out
+    assert "Weights of the top level from AHP (6 criteria, 75 judgements, 5 members" in out
+    assert "marketing: CR = 0.222 INCONSISTENT" in out
     assert out.rstrip().endswith("Winner: orbis")
 
 

@@ -45,6 +45,7 @@ A folder holds one selection::
           - [functional, vendor, 5]
     responses: responses.csv         # answers as a table, and/or
     response_workbooks: [returned/*.xlsx]   # the vendors' returned RFP workbooks
+    weighting_workbooks: [workshop/*.xlsx]  # members' pairwise comparisons (AHP, per member)
     demo_scores: demo_scores.csv
 
 Returned workbooks are read as untrusted input (:mod:`crmselect.io.rfp_response`); what
@@ -75,6 +76,7 @@ from crmselect.io.tables import (
     responses_to_frame,
 )
 from crmselect.io.untrusted import UntrustedInputError
+from crmselect.io.workshop import read_workshop
 from crmselect.io.yamlfile import Reader, YNode, read_yaml
 from crmselect.model import (
     Criterion,
@@ -107,6 +109,7 @@ TOP_OPTIONAL = (
     "responses",
     "response_workbooks",
     "weighting",
+    "weighting_workbooks",
     "processes",
     "demo_scores",
 )
@@ -165,6 +168,7 @@ def load_evaluation(path: str | Path) -> Evaluation:
                 reader, lambda: demo_scores_from_frame(read_csv(csv), source=str(csv))
             )
     workbooks = _workbook_paths(reader, fields.get("response_workbooks"), folder)
+    workshops = _workbook_paths(reader, fields.get("weighting_workbooks"), folder)
     reader.raise_if_problems(f"Cannot read evaluation {file}")
     try:
         evaluation = Evaluation(
@@ -184,9 +188,12 @@ def load_evaluation(path: str | Path) -> Evaluation:
             processes=processes,
             origin=str(file),
         )
-        if judgements:
+        if workshops:
+            evaluation = _import_workshops(evaluation, workshops)
+        if evaluation.judgements:
             evaluation = attrs.evolve(
-                evaluation, criteria=apply_judgements(evaluation.criteria, judgements)
+                evaluation,
+                criteria=apply_judgements(evaluation.criteria, evaluation.judgements),
             )
         return _import_workbooks(evaluation, workbooks) if workbooks else evaluation
     except ValidationError as exc:
@@ -206,6 +213,36 @@ def _workbook_paths(reader: Reader, node: YNode | None, folder: Path) -> list[Pa
             reader.fail(item, f"no file matches {pattern!r} next to the evaluation file")
         paths += [p for p in matched if p not in paths]
     return paths
+
+
+def _import_workshops(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
+    """Read the members' weights-workshop workbooks (:mod:`crmselect.io.workshop`) into the
+    evaluation's judgements; refused files are reported together."""
+    refused: list[Problem] = []
+    judgements = list(evaluation.judgements)
+    findings = list(evaluation.import_problems)
+    members: dict[str, Path] = {}
+    for path in progress(paths, total=len(paths), desc="Reading workshops", unit="file"):
+        try:
+            returned = read_workshop(path, evaluation)
+        except UntrustedInputError as exc:
+            refused += exc.problems
+            continue
+        if returned.member in members:
+            refused.append(
+                Problem(
+                    str(path),
+                    f"a second workshop of member {returned.member!r} "
+                    f"(first: {members[returned.member].name})",
+                )
+            )
+            continue
+        members[returned.member] = path
+        judgements += returned.judgements
+        findings += returned.problems
+    if refused:
+        raise InputFileError("Workshop workbooks were refused", refused)
+    return attrs.evolve(evaluation, judgements=judgements, import_problems=findings)
 
 
 def _import_workbooks(evaluation: Evaluation, paths: list[Path]) -> Evaluation:

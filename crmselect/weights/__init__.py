@@ -28,7 +28,7 @@ from crmselect.weights.ahp import (
 )
 from crmselect.weights.direct import direct_weights, points_allocation, swing_weights
 from crmselect.weights.group import GroupWeights, WeightSamples
-from crmselect.weights.judgements import apply_judgements, judgement_results
+from crmselect.weights.judgements import apply_judgements, judgement_results, member_weights
 from crmselect.weights.rank import (
     rank_order_centroid,
     rank_reciprocal,
@@ -51,6 +51,7 @@ __all__ = [
     "group_ahp",
     "judgement_results",
     "local_weights",
+    "member_weights",
     "pairwise_matrix",
     "points_allocation",
     "random_index",

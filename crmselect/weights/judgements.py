@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from crmselect.errors import Problem, ValidationError
 from crmselect.model import Criterion, Judgements, walk_tree
 from crmselect.weights.ahp import AhpResult, ahp, group_ahp, pairwise_matrix
-from crmselect.weights.tree import set_local_weights
+from crmselect.weights.group import GroupWeights
+from crmselect.weights.tree import global_weights, set_local_weights
 
 
 def judgement_results(
@@ -70,3 +71,25 @@ def apply_judgements(
     for node, result in judgement_results(tree, judgements).items():
         tree = set_local_weights(tree, node or None, result.weights)
     return tree
+
+
+def member_weights(
+    criteria: Iterable[Criterion], judgements: Iterable[Judgements]
+) -> GroupWeights | None:
+    """Each committee member's own global leaf weights, as a :class:`GroupWeights`.
+
+    A member's tree is the committee's tree with only *that member's* judgements applied
+    (nodes the member did not judge keep the committee's weights). This is the weight
+    uncertainty for the robustness question "would the winner change under any one
+    member's weights?". ``None`` when fewer than two members judged.
+    """
+    tree = tuple(criteria)
+    by_member: dict[str, list[Judgements]] = {}
+    for j in judgements:
+        if j.member:
+            by_member.setdefault(j.member, []).append(j)
+    if len(by_member) < 2:
+        return None
+    return GroupWeights.from_weights(
+        {member: global_weights(apply_judgements(tree, own)) for member, own in by_member.items()}
+    )
