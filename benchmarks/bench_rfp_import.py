@@ -32,10 +32,15 @@ def synthetic(vendors: int, requirements: int) -> Evaluation:
     return Evaluation(
         name="Benchmark tender",
         criteria=[Criterion("all", weight=1, children=leaves)],
-        requirements=[Requirement(f"R{i:04d}", f"Requirement {i}: the system supports "
-                                  f"capability number {i} for every user role.",
-                                  f"c{i % 20}", ("must", "should", "could")[i % 3])
-                      for i in range(requirements)],
+        requirements=[
+            Requirement(
+                f"R{i:04d}",
+                f"Requirement {i}: the system supports capability number {i} for every user role.",
+                f"c{i % 20}",
+                ("must", "should", "could")[i % 3],
+            )
+            for i in range(requirements)
+        ],
         vendors=[Vendor(f"v{i:02d}", f"Vendor {i}") for i in range(vendors)],
     )
 
@@ -62,8 +67,9 @@ def returned_workbooks(evaluation: Evaluation, folder: Path) -> list[Path]:
 
 def bare(path: Path, read_only: bool) -> int:
     wb = openpyxl.load_workbook(path, read_only=read_only)
-    count = sum(1 for sheet in wb.worksheets for row in sheet.iter_rows(values_only=True)
-                for _ in row)
+    count = sum(
+        1 for sheet in wb.worksheets for row in sheet.iter_rows(values_only=True) for _ in row
+    )
     wb.close()
     return count
 
@@ -86,9 +92,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         paths = returned_workbooks(evaluation, Path(tmp))
-        print(f"prepared {len(paths)} workbooks × {args.requirements} requirements in "
-              f"{time.perf_counter() - t0:.1f} s "
-              f"({paths[0].stat().st_size / 1024:.0f} KiB each)\n")
+        print(
+            f"prepared {len(paths)} workbooks × {args.requirements} requirements in "
+            f"{time.perf_counter() - t0:.1f} s "
+            f"({paths[0].stat().st_size / 1024:.0f} KiB each)\n"
+        )
         ours = timed("crmselect", paths, lambda p: read_response(p, evaluation))
         floor = timed("bare", paths, lambda p: bare(p, read_only=True))
         normal = timed("normal", paths, lambda p: bare(p, read_only=False))
@@ -97,8 +105,10 @@ def main() -> None:
             read_response(path, evaluation)
         peak = tracemalloc.get_traced_memory()[1] / (1 << 20)
         tracemalloc.stop()
-    print(f"\ncrmselect / bare read-only = {ours / floor:.2f}×;  normal mode / bare = "
-          f"{normal / floor:.2f}×")
+    print(
+        f"\ncrmselect / bare read-only = {ours / floor:.2f}×;  normal mode / bare = "
+        f"{normal / floor:.2f}×"
+    )
     print(f"peak traced memory while importing: {peak:.0f} MiB (files are read one at a time)")
     print(f"target ≤ 10 s for 30 × 1,500: {'met' if ours <= 10 else 'MISSED'} ({ours:.2f} s)")
 

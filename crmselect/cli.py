@@ -2,8 +2,9 @@
 
 ::
 
-    crmselect demo [--out DIR]          score the bundled example tender
-    crmselect evaluate PATH [--out DIR] score your own evaluation folder
+    crmselect demo [--out DIR]          score the bundled example tender, test the winner
+    crmselect evaluate PATH [--out DIR_OR_XLSX]
+                                        the same for your own evaluation folder
     crmselect catalogs [NAME]           list the bundled catalogues, or show one
     crmselect template PATH [--vendor ID] --out FILE_OR_DIR
                                         RFP workbooks for vendors to fill in
@@ -26,39 +27,25 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
+import pandas as pd
 
 from crmselect._version import __version__
+from crmselect.analysis import DEFAULT_SAMPLES, DEFAULT_SEED, Analysis, analyse
 from crmselect.catalog import catalogs, load_catalog
 from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Problem
 from crmselect.example import example_path
 from crmselect.io.folder import load_evaluation
-from crmselect.io.rfp_response import RfpResponse, read_response
+from crmselect.io.rfp_response import RfpResponse, problems_frame, read_response
 from crmselect.io.rfp_template import write_template
 from crmselect.io.tables import responses_to_frame
 from crmselect.io.untrusted import UntrustedInputError
+from crmselect.io.workbook import export_workbook
 from crmselect.io.workshop import write_workshop
 from crmselect.progress import progress
 from crmselect.report import catalog_report, full_report
-from crmselect.scoring import ScoreResult, score
+from crmselect.scoring import process_gaps
 
 EXIT_BAD_INPUT = 2
-
-
-def _write_results(result: ScoreResult, out: Path) -> list[Path]:
-    """Result tables as CSV files in ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "ranking.csv": result.to_frame(),
-        "matrix.csv": result.matrix,
-        "contributions.csv": result.contributions,
-        "requirement_scores.csv": result.requirement_scores,
-        "missing.csv": result.missing,
-    }
-    written = []
-    for name, frame in tables.items():
-        frame.to_csv(out / name, index=name != "missing.csv")
-        written.append(out / name)
-    return written
 
 
 class StrictFailure(CrmselectError):
@@ -74,14 +61,57 @@ def _strict_check(problems: Sequence[ImportProblem], strict: bool) -> None:
         )
 
 
-def _evaluate(path: Path, out: Path | None, strict: bool = False) -> int:
+def _audit_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
+    evaluation = analysis.result.evaluation
+    tables = {
+        "Returned workbooks": problems_frame(evaluation.import_problems),
+        "Process gaps": process_gaps(evaluation),
+    }
+    return {name: frame for name, frame in tables.items() if not frame.empty}
+
+
+def _write_outputs(analysis: Analysis, out: Path) -> list[Path]:
+    """``out.xlsx``: the comparison workbook; a folder: result tables as CSV plus the
+    workbook as ``report.xlsx``."""
+    result = analysis.result
+
+    def workbook(path: Path) -> Path:
+        return export_workbook(
+            result,
+            path,
+            smaa=analysis.smaa,
+            stability=analysis.stability,
+            flips=analysis.flips,
+            audit=_audit_tables(analysis),
+        )
+
+    if out.suffix.lower() == ".xlsx":
+        return [workbook(out)]
+    out.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "ranking.csv": result.to_frame(),
+        "matrix.csv": result.matrix,
+        "contributions.csv": result.contributions,
+        "requirement_scores.csv": result.requirement_scores,
+        "missing.csv": result.missing,
+    }
+    if analysis.smaa is not None:
+        tables["rank_acceptability.csv"] = analysis.smaa.acceptability
+    written = []
+    for name, frame in tables.items():
+        frame.to_csv(out / name, index=name != "missing.csv")
+        written.append(out / name)
+    return [*written, workbook(out / "report.xlsx")]
+
+
+def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
     evaluation = load_evaluation(path)
-    _strict_check(evaluation.import_problems, strict)
-    result = score(evaluation)
-    print(full_report(result))
+    _strict_check(evaluation.import_problems, args.strict)
+    analysis = analyse(evaluation, seed=args.seed, n_samples=args.samples)
+    print(full_report(analysis.result, analysis))
     if out is not None:
-        files = _write_results(result, out)
-        print(f"\nWrote {len(files)} tables to {out}/")
+        files = _write_outputs(analysis, out)
+        print(f"\nWrote {', '.join(str(f) for f in files)}")
     return 0
 
 
@@ -94,8 +124,8 @@ def _demo(args: argparse.Namespace) -> int:
             f"Copied the example evaluation to {copy}/ — edit it and run "
             f"`crmselect evaluate {copy}`\n"
         )
-        return _evaluate(copy, args.out, args.strict)
-    return _evaluate(source, None, args.strict)
+        return _evaluate(copy, args.out, args)
+    return _evaluate(source, None, args)
 
 
 def _catalogs(args: argparse.Namespace) -> int:
@@ -166,6 +196,21 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _analysis_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help=f"seed of the robustness analysis (default {DEFAULT_SEED})",
+    )
+    command.add_argument(
+        "--samples",
+        type=int,
+        default=DEFAULT_SAMPLES,
+        help=f"weight samples for SMAA (default {DEFAULT_SAMPLES:,})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="crmselect",
@@ -188,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="fail when a returned workbook has any error or warning",
     )
+    _analysis_options(demo)
     demo.set_defaults(run=_demo)
 
     evaluate = commands.add_parser(
@@ -204,7 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="fail when a returned workbook has any error or warning",
     )
-    evaluate.set_defaults(run=lambda a: _evaluate(a.path, a.out, a.strict))
+    _analysis_options(evaluate)
+    evaluate.set_defaults(run=lambda a: _evaluate(a.path, a.out, a))
 
     cats = commands.add_parser(
         "catalogs",

@@ -6,9 +6,11 @@ Pure functions returning strings; the CLI prints them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import pandas as pd
 
+from crmselect.analysis import Analysis
 from crmselect.catalog import Catalog
 from crmselect.scoring import ScoreResult, process_gaps
 from crmselect.weights import AhpResult, judgement_results, local_weights
@@ -172,8 +174,9 @@ def import_report(result: ScoreResult, limit: int = 10) -> str:
     return "\n".join(lines)
 
 
-def full_report(result: ScoreResult) -> str:
-    """Everything a committee checks first: set-up, weights, ranking, knock-outs, gaps."""
+def full_report(result: ScoreResult, analysis: Analysis | None = None) -> str:
+    """Everything a committee checks first: set-up, weights, ranking, knock-outs, gaps, and
+    (given an :class:`~crmselect.analysis.Analysis`) whether the winner holds."""
     e = result.evaluation
     mandatory = sum(r.mandatory for r in e.requirements)
     header = (
@@ -202,8 +205,66 @@ def full_report(result: ScoreResult) -> str:
         )
     if result.evaluation.import_problems:
         sections.append(("Returned workbooks", import_report(result)))
+    if analysis is not None:
+        sections.append(("Does the winner hold? (rank robustness)", robustness_report(analysis)))
     body = "\n\n".join(f"== {title} ==\n{text}" for title, text in sections)
     return f"{header}\n\n{body}\n\nWinner: {winners}"
+
+
+def _number(value: object) -> float:
+    """A table cell known to hold a number (pandas types cells as a wide union)."""
+    return float(cast(float, value))
+
+
+def robustness_report(analysis: Analysis) -> str:
+    """The robustness headline: rank-1 acceptability and confidence of the winner, the
+    closest challenger, each member's winner, the most sensitive weight and the smallest
+    weight change that flips the winner."""
+    smaa = analysis.smaa
+    if smaa is None:
+        return "Fewer than two vendors are ranked: there is no ranking to test."
+    winner = str(smaa.acceptability[1].idxmax())
+    first = _number(smaa.acceptability.loc[winner, 1])
+    error = _number(smaa.standard_errors.loc[winner, 1]) * 1.96
+    lines = [
+        f"SMAA-2, {smaa.n_samples:,} weight samples around the committee's weights "
+        f"(Dirichlet, concentration {analysis.concentration:g}), seed {smaa.seed}:",
+        f"  {winner} ranks first in {first:.1%} ± {error:.1%} of samples; confidence factor "
+        f"{_number(smaa.confidence[winner]):.2f}",
+    ]
+    challenger = analysis.challenger
+    if challenger is not None:
+        lines.append(
+            f"  closest challenger: {challenger} (first in "
+            f"{_number(smaa.acceptability.loc[challenger, 1]):.1%})"
+        )
+    if analysis.member_winners is not None:
+        winners = analysis.member_winners
+        same = (winners == winner).sum()
+        detail = ", ".join(f"{m} → {w}" for m, w in winners.items() if w != winner)
+        lines.append(
+            f"  under each member's own weights: {winner} wins for {same} of "
+            f"{len(winners)} members" + (f" ({detail})" if detail else "")
+        )
+    sensitive = analysis.most_sensitive
+    if sensitive is not None and analysis.stability is not None:
+        row = analysis.stability.loc[sensitive]
+        lines.append(
+            f"  most sensitive weight: {sensitive} — {winner} stays first for weights "
+            f"{_number(row['lower']):.3f}–{_number(row['upper']):.3f} (now "
+            f"{_number(row['weight']):.3f})"
+        )
+    if analysis.closest_flip is not None:
+        flip = analysis.closest_flip
+        moves = flip.change[flip.change.abs() > 5e-4].sort_values()
+        detail = ", ".join(f"{c} {d:+.3f}" for c, d in moves.items())
+        lines.append(
+            f"  smallest change that flips the winner: {flip.message}"
+            + (f" [{detail}]" if detail else "")
+        )
+    elif analysis.flips is not None:
+        lines.append("  no challenger can draw level under any weights")
+    return "\n".join(lines)
 
 
 def catalog_report(catalog: Catalog) -> str:

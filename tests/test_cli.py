@@ -25,6 +25,7 @@ def test_demo_prints_tree_ranking_knock_outs_and_missing(
     assert "meridian: 10 RFP answer(s)" in out
     assert "Weights of the top level from AHP (6 criteria, 75 judgements, 5 members" in out
     assert "marketing: CR = 0.222 INCONSISTENT" in out
+    assert "Does the winner hold?" in out
     assert out.rstrip().endswith("Winner: orbis")
 
 
@@ -33,6 +34,7 @@ def test_demo_out_copies_example_and_writes_tables(
 ) -> None:
     assert main(["demo", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "evaluation" / "evaluation.yaml").is_file()
+    assert (tmp_path / "report.xlsx").is_file()
     ranking = (tmp_path / "ranking.csv").read_text(encoding="utf-8").splitlines()
     assert ranking[0].startswith("vendor,name,total,rank")
     assert ranking[1].startswith("orbis,")

@@ -1,0 +1,299 @@
+"""The comparison workbook: a live, auditable Excel export of a scored evaluation.
+
+:func:`export_workbook` writes one ``.xlsx`` file with these sheets (a sheet whose analysis
+was not given is left out, never left empty):
+
+``Summary``
+    The ranking as the library computed it (rank, total, status, missing answers, knock-out
+    reasons) next to *live* total and rank that follow the Weights sheet (``='Matrix'!$Y$6``;
+    a live rank that differs from the exported one turns yellow), the knock-outs one reason
+    per row, the robustness headline when SMAA, stability or flip results are given (winner's
+    rank-1 acceptability, closest challenger, smallest flip, most sensitive weight) and the
+    provenance (crmselect version, date, SMAA seed and sample count, input hash).
+``Matrix``
+    Vendors × leaf criteria scores as numbers; ``Total = SUMPRODUCT(global weights, scores)``
+    and a competition ``Rank`` among eligible vendors, both live formulas; colour scale,
+    data bars and a bar chart of the totals. See :mod:`crmselect.io.workbook_scores`.
+``Weights``
+    The criteria tree; local weights are input cells (Excel's *Input* style, validated
+    ≥ 0, yellow once changed), local shares and global weights are formulas
+    (``share = weight / SUM(siblings)``, ``global = parent's global × share``).
+``Requirements``
+    Every requirement × vendor answer, score and comment; knock-outs red, gaps amber.
+``Demos`` (when the evaluation has demo scripts)
+    Every evaluator's score and note, and beside them the mean normalised demo score per
+    vendor × criterion (``ScoreResult.demo``).
+``Robustness`` (when ``smaa``, ``stability`` or ``flips`` is given)
+    Rank acceptability with a stacked bar chart, central weights, stability intervals,
+    minimum weight change per challenger. See :mod:`crmselect.io.workbook_robustness`.
+``Audit``
+    Every setting used (compliance scale, MoSCoW weights, missing policy, demo scale, demo
+    share per criterion), every missing answer or demo score, and the ``audit`` tables given.
+
+Every sheet is formatted for reading and printing: frozen headers, column widths, number
+formats, Excel tables with filter buttons, landscape pages fitted to the width with the
+header rows repeated. Every string that came from outside (names, answers, comments, notes,
+requirement texts) is written with :func:`~crmselect.io.xlsx.put_text` — literal text, never
+a formula, whatever it starts with — sheet names go through
+:func:`~crmselect.io.xlsx.sheet_title`, and the file is written with
+:func:`~crmselect.io.xlsx.save_atomic`.
+
+The formulas are written without cached values and the workbook asks for a full
+recalculation on load, so Excel and LibreOffice compute every number when the file opens;
+``tests/test_workbook_recalc.py`` checks each one against the library with LibreOffice.
+
+>>> import crmselect, tempfile, pathlib
+>>> from crmselect.io.workbook import export_workbook
+>>> result = crmselect.score(crmselect.example())
+>>> with tempfile.TemporaryDirectory() as folder:
+...     path = export_workbook(result, pathlib.Path(folder) / "report.xlsx")
+...     import openpyxl
+...     openpyxl.load_workbook(path).sheetnames
+['Summary', 'Matrix', 'Weights', 'Requirements', 'Demos', 'Audit']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from crmselect.io.workbook_audit import write_audit, write_pairs
+from crmselect.io.workbook_cells import (
+    BOLD,
+    CENTRE,
+    CHANGED_FILL,
+    KO_FILL,
+    KO_FONT,
+    NOTE_FONT,
+    RANK_FORMAT,
+    TOTAL_FORMAT,
+    Span,
+    add_table,
+    at,
+    data_bar,
+    fit_columns,
+    formula_fill,
+    print_setup,
+    put,
+    put_formula,
+    relative,
+    write_frame,
+    write_header,
+    write_section,
+    write_title,
+)
+from crmselect.io.workbook_evidence import write_demos, write_requirements
+from crmselect.io.workbook_robustness import Flips, SmaaLike, headline, write_robustness
+from crmselect.io.workbook_scores import (
+    ELIGIBLE,
+    KNOCKED_OUT,
+    MatrixCells,
+    write_matrix,
+    write_weights,
+)
+from crmselect.io.xlsx import save_atomic, sheet_title
+from crmselect.scoring import ScoreResult
+
+__all__ = ["Flips", "SmaaLike", "export_workbook"]
+
+SHEETS = ("Summary", "Matrix", "Weights", "Requirements", "Demos", "Robustness", "Audit")
+"""Sheet names, in workbook order."""
+
+
+def export_workbook(
+    result: ScoreResult,
+    path: str | Path,
+    *,
+    smaa: SmaaLike | None = None,
+    stability: pd.DataFrame | None = None,
+    flips: Flips | None = None,
+    audit: Mapping[str, pd.DataFrame] | None = None,
+) -> Path:
+    """Write the comparison workbook of ``result`` to ``path`` (``.xlsx``); returns the path.
+
+    ``smaa``: a :class:`~crmselect.robustness.SmaaResult` (or any object with its
+    ``acceptability``, ``central_weights``, ``confidence``, ``n_samples`` and ``seed``).
+    ``stability``: the frame of :func:`~crmselect.robustness.stability_intervals`.
+    ``flips``: the frame of :func:`~crmselect.robustness.flip_table`, or one or several
+    :func:`~crmselect.robustness.min_weight_change` results. ``audit``: further tables for
+    the Audit sheet, by title (e.g. import problem reports).
+
+    The file is written atomically: a failed export leaves any existing file untouched.
+    See the module docstring for the sheets and their formulas.
+    """
+    evaluation = result.evaluation
+    wb = Workbook()
+    taken: list[str] = []
+
+    def new_sheet(name: str) -> Worksheet:
+        title = sheet_title(name, taken)
+        taken.append(title)
+        if len(taken) == 1:
+            ws = wb.active
+            assert isinstance(ws, Worksheet)
+            ws.title = title
+            return ws
+        created: Worksheet = wb.create_sheet(title)
+        return created
+
+    robust = smaa is not None or stability is not None or flips is not None
+    summary = new_sheet("Summary")
+    matrix = new_sheet("Matrix")
+    weights = new_sheet("Weights")
+    requirements = new_sheet("Requirements")
+    demos = new_sheet("Demos") if evaluation.demo_scripts else None
+    robustness = new_sheet("Robustness") if robust else None
+    audit_sheet = new_sheet("Audit")
+
+    provenance = _provenance(result, smaa)
+    cells = write_matrix(matrix, result, write_weights(weights, result))
+    write_requirements(requirements, result)
+    if demos is not None:
+        write_demos(demos, result)
+    if robustness is not None:
+        write_robustness(robustness, result, smaa, stability, flips)
+    write_audit(audit_sheet, result, provenance, audit)
+    _write_summary(summary, result, cells, headline(result, smaa, stability, flips), provenance)
+
+    wb.active = 0
+    wb.calculation.fullCalcOnLoad = True
+    wb.properties.creator = f"crmselect {result.version}"
+    wb.properties.title = f"CRM selection: {evaluation.name}"[:255]
+    return save_atomic(wb, path)
+
+
+def _provenance(result: ScoreResult, smaa: SmaaLike | None) -> list[tuple[str, object]]:
+    e = result.evaluation
+    pairs: list[tuple[str, object]] = [
+        ("Evaluation", e.name),
+        ("crmselect version", result.version),
+        ("Exported", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+        ("Input hash (SHA-256)", result.fingerprint),
+        (
+            "Size",
+            f"{len(e.vendors)} vendors, {len(e.requirements)} requirements, "
+            f"{len(e.leaves())} leaf criteria, {len(e.demo_scripts)} demo scripts, "
+            f"{len(e.evaluators)} evaluators",
+        ),
+    ]
+    if smaa is not None:
+        pairs += [("SMAA samples", int(smaa.n_samples)), ("SMAA seed", smaa.seed)]
+        digest = getattr(smaa, "fingerprint", "")
+        if digest:
+            pairs.append(("SMAA run hash", str(digest)))
+    return pairs
+
+
+def _write_summary(
+    ws: Worksheet,
+    result: ScoreResult,
+    cells: MatrixCells,
+    findings: Sequence[tuple[str, str]],
+    provenance: Sequence[tuple[str, object]],
+) -> None:
+    """The Summary sheet: result, ranking (exported and live), knock-outs, robustness, provenance.
+
+    Live total and live rank are links to the Matrix sheet's formulas
+    (``='Matrix'!$Y$6``, ``='Matrix'!$Z$6``); a conditional format colours a live rank that
+    differs from the exported one.
+    """
+    e = result.evaluation
+    vendors = {v.id: v for v in e.vendors}
+    write_title(ws, e.name, e.description)
+    row = write_section(ws, 4, "Result")
+    winners = list(result.winners)
+    if winners:
+        text = ", ".join(
+            f"{vendors[w].name} ({w}), total {float(result.totals[w]):.3f}" for w in winners
+        )
+        label = "Winner" if len(winners) == 1 else "Winners (tied)"
+    else:
+        text, label = "none — every vendor is knocked out", "Winner"
+    row = write_pairs(ws, row, [(label, text)])
+    at(ws, row - 2, 2).font = BOLD
+
+    row = write_section(
+        ws,
+        row,
+        "Ranking",
+        "Rank and Total: the result as exported. Live total and live rank follow the Weights "
+        "sheet (edit an orange input cell there); a live rank that differs turns yellow.",
+    )
+    frame = result.to_frame()
+    headers = [
+        "Rank",
+        "Vendor",
+        "Name",
+        "Offering",
+        "Total",
+        "Live total",
+        "Live rank",
+        "Status",
+        "Missing answers",
+        "Knock-out reasons",
+    ]
+    write_header(ws, row, 1, headers)
+    first = row + 1
+    for i, (vid, r) in enumerate(frame.iterrows()):
+        at_row = first + i
+        vid = str(vid)
+        out = bool(r["knocked_out"])
+        put(at(ws, at_row, 1), None if pd.isna(r["rank"]) else int(r["rank"]), RANK_FORMAT)
+        put(at(ws, at_row, 2), vid)
+        put(at(ws, at_row, 3), r["name"])
+        put(at(ws, at_row, 4), vendors[vid].offering.value)
+        put(at(ws, at_row, 5), float(r["total"]), TOTAL_FORMAT)
+        put_formula(at(ws, at_row, 6), f"={cells.total_ref(vid)}", TOTAL_FORMAT)
+        put_formula(at(ws, at_row, 7), f"={cells.rank_ref(vid)}", RANK_FORMAT)
+        put(at(ws, at_row, 8), KNOCKED_OUT if out else ELIGIBLE)
+        put(at(ws, at_row, 9), int(r["missing_answers"]))
+        put(at(ws, at_row, 10), r["reasons"] or None)
+        if out:
+            at(ws, at_row, 8).fill = KO_FILL
+            at(ws, at_row, 8).font = KO_FONT
+    last = first + len(frame) - 1
+    add_table(ws, "Ranking", Span(row, first, last, 1, len(headers)))
+    ws.conditional_formatting.add(
+        f"{relative(first, 7)}:{relative(last, 7)}",
+        formula_fill(f"{relative(first, 7)}<>{relative(first, 1)}", CHANGED_FILL),
+    )
+    ws.conditional_formatting.add(f"{relative(first, 6)}:{relative(last, 6)}", data_bar())
+    row = last + 2
+
+    row = write_section(ws, row, "Knock-outs", "A mandatory requirement not satisfied.")
+    reasons = pd.DataFrame(
+        [
+            {"Vendor": vid, "Name": vendors[vid].name, "Reason": reason}
+            for vid, rs in result.knocked_out.items()
+            for reason in rs
+        ],
+        columns=["Vendor", "Name", "Reason"],
+    )
+    if reasons.empty:
+        put(at(ws, row, 1), "No vendor failed a mandatory requirement.")
+        row += 2
+    else:
+        row = write_frame(ws, reasons, row, name="KnockOuts", index=False).next_row + 1
+
+    if findings:
+        row = write_section(ws, row, "Robustness (details on the Robustness sheet)")
+        row = write_pairs(ws, row, findings)
+
+    row = write_section(ws, row, "Provenance")
+    row = write_pairs(ws, row, provenance)
+    put(
+        at(ws, row, 1),
+        "Matrix: scores and live totals; Weights: the inputs; Requirements and Demos: the "
+        "evidence; Audit: every setting and every gap.",
+    )
+    at(ws, row, 1).font = NOTE_FONT
+    fit_columns(ws, maximum=45, fixed={1: 26, 2: 16, 10: 60})
+    for row in range(first, last + 1):
+        at(ws, row, 1).alignment = CENTRE
+        at(ws, row, 7).alignment = CENTRE
+    print_setup(ws, freeze="A4")

@@ -1,0 +1,417 @@
+"""Weight sensitivity: stability intervals and the minimum weight change that flips a winner.
+
+**Stability intervals** (one criterion at a time). Criterion ``k`` gets weight ``t`` and the
+others keep their proportions, ``w_j(t) = w_j (1 − t)/(1 − w_k)``. Then every total is linear
+in ``t``::
+
+    T_i(t) = R_i + t (s_ik − R_i),     R_i = Σ_{j≠k} s_ij w_j / (1 − w_k)
+
+so two vendors ``i``, ``j`` swap at ``t* = (R_j − R_i) / ((s_ik − R_i) − (s_jk − R_j))``
+(closed form, no search). The interval ``[lower, upper] ∋ w_k`` is the closure of the set
+of ``t`` in which the current winner is strictly first (``rank_lower``/``rank_upper``: in
+which no two vendors swap). **A tie counts as a change point**: at ``lower`` (if above 0)
+the vendor ``lower_by`` draws level with the winner and overtakes it just below; likewise
+``upper``/``upper_by``. ``None`` means the winner stays first up to the end of [0, 1]. When
+``w_k = 1`` the others' proportions are undefined and are taken equal.
+
+**Minimum weight change** (Wolters & Mareschal 1995, *Novel types of sensitivity analysis for
+additive MCDM methods*, EJOR 81(2):281–290): the smallest ``Σ_j |Δw_j|`` such that the
+challenger ``c`` ties or beats the incumbent ``a``::
+
+    min Σ (u_j + v_j)   s.t.   Σ (u_j − v_j) = 0,  w + u − v ≥ 0 (and within any bounds),
+                               (P_c − P_a) · (w + u − v) ≥ 0,    u, v ≥ 0,   Δw = u − v
+
+a linear programme solved with HiGHS (``scipy.optimize.linprog``). Tolerances: totals that
+agree within 10⁻¹² count as tied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog  # type: ignore[import-untyped, unused-ignore]
+
+from crmselect.display import html_table
+from crmselect.errors import Problem, ValidationError
+from crmselect.robustness._inputs import Performance, knocked_out, point_and_weights
+from crmselect.robustness._validate import FloatArray, check_bounds, check_vendor
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["WeightChange", "flip_table", "min_weight_change", "stability_intervals", "tornado"]
+
+#: Totals (and slopes) closer than this are equal.
+TIE_TOLERANCE = 1e-12
+
+INTERVAL_COLUMNS = [
+    "weight",
+    "lower",
+    "upper",
+    "lower_by",
+    "upper_by",
+    "margin",
+    "rank_lower",
+    "rank_upper",
+]
+
+
+def _winner(totals: FloatArray) -> int:
+    """Index of the first vendor (in listed order) among those with the highest total."""
+    return int(np.flatnonzero(totals >= totals.max() - TIE_TOLERANCE)[0])
+
+
+def _lines(P: FloatArray, w: FloatArray, k: int) -> tuple[FloatArray, FloatArray]:
+    """``(T_i(w_k), slope_i)`` of the totals as functions of criterion ``k``'s weight."""
+    others = w.copy()
+    others[k] = 0.0
+    rest = others.sum()
+    if rest > TIE_TOLERANCE:
+        others /= rest
+    else:
+        others[:] = 1.0
+        others[k] = 0.0
+        others /= others.sum()
+    base = P @ others
+    slope = P[:, k] - base
+    return base + w[k] * slope, slope
+
+
+def _crossings(current: FloatArray, slope: FloatArray, wk: float) -> tuple[FloatArray, FloatArray]:
+    """For every pair: the crossing ``t*`` (NaN where the lines never cross or coincide) and
+    the slope difference (``> 0``: the row vendor gains as ``t`` grows)."""
+    level = current[:, None] - current[None, :]
+    steep = slope[:, None] - slope[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = wk - level / steep
+    t[np.abs(steep) <= TIE_TOLERANCE] = np.nan
+    return t, steep
+
+
+def _takeover(
+    t: FloatArray, steep: FloatArray, v: int, vendors: list[str], side: int
+) -> tuple[float, str | None]:
+    """The end of the winner's interval on one side (``+1``: below the current weight,
+    where the winner's lead shrinks as ``t`` falls) and the vendor that draws level there.
+
+    Among vendors crossing at the same point, the one gaining fastest beyond it is named.
+    """
+    gaining = (side * steep > 0) & ~np.isnan(t)
+    gaining[v] = False
+    inside = gaining & (t >= -TIE_TOLERANCE) & (t <= 1 + TIE_TOLERANCE)
+    if not inside.any():
+        return (0.0, None) if side > 0 else (1.0, None)
+    ends = np.where(inside, t, -np.inf if side > 0 else np.inf)
+    edge = ends.max() if side > 0 else ends.min()
+    at_edge = np.flatnonzero(inside & (np.abs(t - edge) <= TIE_TOLERANCE))
+    j = int(at_edge[np.argmax(side * steep[at_edge])])
+    return float(np.clip(edge, 0.0, 1.0)), vendors[j]
+
+
+def stability_intervals(performance: Performance, weights: pd.Series | None = None) -> pd.DataFrame:
+    """Per criterion, the range of its weight over which the winner (and the ranking) holds.
+
+    See the module docstring for the formula and tie convention. Columns: ``weight``,
+    ``lower``, ``upper``, ``lower_by``, ``upper_by`` (vendor taking over at that end, or
+    None), ``margin`` (distance from the current weight to the nearest end where the winner
+    changes; inf if it never does), ``rank_lower``, ``rank_upper``. ``frame.attrs["winner"]``
+    names the winner. ``weights`` default to a ScoreResult's own.
+
+    >>> P = pd.DataFrame({"fit": [0.9, 0.5], "price": [0.2, 0.6]}, index=["acme", "bolt"])
+    >>> s = stability_intervals(P, pd.Series({"fit": 0.6, "price": 0.4}))
+    >>> row = s.loc["fit"]
+    >>> round(float(row["lower"]), 6), float(row["upper"]), row["lower_by"], row["upper_by"]
+    (0.5, 1.0, 'bolt', None)
+    """
+    matrix, w = point_and_weights(performance, weights)
+    P, wv = matrix.to_numpy(), w.to_numpy()
+    vendors = list(matrix.index)
+    m, n_criteria = P.shape
+    v = _winner(P @ wv)
+    rows: list[list[float | str | None]] = []
+    for k in range(n_criteria):
+        wk = float(wv[k])
+        if n_criteria == 1:
+            rows.append([wk, 1.0, 1.0, None, None, np.inf, 1.0, 1.0])
+            continue
+        current, slope = _lines(P, wv, k)
+        t, steep = _crossings(current, slope, wk)
+        lower, lower_by = _takeover(t[v], steep[v], v, vendors, side=+1)
+        upper, upper_by = _takeover(t[v], steep[v], v, vendors, side=-1)
+        pairs = t[np.triu_indices(m, 1)]
+        pairs = pairs[~np.isnan(pairs)]
+        below = pairs[(pairs <= wk + TIE_TOLERANCE) & (pairs >= -TIE_TOLERANCE)]
+        above = pairs[(pairs >= wk - TIE_TOLERANCE) & (pairs <= 1 + TIE_TOLERANCE)]
+        rank_lower = float(np.clip(below.max(), 0, 1)) if below.size else 0.0
+        rank_upper = float(np.clip(above.min(), 0, 1)) if above.size else 1.0
+        margin = min(
+            wk - lower if lower_by is not None else np.inf,
+            upper - wk if upper_by is not None else np.inf,
+        )
+        rows.append([wk, lower, upper, lower_by, upper_by, margin, rank_lower, rank_upper])
+    index = pd.Index(matrix.columns, name="criterion")
+    frame = pd.DataFrame(
+        {
+            name: pd.Series(
+                [row[i] for row in rows],
+                index=index,
+                dtype=object if name.endswith("_by") else float,
+            )
+            for i, name in enumerate(INTERVAL_COLUMNS)
+        }
+    )
+    frame.attrs["winner"] = vendors[v]
+    return frame
+
+
+def tornado(intervals: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """A tornado chart of :func:`stability_intervals`: per criterion, the weight range in
+    which the winner holds (bar) and the current weight (dot); most sensitive on top."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.4 * len(intervals) + 1.2))
+    order = intervals.sort_values("margin", ascending=False, kind="stable")
+    labels = [str(c) for c in order.index]
+    ax.barh(labels, order["upper"] - order["lower"], left=order["lower"], color="#9ecae1")
+    ax.plot(order["weight"], labels, "o", color="#08519c", label="current weight")
+    for y, (_, row) in enumerate(order.iterrows()):
+        for end, by, align in (("lower", "lower_by", "right"), ("upper", "upper_by", "left")):
+            if row[by] is not None:
+                ax.annotate(
+                    f" {row[by]} ",
+                    (row[end], y),
+                    ha=align,
+                    va="center",
+                    fontsize="small",
+                    color="#7a1a14",
+                )
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("weight of the criterion (others scaled proportionally)")
+    winner = intervals.attrs.get("winner")
+    ax.set_title(f"Weight range in which {winner} stays first" if winner else "Stability intervals")
+    ax.legend(loc="lower right", fontsize="small", frameon=False)
+    return ax
+
+
+@attrs.frozen(eq=False)
+class WeightChange:
+    """The smallest weight change (L1) that lets ``challenger`` tie or beat ``incumbent``.
+
+    ``new_weights`` and ``change`` are NaN and ``distance`` is inf when no admissible
+    weights do it (``feasible`` false; ``message`` says why). ``distance = Σ |Δw|`` is twice
+    the weight mass moved between criteria.
+    """
+
+    challenger: str
+    incumbent: str
+    weights: pd.Series
+    new_weights: pd.Series
+    feasible: bool
+    message: str
+    performance: pd.DataFrame
+    against_all: bool = False
+
+    @property
+    def change(self) -> pd.Series:
+        return (self.new_weights - self.weights).rename("change")
+
+    @property
+    def distance(self) -> float:
+        return float(self.change.abs().sum()) if self.feasible else float("inf")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per criterion: ``weight``, ``new_weight``, ``change``; largest moves first."""
+        frame = pd.DataFrame(
+            {"weight": self.weights, "new_weight": self.new_weights, "change": self.change}
+        )
+        return frame.iloc[np.argsort(-frame["change"].abs().to_numpy(), kind="stable")]
+
+    def __repr__(self) -> str:
+        if not self.feasible:
+            return f"<WeightChange {self.challenger} vs {self.incumbent}: impossible>"
+        return f"<WeightChange {self.challenger} vs {self.incumbent}: Σ|Δw| = {self.distance:.4f}>"
+
+    def _repr_html_(self) -> str:
+        frame = self.to_frame().map(lambda v: "–" if v != v else f"{v:+.4f}")
+        return html_table(frame, caption=self.message)
+
+
+def _bounds(
+    bounds: Mapping[str, tuple[float, float]] | None, criteria: list[str]
+) -> tuple[FloatArray, FloatArray]:
+    if bounds is None:
+        return np.zeros(len(criteria)), np.ones(len(criteria))
+    lower = check_bounds({c: lo for c, (lo, _) in bounds.items()}, criteria, 0.0, "bounds")
+    upper = check_bounds({c: hi for c, (_, hi) in bounds.items()}, criteria, 1.0, "bounds")
+    bad = [c for c, lo, hi in zip(criteria, lower, upper, strict=True) if not 0 <= lo <= hi <= 1]
+    if bad or lower.sum() > 1 + 1e-9 or upper.sum() < 1 - 1e-9:
+        raise ValidationError(
+            "Invalid bounds",
+            [
+                Problem(
+                    "bounds",
+                    "each (lower, upper) must satisfy 0 ≤ lower ≤ upper ≤ 1, lower bounds "
+                    f"may sum to at most 1 and upper bounds to at least 1 (check {bad or 'sums'})",
+                )
+            ],
+        )
+    return lower, upper
+
+
+def min_weight_change(
+    performance: Performance,
+    weights: pd.Series | None = None,
+    challenger: str | None = None,
+    incumbent: str | None = None,
+    *,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    against_all: bool = False,
+) -> WeightChange:
+    """The smallest ``Σ|Δw|`` letting ``challenger`` tie or beat ``incumbent`` (default:
+    the current winner); LP of Wolters & Mareschal (1995), see the module docstring.
+
+    ``bounds``: criterion id → (lower, upper) for the new weights. ``against_all``: the
+    challenger must tie or beat *every* other vendor (become first), not only the
+    incumbent. A challenger that no admissible weights can lift gives ``feasible=False``.
+
+    >>> P = pd.DataFrame({"fit": [0.9, 0.5], "price": [0.2, 0.6]}, index=["acme", "bolt"])
+    >>> change = min_weight_change(P, pd.Series({"fit": 0.6, "price": 0.4}), "bolt")
+    >>> round(change.distance, 6), change.new_weights.round(6).tolist()
+    (0.2, [0.5, 0.5])
+    """
+    matrix, w = point_and_weights(performance, weights)
+    vendors = list(matrix.index)
+    criteria = list(matrix.columns)
+    P, wv = matrix.to_numpy(), w.to_numpy()
+    if challenger is None:
+        raise ValidationError(
+            "Missing challenger", [Problem("challenger", f"name one of: {', '.join(vendors)}")]
+        )
+    out = knocked_out(performance)
+    challenger = check_vendor(challenger, vendors, "challenger", out)
+    incumbent = (
+        vendors[_winner(P @ wv)]
+        if incumbent is None
+        else check_vendor(incumbent, vendors, "incumbent", out)
+    )
+    if challenger == incumbent:
+        raise ValidationError(
+            "Invalid challenger",
+            [Problem("challenger", f"{challenger!r} is the incumbent; pick another vendor")],
+        )
+    lower, upper = _bounds(bounds, criteria)
+    c = vendors.index(challenger)
+    opponents = (
+        [j for j in range(len(vendors)) if j != c] if against_all else [vendors.index(incumbent)]
+    )
+    diff = P[c] - P[opponents]  # opponents × criteria
+    k = len(criteria)
+    eye = np.eye(k)
+    A_ub = np.vstack(
+        [
+            np.hstack([-eye, eye]),  # w + Δ ≥ lower
+            np.hstack([eye, -eye]),  # w + Δ ≤ upper
+            np.hstack([-diff, diff]),  # (P_c − P_o)·(w + Δ) ≥ 0
+        ]
+    )
+    b_ub = np.concatenate([wv - lower, upper - wv, diff @ wv])
+    res = linprog(
+        np.ones(2 * k),
+        A_ub=A_ub,
+        b_ub=b_ub,
+        A_eq=np.concatenate([np.ones(k), -np.ones(k)])[None, :],
+        b_eq=[0.0],
+        bounds=[(0, None)] * (2 * k),
+        method="highs",
+    )
+    keep = dict(
+        challenger=challenger,
+        incumbent=incumbent,
+        weights=w,
+        performance=matrix,
+        against_all=against_all,
+    )
+    if res.status != 0:
+        return WeightChange(
+            new_weights=pd.Series(np.nan, index=w.index, name="weight"),
+            feasible=False,
+            message=_why_not(challenger, incumbent, diff, bounds, against_all),
+            **keep,  # type: ignore[arg-type]
+        )
+    delta = res.x[:k] - res.x[k:]
+    new = np.clip(wv + delta, 0.0, None)
+    new /= new.sum()
+    distance = float(np.abs(new - wv).sum())
+    target = "every other vendor" if against_all else incumbent
+    message = (
+        f"{challenger} already ties or beats {target} with the current weights"
+        if distance < 1e-9
+        else f"{challenger} draws level with {target} after moving "
+        f"{distance / 2:.1%} of the weight (Σ|Δw| = {distance:.4f})"
+    )
+    return WeightChange(
+        new_weights=pd.Series(new, index=w.index, name="weight"),
+        feasible=True,
+        message=message,
+        **keep,  # type: ignore[arg-type]
+    )
+
+
+def _why_not(
+    challenger: str,
+    incumbent: str,
+    diff: FloatArray,
+    bounds: Mapping[str, tuple[float, float]] | None,
+    against_all: bool,
+) -> str:
+    if not against_all and (diff < 0).all():
+        return (
+            f"{challenger} scores below {incumbent} on every criterion (it is dominated), "
+            "so no weights let it tie or beat it"
+        )
+    target = "rank first" if against_all else f"tie or beat {incumbent}"
+    where = " within the given bounds" if bounds is not None else ""
+    return f"no admissible weights{where} let {challenger} {target}"
+
+
+def flip_table(
+    performance: Performance,
+    weights: pd.Series | None = None,
+    *,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+) -> pd.DataFrame:
+    """For every challenger, the minimum change letting it tie or beat the current winner;
+    the first row is the smallest change that dethrones the winner.
+
+    Columns: ``distance`` (Σ|Δw|, inf if impossible), ``feasible``, ``increase`` and
+    ``decrease`` (the criteria whose weights move most up and down), ``message``; sorted by
+    ``distance``. ``frame.attrs["incumbent"]`` names the winner.
+    """
+    matrix, w = point_and_weights(performance, weights)
+    incumbent = list(matrix.index)[_winner(matrix.to_numpy() @ w.to_numpy())]
+    rows = []
+    for challenger in matrix.index:
+        if challenger == incumbent:
+            continue
+        change = min_weight_change(matrix, w, challenger, incumbent, bounds=bounds)
+        delta = change.change
+        rows.append(
+            {
+                "challenger": challenger,
+                "distance": change.distance,
+                "feasible": change.feasible,
+                "increase": delta.idxmax() if change.feasible and delta.max() > 1e-9 else None,
+                "decrease": delta.idxmin() if change.feasible and delta.min() < -1e-9 else None,
+                "message": change.message,
+            }
+        )
+    columns = ["distance", "feasible", "increase", "decrease", "message"]
+    frame = pd.DataFrame(rows, columns=["challenger", *columns]).set_index("challenger")
+    frame = frame.sort_values("distance", kind="stable")
+    frame.attrs["incumbent"] = incumbent
+    return frame
