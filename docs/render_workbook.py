@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from libreoffice import convert  # noqa: E402
 
 import crmselect  # noqa: E402
-from crmselect import robustness  # noqa: E402
+from crmselect.analysis import analyse  # noqa: E402
 from crmselect.io.workbook import export_workbook  # noqa: E402
 
 PAGES = {1: "workbook-summary.png", 2: "workbook-matrix.png"}
@@ -42,15 +42,15 @@ def trim(path: Path, margin: int = 24) -> None:
 
 
 def main() -> int:
-    result = crmselect.score(crmselect.example())
+    analysis = analyse(crmselect.example(), progress=False)  # what `crmselect demo` runs
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         book = export_workbook(
-            result,
+            analysis.result,
             work / "larkspur.xlsx",
-            smaa=robustness.smaa(result, seed=1, progress=False),
-            stability=robustness.stability_intervals(result),
-            flips=robustness.flip_table(result),
+            smaa=analysis.smaa,
+            stability=analysis.stability,
+            flips=analysis.flips,
         )
         (pdf,) = convert([book], work / "pdf", SINGLE_PAGE_SHEETS)
         for page, name in PAGES.items():
