@@ -6,6 +6,9 @@ The public API, re-exported::
     evaluation = crmselect.load_evaluation("my-tender/")   # or crmselect.example()
     result = crmselect.score(evaluation)
     result.to_frame()        # totals, ranks, knock-outs, missing answers
+
+Robustness lives in :mod:`crmselect.robustness` (and :func:`crmselect.analysis.analyse`),
+RFP workbooks in :mod:`crmselect.rfp`, weighting methods in :mod:`crmselect.weights`.
 """
 
 from crmselect._version import __version__
@@ -18,6 +21,7 @@ from crmselect.io.tables import (
     requirements_from_frame,
     responses_from_frame,
 )
+from crmselect.io.workbook import export_workbook
 from crmselect.model import (
     Access,
     Criterion,
@@ -91,6 +95,7 @@ __all__ = [
     "demo_scores_from_frame",
     "example",
     "example_path",
+    "export_workbook",
     "global_weights",
     "group_ahp",
     "load_catalog",
