@@ -1,0 +1,299 @@
+"""Software × implementation-partner pairs: which partner implements which product, and the
+ranking of the pairs on both evaluations and their combined cost.
+
+The committee chooses the implementation partner alongside the software (seed 004 §4.3;
+seed 003, phase 3 "needs specification and partner selection"). Partners are evaluated like
+vendors — an :class:`~crmselect.model.Evaluation` whose "vendors" are the partners, scored on
+the bundled ``partner`` catalogue (``crmselect.load_catalog("partner")``) — and each partner
+quotes for the products it is certified to implement (:class:`PartnerOffer`).
+
+Rule (:func:`rank_pairs`), for software *v* and partner *p* that quoted for *v*:
+
+* **quality** ``Q_vp = (1 − α)·T_v + α·U_p``, with ``T_v`` the software's total and ``U_p``
+  the partner's total (both in [0, 1]) and ``α`` the partner's share (default 0.3: the
+  partner matters during the project, the software for the whole horizon);
+* **combined cost**: the software's TCO cash flows with the offer's own implementation
+  services (:data:`~crmselect.cost.tco.SERVICES`: implementation days, data migration,
+  integration) replaced by the partner's quote in year 0; its ``total`` and ``npv``;
+* **total** ``(1 − β)·Q_vp + β·s_vp`` where ``s_vp`` is the price score of the pair's
+  combined cost (:func:`~crmselect.cost.price.price_scores`, among the eligible pairs) and
+  ``β`` the price weight (default 0: rank on quality, show the cost beside it);
+* pairs whose software or partner is knocked out, or whose software has no offer, are kept
+  in the table with the reason and get no rank; ``pareto`` marks the eligible pairs that no
+  other pair beats on both quality and cost.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, cast
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from crmselect.cost.offer import number_problems
+from crmselect.cost.price import PriceMethod, price_scores
+from crmselect.cost.tco import SERVICES, TcoComparison, npv
+from crmselect.display import html_table
+from crmselect.errors import Problem, ValidationError
+from crmselect.scoring import ScoreResult, rank
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["PAIR_COLUMNS", "PairRanking", "PartnerOffer", "implementers", "rank_pairs"]
+
+
+@attrs.frozen
+class PartnerOffer:
+    """A partner's quote to implement one product (the ``product`` is a software vendor's
+    id): days × day rate plus fixed-price data migration and integration, all in year 0."""
+
+    partner: str
+    product: str
+    implementation_days: float
+    day_rate: float
+    data_migration: float = 0.0
+    integration: float = 0.0
+    origin: str = attrs.field(default="", eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        where = self.origin or f"partner offer {self.partner!r} for {self.product!r}"
+        names = ("implementation_days", "day_rate", "data_migration", "integration")
+        found = number_problems(where, {name: getattr(self, name) for name in names})
+        if not str(self.partner).strip() or not str(self.product).strip():
+            found.append(Problem(where, "partner and product must both be named"))
+        if found:
+            raise ValidationError("Invalid partner offer", found)
+
+    @property
+    def cost(self) -> float:
+        """``implementation_days × day_rate + data_migration + integration``."""
+        return float(
+            self.implementation_days * self.day_rate + self.data_migration + self.integration
+        )
+
+
+def implementers(offers: Iterable[PartnerOffer]) -> pd.DataFrame:
+    """Partners × products: True where the partner quoted to implement the product."""
+    listed = list(offers)
+    partners = sorted({o.partner for o in listed})
+    products = sorted({o.product for o in listed})
+    frame = pd.DataFrame(
+        False, index=pd.Index(partners, name="partner"), columns=pd.Index(products, name="product")
+    )
+    for o in listed:
+        frame.loc[o.partner, o.product] = True
+    return frame
+
+
+def _totals(source: ScoreResult | pd.Series, kind: str) -> tuple[pd.Series, dict[str, str]]:
+    """Totals in [0, 1] and the knocked-out ids with their reasons."""
+    if isinstance(source, ScoreResult):
+        reasons = {v: "; ".join(r) for v, r in source.knocked_out.items()}
+        return source.totals.astype(float), reasons
+    if isinstance(source, pd.Series):
+        return source.astype(float), {}
+    raise ValidationError(
+        f"Invalid {kind} scores",
+        [
+            Problem(
+                kind, f"expected a ScoreResult or a Series of totals, got {type(source).__name__}"
+            )
+        ],
+    )
+
+
+PAIR_COLUMNS = [
+    "software_score",
+    "partner_score",
+    "quality",
+    "total_cost",
+    "npv_cost",
+    "price_score",
+    "total",
+    "rank",
+    "pareto",
+    "excluded",
+]
+
+
+@attrs.frozen(eq=False)
+class PairRanking:
+    """Every quoted software × partner pair: scores, combined cost, total and rank.
+
+    :attr:`table` is indexed by (``vendor``, ``partner``) with :data:`PAIR_COLUMNS`, best
+    first, excluded pairs last. :attr:`cash_flows` holds each pair's combined cost by year
+    and category.
+    """
+
+    table: pd.DataFrame
+    cash_flows: pd.DataFrame
+    partner_share: float
+    price_weight: float
+    price_method: str
+
+    @property
+    def best(self) -> tuple[str, str] | None:
+        """The (vendor, partner) ranked first, or None when no pair is eligible."""
+        first = self.table[self.table["rank"] == 1]
+        if first.empty:
+            return None
+        vendor, partner = cast(tuple[str, str], first.index[0])
+        return str(vendor), str(partner)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def __repr__(self) -> str:
+        best = "/".join(self.best) if self.best else "none"
+        return f"<PairRanking: {len(self.table)} pairs, best {best}>"
+
+    def _repr_html_(self) -> str:
+        frame = self.table.copy()
+        for c in ("software_score", "partner_score", "quality", "price_score", "total"):
+            frame[c] = frame[c].map("{:.3f}".format)
+        for c in ("total_cost", "npv_cost"):
+            frame[c] = frame[c].map("{:,.0f}".format)
+        frame.index = [f"{v} + {p}" for v, p in frame.index]
+        frame.index.name = "pair"
+        excluded = [f"{v} + {p}" for v, p in self.table.index[self.table["excluded"] != ""]]
+        caption = (
+            f"Software × partner pairs: quality = {1 - self.partner_share:.0%} software + "
+            f"{self.partner_share:.0%} partner; price weight {self.price_weight:.0%}"
+        )
+        return html_table(frame, caption=caption, highlight=excluded)
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Quality against the NPV of the combined cost; the Pareto front joined."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 5))
+        ok = self.table[self.table["excluded"] == ""]
+        ax.scatter(ok["npv_cost"], ok["quality"], color="#3182bd")
+        for label, x, y in zip(ok.index, ok["npv_cost"], ok["quality"], strict=True):
+            vendor, partner = cast(tuple[str, str], label)
+            ax.annotate(f" {vendor}+{partner}", (x, y), fontsize="small")
+        front = ok[ok["pareto"]].sort_values("npv_cost")
+        ax.plot(front["npv_cost"], front["quality"], "--", color="#08519c", label="Pareto front")
+        ax.set_xlabel("NPV of combined cost (software TCO + partner implementation)")
+        ax.set_ylabel("quality (software and partner scores combined)")
+        ax.legend(loc="lower right", fontsize="small", frameon=False)
+        return ax
+
+
+def _pareto(quality: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """True where no other point has quality ≥ and cost ≤ with one of them strict."""
+    q, c = quality[:, None], cost[:, None]
+    dominated = ((quality >= q) & (cost <= c) & ((quality > q) | (cost < c))).any(axis=1)
+    return np.asarray(~dominated)
+
+
+def rank_pairs(
+    software: ScoreResult | pd.Series,
+    partners: ScoreResult | pd.Series,
+    partner_offers: Sequence[PartnerOffer],
+    costs: TcoComparison,
+    *,
+    partner_share: float = 0.3,
+    price_weight: float = 0.0,
+    price_method: PriceMethod | str = PriceMethod.LOWEST_RATIO,
+    price_options: Mapping[str, float] | None = None,
+) -> PairRanking:
+    """Rank the quoted software × partner pairs (rule in the module docstring).
+
+    ``software`` and ``partners``: :class:`~crmselect.scoring.ScoreResult` (knock-outs are
+    honoured) or Series of totals in [0, 1]. ``partner_offers``: who implements what, at
+    what cost. ``costs``: the software offers' :class:`~crmselect.cost.tco.TcoComparison`.
+    """
+    found = []
+    for name, share in (("partner_share", partner_share), ("price_weight", price_weight)):
+        if not (isinstance(share, int | float) and 0 <= share <= 1):
+            found.append(Problem(name, f"{share!r}; give a share between 0 and 1"))
+    t_software, out_software = _totals(software, "software")
+    t_partner, out_partner = _totals(partners, "partner")
+    seen: set[tuple[str, str]] = set()
+    for o in partner_offers:
+        where = o.origin or f"partner offer {o.partner!r} for {o.product!r}"
+        if (o.partner, o.product) in seen:
+            found.append(Problem(where, "a second quote for the same pair; keep one"))
+        seen.add((o.partner, o.product))
+        if o.partner not in t_partner.index:
+            found.append(Problem(where, f"partner {o.partner!r} has no evaluation score"))
+        if o.product not in t_software.index:
+            found.append(Problem(where, f"product {o.product!r} has no software score"))
+    if not partner_offers:
+        found.append(Problem("partner offers", "no partner quoted for any product"))
+    if found:
+        raise ValidationError("Cannot rank software × partner pairs", found)
+
+    rate, timing = costs.assumptions.discount_rate, costs.assumptions.timing
+    rows, flows = [], {}
+    for o in partner_offers:
+        reasons = []
+        if o.product in out_software:
+            reasons.append(f"software knocked out ({out_software[o.product]})")
+        if o.partner in out_partner:
+            reasons.append(f"partner knocked out ({out_partner[o.partner]})")
+        if o.product in costs.vendors:
+            pair_flows = costs[o.product].cash_flows.copy()
+            pair_flows.loc[:, list(SERVICES)] = 0.0
+            pair_flows.loc[0, "implementation"] = o.implementation_days * o.day_rate
+            pair_flows.loc[0, "data_migration"] = o.data_migration
+            pair_flows.loc[0, "integration"] = o.integration
+            flows[(o.product, o.partner)] = pair_flows
+            total_cost = float(pair_flows.to_numpy().sum())
+            npv_cost = float(npv(pair_flows.sum(axis=1).to_numpy(), rate, timing))
+        else:
+            reasons.append("the software has no priced offer")
+            total_cost = npv_cost = math.nan
+        t, u = float(t_software[o.product]), float(t_partner[o.partner])
+        rows.append(
+            {
+                "vendor": o.product,
+                "partner": o.partner,
+                "software_score": t,
+                "partner_score": u,
+                "quality": (1 - partner_share) * t + partner_share * u,
+                "total_cost": total_cost,
+                "npv_cost": npv_cost,
+                "excluded": "; ".join(reasons),
+            }
+        )
+    table = pd.DataFrame(rows).set_index(["vendor", "partner"])
+    eligible = table["excluded"] == ""
+    table["price_score"] = np.nan
+    if eligible.any():
+        scored = price_scores(
+            table.loc[eligible, "npv_cost"].set_axis(
+                [f"{v}+{p}" for v, p in table.index[eligible]]
+            ),
+            price_method,
+            **dict(price_options or {}),
+        )
+        table.loc[eligible, "price_score"] = scored.to_numpy()
+    table["total"] = (1 - price_weight) * table["quality"] + price_weight * table[
+        "price_score"
+    ].fillna(0.0)
+    table["rank"] = rank(table["total"], eligible)
+    table["pareto"] = False
+    if eligible.any():
+        table.loc[eligible, "pareto"] = _pareto(
+            table.loc[eligible, "quality"].to_numpy(), table.loc[eligible, "npv_cost"].to_numpy()
+        )
+    table = table.sort_values(["rank", "quality"], ascending=[True, False], na_position="last")
+    cash = (
+        pd.concat(flows, names=["vendor", "partner", "year"]).sort_index()
+        if flows
+        else pd.DataFrame()
+    )
+    return PairRanking(
+        table=table[PAIR_COLUMNS],
+        cash_flows=cash,
+        partner_share=float(partner_share),
+        price_weight=float(price_weight),
+        price_method=str(price_method),
+    )

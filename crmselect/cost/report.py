@@ -1,0 +1,91 @@
+"""Plain-text reports of the cost analysis for the terminal (``crmselect demo``).
+
+Pure functions returning strings; the CLI prints them.
+"""
+
+from __future__ import annotations
+
+import math
+
+from crmselect.cost.business_case import BusinessCase, MonteCarloResult
+from crmselect.cost.tco import TcoComparison, money
+from crmselect.report import text_table
+
+__all__ = ["business_case_report", "tco_report"]
+
+
+def tco_report(comparison: TcoComparison) -> str:
+    """The TCO side by side, lowest NPV first: the cost of each year, the total, its NPV
+    and the cost per user per month.
+
+    >>> from crmselect.cost import Assumptions, Offer, compare_tco
+    >>> c = compare_tco([Offer("a", "subscription", 50.0, "month")], Assumptions([10, 10]))
+    >>> print(tco_report(c).splitlines()[0])
+    2-year TCO in EUR (year 0 = project; NPV at 8.0%, end-of-year)
+    """
+    a = comparison.assumptions
+    summary = comparison.summary.sort_values("npv", kind="stable").to_dict(orient="index")
+    years = comparison.by_year
+    by_year = years.to_dict(orient="index")
+    rows = [
+        [
+            str(vendor),
+            f"{row['licensing']}/{row['user_type']}/{row['deployment']}",
+            *(money(float(v)) for v in by_year[vendor].values()),
+            money(float(row["total"])),
+            money(float(row["npv"])),
+            f"{row['per_user_month']:,.0f}",
+        ]
+        for vendor, row in summary.items()
+    ]
+    headers = ["vendor", "offer", *(f"year {y}" for y in years.columns), "total", "NPV", "/user/mo"]
+    currency = comparison.results[0].offer.currency if comparison.results else ""
+    title = (
+        f"{a.years}-year TCO in {currency} (year 0 = project; NPV at {a.discount_rate:.1%}, "
+        f"{a.timing.value}-of-year)"
+    )
+    right = list(range(2, len(headers)))
+    return title + "\n" + text_table(rows, headers, right=right)
+
+
+def business_case_report(case: BusinessCase, simulation: MonteCarloResult | None = None) -> str:
+    """The business-case headline and one row per short-listed vendor: NPV, ROI, payback
+    and, with a Monte Carlo ``simulation``, P(NPV > 0) and the 5–95 % NPV range."""
+    summary = case.summary.to_dict(orient="index")
+    best = str(case.summary["npv"].idxmax())
+    top = summary[best]
+    years = case.costs.assumptions.years
+    head = (
+        f"Business case over {years} years at {case.discount_rate:.1%}: {best} has the highest "
+        f"NPV, {money(top['npv'])} (ROI {top['roi']:.0%}, payback "
+        f"{_payback(top['payback_years'])})"
+    )
+    mc = simulation.summary.to_dict(orient="index") if simulation is not None else {}
+    if simulation is not None:
+        head += (
+            f"; P(NPV > 0) = {mc[best]['p_positive']:.1%} ± "
+            f"{mc[best]['p_positive_margin']:.1%} ({simulation.n:,} "
+            f"{simulation.distribution} draws, seed {simulation.seed})"
+        )
+    headers = ["vendor", "NPV", "ROI", "payback"]
+    if simulation is not None:
+        headers += ["P(NPV>0)", "NPV 5 %", "NPV 95 %"]
+    order = case.summary["npv"].sort_values(ascending=False, kind="stable").index
+    rows = []
+    for vendor in order:
+        row = summary[vendor]
+        line = [
+            str(vendor),
+            money(row["npv"]),
+            f"{row['roi']:.0%}",
+            _payback(row["payback_years"]),
+        ]
+        if simulation is not None:
+            m = mc[vendor]
+            line += [f"{m['p_positive']:.1%}", money(m["p05"]), money(m["p95"])]
+        rows.append(line)
+    return head + ".\n" + text_table(rows, headers, right=list(range(1, len(headers))))
+
+
+def _payback(years: float) -> str:
+    return "beyond horizon" if math.isnan(years) else f"{years:.1f} years"
