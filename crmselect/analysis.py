@@ -23,6 +23,7 @@ import math
 import attrs
 import pandas as pd
 
+from crmselect.cost.case import CostAnalysis, CostCase, analyse_costs
 from crmselect.model import Evaluation
 from crmselect.robustness import (
     DirichletWeights,
@@ -52,6 +53,7 @@ class Analysis:
     flips: pd.DataFrame | None = None
     closest_flip: WeightChange | None = None
     concentration: float = DEFAULT_CONCENTRATION
+    costs: CostAnalysis | None = None
 
     @property
     def most_sensitive(self) -> str | None:
@@ -79,8 +81,11 @@ def analyse(
     n_samples: int = DEFAULT_SAMPLES,
     concentration: float = DEFAULT_CONCENTRATION,
     progress: bool | None = None,
+    costs: CostCase | None = None,
 ) -> Analysis:
-    """Score ``evaluation`` and test the result's robustness (see the module docstring).
+    """Score ``evaluation`` and test the result's robustness (see the module docstring);
+    with a cost case, also the TCO of every offer and the business case of the vendors still
+    in the running.
 
     >>> import crmselect
     >>> a = analyse(crmselect.example(), n_samples=2_000)
@@ -89,8 +94,9 @@ def analyse(
     """
     result = score(evaluation)
     eligible = [v for v in evaluation.vendor_ids if v not in result.knocked_out]
+    money = analyse_costs(costs, eligible) if costs is not None else None
     if len(eligible) < 2:
-        return Analysis(result, concentration=concentration)
+        return Analysis(result, concentration=concentration, costs=money)
     around = DirichletWeights(result.weights, concentration=concentration)
     acceptability = smaa(result, around, n_samples=n_samples, seed=seed, progress=progress)
     winners = None
@@ -110,5 +116,12 @@ def analyse(
     if not feasible.empty:
         closest = min_weight_change(result, challenger=str(feasible.index[0]))
     return Analysis(
-        result, acceptability, winners, stability_intervals(result), flips, closest, concentration
+        result,
+        acceptability,
+        winners,
+        stability_intervals(result),
+        flips,
+        closest,
+        concentration,
+        money,
     )

@@ -34,6 +34,7 @@ from crmselect.analysis import DEFAULT_SAMPLES, DEFAULT_SEED, Analysis, analyse
 from crmselect.catalog import catalogs, load_catalog
 from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Problem
 from crmselect.example import example_path
+from crmselect.io.costs import load_costs
 from crmselect.io.folder import load_evaluation
 from crmselect.io.rfp_response import RfpResponse, problems_frame, read_response
 from crmselect.io.rfp_template import write_template
@@ -97,6 +98,10 @@ def _write_outputs(analysis: Analysis, out: Path) -> list[Path]:
     }
     if analysis.smaa is not None:
         tables["rank_acceptability.csv"] = analysis.smaa.acceptability
+    if analysis.costs is not None:
+        tables["tco_by_year.csv"] = analysis.costs.tco.by_year
+        if analysis.costs.case is not None:
+            tables["business_case.csv"] = analysis.costs.case.summary
     written = []
     for name, frame in tables.items():
         frame.to_csv(out / name, index=name != "missing.csv")
@@ -107,7 +112,9 @@ def _write_outputs(analysis: Analysis, out: Path) -> list[Path]:
 def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
     evaluation = load_evaluation(path)
     _strict_check(evaluation.import_problems, args.strict)
-    analysis = analyse(evaluation, seed=args.seed, n_samples=args.samples)
+    analysis = analyse(
+        evaluation, seed=args.seed, n_samples=args.samples, costs=load_costs(path, evaluation)
+    )
     print(full_report(analysis.result, analysis))
     if out is not None:
         files = _write_outputs(analysis, out)

@@ -504,6 +504,8 @@ class Evaluation:
     demo_scale: DemoScale = attrs.field(factory=DemoScale)
     policy: ScoringPolicy = attrs.field(factory=ScoringPolicy)
     description: str = ""
+    pricing: Mapping[str, Mapping[str, float | str | None]] = attrs.field(factory=dict)
+    """Vendor id → the values of its returned Pricing sheet (see :mod:`crmselect.cost`)."""
     processes: tuple[Process, ...] = attrs.field(default=(), converter=as_tuple)
     """Current business processes with their ratings (see :class:`Process`)."""
     judgements: tuple[Judgements, ...] = attrs.field(default=(), converter=as_tuple)

@@ -5,39 +5,16 @@ Pure functions returning strings; the CLI prints them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import cast
 
 import pandas as pd
 
 from crmselect.analysis import Analysis
 from crmselect.catalog import Catalog
+from crmselect.cost.report import business_case_report, tco_report
 from crmselect.scoring import ScoreResult, process_gaps
+from crmselect.text import text_table
 from crmselect.weights import AhpResult, judgement_results, local_weights
-
-
-def text_table(
-    rows: Sequence[Sequence[object]], headers: Sequence[str], right: Sequence[int] = ()
-) -> str:
-    """Rows as an aligned text table; columns listed in ``right`` are right-aligned.
-
-    >>> print(text_table([["a", 1], ["bb", 22]], ["x", "n"], right=[1]))
-    x    n
-    --  --
-    a    1
-    bb  22
-    """
-    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-
-    def line(row: list[str]) -> str:
-        return "  ".join(
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
 
 
 def criteria_report(result: ScoreResult) -> str:
@@ -207,6 +184,11 @@ def full_report(result: ScoreResult, analysis: Analysis | None = None) -> str:
         sections.append(("Returned workbooks", import_report(result)))
     if analysis is not None:
         sections.append(("Does the winner hold? (rank robustness)", robustness_report(analysis)))
+    if analysis is not None and analysis.costs is not None:
+        money = analysis.costs
+        sections.append(("Costs", tco_report(money.tco)))
+        if money.case is not None:
+            sections.append(("Business case", business_case_report(money.case, money.simulation)))
     body = "\n\n".join(f"== {title} ==\n{text}" for title, text in sections)
     return f"{header}\n\n{body}\n\nWinner: {winners}"
 

@@ -9,7 +9,7 @@ import math
 
 from crmselect.cost.business_case import BusinessCase, MonteCarloResult
 from crmselect.cost.tco import TcoComparison, money
-from crmselect.report import text_table
+from crmselect.text import text_table
 
 __all__ = ["business_case_report", "tco_report"]
 

@@ -67,6 +67,7 @@ import yaml
 from crmselect.catalog import Catalog, load_catalog
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
 from crmselect.io.rfp_response import read_response
+from crmselect.io.rfp_template import PRICING_FIELDS
 from crmselect.io.schema import parse_criteria, parse_requirement
 from crmselect.io.tables import (
     demo_scores_from_frame,
@@ -111,6 +112,8 @@ TOP_OPTIONAL = (
     "weighting",
     "weighting_workbooks",
     "processes",
+    "costs",
+    "pricing",
     "demo_scores",
 )
 
@@ -150,6 +153,7 @@ def load_evaluation(path: str | Path) -> Evaluation:
     ]
     scale, demo_scale, policy = _scoring(reader, fields.get("scoring"))
     judgements = _judgements(reader, fields.get("weighting"))
+    pricing = _pricing(reader, fields.get("pricing"))
     processes = [
         p for item in reader.sequence(fields.get("processes")) if (p := _process(reader, item))
     ]
@@ -186,6 +190,7 @@ def load_evaluation(path: str | Path) -> Evaluation:
             policy=policy,
             judgements=judgements,
             processes=processes,
+            pricing=pricing,
             origin=str(file),
         )
         if workshops:
@@ -251,6 +256,7 @@ def _import_workbooks(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
     refused: list[Problem] = []
     responses = list(evaluation.responses)
     findings = list(evaluation.import_problems)
+    pricing = dict(evaluation.pricing)
     by_vendor: dict[str, Path] = {}
     for path in progress(paths, total=len(paths), desc="Reading workbooks", unit="file"):
         try:
@@ -269,11 +275,20 @@ def _import_workbooks(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
             )
             continue
         by_vendor[returned.vendor] = path
+        if returned.vendor in pricing:
+            refused.append(
+                Problem(
+                    str(path),
+                    f"vendor {returned.vendor!r} is priced both here "
+                    "and under 'pricing:' in the evaluation file",
+                )
+            )
+        pricing[returned.vendor] = returned.pricing
         responses += returned.responses
         findings += returned.problems
     if refused:
         raise InputFileError("Returned workbooks were refused", refused)
-    return attrs.evolve(evaluation, responses=responses, import_problems=findings)
+    return attrs.evolve(evaluation, responses=responses, import_problems=findings, pricing=pricing)
 
 
 def _collect(reader: Reader, load: Any) -> list[Any]:
@@ -393,6 +408,29 @@ def _judgements(reader: Reader, node: YNode | None) -> list[Judgements]:
         if judged is not None:
             built.append(judged)
     return built
+
+
+def _pricing(reader: Reader, node: YNode | None) -> dict[str, dict[str, float | str | None]]:
+    """``pricing: {vendor: {field: value}}`` — the Pricing-sheet values, written out by
+    :func:`save_evaluation` (a returned workbook supplies them otherwise)."""
+    if node is None:
+        return {}
+    if not isinstance(node.value, dict):
+        reader.fail(node, "expected a mapping of vendor id to its pricing fields")
+        return {}
+    pricing: dict[str, dict[str, float | str | None]] = {}
+    for vendor, fields in node.value.items():
+        values = reader.mapping(fields, optional=tuple(f.key for f in PRICING_FIELDS)) or {}
+        pricing[vendor] = {
+            key: (
+                value.value
+                if isinstance(value.value, int | float | type(None))
+                and not isinstance(value.value, bool)
+                else reader.text(value)
+            )
+            for key, value in values.items()
+        }
+    return pricing
 
 
 def _process(reader: Reader, item: YNode) -> Process | None:
@@ -654,6 +692,7 @@ def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
             }
             for j in evaluation.judgements
         ],
+        "pricing": {vendor: dict(values) for vendor, values in evaluation.pricing.items()},
         "responses": "responses.csv",
         "demo_scores": "demo_scores.csv",
     }

@@ -121,7 +121,7 @@ def requirement_checksum(requirement: Requirement) -> str:
 
 def questions_fingerprint(evaluation: Evaluation) -> str:
     """The evaluation's fingerprint without any answers: what a template was made from."""
-    return attrs.evolve(evaluation, responses=(), import_problems=()).fingerprint()
+    return attrs.evolve(evaluation, responses=(), import_problems=(), pricing={}).fingerprint()
 
 
 def requirements_hash(evaluation: Evaluation) -> str:

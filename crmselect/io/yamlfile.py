@@ -237,7 +237,15 @@ class Reader:
         try:
             return make()
         except CrmselectError as exc:
-            self.problems += [Problem(node.where, p.what) for p in getattr(exc, "problems", ())]
+            self.problems += [
+                Problem(
+                    f"{node.where} — {p.where}"
+                    if p.where and p.where not in node.where
+                    else node.where,
+                    p.what,
+                )
+                for p in getattr(exc, "problems", ())
+            ]
             return None
         except (ValueError, TypeError) as exc:
             self.fail(node, str(exc))
