@@ -35,15 +35,16 @@ from crmselect.catalog import catalogs, load_catalog
 from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Problem
 from crmselect.example import example_path
 from crmselect.io.costs import load_costs
+from crmselect.io.demo_sheets import read_scoring_sheets, write_scoring_sheets, write_script_pack
 from crmselect.io.folder import load_evaluation
 from crmselect.io.rfp_response import RfpResponse, problems_frame, read_response
 from crmselect.io.rfp_template import write_template
-from crmselect.io.tables import responses_to_frame
+from crmselect.io.tables import demo_scores_to_frame, responses_to_frame
 from crmselect.io.untrusted import UntrustedInputError
 from crmselect.io.workbook import export_workbook
 from crmselect.io.workshop import write_workshop
 from crmselect.progress import progress
-from crmselect.report import catalog_report, full_report
+from crmselect.report import catalog_report, full_report, panel_report
 from crmselect.scoring import process_gaps
 
 EXIT_BAD_INPUT = 2
@@ -133,6 +134,40 @@ def _demo(args: argparse.Namespace) -> int:
         )
         return _evaluate(copy, args.out, args)
     return _evaluate(source, None, args)
+
+
+def _scoring_sheets(args: argparse.Namespace) -> int:
+    evaluation = load_evaluation(args.path)
+    for path in write_scoring_sheets(evaluation, args.out / "scoring", vendors=args.vendor):
+        print(f"wrote {path}")
+    for vendor in args.vendor or evaluation.vendor_ids:
+        print(
+            f"wrote {write_script_pack(evaluation, vendor, args.out / 'scripts' / f'{vendor}.md')}"
+        )
+    return 0
+
+
+def _import_scores(args: argparse.Namespace) -> int:
+    evaluation = load_evaluation(args.path)
+    imported = read_scoring_sheets(args.files, evaluation)
+    for sheet in imported.sheets:
+        print(
+            f"{sheet.path.name}: evaluator {sheet.evaluator}, {sheet.scored} of "
+            f"{len(sheet.scores)} rows scored, {len(sheet.problems)} finding(s)"
+        )
+        for finding in sheet.problems:
+            print(f"  [{finding.severity}] {finding}")
+    for problem in imported.refused:
+        print(f"REFUSED {problem}")
+    if args.csv is not None and imported.sheets:
+        demo_scores_to_frame(imported.scores).to_csv(args.csv, index=False)
+        print(f"wrote {args.csv}")
+    if imported.refused:
+        raise InputFileError(f"{len(imported.refused)} scoring sheet(s) refused", imported.refused)
+    print()
+    print(panel_report(imported.apply_to(evaluation)))
+    _strict_check(imported.problems, args.strict)
+    return 0
 
 
 def _catalogs(args: argparse.Namespace) -> int:
@@ -323,6 +358,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="an .xlsx file for one member, or a folder",
     )
     workshop.set_defaults(run=_workshop)
+
+    sheets = commands.add_parser(
+        "scoring-sheets",
+        help="write demo scoring sheets for evaluators and script packs for vendors",
+        description="Write one scoring sheet per evaluator (OUT/scoring/<id>.xlsx) and one "
+        "script pack per vendor (OUT/scripts/<id>.md).",
+    )
+    sheets.add_argument("path", type=Path, metavar="PATH", help="the evaluation folder")
+    sheets.add_argument("--out", type=Path, required=True, metavar="DIR")
+    sheets.add_argument(
+        "--vendor", action="append", metavar="ID", help="only these vendors (repeatable)"
+    )
+    sheets.set_defaults(run=_scoring_sheets)
+
+    scores = commands.add_parser(
+        "import-scores",
+        help="check returned demo scoring sheets, show panel agreement and what to moderate",
+        description="Read evaluators' returned scoring sheets as untrusted input; print every "
+        "finding, the panel's agreement and the moderation list.",
+    )
+    scores.add_argument("path", type=Path, metavar="PATH", help="the evaluation folder")
+    scores.add_argument("files", type=Path, nargs="+", metavar="FILES")
+    scores.add_argument("--csv", type=Path, metavar="OUT", help="write the scores read as CSV")
+    scores.add_argument(
+        "--strict", action="store_true", help="fail (status 2) on any error or warning"
+    )
+    scores.set_defaults(run=_import_scores)
     return parser
 
 

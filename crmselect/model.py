@@ -426,6 +426,92 @@ def _priority_weights(value: Mapping[str | Priority, float]) -> dict[Priority, f
     return weights
 
 
+DEMO_METHODS = ("mean", "median", "trimmed")
+DEMO_NORMALISATIONS = ("zscore", "rank")
+DEMO_MISSING = ("available", "complete", "scale_minimum")
+
+
+def _evaluator_weights(
+    value: Mapping[str, float | Mapping[str, float]],
+) -> dict[str, float | dict[str, float]]:
+    return {
+        str(e): ({str(c): float(x) for c, x in w.items()} if isinstance(w, Mapping) else float(w))
+        for e, w in value.items()
+    }
+
+
+@attrs.frozen
+class DemoAggregation:
+    """How the panel's demo scores become one score per item (see
+    :mod:`crmselect.consensus.aggregate`): ``method`` mean / median / trimmed (``trim``
+    per end), ``normalise`` per-evaluator bias (``None``, ``zscore``, ``rank``), ``missing``
+    scores (``available``, ``complete``, ``scale_minimum``), ``min_evaluators`` per item,
+    and ``evaluator_weights`` (evaluator → weight, or → {criterion: weight})."""
+
+    method: str = "mean"
+    trim: float = attrs.field(default=0.2, converter=float)
+    normalise: str | None = None
+    missing: str = "available"
+    min_evaluators: int = 1
+    evaluator_weights: Mapping[str, float | Mapping[str, float]] = attrs.field(
+        factory=dict, converter=_evaluator_weights
+    )
+
+    def __attrs_post_init__(self) -> None:
+        where = "scoring policy: demo_aggregation"
+        found = []
+        for name, value, allowed in (
+            ("method", self.method, DEMO_METHODS),
+            ("missing", self.missing, DEMO_MISSING),
+        ):
+            if value not in allowed:
+                found.append(Problem(where, f"{name} {value!r} is not one of {', '.join(allowed)}"))
+        if self.normalise is not None and self.normalise not in DEMO_NORMALISATIONS:
+            found.append(
+                Problem(where, f"normalise {self.normalise!r} is not zscore, rank or empty")
+            )
+        if not 0.0 <= self.trim < 0.5:
+            found.append(Problem(where, f"trim {self.trim} must lie in [0, 0.5)"))
+        if self.min_evaluators < 1:
+            found.append(Problem(where, f"min_evaluators {self.min_evaluators} must be >= 1"))
+        for evaluator, weight in self.evaluator_weights.items():
+            numbers = weight.values() if isinstance(weight, Mapping) else [weight]
+            if not all(math.isfinite(x) and x >= 0 for x in numbers):
+                found.append(Problem(where, f"weights of {evaluator!r} must be numbers >= 0"))
+        _raise_if(found, "Invalid demo aggregation")
+
+
+@attrs.frozen
+class ModeratedScore:
+    """A score the consensus meeting agreed for one item (vendor, script, criterion),
+    replacing the panel's aggregate in scoring; ``reason`` and ``by`` are required. See
+    :func:`crmselect.consensus.apply_moderation`."""
+
+    vendor: str
+    script: str
+    criterion: str
+    score: float = attrs.field(converter=float)
+    reason: str
+    by: str
+    date: str = ""
+    origin: str = attrs.field(default="", eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        where = self.origin or f"moderated score {self.vendor}/{self.script}/{self.criterion}"
+        found = [
+            Problem(where, f"{name} is empty")
+            for name in ("vendor", "script", "criterion", "reason", "by")
+            if not str(getattr(self, name)).strip()
+        ]
+        if not math.isfinite(self.score):
+            found.append(Problem(where, f"score {self.score} must be a finite number"))
+        _raise_if(found, "Invalid moderated score")
+
+    @property
+    def item(self) -> tuple[str, str, str]:
+        return (self.vendor, self.script, self.criterion)
+
+
 @attrs.frozen
 class ScoringPolicy:
     """The documented, overridable choices scoring makes.
@@ -445,6 +531,8 @@ class ScoringPolicy:
     missing: MissingPolicy = attrs.field(default=MissingPolicy.ZERO, converter=_missing)
     demo_share: float = attrs.field(default=0.5, converter=float)
     process_uplift: Mapping[ProcessRating, int] = attrs.field(factory=dict, converter=_uplift)
+    demo_aggregation: DemoAggregation = attrs.field(factory=DemoAggregation)
+    """How demo scores are aggregated across the panel (default: mean of the scores given)."""
 
     def __attrs_post_init__(self) -> None:
         found = [
@@ -510,6 +598,8 @@ class Evaluation:
     """Current business processes with their ratings (see :class:`Process`)."""
     judgements: tuple[Judgements, ...] = attrs.field(default=(), converter=as_tuple)
     """Pairwise judgements the local weights were derived from (provenance for reports)."""
+    moderations: tuple[ModeratedScore, ...] = attrs.field(default=(), converter=as_tuple)
+    """Scores agreed in the consensus meeting; they replace the panel's aggregate."""
     import_problems: tuple[ImportProblem, ...] = attrs.field(default=(), converter=as_tuple)
     """Findings from importing returned workbooks (see :mod:`crmselect.io.rfp_response`)."""
     origin: str = attrs.field(default="", repr=False)
@@ -737,6 +827,43 @@ class Evaluation:
                     )
                 )
             seen_scores[key4] = d
+        found += self._moderation_problems(scripts)
+        return found
+
+    def _moderation_problems(self, scripts: Mapping[str, DemoScript]) -> list[Problem]:
+        found: list[Problem] = []
+        vendor_ids = set(self.vendor_ids)
+        panel = {e.id for e in self.evaluators}
+        first: dict[tuple[str, str, str], ModeratedScore] = {}
+        for m in self.moderations:
+            where = m.origin or f"moderated score {'/'.join(m.item)}"
+            script = scripts.get(m.script)
+            if m.vendor not in vendor_ids:
+                found.append(Problem(where, f"unknown vendor {m.vendor!r}"))
+            if script is None:
+                found.append(Problem(where, f"unknown demo script {m.script!r}"))
+            elif m.criterion not in script.criteria:
+                found.append(
+                    Problem(where, f"demo script {m.script!r} does not exercise {m.criterion!r}")
+                )
+            if not self.demo_scale.contains(m.score):
+                found.append(
+                    Problem(
+                        where,
+                        f"score {m.score:g} is off the demo scale "
+                        f"{self.demo_scale.minimum:g}..{self.demo_scale.maximum:g}",
+                    )
+                )
+            if m.item in first:
+                earlier = first[m.item].origin or "an earlier one"
+                found.append(Problem(where, f"second moderation of this item (first: {earlier})"))
+            first.setdefault(m.item, m)
+        weights = self.policy.demo_aggregation.evaluator_weights
+        found += [
+            Problem("scoring policy: demo_aggregation", f"weights for unknown evaluator {e!r}")
+            for e in weights
+            if e not in panel
+        ]
         return found
 
 

@@ -5,13 +5,17 @@ Pure functions returning strings; the CLI prints them.
 
 from __future__ import annotations
 
+import textwrap
 from typing import cast
 
 import pandas as pd
 
 from crmselect.analysis import Analysis
 from crmselect.catalog import Catalog
+from crmselect.consensus import moderation_list, panel_agreement
 from crmselect.cost.report import business_case_report, tco_report
+from crmselect.errors import ValidationError
+from crmselect.model import Evaluation
 from crmselect.scoring import ScoreResult, process_gaps
 from crmselect.text import text_table
 from crmselect.weights import AhpResult, judgement_results, local_weights
@@ -180,6 +184,8 @@ def full_report(result: ScoreResult, analysis: Analysis | None = None) -> str:
         sections.insert(
             1, ("Business processes (weak ones raise priorities)", process_report(result))
         )
+    if len({d.evaluator for d in e.demo_scores if d.score is not None}) >= 2:
+        sections.append(("Evaluation panel (scripted demos)", panel_report(e)))
     if result.evaluation.import_problems:
         sections.append(("Returned workbooks", import_report(result)))
     if analysis is not None:
@@ -191,6 +197,43 @@ def full_report(result: ScoreResult, analysis: Analysis | None = None) -> str:
             sections.append(("Business case", business_case_report(money.case, money.simulation)))
     body = "\n\n".join(f"== {title} ==\n{text}" for title, text in sections)
     return f"{header}\n\n{body}\n\nWinner: {winners}"
+
+
+def panel_report(evaluation: Evaluation, limit: int = 8) -> str:
+    """The evaluation panel: agreement headline (Kendall's W, ICC, Krippendorff's α), the
+    items to moderate (first ``limit``) and evaluators whose scoring stands out."""
+    try:
+        agreement = panel_agreement(evaluation)
+        moderation = moderation_list(evaluation)
+    except ValidationError:
+        return "Fewer than two evaluators scored the same demo items: no agreement to measure."
+    lines = [textwrap.fill(agreement.headline, width=100)]
+    items = moderation.items
+    if items.empty:
+        lines.append(f"No item needs moderation ({moderation.describe()}).")
+    else:
+        lines.append(
+            textwrap.fill(f"{len(items)} item(s) to moderate — {moderation.describe()}:", 100)
+        )
+        rows = [
+            [
+                "/".join(str(k) for k in cast(tuple[str, ...], key)),
+                f"{_number(row['min']):g}–{_number(row['max']):g}",
+                str(row["farthest"]),
+                f"{_number(row['deviation']):+.2f}",
+            ]
+            for key, row in items.head(limit).iterrows()
+        ]
+        lines.append(text_table(rows, ["item", "scores", "farthest", "vs others"], right=[3]))
+        if len(items) > limit:
+            lines.append(f"… and {len(items) - limit} more")
+    flagged = moderation.evaluators[moderation.evaluators["flagged"]]
+    lines += [f"evaluator {e}: {row['reasons']}" for e, row in flagged.iterrows()]
+    if evaluation.moderations:
+        lines.append(
+            f"{len(evaluation.moderations)} score(s) agreed in moderation replace the panel's."
+        )
+    return "\n".join(lines)
 
 
 def _number(value: object) -> float:

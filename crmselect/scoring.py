@@ -15,8 +15,11 @@ Pure functions of an :class:`~crmselect.model.Evaluation`; :func:`score` ties th
    (:func:`effective_priorities`).
 
    Missing answers count 0 (policy ``zero``) or are left out of both sums (``ignore``).
-4. **Demo criterion score**: each demo score normalised to [0, 1]; the mean over evaluators
-   for each (vendor, script, criterion), then the mean over the scripts exercising *c*.
+4. **Demo criterion score**: each demo score normalised to [0, 1]; the panel's score per
+   (vendor, script, criterion) — by default the mean over evaluators; the policy's
+   ``demo_aggregation`` may choose median, trimmed mean, evaluator weights or bias
+   normalisation, and scores agreed in moderation replace it (:mod:`crmselect.consensus`);
+   then the mean over the scripts exercising *c*.
 5. **Blend**: ``P_vc = (1 − s_c) · rfp_vc + s_c · demo_vc``, with ``s_c`` the criterion's
    demo share (0 where no script exercises *c*, 1 where *c* has no weighted requirements).
 6. **Total** ``T_v = Σ_c P_vc · w_c`` with ``w`` the global leaf weights
@@ -36,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from crmselect._version import __version__
+from crmselect.consensus import ConsensusScores, PanelAggregate, aggregate_scores, apply_moderation
 from crmselect.display import html_table
 from crmselect.model import Evaluation, MissingPolicy, Priority
 from crmselect.weights import global_weights
@@ -158,24 +162,39 @@ def rfp_criterion_scores(evaluation: Evaluation, answers: pd.DataFrame) -> pd.Da
     return pd.DataFrame(scores, index=answers.index, columns=pd.Index(leaves, name="criterion"))
 
 
+def panel_scores(evaluation: Evaluation) -> PanelAggregate | ConsensusScores | None:
+    """The panel's demo scores per item, aggregated as ``policy.demo_aggregation`` says and
+    with the consensus meeting's ``moderations`` applied (see :mod:`crmselect.consensus`);
+    ``None`` when nobody gave a demo score."""
+    if not any(d.score is not None for d in evaluation.demo_scores):
+        return None
+    how = evaluation.policy.demo_aggregation
+    aggregate = aggregate_scores(
+        evaluation,
+        method=how.method,  # type: ignore[arg-type]
+        trim=how.trim,
+        weights=how.evaluator_weights or None,
+        normalise=how.normalise,  # type: ignore[arg-type]
+        missing=how.missing,  # type: ignore[arg-type]
+        min_evaluators=how.min_evaluators,
+    )
+    return (
+        apply_moderation(aggregate, evaluation.moderations) if evaluation.moderations else aggregate
+    )
+
+
 def demo_criterion_scores(evaluation: Evaluation) -> pd.DataFrame:
-    """Vendors × leaf criteria: normalised demo scores, mean over evaluators then scripts.
+    """Vendors × leaf criteria: normalised demo scores — the panel's score per (vendor,
+    script, criterion) (:func:`panel_scores`), then the mean over scripts.
 
     NaN where a vendor has no demo score for a criterion (or no script exercises it).
     """
     leaves = pd.Index([c.id for c in evaluation.leaves()], name="criterion")
     vendors = pd.Index(evaluation.vendor_ids, name="vendor")
-    rows = [
-        (d.vendor, d.script, d.criterion, evaluation.demo_scale.normalise(d.score))
-        for d in evaluation.demo_scores
-        if d.score is not None
-    ]
-    if not rows:
+    panel = panel_scores(evaluation)
+    if panel is None:
         return pd.DataFrame(np.nan, index=vendors, columns=leaves)
-    table = pd.DataFrame(rows, columns=["vendor", "script", "criterion", "score"])
-    per_script = table.groupby(["vendor", "script", "criterion"])["score"].mean()
-    per_criterion = per_script.groupby(level=["vendor", "criterion"]).mean().unstack("criterion")
-    return per_criterion.reindex(index=vendors, columns=leaves).astype(float)
+    return panel.matrix().reindex(index=vendors, columns=leaves).astype(float)
 
 
 def blend(evaluation: Evaluation, rfp: pd.DataFrame, demo: pd.DataFrame) -> pd.DataFrame:
@@ -232,6 +251,9 @@ def missing_items(evaluation: Evaluation) -> pd.DataFrame:
     }
     by_script = {key[1:] for key in scored}
     by_criterion = {(v, c) for v, _, c in by_script}
+    method = {"mean": "mean", "median": "median", "trimmed": "trimmed mean"}[
+        evaluation.policy.demo_aggregation.method
+    ]
     nobody = "no demo score at all: " + (
         "counts 0" if policy is MissingPolicy.ZERO else "criterion falls back to its RFP score"
     )
@@ -239,7 +261,7 @@ def missing_items(evaluation: Evaluation) -> pd.DataFrame:
         for s in evaluation.demo_scripts:
             for cid in s.criteria:
                 if (v.id, s.id, cid) in by_script:
-                    treatment = "mean of the other evaluators' scores"
+                    treatment = f"{method} of the other evaluators' scores"
                 elif (v.id, cid) in by_criterion:
                     treatment = "script left out of the criterion's demo mean"
                 else:

@@ -62,10 +62,13 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pandas as pd
 import yaml
 
 from crmselect.catalog import Catalog, load_catalog
+from crmselect.consensus import moderations_from_frame
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
+from crmselect.io.demo_sheets import read_scoring_sheets
 from crmselect.io.rfp_response import read_response
 from crmselect.io.rfp_template import PRICING_FIELDS
 from crmselect.io.schema import parse_criteria, parse_requirement
@@ -81,11 +84,13 @@ from crmselect.io.workshop import read_workshop
 from crmselect.io.yamlfile import Reader, YNode, read_yaml
 from crmselect.model import (
     Criterion,
+    DemoAggregation,
     DemoScore,
     DemoScript,
     Evaluation,
     Evaluator,
     Judgements,
+    ModeratedScore,
     Process,
     ProcessRating,
     Requirement,
@@ -115,6 +120,8 @@ TOP_OPTIONAL = (
     "costs",
     "pricing",
     "demo_scores",
+    "scoring_sheets",
+    "moderations",
 )
 
 
@@ -171,8 +178,16 @@ def load_evaluation(path: str | Path) -> Evaluation:
             demo_scores = _collect(
                 reader, lambda: demo_scores_from_frame(read_csv(csv), source=str(csv))
             )
+    moderations: list[ModeratedScore] = []
+    if "moderations" in fields:
+        csv = _table_path(reader, fields["moderations"], folder)
+        if csv:
+            moderations = _collect(
+                reader, lambda: moderations_from_frame(read_csv(csv), source=str(csv))
+            )
     workbooks = _workbook_paths(reader, fields.get("response_workbooks"), folder)
     workshops = _workbook_paths(reader, fields.get("weighting_workbooks"), folder)
+    sheets = _workbook_paths(reader, fields.get("scoring_sheets"), folder)
     reader.raise_if_problems(f"Cannot read evaluation {file}")
     try:
         evaluation = Evaluation(
@@ -185,6 +200,7 @@ def load_evaluation(path: str | Path) -> Evaluation:
             demo_scripts=scripts,
             responses=responses,
             demo_scores=demo_scores,
+            moderations=moderations,
             scale=scale,
             demo_scale=demo_scale,
             policy=policy,
@@ -195,6 +211,8 @@ def load_evaluation(path: str | Path) -> Evaluation:
         )
         if workshops:
             evaluation = _import_workshops(evaluation, workshops)
+        if sheets:
+            evaluation = _import_scoring_sheets(evaluation, sheets)
         if evaluation.judgements:
             evaluation = attrs.evolve(
                 evaluation,
@@ -218,6 +236,18 @@ def _workbook_paths(reader: Reader, node: YNode | None, folder: Path) -> list[Pa
             reader.fail(item, f"no file matches {pattern!r} next to the evaluation file")
         paths += [p for p in matched if p not in paths]
     return paths
+
+
+def _import_scoring_sheets(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
+    """Read the evaluators' returned scoring sheets (:mod:`crmselect.io.demo_sheets`): each
+    sheet's scores replace that evaluator's rows of ``demo_scores``; refused files are
+    reported together."""
+    imported = read_scoring_sheets(
+        progress(paths, total=len(paths), desc="Reading scoring sheets", unit="file"), evaluation
+    )
+    if imported.refused:
+        raise InputFileError("Scoring sheets were refused", imported.refused)
+    return imported.apply_to(evaluation)
 
 
 def _import_workshops(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
@@ -525,6 +555,7 @@ def _scoring(
             "demo_scale",
             "compliance_scale",
             "process_uplift",
+            "demo_aggregation",
         ),
     )
     if f is None:
@@ -559,9 +590,13 @@ def _scoring(
                 reader.fail(value, "expected a whole number of MoSCoW steps (0–3)")
             elif steps is not None:
                 uplift[key] = int(steps)
+    aggregation = (
+        _demo_aggregation(reader, f["demo_aggregation"]) if "demo_aggregation" in f else None
+    )
     policy = reader.build(
         node,
         lambda: ScoringPolicy(
+            demo_aggregation=aggregation or DemoAggregation(),
             process_uplift=uplift,
             priority_weights=weights,
             missing=reader.text(f.get("missing"), "zero"),
@@ -569,6 +604,42 @@ def _scoring(
         ),
     )
     return scale or defaults[0], demo_scale, policy or defaults[2]
+
+
+def _demo_aggregation(reader: Reader, node: YNode) -> DemoAggregation | None:
+    """``scoring.demo_aggregation``: method, trim, normalise, missing, min_evaluators and
+    evaluator_weights (evaluator → number, or → {criterion: number})."""
+    f = reader.mapping(
+        node,
+        optional=("method", "trim", "normalise", "missing", "min_evaluators", "evaluator_weights"),
+    )
+    if f is None:
+        return None
+    weights: dict[str, float | dict[str, float]] = {}
+    given = f.get("evaluator_weights")
+    if given is not None:
+        for evaluator, value in (
+            reader.mapping(given, optional=tuple(given.value or ())) or {}
+        ).items():
+            if isinstance(value.value, dict):
+                per = {c: reader.number(x, minimum=0) for c, x in value.value.items()}
+                weights[evaluator] = {c: x for c, x in per.items() if x is not None}
+            elif (number := reader.number(value, minimum=0)) is not None:
+                weights[evaluator] = number
+    minimum = reader.number(f.get("min_evaluators"), 1, minimum=1)
+    if not float(minimum).is_integer():
+        reader.fail(f["min_evaluators"], "expected a whole number of evaluators")
+    return reader.build(
+        node,
+        lambda: DemoAggregation(
+            method=reader.text(f.get("method"), "mean"),
+            trim=reader.number(f.get("trim"), 0.2, minimum=0, maximum=0.5),
+            normalise=reader.text(f.get("normalise")) or None,
+            missing=reader.text(f.get("missing"), "available"),
+            min_evaluators=int(minimum),
+            evaluator_weights=weights,
+        ),
+    )
 
 
 def _compliance_scale(reader: Reader, node: YNode | None) -> ComplianceScale:
@@ -659,6 +730,14 @@ def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
             "demo_share": evaluation.policy.demo_share,
             "priority_weights": {p.value: w for p, w in evaluation.policy.priority_weights.items()},
             "process_uplift": {r.value: n for r, n in evaluation.policy.process_uplift.items()},
+            "demo_aggregation": {
+                "method": evaluation.policy.demo_aggregation.method,
+                "trim": evaluation.policy.demo_aggregation.trim,
+                "normalise": evaluation.policy.demo_aggregation.normalise,
+                "missing": evaluation.policy.demo_aggregation.missing,
+                "min_evaluators": evaluation.policy.demo_aggregation.min_evaluators,
+                "evaluator_weights": dict(evaluation.policy.demo_aggregation.evaluator_weights),
+            },
             "demo_scale": {
                 "minimum": evaluation.demo_scale.minimum,
                 "maximum": evaluation.demo_scale.maximum,
@@ -696,6 +775,15 @@ def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
         "responses": "responses.csv",
         "demo_scores": "demo_scores.csv",
     }
+    if evaluation.moderations:
+        document["moderations"] = "moderations.csv"
+        pd.DataFrame(
+            [
+                (m.vendor, m.script, m.criterion, m.score, m.reason, m.by, m.date)
+                for m in evaluation.moderations
+            ],
+            columns=["vendor", "script", "criterion", "score", "reason", "by", "date"],
+        ).to_csv(target / "moderations.csv", index=False)
     path = target / FILE_NAME
     path.write_text(
         yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"

@@ -1,0 +1,274 @@
+"""The evaluation panel's demo scores as one validated table: :class:`Panel`.
+
+Every analysis in :mod:`crmselect.consensus` starts from a :class:`Panel`: the scores of
+*m* evaluators on *n* **items**, an item being one ``(vendor, script, criterion)`` triple —
+vendor *v* demonstrating script *s*, scored on criterion *c*. A panel is built from an
+:class:`~crmselect.model.Evaluation` (its ``demo_scores``), from a long DataFrame with columns
+``evaluator, vendor, script, criterion, score``, or from :class:`~crmselect.model.DemoScore`
+objects; the functions of this package accept any of them (:data:`PanelLike`).
+
+The panel is the full grid *evaluators × items*: a score nobody gave is ``NaN`` (missing),
+never dropped. Evaluators who gave no score at all and vendors nobody scored (e.g. not
+invited to demo) are left out of the grid and listed in :attr:`Panel.absent`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Hashable, Iterable, Sequence
+from typing import TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from crmselect.errors import Problem, ValidationError
+from crmselect.model import DemoScore, Evaluation
+from crmselect.scales import DemoScale
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+
+PANEL_COLUMNS = ("evaluator", "vendor", "script", "criterion", "score")
+"""Columns of the long panel table."""
+ITEM_LEVELS = ("vendor", "script", "criterion")
+"""The levels of an item's key."""
+
+
+def _ids(values: Iterable[Hashable]) -> tuple[str, ...]:
+    return tuple(str(v) for v in values)
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+@attrs.frozen(eq=False)
+class Panel:
+    """Evaluators × items demo scores on a :class:`~crmselect.scales.DemoScale`.
+
+    ``scores`` is the long table (columns :data:`PANEL_COLUMNS`, one row per evaluator and
+    item of the full grid, ``score`` NaN where not given), sorted in the panel's order:
+    items by vendor, script, then criterion. Build it with :meth:`from_evaluation`,
+    :meth:`from_frame` or :meth:`from_scores` (or :func:`as_panel`).
+
+    >>> panel = Panel.from_frame(pd.DataFrame({
+    ...     "evaluator": ["ann", "bob", "ann", "bob"], "vendor": ["x", "x", "y", "y"],
+    ...     "script": "D1", "criterion": "sfa", "score": [4, 5, 2, None]}))
+    >>> panel.wide().to_numpy().tolist()
+    [[4.0, 2.0], [5.0, nan]]
+    """
+
+    scores: pd.DataFrame
+    scale: DemoScale
+    evaluators: tuple[str, ...]
+    items: pd.MultiIndex
+    absent: tuple[str, ...] = ()
+    """Evaluators and vendors left out of the grid because they have no score at all
+    (``"evaluator sales"``, ``"vendor helio"``)."""
+
+    # -- construction -----------------------------------------------------------------------
+
+    @classmethod
+    def from_evaluation(cls, evaluation: Evaluation) -> Panel:
+        """The evaluation's demo scores on the grid its scripts define.
+
+        Items are every ``(vendor, script, criterion)`` with the criterion exercised by the
+        script, for vendors scored by anyone, in the evaluation's order; evaluators are
+        those who gave at least one score. The evaluation validated the scores already.
+        """
+        given = [d for d in evaluation.demo_scores if d.score is not None]
+        scored_vendors = {d.vendor for d in given}
+        scorers = {d.evaluator for d in given}
+        vendors = [v for v in evaluation.vendor_ids if v in scored_vendors]
+        evaluators = tuple(e.id for e in evaluation.evaluators if e.id in scorers)
+        keys = [(v, s.id, c) for v in vendors for s in evaluation.demo_scripts for c in s.criteria]
+        absent = [f"evaluator {e.id}" for e in evaluation.evaluators if e.id not in scorers]
+        absent += [f"vendor {v}" for v in evaluation.vendor_ids if v not in scored_vendors]
+        values = {(d.evaluator, d.vendor, d.script, d.criterion): d.score for d in given}
+        return cls._build(values, evaluators, keys, evaluation.demo_scale, tuple(absent))
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, scale: DemoScale | None = None) -> Panel:
+        """A panel from a long table with columns ``evaluator, vendor, script, criterion,
+        score`` (other columns, e.g. ``note``, are ignored).
+
+        Ids are read as text; ``score`` must be a number on ``scale`` (default
+        :class:`~crmselect.scales.DemoScale`, 0–5) or empty/NaN (not scored). The grid is
+        the evaluators who gave at least one score × the ``(vendor, script, criterion)``
+        triples that occur, in order of first appearance. Raises
+        :class:`~crmselect.errors.ValidationError` listing every bad row.
+        """
+        scale = scale or DemoScale()
+        if not isinstance(frame, pd.DataFrame):
+            raise ValidationError(
+                "Invalid demo scores",
+                [Problem("demo scores", "expected a DataFrame, an Evaluation or DemoScores")],
+            )
+        missing = [c for c in PANEL_COLUMNS if c not in frame.columns]
+        if missing:
+            raise ValidationError(
+                "Invalid demo scores",
+                [
+                    Problem("demo scores", f"missing column {c!r}; expected {PANEL_COLUMNS}")
+                    for c in missing
+                ],
+            )
+        found: list[Problem] = []
+        values: dict[tuple[str, str, str, str], float | None] = {}
+        first_row: dict[tuple[str, str, str, str], object] = {}
+        rows = frame[list(PANEL_COLUMNS)].itertuples(index=False)
+        for label, row in zip(frame.index, rows, strict=True):
+            where = f"demo scores row {label}"
+            ids = tuple("" if _blank(x) else str(x).strip() for x in row[:4])
+            empty = [name for name, x in zip(PANEL_COLUMNS, ids, strict=False) if not x]
+            if empty:
+                found.append(Problem(where, f"{empty[0]} is empty"))
+                continue
+            key = (ids[0], ids[1], ids[2], ids[3])
+            score, problem = _number(row[4], scale)
+            if problem:
+                found.append(Problem(where, problem))
+                continue
+            if key in values:
+                found.append(
+                    Problem(
+                        where,
+                        f"second score of {key[0]!r} for {key[1]}/{key[2]}/{key[3]} "
+                        f"(first in row {first_row[key]}); keep one",
+                    )
+                )
+                continue
+            values[key] = score
+            first_row[key] = label
+        if found:
+            raise ValidationError("Invalid demo scores", found)
+        everyone = _unique(k[0] for k in values)
+        scorers = {k[0] for k, v in values.items() if v is not None}
+        evaluators = tuple(e for e in everyone if e in scorers)
+        absent = tuple(f"evaluator {e}" for e in everyone if e not in scorers)
+        items = list(dict.fromkeys((k[1], k[2], k[3]) for k in values))
+        return cls._build(values, evaluators, items, scale, absent)
+
+    @classmethod
+    def from_scores(cls, scores: Iterable[DemoScore], scale: DemoScale | None = None) -> Panel:
+        """A panel from :class:`~crmselect.model.DemoScore` objects (see :meth:`from_frame`)."""
+        rows = [(d.evaluator, d.vendor, d.script, d.criterion, d.score) for d in scores]
+        return cls.from_frame(pd.DataFrame(rows, columns=list(PANEL_COLUMNS)), scale)
+
+    @classmethod
+    def _build(
+        cls,
+        values: dict[tuple[str, str, str, str], float | None],
+        evaluators: Sequence[str],
+        keys: Sequence[tuple[str, str, str]],
+        scale: DemoScale,
+        absent: tuple[str, ...],
+    ) -> Panel:
+        if not evaluators or not keys:
+            raise ValidationError(
+                "No demo scores",
+                [Problem("demo scores", "no evaluator gave any score; there is no panel")],
+            )
+        rows = [
+            (e, *k, math.nan if (x := values.get((e, *k))) is None else float(x))
+            for k in keys
+            for e in evaluators
+        ]
+        frame = pd.DataFrame(rows, columns=list(PANEL_COLUMNS))
+        items = pd.MultiIndex.from_tuples(list(keys), names=list(ITEM_LEVELS))
+        return cls(frame, scale, tuple(evaluators), items, absent)
+
+    # -- views ------------------------------------------------------------------------------
+
+    @property
+    def vendors(self) -> tuple[str, ...]:
+        return _unique(_ids(self.items.get_level_values("vendor")))
+
+    @property
+    def scripts(self) -> tuple[str, ...]:
+        return _unique(_ids(self.items.get_level_values("script")))
+
+    @property
+    def criteria(self) -> tuple[str, ...]:
+        return _unique(_ids(self.items.get_level_values("criterion")))
+
+    @property
+    def width(self) -> float:
+        """``maximum − minimum`` of the scale: thresholds are shares of it."""
+        return self.scale.maximum - self.scale.minimum
+
+    def values(self) -> FloatArray:
+        """The evaluators × items array of scores (NaN = missing)."""
+        return (
+            self.scores["score"]
+            .to_numpy(dtype=float)
+            .reshape(len(self.items), len(self.evaluators))
+            .T.copy()
+        )
+
+    def wide(self) -> pd.DataFrame:
+        """Evaluators × items (columns a ``vendor, script, criterion`` MultiIndex)."""
+        return pd.DataFrame(
+            self.values(), index=pd.Index(self.evaluators, name="evaluator"), columns=self.items
+        )
+
+    def item_labels(self) -> list[str]:
+        """``"vendor/script/criterion"`` for every item, in order."""
+        return ["/".join(map(str, k)) for k in self.items]
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the scores and the scale: provenance for results."""
+        digest = hashlib.sha256()
+        digest.update(f"{self.scale.minimum!r}:{self.scale.maximum!r}\n".encode())
+        digest.update(self.scores.to_csv(index=False).encode())
+        return digest.hexdigest()
+
+    def __repr__(self) -> str:
+        given = int(self.scores["score"].notna().sum())
+        return (
+            f"<Panel {len(self.evaluators)} evaluators × {len(self.items)} items "
+            f"({len(self.vendors)} vendors), {given} of {len(self.scores)} scores given, "
+            f"scale {self.scale.minimum:g}..{self.scale.maximum:g}>"
+        )
+
+
+PanelLike: TypeAlias = Panel | Evaluation | pd.DataFrame | Sequence[DemoScore]
+"""Anything a panel can be built from."""
+
+
+def as_panel(source: PanelLike, scale: DemoScale | None = None) -> Panel:
+    """``source`` as a :class:`Panel` (``scale`` applies to DataFrames and DemoScores; an
+    Evaluation brings its own)."""
+    if isinstance(source, Panel):
+        return source
+    if isinstance(source, Evaluation):
+        return Panel.from_evaluation(source)
+    if isinstance(source, pd.DataFrame):
+        return Panel.from_frame(source, scale)
+    return Panel.from_scores(source, scale)
+
+
+def _blank(value: object) -> bool:
+    return (
+        value is None
+        or value is pd.NA
+        or (isinstance(value, float) and math.isnan(value))
+        or (isinstance(value, str) and not value.strip())
+    )
+
+
+def _number(value: object, scale: DemoScale) -> tuple[float | None, str]:
+    """A score cell as a number on the scale, or ``(None, problem)``; blank → ``(None, "")``."""
+    if _blank(value):
+        return None, ""
+    if isinstance(value, bool | np.bool_):
+        return None, f"score {value!r} is not a number"
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None, f"score {value!r} is not a number"
+    if not scale.contains(number):
+        return None, f"score {number:g} is off the demo scale {scale.minimum:g}..{scale.maximum:g}"
+    return number, ""

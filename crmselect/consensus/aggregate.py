@@ -1,0 +1,540 @@
+"""Aggregating the panel's demo scores across evaluators.
+
+For each item *i* = (vendor, script, criterion) the evaluators' scores ``x_ei`` (on the
+demo scale) become one panel score ``a_i``:
+
+``mean``
+    weighted arithmetic mean ``a_i = Σ_e w_ec x_ei / Σ_e w_ec`` over the evaluators who
+    scored *i* (``w_ec`` = evaluator *e*'s weight on the item's criterion *c*, default 1);
+``median``
+    weighted median: sort the scores, accumulate the weights; the first score at which the
+    cumulative weight passes half the total (the midpoint of two scores when it lands on
+    exactly half) — with equal weights this is the ordinary median;
+``trimmed``
+    trimmed mean (Tukey; ``scipy.stats.trim_mean``): sort the *k* scores, drop
+    ``⌊trim · k⌋`` from each end, average the rest. It takes no evaluator weights.
+
+**Evaluator weights** express that some members' judgement counts more, e.g. the head of
+service counts double on service criteria: ``{"service": {"service": 2, "field_service":
+2}}`` — a number for every criterion, or a mapping per criterion (unlisted criteria and
+unlisted evaluators weigh 1), or a DataFrame evaluators × criteria.
+
+**Bias normalisation** (off by default) removes each evaluator's personal use of the scale
+before aggregating — some members score everything a point higher, others use only the
+middle of the scale. It is computed per evaluator over every score the evaluator gave:
+
+``zscore``
+    ``x'_ei = μ̄ + σ̄ · (x_ei − μ_e) / σ_e`` with the evaluator's mean ``μ_e`` and population
+    standard deviation ``σ_e``, the panel's mean of means ``μ̄`` and pooled deviation
+    ``σ̄ = √(mean_e σ_e²)``; an evaluator who gave every item the same score (σ_e = 0) gets
+    ``μ̄`` throughout. Results are clipped to the scale.
+``rank``
+    quantile normalisation (Bolstad et al. 2003): an evaluator's score with mid-rank *r*
+    among their *n_e* scores becomes the ``(r − ½)/n_e`` quantile (linear interpolation) of
+    all the panel's scores pooled; only each evaluator's *order* of the items is kept.
+
+Normalisation changes the panel's verdict only where evaluators differ in leniency *and*
+did not score the same items — with a complete panel and equal weights a constant shift
+of one evaluator moves every mean equally. Use it when panels are incomplete, and say so.
+
+**Missing scores** follow an explicit policy, and every one is listed in
+:attr:`PanelAggregate.missing`:
+
+``available`` (default)
+    the aggregate of the evaluators who scored the item (what
+    :func:`crmselect.scoring.demo_criterion_scores` does);
+``complete``
+    an item any evaluator left unscored has no panel score;
+``scale_minimum``
+    a missing score counts as the scale's minimum (the item is treated as not shown).
+
+``min_evaluators`` (default 1): an item scored by fewer evaluators has no panel score.
+
+References: J. W. Tukey (1962), *The future of data analysis*, Ann. Math. Statist. 33 (trimmed
+means); B. M. Bolstad et al. (2003), Bioinformatics 19(2) 185–193 (quantile
+normalisation); F. Y. Edgeworth (1888) for the weighted median.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Literal, TypeAlias, get_args
+
+import attrs
+import numpy as np
+import pandas as pd
+from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+
+from crmselect._version import __version__
+from crmselect.consensus._panel import FloatArray, Panel, PanelLike, as_panel
+from crmselect.display import html_table
+from crmselect.errors import Problem, ValidationError
+from crmselect.scales import DemoScale
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+AggregateMethod: TypeAlias = Literal["mean", "median", "trimmed"]
+Normalisation: TypeAlias = Literal["zscore", "rank"]
+MissingScores: TypeAlias = Literal["available", "complete", "scale_minimum"]
+EvaluatorWeights: TypeAlias = Mapping[str, float | Mapping[str, float]] | pd.Series | pd.DataFrame
+
+ITEM_COLUMNS = ("score", "n", "mean", "median", "min", "max", "range", "std", "treatment")
+MISSING_COLUMNS = ("evaluator", "vendor", "script", "criterion", "treatment")
+
+
+# -- settings -----------------------------------------------------------------------------------
+
+
+def _choice(value: str, allowed: tuple[str, ...], what: str) -> list[Problem]:
+    if value in allowed:
+        return []
+    return [Problem(what, f"{value!r} is not one of: {', '.join(allowed)}")]
+
+
+def evaluator_weights(panel: Panel, weights: EvaluatorWeights | None = None) -> pd.DataFrame:
+    """The evaluators × criteria weight table implied by ``weights`` (see the module
+    docstring); every weight is finite and ≥ 0, unlisted ones are 1.
+
+    >>> import pandas as pd
+    >>> panel = Panel.from_frame(pd.DataFrame({"evaluator": ["a", "b"], "vendor": "x",
+    ...     "script": "D", "criterion": ["sfa", "sfa"], "score": [3, 4]}))
+    >>> evaluator_weights(panel, {"b": {"sfa": 2}}).to_dict()
+    {'sfa': {'a': 1.0, 'b': 2.0}}
+    """
+    table = pd.DataFrame(
+        1.0,
+        index=pd.Index(panel.evaluators, name="evaluator"),
+        columns=pd.Index(panel.criteria, name="criterion"),
+    )
+    if weights is None:
+        return table
+    found: list[Problem] = []
+    entries: list[tuple[str, str | None, object]] = []
+    if isinstance(weights, pd.DataFrame):
+        for evaluator, row in weights.iterrows():
+            entries += [(str(evaluator), str(c), v) for c, v in row.items() if not _nan(v)]
+    elif isinstance(weights, pd.Series):
+        entries = [(str(e), None, v) for e, v in weights.items()]
+    else:
+        for evaluator, given in weights.items():
+            if isinstance(given, Mapping):
+                entries += [(str(evaluator), str(c), v) for c, v in given.items()]
+            else:
+                entries.append((str(evaluator), None, given))
+    for evaluator, criterion, value in entries:
+        where = f"weights[{evaluator!r}]" + (f"[{criterion!r}]" if criterion else "")
+        if evaluator not in table.index:
+            found.append(Problem(where, f"{evaluator!r} is not an evaluator of this panel"))
+            continue
+        if criterion is not None and criterion not in table.columns:
+            found.append(Problem(where, f"{criterion!r} is not a criterion of this panel"))
+            continue
+        number = _weight(value)
+        if number is None:
+            found.append(Problem(where, f"weight {value!r} must be a finite number >= 0"))
+            continue
+        if criterion is None:
+            table.loc[evaluator, :] = number
+        else:
+            table.loc[evaluator, criterion] = number
+    if found:
+        raise ValidationError("Invalid evaluator weights", found)
+    return table
+
+
+def _nan(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _weight(value: object) -> float | None:
+    if isinstance(value, bool | np.bool_):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
+
+
+def _item_weights(panel: Panel, table: pd.DataFrame) -> FloatArray:
+    """Evaluators × items weights (each item takes its criterion's column)."""
+    criteria = panel.items.get_level_values("criterion")
+    return table.loc[list(panel.evaluators), list(criteria)].to_numpy(dtype=float)
+
+
+# -- kernels (arrays shaped (..., evaluators, items)) --------------------------------------------
+
+
+def normalise_scores(values: FloatArray, how: Normalisation, scale: DemoScale) -> FloatArray:
+    """Per-evaluator bias normalisation of an evaluators × items array (NaN = missing); see
+    the module docstring for both formulas.
+
+    >>> import numpy as np
+    >>> x = np.array([[1.0, 2.0, 3.0], [2.0, 3.0, 4.0]])
+    >>> normalise_scores(x, "zscore", DemoScale(0, 5)).round(3).tolist()
+    [[1.5, 2.5, 3.5], [1.5, 2.5, 3.5]]
+    """
+    out = np.full_like(values, np.nan)
+    given = ~np.isnan(values)
+    if how == "zscore":
+        counts = given.sum(axis=1)
+        has = counts > 0
+        means = np.where(has, np.nansum(values, axis=1) / np.maximum(counts, 1), np.nan)
+        centred = values - means[:, None]
+        sds = np.sqrt(np.nansum(centred**2, axis=1) / np.maximum(counts, 1))
+        grand = float(np.nanmean(means[has]))
+        pooled = math.sqrt(float(np.mean(sds[has] ** 2)))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = np.where(sds[:, None] > 0, centred / sds[:, None], 0.0)
+        out = np.where(given, np.clip(grand + pooled * z, scale.minimum, scale.maximum), np.nan)
+    elif how == "rank":
+        pooled_scores = np.sort(values[given])
+        for e in range(values.shape[0]):
+            row = values[e]
+            mask = given[e]
+            if not mask.any():
+                continue
+            ranks = stats.rankdata(row[mask], method="average")
+            out[e, mask] = np.quantile(pooled_scores, (ranks - 0.5) / mask.sum())
+    else:
+        raise ValidationError(
+            "Unknown normalisation", _choice(str(how), get_args(Normalisation), "normalise")
+        )
+    return out
+
+
+def _weighted_median(values: FloatArray, weights: FloatArray) -> FloatArray:
+    """Weighted median along the last axis; NaN values and zero weights take no part."""
+    active = ~np.isnan(values) & (weights > 0)
+    keyed = np.where(active, values, np.inf)
+    order = np.argsort(keyed, axis=-1, kind="stable")
+    v = np.take_along_axis(keyed, order, axis=-1)
+    w = np.take_along_axis(np.where(active, weights, 0.0), order, axis=-1)
+    cum = np.cumsum(w, axis=-1)
+    total = cum[..., -1:]
+    half = total / 2
+    tol = 1e-12 * np.maximum(total, 1.0)
+    first = np.argmax(cum >= half - tol, axis=-1)[..., None]
+    at = np.take_along_axis(v, first, axis=-1)
+    exact = np.abs(np.take_along_axis(cum, first, axis=-1) - half) <= tol
+    nxt = np.take_along_axis(v, np.minimum(first + 1, v.shape[-1] - 1), axis=-1)
+    with np.errstate(invalid="ignore"):
+        median = np.where(exact & np.isfinite(nxt), (at + nxt) / 2, at)
+    return np.where(total[..., 0] > 0, median[..., 0], np.nan)
+
+
+def _trimmed_mean(values: FloatArray, trim: float) -> FloatArray:
+    """``scipy.stats.trim_mean`` along the last axis, over the non-NaN values."""
+    ordered = np.sort(values, axis=-1)
+    k = (~np.isnan(ordered)).sum(axis=-1, keepdims=True)
+    cut = np.floor(trim * k)
+    position = np.arange(values.shape[-1])
+    keep = (position >= cut) & (position < k - cut)
+    kept = (k - 2 * cut)[..., 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(keep, ordered, 0.0).sum(axis=-1) / kept
+    return np.where(kept > 0, mean, np.nan)
+
+
+def combine(
+    values: FloatArray,
+    weights: FloatArray,
+    method: AggregateMethod,
+    trim: float,
+    missing: MissingScores,
+    minimum: float,
+    present: FloatArray | None = None,
+    min_evaluators: int = 1,
+) -> FloatArray:
+    """The aggregation kernel: arrays ``(..., evaluators, items)`` → ``(..., items)``.
+
+    ``present`` counts, per item, the distinct evaluators who scored it (default: the
+    non-NaN values); items below ``min_evaluators`` — or, under ``complete``, with any NaN
+    — come out NaN. Used for the panel and for every bootstrap sample alike.
+    """
+    given = ~np.isnan(values)
+    count = given.sum(axis=-2) if present is None else present
+    incomplete = (~given).any(axis=-2)
+    if missing == "scale_minimum":
+        values = np.where(given, values, minimum)
+    x = np.swapaxes(values, -1, -2)
+    w = np.swapaxes(weights, -1, -2)
+    if method == "mean":
+        active = ~np.isnan(x)
+        wa = np.where(active, w, 0.0)
+        den = wa.sum(axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result = np.where(active, x * wa, 0.0).sum(axis=-1) / den
+        result = np.where(den > 0, result, np.nan)
+    elif method == "median":
+        result = _weighted_median(x, w)
+    else:
+        result = _trimmed_mean(x, trim)
+    result = np.where(count >= min_evaluators, result, np.nan)
+    if missing == "complete":
+        result = np.where(incomplete, np.nan, result)
+    return np.asarray(result, dtype=float)
+
+
+def criterion_means(
+    item_scores: FloatArray, panel: Panel
+) -> tuple[FloatArray, tuple[str, ...], tuple[str, ...]]:
+    """Item scores ``(..., items)`` → ``(..., vendors, criteria)``: the mean over the scripts
+    that exercise each criterion (scripts without a score left out; NaN if none)."""
+    vendors, criteria = panel.vendors, panel.criteria
+    member = np.zeros((len(panel.items), len(vendors) * len(criteria)))
+    v_at = {v: i for i, v in enumerate(vendors)}
+    c_at = {c: j for j, c in enumerate(criteria)}
+    for k, (v, _, c) in enumerate(panel.items):
+        member[k, v_at[str(v)] * len(criteria) + c_at[str(c)]] = 1.0
+    given = ~np.isnan(item_scores)
+    num = np.where(given, item_scores, 0.0) @ member
+    den = given.astype(float) @ member
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(den > 0, num / den, np.nan)
+    return means.reshape(*item_scores.shape[:-1], len(vendors), len(criteria)), vendors, criteria
+
+
+# -- the result ---------------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class PanelAggregate:
+    """The panel's score per item and per vendor × criterion, with how it was computed.
+
+    ``items`` (index vendor, script, criterion): ``score`` the panel score (after any
+    normalisation, on the demo scale), ``n`` the evaluators who scored it, and the spread
+    of the scores *as given* — ``mean``, ``median``, ``min``, ``max``, ``range``, ``std``
+    (population) — and ``treatment`` (why an item has no score). ``missing`` lists every
+    score not given and what was done about it. :meth:`matrix` is what scoring uses.
+    """
+
+    panel: Panel
+    method: AggregateMethod
+    trim: float
+    weights: pd.DataFrame
+    normalise: Normalisation | None
+    missing_policy: MissingScores
+    min_evaluators: int
+    adjusted: pd.DataFrame
+    """Evaluators × items scores that were aggregated (= the panel's when not normalised)."""
+    items: pd.DataFrame
+    missing: pd.DataFrame
+    version: str = __version__
+
+    @property
+    def scores(self) -> pd.Series:
+        """The panel score per item (index vendor, script, criterion)."""
+        return self.items["score"]
+
+    @property
+    def scale(self) -> DemoScale:
+        return self.panel.scale
+
+    def settings(self) -> dict[str, object]:
+        """How the aggregate was computed (for provenance and for bootstrap reuse)."""
+        return {
+            "method": self.method,
+            "trim": self.trim,
+            "normalise": self.normalise,
+            "missing": self.missing_policy,
+            "min_evaluators": self.min_evaluators,
+            "weighted": bool((self.weights != 1.0).to_numpy().any()),
+        }
+
+    def matrix(self, normalised: bool = True) -> pd.DataFrame:
+        """Vendors × criteria: mean over scripts of the item scores; in [0, 1] when
+        ``normalised`` (``(x − minimum)/(maximum − minimum)``, as scoring uses it), else on
+        the demo scale. NaN where a vendor has no panel score on a criterion."""
+        return matrix_frame(self.scores.to_numpy(dtype=float), self.panel, normalised)
+
+    def to_frame(self) -> pd.DataFrame:
+        """:attr:`items`."""
+        return self.items
+
+    def __repr__(self) -> str:
+        extra = f", normalise={self.normalise}" if self.normalise else ""
+        unscored = int(self.items["score"].isna().sum())
+        return (
+            f"<PanelAggregate {self.method}{extra}, missing={self.missing_policy}: "
+            f"{len(self.items)} items, {len(self.missing)} scores missing, "
+            f"{unscored} items without a panel score>"
+        )
+
+    def _repr_html_(self) -> str:
+        frame = self.matrix(normalised=False).map(lambda v: v if math.isnan(v) else f"{v:.2f}")
+        caption = (
+            f"Panel demo scores ({self.method}"
+            + (f", {self.normalise}-normalised" if self.normalise else "")
+            + f"; scale {self.scale.minimum:g}–{self.scale.maximum:g}), vendors × criteria"
+        )
+        return html_table(frame, caption=caption)
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Evaluator spread per criterion: for each criterion, every evaluator's mean
+        deviation from the panel mean of the items (one marker per evaluator) and a grey bar
+        spanning the smallest to the largest single deviation. Needs matplotlib (the
+        ``plots`` extra). Returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots()
+        wide = self.panel.wide()
+        deviation = wide - wide.mean(axis=0)
+        by_criterion = deviation.T.groupby(level="criterion", sort=False)
+        criteria = list(self.panel.criteria)
+        x = np.arange(len(criteria))
+        low = [float(np.nanmin(by_criterion.get_group(c).to_numpy())) for c in criteria]
+        high = [float(np.nanmax(by_criterion.get_group(c).to_numpy())) for c in criteria]
+        ax.bar(x, np.subtract(high, low), bottom=low, color="#dddddd", width=0.6, label="range")
+        m = len(self.panel.evaluators)
+        offsets = np.linspace(-0.2, 0.2, m) if m > 1 else np.zeros(1)
+        for offset, evaluator in zip(offsets, self.panel.evaluators, strict=True):
+            means = [float(by_criterion.get_group(c)[evaluator].mean()) for c in criteria]
+            ax.plot(x + offset, means, "o", markersize=5, label=evaluator)
+        ax.axhline(0.0, color="#555555", linewidth=0.8)
+        ax.set_xticks(x, criteria, rotation=30, ha="right")
+        ax.set_ylabel("score − panel mean (points)")
+        ax.set_title("Evaluator spread per criterion")
+        ax.legend(fontsize="small")
+        return ax
+
+
+def matrix_frame(item_scores: FloatArray, panel: Panel, normalised: bool) -> pd.DataFrame:
+    """Vendors × criteria DataFrame of :func:`criterion_means` of one item-score vector."""
+    means, vendors, criteria = criterion_means(item_scores, panel)
+    if normalised:
+        means = (means - panel.scale.minimum) / panel.width
+    return pd.DataFrame(
+        means,
+        index=pd.Index(vendors, name="vendor"),
+        columns=pd.Index(criteria, name="criterion"),
+    )
+
+
+def check_settings(
+    method: str, trim: float, normalise: str | None, missing: str, min_evaluators: int
+) -> None:
+    """Raise :class:`~crmselect.errors.ValidationError` for unknown or out-of-range settings."""
+    found = _choice(method, get_args(AggregateMethod), "method")
+    found += _choice(missing, get_args(MissingScores), "missing")
+    if normalise is not None:
+        found += _choice(normalise, get_args(Normalisation), "normalise")
+    if not (isinstance(trim, int | float) and 0.0 <= trim < 0.5):
+        found.append(Problem("trim", f"{trim!r} must lie in [0, 0.5)"))
+    if not (isinstance(min_evaluators, int) and min_evaluators >= 1):
+        found.append(Problem("min_evaluators", f"{min_evaluators!r} must be an integer >= 1"))
+    if found:
+        raise ValidationError("Invalid aggregation settings", found)
+
+
+def aggregate_scores(
+    source: PanelLike,
+    *,
+    method: AggregateMethod = "mean",
+    trim: float = 0.2,
+    weights: EvaluatorWeights | None = None,
+    normalise: Normalisation | None = None,
+    missing: MissingScores = "available",
+    min_evaluators: int = 1,
+    scale: DemoScale | None = None,
+) -> PanelAggregate:
+    """Aggregate the evaluators' demo scores per item (formulas in the module docstring).
+
+    ``source``: an Evaluation, a long DataFrame (``evaluator, vendor, script, criterion,
+    score``; ``scale`` applies, default 0–5), DemoScores or a :class:`Panel`.
+
+    >>> import crmselect
+    >>> agg = aggregate_scores(crmselect.example(), method="median")
+    >>> float(agg.scores.loc[("orbis", "D1", "sfa")])
+    4.0
+    """
+    check_settings(method, trim, normalise, missing, min_evaluators)
+    panel = as_panel(source, scale)
+    table = evaluator_weights(panel, weights)
+    w = _item_weights(panel, table)
+    uniform = (table.max(axis=0) == table.min(axis=0)).all()
+    if method == "trimmed" and not uniform:
+        raise ValidationError(
+            "Invalid aggregation settings",
+            [Problem("weights", "the trimmed mean takes no evaluator weights; use mean or median")],
+        )
+    raw = panel.values()
+    adjusted = raw if normalise is None else normalise_scores(raw, normalise, panel.scale)
+    score = combine(
+        adjusted[None],
+        w[None],
+        method,
+        trim,
+        missing,
+        panel.scale.minimum,
+        min_evaluators=min_evaluators,
+    )[0]
+    items = _item_table(panel, raw, score, missing, min_evaluators)
+    adjusted_frame = pd.DataFrame(
+        adjusted, index=pd.Index(panel.evaluators, name="evaluator"), columns=panel.items
+    )
+    return PanelAggregate(
+        panel=panel,
+        method=method,
+        trim=float(trim),
+        weights=table,
+        normalise=normalise,
+        missing_policy=missing,
+        min_evaluators=min_evaluators,
+        adjusted=adjusted_frame,
+        items=items,
+        missing=_missing_table(panel, raw, score, missing),
+    )
+
+
+def _item_table(
+    panel: Panel, raw: FloatArray, score: FloatArray, missing: str, min_evaluators: int
+) -> pd.DataFrame:
+    given = ~np.isnan(raw)
+    n = given.sum(axis=0)
+    # all-NaN items (nobody scored them) make numpy warn; they are NaN on purpose
+    with warnings.catch_warnings(action="ignore", category=RuntimeWarning):
+        frame = pd.DataFrame(
+            {
+                "score": score,
+                "n": n,
+                "mean": np.nanmean(raw, axis=0),
+                "median": np.nanmedian(raw, axis=0),
+                "min": np.nanmin(raw, axis=0),
+                "max": np.nanmax(raw, axis=0),
+                "std": np.nanstd(raw, axis=0),
+            },
+            index=panel.items,
+        )
+    frame.insert(6, "range", frame["max"] - frame["min"])
+    treatment = np.full(len(frame), "", dtype=object)
+    treatment[(n < len(panel.evaluators)) & ~np.isnan(score)] = "aggregate of the scores given"
+    treatment[np.isnan(score) & (n < min_evaluators)] = f"fewer than {min_evaluators} score(s)"
+    if missing == "complete":
+        treatment[np.isnan(score) & (n < len(panel.evaluators)) & (n >= min_evaluators)] = (
+            "incomplete: no panel score (policy complete)"
+        )
+    if missing == "scale_minimum":
+        treatment[(n < len(panel.evaluators)) & ~np.isnan(score)] = (
+            "missing scores counted as the scale minimum"
+        )
+    frame["treatment"] = treatment
+    return frame[list(ITEM_COLUMNS)]
+
+
+def _missing_table(panel: Panel, raw: FloatArray, score: FloatArray, missing: str) -> pd.DataFrame:
+    treatment = {
+        "available": "left out: the item's score is the aggregate of the others",
+        "complete": "the item has no panel score (policy complete)",
+        "scale_minimum": f"counted as {panel.scale.minimum:g} (scale minimum)",
+    }[missing]
+    rows = []
+    for e, k in zip(*np.nonzero(np.isnan(raw)), strict=True):
+        vendor, script, criterion = panel.items[k]
+        what = treatment if not np.isnan(score[k]) or missing == "complete" else "no panel score"
+        rows.append((panel.evaluators[e], vendor, script, criterion, what))
+    return pd.DataFrame(rows, columns=list(MISSING_COLUMNS))

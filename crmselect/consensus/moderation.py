@@ -1,0 +1,496 @@
+"""Preparing and recording the consensus meeting: the moderation list and moderated scores.
+
+**Items to moderate** (:func:`moderation_list`). For item *i* (vendor, script, criterion)
+with scores ``x_ei`` on a scale of width ``W = maximum − minimum``:
+
+* *range*: ``max_e x_ei − min_e x_ei ≥ range_threshold · W`` (default 35 %: 1.75 points on
+  0–5) — the panel is split;
+* *leave-one-out deviation*: ``|x_ei − x̄_{−e,i}| ≥ deviation_threshold · W`` (default 25 %:
+  1.25 points on 0–5), with ``x̄_{−e,i}`` the mean of the *other* evaluators' scores of the
+  item — one evaluator saw something the others did not (or missed something).
+
+Flagged items are sorted by ``severity`` = the larger of ``range / (range_threshold · W)``
+and ``max_e |deviation| / (deviation_threshold · W)`` (≥ 1 for every flagged item).
+
+**Evaluators to discuss**: over every item an evaluator scored,
+
+* *bias* ``b_e = mean_i (x_ei − x̃_{−e,i})`` with ``x̃_{−e,i}`` the *median* of the other
+  evaluators' scores of the item — systematically lenient (> 0) or strict (< 0); flagged
+  when ``|b_e| ≥ bias_threshold · W`` (default 10 %: half a point on 0–5). The median keeps
+  one very lenient member from making everyone else look strict (with the mean, a member
+  ``d`` points above the rest shifts every other member's bias by ``−d/(m − 1)``). Bias
+  normalisation (:func:`~crmselect.consensus.aggregate_scores` ``normalise=``) can remove it;
+* *correlation* — Spearman's ρ between ``x_ei`` and ``x̄_{−e,i}`` over the items: does the
+  evaluator order the items as the rest of the panel does? Flagged when
+  ``ρ < correlation_threshold`` (default 0.3, a weak correlation by Cohen's 1988 bands);
+* ``spread`` — the evaluator's standard deviation over the others' mean standard deviation
+  (< 1: uses less of the scale), reported, not flagged.
+
+**Moderated scores**: the consensus meeting agrees a score for an item; each agreement is a
+:class:`ModeratedScore` (vendor, script, criterion, agreed score, reason, by whom, date).
+:func:`apply_moderation` puts them over the panel aggregate: agreed scores replace the
+aggregate, every original is kept, and :attr:`ConsensusScores.audit` lists every override
+with the scores it replaced.
+
+Reference: J. Cohen (1988), *Statistical Power Analysis for the Behavioral Sciences*, 2nd ed.
+(ρ = 0.1 / 0.3 / 0.5 small / medium / large).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable
+from typing import Literal
+
+import attrs
+import numpy as np
+import pandas as pd
+from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+
+from crmselect._version import __version__
+from crmselect.consensus._panel import FloatArray, Panel, PanelLike, as_panel
+from crmselect.consensus.aggregate import PanelAggregate, matrix_frame
+from crmselect.display import html_table
+from crmselect.errors import Problem, ValidationError
+from crmselect.model import ModeratedScore
+from crmselect.scales import DemoScale
+
+MODERATION_COLUMNS = ("vendor", "script", "criterion", "score", "reason", "by", "date")
+AUDIT_COLUMNS = (
+    "vendor",
+    "script",
+    "criterion",
+    "panel_scores",
+    "aggregate",
+    "agreed",
+    "change",
+    "reason",
+    "by",
+    "date",
+    "origin",
+)
+
+
+def moderations_from_frame(frame: pd.DataFrame, source: str = "") -> list[ModeratedScore]:
+    """Moderated scores from a table with columns :data:`MODERATION_COLUMNS` (``date``
+    optional); every bad row is reported at once."""
+    missing = [c for c in MODERATION_COLUMNS[:-1] if c not in frame.columns]
+    if missing:
+        raise ValidationError(
+            f"Wrong columns in {source or 'moderations'}",
+            [Problem(source or "moderations", f"missing column {c!r}") for c in missing],
+        )
+    built: list[ModeratedScore] = []
+    found: list[Problem] = []
+    for number, row in enumerate(frame.to_dict("records"), start=2):
+        where = f"{source}: row {number}" if source else f"row {number}"
+        text = {c: "" if _blank(row.get(c)) else str(row.get(c)).strip() for c in frame.columns}
+        try:
+            score = float(text["score"].replace(",", "."))
+        except ValueError:
+            found.append(Problem(where, f"score {text['score']!r} is not a number"))
+            continue
+        try:
+            built.append(
+                ModeratedScore(
+                    text["vendor"],
+                    text["script"],
+                    text["criterion"],
+                    score,
+                    text["reason"],
+                    text["by"],
+                    text.get("date", ""),
+                    origin=where,
+                )
+            )
+        except ValidationError as exc:
+            found += exc.problems
+    if found:
+        raise ValidationError(f"Cannot read {source or 'moderations'}", found)
+    return built
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+# -- the moderation list ------------------------------------------------------------------------
+
+
+def leave_one_out(values: FloatArray, statistic: Literal["mean", "median"] = "mean") -> FloatArray:
+    """``x_ei`` minus the mean (or median) of the other evaluators' scores of item *i*
+    (evaluators × items; NaN where *e* did not score *i* or nobody else did).
+
+    >>> leave_one_out(np.array([[4.0], [4.0], [1.0]])).ravel().tolist()
+    [1.5, 1.5, -3.0]
+    >>> leave_one_out(np.array([[4.0], [4.0], [1.0], [5.0]]), "median").ravel().tolist()
+    [0.0, 0.0, -3.0, 1.0]
+    """
+    if statistic == "median":
+        out = np.full_like(values, np.nan)
+        for e in range(values.shape[0]):
+            others = np.delete(values, e, axis=0)
+            has = (~np.isnan(others)).any(axis=0)
+            if has.any():
+                out[e, has] = values[e, has] - np.nanmedian(others[:, has], axis=0)
+        return out
+    given = ~np.isnan(values)
+    total = np.where(given, values, 0.0).sum(axis=0)
+    count = given.sum(axis=0)
+    others = count - given
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_others = (total - np.where(given, values, 0.0)) / others
+    return np.where(given & (others > 0), values - mean_others, np.nan)
+
+
+@attrs.frozen(eq=False)
+class ModerationReport:
+    """What the chair takes to the consensus meeting.
+
+    ``items``: the flagged items, most severe first (index vendor, script, criterion;
+    columns ``n``, ``mean``, ``min``, ``max``, ``range``, ``range_share``, ``farthest``
+    (evaluator), ``deviation`` (their score minus the others' mean), ``severity``,
+    ``reasons``, then one column per evaluator with their score). ``evaluators``: one row
+    per evaluator (``scored``, ``missing``, ``mean``, ``bias`` (mean deviation from the
+    others' median), ``bias_share``, ``mean_abs_deviation`` (from the others' mean),
+    ``correlation``, ``spread``, ``flagged``, ``reasons``).
+    Thresholds are shares of the scale width (see the module docstring).
+    """
+
+    panel: Panel
+    items: pd.DataFrame
+    evaluators: pd.DataFrame
+    range_threshold: float
+    deviation_threshold: float
+    bias_threshold: float
+    correlation_threshold: float
+    version: str = __version__
+
+    @property
+    def flagged_evaluators(self) -> tuple[str, ...]:
+        return tuple(str(e) for e in self.evaluators.index[self.evaluators["flagged"]])
+
+    def to_frame(self) -> pd.DataFrame:
+        """:attr:`items`."""
+        return self.items
+
+    def describe(self) -> str:
+        """The thresholds in words (for reports)."""
+        width = self.panel.width
+        return (
+            f"an item is listed when its range is at least {self.range_threshold:.0%} of the "
+            f"scale ({self.range_threshold * width:g} points) or one evaluator is at least "
+            f"{self.deviation_threshold:.0%} ({self.deviation_threshold * width:g} points) "
+            "from the others' mean; an evaluator is flagged for a mean deviation of at least "
+            f"{self.bias_threshold:.0%} ({self.bias_threshold * width:g} points) or a "
+            f"correlation with the others below {self.correlation_threshold:g}"
+        )
+
+    def __repr__(self) -> str:
+        flagged = ", ".join(self.flagged_evaluators) or "none"
+        return (
+            f"<ModerationReport {len(self.items)} of {len(self.panel.items)} items to "
+            f"moderate; evaluators flagged: {flagged}>"
+        )
+
+    def _repr_html_(self) -> str:
+        frame = self.items.copy()
+        frame.index = ["/".join(map(str, k)) for k in frame.index]
+        shown = frame.astype(object).map(
+            lambda v: f"{v:.2f}" if isinstance(v, float) and not math.isnan(v) else v
+        )
+        return html_table(shown, caption=f"{len(frame)} item(s) to moderate — {self.describe()}")
+
+
+def _share(name: str, value: float, low: float, high: float) -> list[Problem]:
+    if isinstance(value, int | float) and math.isfinite(value) and low <= value <= high:
+        return []
+    return [Problem(name, f"{value!r} must lie in [{low:g}, {high:g}]")]
+
+
+def moderation_list(
+    source: PanelLike,
+    *,
+    range_threshold: float = 0.35,
+    deviation_threshold: float = 0.25,
+    bias_threshold: float = 0.10,
+    correlation_threshold: float = 0.30,
+    scale: DemoScale | None = None,
+) -> ModerationReport:
+    """Items where the evaluators disagree most, and evaluators whose scoring stands out
+    (rules and defaults in the module docstring; thresholds are shares of the scale width).
+
+    >>> import crmselect
+    >>> report = moderation_list(crmselect.example())
+    >>> len(report.items) > 0, list(report.items.index.names)
+    (True, ['vendor', 'script', 'criterion'])
+    """
+    found = _share("range_threshold", range_threshold, 0, 1)
+    found += _share("deviation_threshold", deviation_threshold, 0, 1)
+    found += _share("bias_threshold", bias_threshold, 0, 1)
+    found += _share("correlation_threshold", correlation_threshold, -1, 1)
+    if found:
+        raise ValidationError("Invalid moderation thresholds", found)
+    panel = as_panel(source, scale)
+    values = panel.values()
+    deviation = leave_one_out(values)
+    items = _items(panel, values, deviation, range_threshold, deviation_threshold)
+    evaluators = _evaluators(
+        panel,
+        values,
+        deviation,
+        leave_one_out(values, "median"),
+        bias_threshold,
+        correlation_threshold,
+    )
+    return ModerationReport(
+        panel,
+        items,
+        evaluators,
+        range_threshold,
+        deviation_threshold,
+        bias_threshold,
+        correlation_threshold,
+    )
+
+
+def _items(
+    panel: Panel,
+    values: FloatArray,
+    deviation: FloatArray,
+    range_threshold: float,
+    deviation_threshold: float,
+) -> pd.DataFrame:
+    width = panel.width
+    tol = 1e-9 * width
+    rows = []
+    for k, key in enumerate(panel.items):
+        column = values[:, k]
+        given = ~np.isnan(column)
+        if given.sum() < 2:
+            continue
+        spread = float(column[given].max() - column[given].min())
+        dev = deviation[:, k]
+        far = int(np.nanargmax(np.abs(dev)))
+        reasons = []
+        severity = spread / (range_threshold * width) if range_threshold > 0 else math.inf
+        if spread >= range_threshold * width - tol:
+            reasons.append(
+                f"range {spread:g} ({spread / width:.0%} of the scale; threshold "
+                f"{range_threshold:.0%})"
+            )
+        dev_severity = (
+            abs(dev[far]) / (deviation_threshold * width) if deviation_threshold > 0 else math.inf
+        )
+        for e in np.nonzero(np.abs(np.nan_to_num(dev)) >= deviation_threshold * width - tol)[0]:
+            others = column[given & (np.arange(len(column)) != e)].mean()
+            side = "above" if dev[e] > 0 else "below"
+            reasons.append(
+                f"{panel.evaluators[e]} scored {column[e]:g}, {abs(dev[e]):.2f} {side} the "
+                f"others' mean {others:.2f}"
+            )
+        if not reasons:
+            continue
+        row = {
+            "n": int(given.sum()),
+            "mean": float(column[given].mean()),
+            "min": float(column[given].min()),
+            "max": float(column[given].max()),
+            "range": spread,
+            "range_share": spread / width,
+            "farthest": panel.evaluators[far],
+            "deviation": float(dev[far]),
+            "severity": max(severity, dev_severity),
+            "reasons": "; ".join(reasons),
+        }
+        row.update({e: float(column[i]) for i, e in enumerate(panel.evaluators)})
+        rows.append((key, row))
+    columns = [
+        "n",
+        "mean",
+        "min",
+        "max",
+        "range",
+        "range_share",
+        "farthest",
+        "deviation",
+        "severity",
+        "reasons",
+        *panel.evaluators,
+    ]
+    index = pd.MultiIndex.from_tuples(
+        [k for k, _ in rows] or [], names=["vendor", "script", "criterion"]
+    )
+    frame = pd.DataFrame([r for _, r in rows], index=index, columns=columns)
+    return frame.sort_values("severity", ascending=False, kind="stable")
+
+
+def _evaluators(
+    panel: Panel,
+    values: FloatArray,
+    deviation: FloatArray,
+    from_median: FloatArray,
+    bias_threshold: float,
+    correlation_threshold: float,
+) -> pd.DataFrame:
+    width = panel.width
+    tol = 1e-9 * width
+    given = ~np.isnan(values)
+    others_mean = values - deviation
+    sds = np.array(
+        [np.std(row[~np.isnan(row)]) if (~np.isnan(row)).any() else np.nan for row in values]
+    )
+    rows = []
+    for e in range(len(panel.evaluators)):
+        dev = deviation[e][~np.isnan(deviation[e])]
+        robust = from_median[e][~np.isnan(from_median[e])]
+        bias = float(robust.mean()) if robust.size else math.nan
+        pair = ~np.isnan(others_mean[e])
+        rho = math.nan
+        if pair.sum() >= 3:
+            with warnings.catch_warnings(action="ignore", category=stats.ConstantInputWarning):
+                rho = float(stats.spearmanr(values[e, pair], others_mean[e, pair]).statistic)
+        other_sds = np.delete(sds, e)
+        mean_other_sd = float(np.nanmean(other_sds)) if np.isfinite(other_sds).any() else math.nan
+        spread = sds[e] / mean_other_sd if mean_other_sd and mean_other_sd > 0 else math.nan
+        reasons = []
+        if not math.isnan(bias) and abs(bias) >= bias_threshold * width - tol:
+            side = "above" if bias > 0 else "below"
+            word = "lenient" if bias > 0 else "strict"
+            reasons.append(
+                f"systematic bias: {abs(bias):.2f} points {side} the others on average ({word})"
+            )
+        if not math.isnan(rho) and rho < correlation_threshold:
+            reasons.append(
+                f"low agreement: Spearman ρ = {rho:.2f} with the others' mean "
+                f"(threshold {correlation_threshold:g})"
+            )
+        rows.append(
+            {
+                "scored": int(given[e].sum()),
+                "missing": int((~given[e]).sum()),
+                "mean": float(values[e][given[e]].mean()) if given[e].any() else math.nan,
+                "bias": bias,
+                "bias_share": bias / width,
+                "mean_abs_deviation": float(np.abs(dev).mean()) if dev.size else math.nan,
+                "correlation": rho,
+                "spread": float(spread),
+                "flagged": bool(reasons),
+                "reasons": "; ".join(reasons),
+            }
+        )
+    return pd.DataFrame(rows, index=pd.Index(panel.evaluators, name="evaluator"))
+
+
+# -- moderated scores ---------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class ConsensusScores:
+    """The panel's scores after the consensus meeting.
+
+    ``items`` (index vendor, script, criterion): ``aggregate`` (the panel's, unchanged),
+    ``agreed`` (NaN where not moderated), ``final`` (agreed where given, else aggregate)
+    and ``moderated``. ``audit``: one row per override (columns :data:`AUDIT_COLUMNS`),
+    with every evaluator's original score in ``panel_scores``.
+    """
+
+    aggregate: PanelAggregate
+    moderations: tuple[ModeratedScore, ...]
+    items: pd.DataFrame
+    audit: pd.DataFrame
+    version: str = __version__
+
+    @property
+    def scores(self) -> pd.Series:
+        """The final score per item."""
+        return self.items["final"]
+
+    def matrix(self, normalised: bool = True) -> pd.DataFrame:
+        """Vendors × criteria of the final scores (see :meth:`PanelAggregate.matrix`)."""
+        return matrix_frame(self.scores.to_numpy(dtype=float), self.aggregate.panel, normalised)
+
+    def to_frame(self) -> pd.DataFrame:
+        """:attr:`items`."""
+        return self.items
+
+    def __repr__(self) -> str:
+        return (
+            f"<ConsensusScores {len(self.items)} items, {len(self.moderations)} moderated "
+            f"({self.aggregate.method} otherwise)>"
+        )
+
+    def _repr_html_(self) -> str:
+        frame = self.audit.drop(columns=["origin"]).set_index(["vendor", "script", "criterion"])
+        frame.index = ["/".join(map(str, k)) for k in frame.index]
+        return html_table(
+            frame.astype(object),
+            caption=f"{len(self.moderations)} moderated score(s) — originals kept",
+        )
+
+
+def apply_moderation(
+    aggregate: PanelAggregate, moderations: Iterable[ModeratedScore] | pd.DataFrame
+) -> ConsensusScores:
+    """The panel's scores with the meeting's agreed scores in place of the aggregate.
+
+    Every moderation must name an item of the panel, give a score on its scale, and appear
+    once per item; all problems are reported together.
+
+    >>> import crmselect
+    >>> from crmselect.consensus import aggregate_scores
+    >>> agg = aggregate_scores(crmselect.example())
+    >>> result = apply_moderation(agg, [ModeratedScore("helix", "D1", "sfa", 1.5,
+    ...                                 "quote approval not shown", "chair")])
+    >>> float(result.scores.loc[("helix", "D1", "sfa")]), len(result.audit)
+    (1.5, 1)
+    """
+    if isinstance(moderations, pd.DataFrame):
+        moderations = moderations_from_frame(moderations)
+    moderations = tuple(moderations)
+    panel = aggregate.panel
+    known = set(panel.items)
+    seen: dict[tuple[str, str, str], ModeratedScore] = {}
+    found: list[Problem] = []
+    for m in moderations:
+        where = m.origin or f"moderated score {'/'.join(m.item)}"
+        if m.item not in known:
+            found.append(Problem(where, f"{'/'.join(m.item)} is not an item of the panel"))
+        if not panel.scale.contains(m.score):
+            found.append(
+                Problem(
+                    where,
+                    f"score {m.score:g} is off the demo scale "
+                    f"{panel.scale.minimum:g}..{panel.scale.maximum:g}",
+                )
+            )
+        if m.item in seen:
+            first = seen[m.item].origin or "an earlier one"
+            found.append(Problem(where, f"second moderation of the same item (first: {first})"))
+        seen.setdefault(m.item, m)
+    if found:
+        raise ValidationError("Invalid moderated scores", found)
+    base = aggregate.scores
+    agreed = pd.Series(np.nan, index=base.index, name="agreed")
+    for m in moderations:
+        agreed.loc[m.item] = m.score
+    items = pd.DataFrame(
+        {
+            "aggregate": base,
+            "agreed": agreed,
+            "final": agreed.where(agreed.notna(), base),
+            "moderated": agreed.notna(),
+        }
+    )
+    wide = panel.wide()
+    rows = []
+    for m in moderations:
+        column = wide[m.item]
+        listed = ", ".join(f"{e} {'–' if math.isnan(v) else f'{v:g}'}" for e, v in column.items())
+        before = float(base.loc[m.item])
+        rows.append(
+            (*m.item, listed, before, m.score, m.score - before, m.reason, m.by, m.date, m.origin)
+        )
+    audit = pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))
+    return ConsensusScores(aggregate, moderations, items, audit)

@@ -1,0 +1,1010 @@
+"""Scripted demos on paper: the script pack a vendor follows, the scoring sheet an evaluator fills.
+
+**Script pack** (:func:`script_pack`, :func:`write_script_pack`): a Markdown document per
+vendor — the agenda with the time allowed per script, and for each script the steps to
+show and the criteria the panel will score, on which scale.
+
+**Scoring sheet** (:func:`write_scoring_sheet`): one Excel workbook per evaluator, with
+sheets
+
+``Instructions``  who the sheet is for, the scale, how to score, and the scripts;
+``Scores``        one row per vendor × script × criterion: hidden id columns (evaluator,
+                  vendor, script, criterion), the visible vendor, script and criterion,
+                  what to look for, a **Score** cell validated as a decimal between the
+                  demo scale's minimum and maximum, and a **Note**;
+``crmselect``     (very hidden) format version, the evaluation's fingerprint, the evaluator,
+                  the scale, every row's ids, and a checksum over them.
+
+Sheets are protected so that only Score and Note cells are editable — a guard against slips,
+not security (Excel's sheet protection is weak). Integrity comes from the reader:
+:func:`read_scoring_sheet` opens the returned file through
+:func:`crmselect.io.untrusted.open_untrusted_workbook` and compares every row with the
+evaluation itself:
+
+* rows are matched by their hidden ids, never by position: inserted, deleted, duplicated
+  and reordered rows are reported; a row whose visible vendor, script or criterion no longer
+  matches its ids (e.g. only some columns were sorted) has its score *excluded*;
+* a score must be a number on the demo scale: text, formulas (read as text, never
+  evaluated), booleans, dates, error values and off-scale numbers are excluded and reported;
+  a number stored as text (``"4"``, ``"3,5"``) is used, with a warning;
+* a sheet made for another evaluator, another demo scale or another format, or whose hidden
+  sheet was edited, is refused with :class:`~crmselect.io.untrusted.UntrustedInputError`.
+
+Every finding is an :class:`~crmselect.errors.ImportProblem` ``file!sheet!cell: what — what
+to do`` (its ``requirement`` field holds the item, ``vendor/script/criterion``). An excluded
+score is not lost: its value stays in the report and the item counts as not scored. Reading
+never modifies the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import attrs
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from crmselect._version import __version__
+from crmselect.display import html_table
+from crmselect.errors import CrmselectError, ImportProblem, Problem
+from crmselect.io.rfp_response import problems_frame
+from crmselect.io.untrusted import (
+    DEFAULT_LIMITS,
+    Grid,
+    ReadLimits,
+    UntrustedInputError,
+    as_text,
+    cell_at,
+    cell_ref,
+    is_blank,
+    open_untrusted_workbook,
+    read_grid,
+    refuse,
+    shorten,
+)
+from crmselect.io.xlsx import escape_illegal, put_text, save_atomic
+from crmselect.model import DemoScore, DemoScript, Evaluation, Evaluator, Vendor
+
+SHEET_FORMAT = "crmselect.demo-scores/1"
+INSTRUCTIONS_SHEET = "Instructions"
+SCORES_SHEET = "Scores"
+META_SHEET = "crmselect"
+ID_HEADERS = ("Evaluator ID", "Vendor ID", "Script ID", "Criterion ID")
+LABEL_HEADERS = ("Vendor", "Script", "Criterion")
+SCORE_HEADERS = (*ID_HEADERS, *LABEL_HEADERS, "Look for", "Score", "Note")
+"""Columns A–J of the Scores sheet; the reader finds columns by these headers."""
+META_FACTS = (
+    "format_version",
+    "evaluation",
+    "evaluation_hash",
+    "evaluator_id",
+    "evaluator_name",
+    "scale_minimum",
+    "scale_maximum",
+    "rows",
+    "layout_checksum",
+    "created",
+    "crmselect",
+)
+META_FIRST_ROW = len(META_FACTS) + 3
+"""First row of the meta sheet's row table (vendor, script, criterion, row)."""
+
+Item = tuple[str, str, str]
+
+_HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_UNLOCKED = Protection(locked=False)
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+
+# -- shared definitions -------------------------------------------------------------------------
+
+
+def sheet_items(evaluation: Evaluation, vendors: Sequence[str] | None = None) -> list[Item]:
+    """The (vendor, script, criterion) rows of a scoring sheet, in sheet order: by vendor
+    (evaluation order, or ``vendors``), then script, then criterion."""
+    chosen = list(evaluation.vendor_ids) if vendors is None else list(vendors)
+    unknown = [v for v in chosen if v not in evaluation.vendor_ids]
+    if unknown:
+        raise CrmselectError(
+            f"No vendor {unknown[0]!r} in {evaluation.name!r}; vendors: "
+            f"{', '.join(evaluation.vendor_ids)}"
+        )
+    return [(v, s.id, c) for v in chosen for s in evaluation.demo_scripts for c in s.criteria]
+
+
+def questions_hash(evaluation: Evaluation) -> str:
+    """The evaluation's fingerprint without answers or scores: what a sheet was made from."""
+    return attrs.evolve(evaluation, responses=(), demo_scores=(), import_problems=()).fingerprint()
+
+
+def layout_checksum(evaluator: str, minimum: float, maximum: float, items: Iterable[Item]) -> str:
+    """32 hex digits of SHA-256 over the format, evaluator, scale and row ids of a sheet."""
+    parts = [SHEET_FORMAT, evaluator, repr(float(minimum)), repr(float(maximum))]
+    parts += ["|".join(item) for item in items]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _as_written(text: str) -> str:
+    """What :func:`put_text` stores for ``text`` (so a round trip compares equal)."""
+    return escape_illegal(str(text).replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _labels(
+    evaluation: Evaluation,
+) -> tuple[dict[str, Vendor], dict[str, DemoScript], dict[str, str], dict[str, str]]:
+    vendors = {v.id: v for v in evaluation.vendors}
+    scripts = {s.id: s for s in evaluation.demo_scripts}
+    criteria = evaluation.criteria_by_id()
+    labels = {cid: c.label for cid, c in criteria.items()}
+    hints = {cid: c.description for cid, c in criteria.items()}
+    return vendors, scripts, labels, hints
+
+
+# -- script pack --------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+def _md(text: str) -> str:
+    """Inline Markdown text: special characters escaped, line breaks as spaces, so text from
+    the evaluation can neither format nor inject HTML."""
+    flat = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", flat.replace("&", "&amp;"))
+
+
+def script_steps(script: DemoScript) -> tuple[str, ...]:
+    """The steps of a script: its ``steps`` field when the model has one, otherwise the
+    non-empty lines of its description (leading bullets or numbers removed)."""
+    steps = getattr(script, "steps", None)
+    if steps:
+        return tuple(str(s) for s in steps)
+    lines = (_BULLET.sub("", line).strip() for line in script.description.splitlines())
+    return tuple(line for line in lines if line)
+
+
+def _clock(minutes: float) -> str:
+    whole = round(minutes)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def script_pack(evaluation: Evaluation, vendor_id: str) -> str:
+    """The script pack for one vendor as Markdown: agenda and time allowed, then per script
+    the steps to show and the criteria the panel scores.
+
+    >>> import crmselect
+    >>> text = script_pack(crmselect.example(), "orbis")
+    >>> text.splitlines()[0]
+    '# Scripted demonstration — Larkspur Instruments — CRM selection 2026'
+    """
+    vendors, _, labels, hints = _labels(evaluation)
+    if vendor_id not in vendors:
+        raise CrmselectError(
+            f"No vendor {vendor_id!r} in {evaluation.name!r}; vendors: {', '.join(vendors)}"
+        )
+    if not evaluation.demo_scripts:
+        raise CrmselectError(f"{evaluation.name!r} has no demo scripts")
+    scale = evaluation.demo_scale
+    timed = [s.minutes for s in evaluation.demo_scripts if s.minutes is not None]
+    total = sum(timed)
+    lines = [
+        f"# Scripted demonstration — {_md(evaluation.name)}",
+        "",
+        f"**Vendor:** {_md(vendors[vendor_id].name)}  ",
+        f"**Time allowed:** {total:g} minutes for {len(evaluation.demo_scripts)} scripts"
+        + ("" if len(timed) == len(evaluation.demo_scripts) else " (some scripts are untimed)"),
+        "",
+        "Please show each script in the order given, in your standard product, and say when "
+        "something you show needs configuration, customisation or a third-party product. "
+        f"The evaluation panel scores every script on the criteria listed under it, from "
+        f"{scale.minimum:g} to {scale.maximum:g} (higher is better); what is not shown in "
+        "the time allowed cannot be scored.",
+        "",
+        "## Agenda",
+        "",
+        "| Script | Title | Minutes | Starts at |",
+        "| --- | --- | ---: | ---: |",
+    ]
+    elapsed = 0.0
+    for s in evaluation.demo_scripts:
+        minutes = "—" if s.minutes is None else f"{s.minutes:g}"
+        lines.append(f"| {_md(s.id)} | {_md(s.title)} | {minutes} | {_clock(elapsed)} |")
+        elapsed += s.minutes or 0.0
+    for s in evaluation.demo_scripts:
+        lines += ["", f"## {_md(s.id)} — {_md(s.title)}", ""]
+        if s.minutes is not None:
+            lines += [f"*Time allowed: {s.minutes:g} minutes.*", ""]
+        steps = script_steps(s)
+        if len(steps) > 1:
+            lines += ["**Show us:**", ""]
+            lines += [f"{i}. {_md(step)}" for i, step in enumerate(steps, start=1)]
+            lines.append("")
+        elif steps:
+            lines += [f"**Show us:** {_md(steps[0])}", ""]
+        lines += ["**The panel scores:**", ""]
+        for cid in s.criteria:
+            hint = hints.get(cid, "")
+            lines.append(f"- **{_md(labels[cid])}**" + (f" — {_md(hint)}" if hint else ""))
+    return "\n".join(lines) + "\n"
+
+
+def write_script_pack(evaluation: Evaluation, vendor_id: str, path: str | Path) -> Path:
+    """Write :func:`script_pack` to ``path`` (UTF-8 Markdown, via a temporary file and a
+    rename, so an existing file is never left half-written)."""
+    target = Path(path)
+    text = script_pack(evaluation, vendor_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".md", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return target
+
+
+# -- writing scoring sheets ---------------------------------------------------------------------
+
+
+def _header(sheet: Worksheet, headers: Sequence[str], row: int = 1) -> None:
+    for column, title in enumerate(headers, start=1):
+        cell = sheet.cell(row=row, column=column)
+        put_text(cell, title)
+        cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
+
+
+def _protect(sheet: Worksheet) -> None:
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+
+def write_scoring_sheet(
+    evaluation: Evaluation,
+    evaluator_id: str,
+    path: str | Path,
+    *,
+    vendors: Sequence[str] | None = None,
+    prefill: bool = False,
+) -> Path:
+    """Write the scoring sheet of one evaluator; returns its path.
+
+    ``vendors`` restricts the rows to some vendors (default: all, in evaluation order).
+    ``prefill`` writes the evaluator's scores and notes already in the evaluation (to send a
+    sheet back for corrections).
+
+    >>> import crmselect, tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "sales.xlsx"
+    >>> write_scoring_sheet(crmselect.example(), "sales", out).name
+    'sales.xlsx'
+    """
+    panel = {e.id: e for e in evaluation.evaluators}
+    if evaluator_id not in panel:
+        raise CrmselectError(
+            f"No evaluator {evaluator_id!r} in {evaluation.name!r}; evaluators: "
+            f"{', '.join(panel) or 'none'}"
+        )
+    if not evaluation.demo_scripts:
+        raise CrmselectError(f"{evaluation.name!r} has no demo scripts to score")
+    items = sheet_items(evaluation, vendors)
+    evaluator = panel[evaluator_id]
+    workbook = Workbook()
+    _instructions(workbook.worksheets[0], evaluation, evaluator, len(items))
+    given = (
+        {
+            (d.vendor, d.script, d.criterion): d
+            for d in evaluation.demo_scores
+            if d.evaluator == evaluator_id
+        }
+        if prefill
+        else {}
+    )
+    _scores(workbook.create_sheet(SCORES_SHEET), evaluation, evaluator_id, items, given)
+    _meta(workbook.create_sheet(META_SHEET), evaluation, evaluator, items)
+    return save_atomic(workbook, path)
+
+
+def write_scoring_sheets(
+    evaluation: Evaluation, folder: str | Path, *, vendors: Sequence[str] | None = None
+) -> list[Path]:
+    """One scoring sheet per evaluator, ``folder/<evaluator id>.xlsx``."""
+    target = Path(folder)
+    return [
+        write_scoring_sheet(evaluation, e.id, target / f"{e.id}.xlsx", vendors=vendors)
+        for e in evaluation.evaluators
+    ]
+
+
+def _instructions(
+    sheet: Worksheet, evaluation: Evaluation, evaluator: Evaluator, rows: int
+) -> None:
+    sheet.title = INSTRUCTIONS_SHEET
+    sheet.column_dimensions["A"].width = 22
+    sheet.column_dimensions["B"].width = 60
+    sheet.column_dimensions["C"].width = 10
+    sheet.column_dimensions["D"].width = 40
+    put_text(sheet["A1"], f"Demo scoring sheet — {evaluation.name}")
+    sheet["A1"].font = Font(bold=True, size=14)
+    scale = evaluation.demo_scale
+    who = evaluator.name or evaluator.id
+    lines = [
+        ("Evaluator", who + (f" ({evaluator.role})" if evaluator.role else "")),
+        ("Scale", f"{scale.minimum:g} to {scale.maximum:g}; higher is better; decimals allowed"),
+        (
+            "How to score",
+            f"On the Scores sheet, give one score per row ({rows} rows: every vendor × script "
+            "× criterion) in the yellow Score column, right after each demo, and note what "
+            "you saw. Leave a score blank if you did not see that part. Do not add, delete or "
+            "reorder rows, and do not sort only some columns: rows are matched by hidden ids "
+            "and every row is checked.",
+        ),
+        ("Return", "Save as .xlsx (no macros, no password) and send it back unchanged in name."),
+    ]
+    for row, (label, text) in enumerate(lines, start=3):
+        put_text(sheet.cell(row=row, column=1), label)
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+        put_text(sheet.cell(row=row, column=2), text)
+        sheet.cell(row=row, column=2).alignment = _WRAP
+    start = 3 + len(lines) + 1
+    _header(sheet, ("Script", "Title", "Minutes", "Criteria scored"), row=start)
+    _, _, labels, _ = _labels(evaluation)
+    for offset, s in enumerate(evaluation.demo_scripts, start=1):
+        put_text(sheet.cell(row=start + offset, column=1), s.id)
+        put_text(sheet.cell(row=start + offset, column=2), s.title)
+        if s.minutes is not None:
+            sheet.cell(row=start + offset, column=3, value=float(s.minutes))
+        put_text(sheet.cell(row=start + offset, column=4), ", ".join(labels[c] for c in s.criteria))
+    _protect(sheet)
+
+
+def _scores(
+    sheet: Worksheet,
+    evaluation: Evaluation,
+    evaluator_id: str,
+    items: list[Item],
+    given: dict[Item, DemoScore],
+) -> None:
+    _header(sheet, SCORE_HEADERS)
+    vendors, scripts, labels, hints = _labels(evaluation)
+    scale = evaluation.demo_scale
+    validation = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1=f"{scale.minimum:g}",
+        formula2=f"{scale.maximum:g}",
+        allow_blank=True,
+        showErrorMessage=True,
+        showInputMessage=True,
+        errorStyle="stop",
+        errorTitle="Score",
+        error=f"Enter a number from {scale.minimum:g} to {scale.maximum:g} (decimals allowed).",
+        promptTitle="Score",
+        prompt=f"{scale.minimum:g} to {scale.maximum:g}, higher is better",
+    )
+    sheet.add_data_validation(validation)
+    for row, (vendor, script, criterion) in enumerate(items, start=2):
+        where = f"{SCORES_SHEET}!row {row}"
+        values = (
+            evaluator_id,
+            vendor,
+            script,
+            criterion,
+            vendors[vendor].name,
+            scripts[script].title,
+            labels[criterion],
+            hints.get(criterion, ""),
+        )
+        for column, value in enumerate(values, start=1):
+            put_text(sheet.cell(row=row, column=column), value, where)
+            sheet.cell(row=row, column=column).alignment = _WRAP
+        score = sheet.cell(row=row, column=9)
+        note = sheet.cell(row=row, column=10)
+        for cell in (score, note):
+            cell.protection, cell.fill = _UNLOCKED, _INPUT_FILL
+        note.alignment = _WRAP
+        previous = given.get((vendor, script, criterion))
+        if previous is not None:
+            if previous.score is not None:
+                score.value = float(previous.score)
+            if previous.note:
+                put_text(note, previous.note, where)
+    last = max(len(items) + 1, 2)
+    validation.add(f"I2:I{last}")
+    widths = (12, 12, 12, 12, 24, 36, 26, 40, 9, 40)
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for letter in "ABCD":
+        sheet.column_dimensions[letter].hidden = True
+    sheet.freeze_panes = "E2"
+    sheet.auto_filter.ref = f"A1:J{last}"
+    _protect(sheet)
+    sheet.protection.autoFilter = False
+
+
+def _meta(
+    sheet: Worksheet, evaluation: Evaluation, evaluator: Evaluator, items: list[Item]
+) -> None:
+    sheet.sheet_state = "veryHidden"
+    scale = evaluation.demo_scale
+    facts: dict[str, str | float | int] = {
+        "format_version": SHEET_FORMAT,
+        "evaluation": evaluation.name,
+        "evaluation_hash": questions_hash(evaluation),
+        "evaluator_id": evaluator.id,
+        "evaluator_name": evaluator.name,
+        "scale_minimum": scale.minimum,
+        "scale_maximum": scale.maximum,
+        "rows": len(items),
+        "layout_checksum": layout_checksum(evaluator.id, scale.minimum, scale.maximum, items),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "crmselect": __version__,
+    }
+    for row, key in enumerate(META_FACTS, start=1):
+        put_text(sheet.cell(row=row, column=1), key)
+        value = facts[key]
+        if isinstance(value, str):
+            put_text(sheet.cell(row=row, column=2), value)
+        else:
+            sheet.cell(row=row, column=2, value=value)
+    _header(sheet, ("vendor", "script", "criterion", "row"), row=META_FIRST_ROW - 1)
+    for offset, (vendor, script, criterion) in enumerate(items):
+        row = META_FIRST_ROW + offset
+        for column, value in enumerate((vendor, script, criterion), start=1):
+            put_text(sheet.cell(row=row, column=column), value)
+        sheet.cell(row=row, column=4, value=offset + 2)
+    _protect(sheet)
+
+
+# -- reading scoring sheets ---------------------------------------------------------------------
+
+
+class _Report:
+    """Collects the problems of one file (``requirement`` holds the item's key)."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = path.name
+        self.problems: list[ImportProblem] = []
+
+    def add(
+        self,
+        sheet: str,
+        cell: str,
+        severity: str,
+        what: str,
+        action: str,
+        requirement: str = "",
+        value: object = None,
+    ) -> None:
+        shown = "" if value is None else shorten(str(value))
+        self.problems.append(
+            ImportProblem(self.file, sheet, cell, severity, what, action, requirement, shown)
+        )
+
+
+@attrs.frozen(eq=False)
+class ScoringSheet:
+    """What one returned scoring sheet says, and every problem found in it.
+
+    ``scores`` has one :class:`~crmselect.model.DemoScore` per row found (``score`` None
+    where blank or excluded); its ``origin`` is the score cell (``sales.xlsx!Scores!I7``).
+    """
+
+    path: Path
+    evaluator: str
+    scores: tuple[DemoScore, ...]
+    problems: tuple[ImportProblem, ...]
+
+    @property
+    def errors(self) -> tuple[ImportProblem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def scored(self) -> int:
+        """Rows with a usable score."""
+        return sum(d.score is not None for d in self.scores)
+
+    def problems_frame(self) -> pd.DataFrame:
+        """The problems as a table (see :func:`crmselect.io.rfp_response.problems_frame`)."""
+        return problems_frame(self.problems)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The scores as a long table (evaluator, vendor, script, criterion, score, note)."""
+        return pd.DataFrame(
+            [(d.evaluator, d.vendor, d.script, d.criterion, d.score, d.note) for d in self.scores],
+            columns=["evaluator", "vendor", "script", "criterion", "score", "note"],
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<ScoringSheet {self.path.name}: evaluator {self.evaluator!r}, {self.scored} of "
+            f"{len(self.scores)} rows scored, {len(self.errors)} errors, "
+            f"{len(self.problems) - len(self.errors)} other findings>"
+        )
+
+    def _repr_html_(self) -> str:
+        frame = self.problems_frame()
+        frame.index = pd.RangeIndex(1, len(frame) + 1, name="#")
+        return html_table(
+            frame.drop(columns=["file"]),
+            caption=repr(self).strip("<>"),
+            highlight=[
+                i for i, s in zip(frame.index, frame["severity"], strict=True) if s == "error"
+            ],
+        )
+
+
+def read_scoring_sheet(
+    path: str | Path,
+    evaluation: Evaluation,
+    *,
+    evaluator: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> ScoringSheet:
+    """Read one returned scoring sheet against ``evaluation``.
+
+    ``evaluator``, when given, is who the file is expected from; a sheet made for someone
+    else is refused. Raises :class:`~crmselect.io.untrusted.UntrustedInputError` (a
+    :class:`~crmselect.errors.CrmselectError` naming the file) when the file cannot be used
+    at all; otherwise returns the scores with every problem found.
+    """
+    file = Path(path)
+    report = _Report(file)
+    with open_untrusted_workbook(file, limits) as workbook:
+        missing = [s for s in (SCORES_SHEET, META_SHEET) if s not in workbook.sheetnames]
+        if missing:
+            raise refuse(
+                file,
+                f"sheet {missing[0]!r} is missing: this is not a crmselect scoring sheet, or a "
+                "sheet was deleted — send the evaluator a new one",
+            )
+        evaluator_id, sent = _check_meta(
+            read_grid(workbook, META_SHEET, file, limits), evaluation, evaluator, file, report
+        )
+        for extra in workbook.sheetnames:
+            if extra not in (SCORES_SHEET, META_SHEET, INSTRUCTIONS_SHEET):
+                report.add(
+                    extra,
+                    "",
+                    "info",
+                    "sheet added by the evaluator; it is not read",
+                    "ask the evaluator to put scores and notes on the Scores sheet",
+                )
+        grid = read_grid(workbook, SCORES_SHEET, file, limits)
+    scores = _rows(grid, evaluation, evaluator_id, sent, report)
+    return ScoringSheet(file, evaluator_id, tuple(scores), tuple(report.problems))
+
+
+def _check_meta(
+    meta: Grid, evaluation: Evaluation, expected: str | None, path: Path, report: _Report
+) -> tuple[str, list[Item]]:
+    facts = {
+        as_text(*cell_at(meta, r, 1)).strip(): cell_at(meta, r, 2)[0]
+        for r in range(1, META_FIRST_ROW - 1)
+    }
+    version = facts.get("format_version")
+    if version != SHEET_FORMAT:
+        raise refuse(
+            path,
+            f"format {version!r} is not {SHEET_FORMAT!r}: the sheet was not made by this "
+            "crmselect, or was tampered with — send the evaluator a new sheet",
+        )
+    evaluator_id = str(facts.get("evaluator_id") or "")
+    panel = {e.id for e in evaluation.evaluators}
+    if evaluator_id not in panel:
+        raise refuse(path, f"made for evaluator {evaluator_id!r}, who is not on this panel")
+    if expected is not None and evaluator_id != expected:
+        raise refuse(
+            path, f"made for evaluator {evaluator_id!r}, not {expected!r} — wrong evaluator's file?"
+        )
+    minimum, maximum = facts.get("scale_minimum"), facts.get("scale_maximum")
+    if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in (minimum, maximum)):
+        raise refuse(path, "the hidden sheet has no demo scale: send the evaluator a new sheet")
+    low, high = float(minimum), float(maximum)  # type: ignore[arg-type]
+    scale = evaluation.demo_scale
+    if (low, high) != (scale.minimum, scale.maximum):
+        raise refuse(
+            path,
+            f"made for the demo scale {low:g}..{high:g}; the evaluation now scores "
+            f"{scale.minimum:g}..{scale.maximum:g} — send the evaluator a new sheet",
+        )
+    sent: list[Item] = []
+    for r in range(META_FIRST_ROW, len(meta) + 1):
+        ids = tuple(as_text(*cell_at(meta, r, c)).strip() for c in (1, 2, 3))
+        if any(ids):
+            sent.append((ids[0], ids[1], ids[2]))
+    checksum = layout_checksum(evaluator_id, low, high, sent)
+    if facts.get("layout_checksum") != checksum or facts.get("rows") != len(sent):
+        raise refuse(
+            path,
+            "the hidden crmselect sheet was edited (its checksum does not match): send the "
+            "evaluator a new sheet",
+        )
+    if facts.get("evaluation_hash") != questions_hash(evaluation):
+        report.add(
+            META_SHEET,
+            "",
+            "info",
+            "the evaluation changed since this sheet was made; every row is checked against "
+            "the current scripts",
+            "nothing to do unless rows are reported below",
+        )
+    return evaluator_id, sent
+
+
+def _columns(grid: Grid, report: _Report) -> dict[str, int]:
+    header = [v for v, _ in (grid[0] if grid else [])]
+    columns: dict[str, int] = {}
+    for index, value in enumerate(header, start=1):
+        if isinstance(value, str) and value.strip() in SCORE_HEADERS:
+            columns.setdefault(value.strip(), index)
+    lost = [h for h in (*ID_HEADERS, "Score") if h not in columns]
+    if lost:
+        raise refuse(
+            Path(report.file),
+            f"the Scores sheet has no {lost[0]!r} column (header row changed) — send the "
+            "evaluator a new sheet",
+        )
+    for title in SCORE_HEADERS:
+        if title not in columns:
+            report.add(
+                SCORES_SHEET,
+                "1",
+                "warning" if title in LABEL_HEADERS else "info",
+                f"column {title!r} was deleted",
+                "nothing to do; rows are matched by their hidden ids"
+                if title != "Note"
+                else "nothing to do; the notes are lost",
+            )
+    expected = {t: i for i, t in enumerate(SCORE_HEADERS, start=1)}
+    if any(columns[t] != expected[t] for t in columns):
+        report.add(
+            SCORES_SHEET,
+            "1",
+            "warning",
+            "columns were moved or inserted",
+            "nothing to do; columns are found by their headers",
+        )
+    return columns
+
+
+def _valid_items(evaluation: Evaluation) -> set[Item]:
+    return {
+        (v, s.id, c)
+        for v in evaluation.vendor_ids
+        for s in evaluation.demo_scripts
+        for c in s.criteria
+    }
+
+
+def _rows(
+    grid: Grid, evaluation: Evaluation, evaluator: str, sent: list[Item], report: _Report
+) -> list[DemoScore]:
+    columns = _columns(grid, report)
+    used = set(columns.values())
+    vendors, scripts, labels, _ = _labels(evaluation)
+    valid = _valid_items(evaluation)
+    expected = set(sent)
+    seen: dict[Item, int] = {}
+    order: list[Item] = []
+    scores: list[DemoScore] = []
+    sheet = SCORES_SHEET
+    width = max(len(SCORE_HEADERS), max((len(r) for r in grid), default=0))
+    for row_number in range(2, len(grid) + 1):
+        row = grid[row_number - 1]
+        for column, (value, _) in enumerate(row, start=1):
+            if column not in used and not is_blank(value):
+                report.add(
+                    sheet,
+                    cell_ref(row_number, column),
+                    "warning",
+                    "value outside the sheet's columns; it is not used",
+                    "ask the evaluator to put remarks in the Note column",
+                    value=value,
+                )
+        ids = [as_text(*cell_at(grid, row_number, columns[h])).strip() for h in ID_HEADERS]
+        shown = " | ".join(as_text(v, t) for v, t in row if not is_blank(v))
+        if not any(ids):
+            if shown:
+                report.add(
+                    sheet,
+                    f"A{row_number}:{get_column_letter(width)}{row_number}",
+                    "error",
+                    "row without ids (inserted by the evaluator?); its content is not used",
+                    "ask the evaluator to score in the sheet's own rows",
+                    value=shown,
+                )
+            continue
+        item: Item = (ids[1], ids[2], ids[3])
+        key = "/".join(item)
+        id_cell = cell_ref(row_number, columns["Evaluator ID"])
+        if ids[0] != evaluator:
+            report.add(
+                sheet,
+                id_cell,
+                "error",
+                f"row belongs to evaluator {ids[0]!r}, not {evaluator!r} (copied from another "
+                "sheet?); not used",
+                "ask the evaluator to score in their own sheet",
+                requirement=key,
+                value=shown,
+            )
+            continue
+        if item not in expected:
+            report.add(
+                sheet,
+                cell_ref(row_number, columns["Vendor ID"]),
+                "error",
+                f"unknown row {key} (inserted, or its hidden ids were edited); not used",
+                "ask the evaluator to score in the sheet's own rows",
+                requirement=key,
+                value=shown,
+            )
+            continue
+        if item in seen:
+            report.add(
+                sheet,
+                cell_ref(row_number, columns["Vendor ID"]),
+                "error",
+                f"row {key} appears again (first in row {seen[item]}); this row is not used",
+                "ask the evaluator to keep one row per vendor, script and criterion",
+                requirement=key,
+                value=shown,
+            )
+            continue
+        seen[item] = row_number
+        order.append(item)
+        if item not in valid:
+            report.add(
+                sheet,
+                cell_ref(row_number, columns["Vendor ID"]),
+                "error",
+                f"{key} is no longer in the evaluation (vendor, script or criterion removed "
+                "since the sheet was sent); not used",
+                "nothing to do, or send a new sheet",
+                requirement=key,
+                value=shown,
+            )
+            continue
+        wanted = (vendors[item[0]].name, scripts[item[1]].title, labels[item[2]])
+        mismatch = _check_labels(grid, row_number, columns, wanted, key, report)
+        scores.append(
+            _score(grid, row_number, columns, evaluation, evaluator, item, mismatch, report)
+        )
+    if order != [i for i in sent if i in seen]:
+        report.add(
+            sheet, "", "info", "rows were reordered", "nothing to do; rows are matched by id"
+        )
+    for item in sent:
+        if item not in seen and item in valid:
+            report.add(
+                sheet,
+                "",
+                "warning",
+                f"the row of {'/'.join(item)} was deleted; it counts as not scored",
+                "ask the evaluator for the score",
+                requirement="/".join(item),
+            )
+    blank = sum(d.score is None for d in scores)
+    if blank:
+        report.add(
+            sheet,
+            "",
+            "info",
+            f"{blank} of {len(scores)} rows have no usable score; they count as not scored",
+            "ask the evaluator if the rows were meant to be left blank",
+        )
+    return scores
+
+
+def _check_labels(
+    grid: Grid,
+    row: int,
+    columns: dict[str, int],
+    wanted: tuple[str, str, str],
+    key: str,
+    report: _Report,
+) -> bool:
+    """Report visible labels that no longer match the row's ids; True when any does (the
+    score is then excluded: the evaluator may have scored a different row)."""
+    mismatch = False
+    for title, text in zip(LABEL_HEADERS, wanted, strict=True):
+        if title not in columns:
+            continue
+        value, dtype = cell_at(grid, row, columns[title])
+        if as_text(value, dtype) == _as_written(text):
+            continue
+        mismatch = True
+        report.add(
+            SCORES_SHEET,
+            cell_ref(row, columns[title]),
+            "error",
+            f"the {title.lower()} shown ({as_text(value, dtype)!r}) is not this row's "
+            f"({text!r}) — were only some columns sorted or edited? The score is excluded",
+            "ask the evaluator to confirm the score in a new sheet",
+            requirement=key,
+            value=value,
+        )
+    return mismatch
+
+
+def _score(
+    grid: Grid,
+    row: int,
+    columns: dict[str, int],
+    evaluation: Evaluation,
+    evaluator: str,
+    item: Item,
+    excluded: bool,
+    report: _Report,
+) -> DemoScore:
+    key = "/".join(item)
+    cell = cell_ref(row, columns["Score"])
+    origin = f"{report.file}!{SCORES_SHEET}!{cell}"
+    value, dtype = cell_at(grid, row, columns["Score"])
+    scale = evaluation.demo_scale
+    allowed = f"a number from {scale.minimum:g} to {scale.maximum:g}"
+    score: float | None = None
+
+    def fail(what: str, action: str = f"ask the evaluator for {allowed}") -> None:
+        report.add(SCORES_SHEET, cell, "error", what, action, requirement=key, value=value)
+
+    if dtype == "f" or (isinstance(value, str) and value.lstrip().startswith("=")):
+        fail(
+            "a formula was typed into the score cell; it was read as text, not evaluated, "
+            "and the score is excluded"
+        )
+    elif dtype == "e":
+        fail(f"error value {value!r} in the score cell; excluded")
+    elif isinstance(value, bool):
+        fail("TRUE/FALSE is not a score; excluded")
+    elif isinstance(value, dt.date | dt.time | dt.timedelta):
+        fail("a date or time is not a score (cell formatted as a date?); excluded")
+    elif isinstance(value, int | float):
+        number = float(value)
+        if not math.isfinite(number):
+            fail("the score is not a finite number; excluded")
+        elif not scale.contains(number):
+            fail(
+                f"score {number:g} is off the scale {scale.minimum:g}..{scale.maximum:g}; excluded"
+            )
+        else:
+            score = number
+    elif isinstance(value, str) and not is_blank(value):
+        text = value.strip()
+        if _NUMBER_TEXT.match(text):
+            number = float(text.replace(",", "."))
+            if not scale.contains(number):
+                fail(
+                    f"score {text!r} is off the scale {scale.minimum:g}..{scale.maximum:g}; "
+                    "excluded"
+                )
+            else:
+                score = number
+                report.add(
+                    SCORES_SHEET,
+                    cell,
+                    "warning",
+                    f"number stored as text; read as {number:g}",
+                    "nothing to do, unless that is not what the evaluator meant",
+                    requirement=key,
+                    value=value,
+                )
+        else:
+            fail("not a number; excluded")
+    elif not is_blank(value):
+        fail("not a number; excluded")
+    if excluded and score is not None:
+        score = None
+    note = _note(grid, row, columns.get("Note"), key, report)
+    return DemoScore(evaluator, item[0], item[1], item[2], score, note, origin=origin)
+
+
+def _note(grid: Grid, row: int, column: int | None, key: str, report: _Report) -> str:
+    if column is None:
+        return ""
+    value, dtype = cell_at(grid, row, column)
+    if dtype == "f":
+        report.add(
+            SCORES_SHEET,
+            cell_ref(row, column),
+            "warning",
+            "formula in the note; kept as text, not evaluated",
+            "nothing to do",
+            requirement=key,
+            value=value,
+        )
+    elif dtype == "e":
+        report.add(
+            SCORES_SHEET,
+            cell_ref(row, column),
+            "warning",
+            f"error value {value!r} in the note",
+            "ask the evaluator for the intended text",
+            requirement=key,
+        )
+    return as_text(value, dtype)
+
+
+# -- several sheets -----------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class ScoringImport:
+    """Several returned scoring sheets: those read, and those refused (with why)."""
+
+    sheets: tuple[ScoringSheet, ...]
+    refused: tuple[Problem, ...]
+
+    @property
+    def scores(self) -> tuple[DemoScore, ...]:
+        return tuple(d for s in self.sheets for d in s.scores)
+
+    @property
+    def problems(self) -> tuple[ImportProblem, ...]:
+        return tuple(p for s in self.sheets for p in s.problems)
+
+    def missing_evaluators(self, evaluation: Evaluation) -> tuple[str, ...]:
+        """Panel members without a sheet read."""
+        read = {s.evaluator for s in self.sheets}
+        return tuple(e.id for e in evaluation.evaluators if e.id not in read)
+
+    def apply_to(self, evaluation: Evaluation) -> Evaluation:
+        """``evaluation`` with the scores of every evaluator whose sheet was read replaced by
+        the sheet's, and the findings added to ``import_problems``."""
+        read = {s.evaluator for s in self.sheets}
+        kept = tuple(d for d in evaluation.demo_scores if d.evaluator not in read)
+        return attrs.evolve(
+            evaluation,
+            demo_scores=kept + self.scores,
+            import_problems=(*evaluation.import_problems, *self.problems),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<ScoringImport {len(self.sheets)} sheets read, {len(self.refused)} refused, "
+            f"{len(self.problems)} findings>"
+        )
+
+
+def read_scoring_sheets(
+    paths: Iterable[str | Path], evaluation: Evaluation, *, limits: ReadLimits = DEFAULT_LIMITS
+) -> ScoringImport:
+    """Read several scoring sheets; a refused file, or a second sheet of the same evaluator,
+    is listed in ``refused`` instead of stopping the others."""
+    sheets: list[ScoringSheet] = []
+    refused: list[Problem] = []
+    first: dict[str, Path] = {}
+    for path in paths:
+        try:
+            sheet = read_scoring_sheet(path, evaluation, limits=limits)
+        except UntrustedInputError as exc:
+            refused += exc.problems
+            continue
+        if sheet.evaluator in first:
+            refused.append(
+                Problem(
+                    str(sheet.path),
+                    f"a second sheet of evaluator {sheet.evaluator!r} (first: "
+                    f"{first[sheet.evaluator].name}); keep one",
+                )
+            )
+            continue
+        first[sheet.evaluator] = sheet.path
+        sheets.append(sheet)
+    return ScoringImport(tuple(sheets), tuple(refused))
