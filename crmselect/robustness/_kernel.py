@@ -1,20 +1,25 @@
 """The vectorised SMAA ranking kernel (private): ranks with shared ties, accumulated.
 
-Input per chunk: totals ``T`` (samples × vendors) and a per-sample factor ``inv_scale``
+Input per block: totals ``T`` (samples × vendors) and a per-sample factor ``inv_scale``
 bringing each row onto the [0, 1] scale of the totals (the kernel accepts unnormalised
 Dirichlet draws, ``T = E @ Pᵀ`` with ``w = E / s``, so ``inv_scale = 1/s``).
 
-**Ties.** Each total is put on a grid of 2⁻⁴⁰ (≈ 9·10⁻¹³): ``q = rint(T · 2⁴⁰ / s)``. Sorted
+**Ties.** Each total is put on a grid of 2⁻⁴⁰ (≈ 9·10⁻¹³): ``q = round(T · 2⁴⁰ / s)``. Sorted
 per sample, neighbours whose ``q`` differ by at most 1 belong to one *tie group* (groups
 chain). A group of ``e`` vendors at ranks ``r … r+e−1`` gives each member ``1/e`` of each of
 those ranks, counts ``1/2`` per pair inside it for the pairwise index, and shares first place
 ``1/e`` each. Float noise (ulps) can therefore never split a true tie, whatever the order of
 the floating-point sums, and a tie is never broken by position.
 
-**Fast path.** Packing ``q`` and the vendor index into one int64 key, one ``np.sort`` per
-chunk yields the order; a sample without any tie (almost all, with continuous weights) is
-counted with ``np.bincount`` and the pairwise index from the inverse permutation; only
-samples with a tie go through the general (``vendors²`` per sample) path.
+**Keys.** ``key = q << (b + 1) | vendor`` (``b`` bits hold a vendor index; one spare bit).
+One ``np.sort`` per block orders every sample, and because of the spare bit the gap between
+sorted neighbours tells ties apart without unpacking: with ``Δq = 0`` the key gap is below
+``2^b``, with ``Δq = 1`` below ``3·2^b``, with ``Δq ≥ 2`` at least ``3·2^b``.
+
+**Fast path.** Samples without a tie (the rule with continuous weights) are counted from
+the inverse permutation (a second, 16-bit sort): acceptability by ``np.bincount`` per vendor,
+the pairwise index by comparing positions. Only samples with a tie take the general
+(``vendors²`` per sample) path.
 """
 
 from __future__ import annotations
@@ -38,23 +43,53 @@ def _index_bits(m: int) -> int:
     return max(1, (m - 1).bit_length())
 
 
+#: Adding 2⁵² to a float in [0, 2⁵²) rounds it to an integer held in the low mantissa bits;
+#: all such floats share one exponent, so their bit patterns, read as int64, are that integer
+#: plus a constant — ordered, and packable without a float → int conversion pass.
+_MAGIC = float(2**52)
+
+
 def sorted_keys(totals: FloatArray, inv_scale: FloatArray | None) -> tuple[IntArray, int]:
-    """Per sample, ``q << bits | vendor`` sorted ascending, and ``bits``."""
+    """Per sample, ``q << (bits + 1) | vendor`` (plus a constant) sorted ascending, and
+    ``bits``. ``totals`` is overwritten (callers pass a buffer they no longer need)."""
     m = totals.shape[1]
     bits = _index_bits(m)
-    q = totals * (_GRID if inv_scale is None else (_GRID * inv_scale)[:, None])
-    np.rint(q, out=q)
-    keys = q.astype(np.int64)
-    keys <<= bits
+    if inv_scale is None:
+        totals *= _GRID
+    else:
+        totals *= (_GRID * inv_scale)[:, None]
+    totals += _MAGIC
+    keys = totals.view(np.int64)
+    keys <<= bits + 1  # the exponent bits shift out; what is left is one common offset
     keys |= np.arange(m, dtype=np.int64)
     keys.sort(axis=1)
     return keys, bits
 
 
-def tie_rows(keys: IntArray, bits: int) -> npt.NDArray[np.bool_]:
-    """Samples in which some two vendors are tied (grid values at most one step apart)."""
-    q = keys >> bits
-    return np.asarray((np.diff(q, axis=1) <= 1).any(axis=1))
+def _gaps(keys: IntArray) -> IntArray:
+    """``keys[:, p+1] − keys[:, p]`` in column ``p``; the last column is the int64 maximum.
+
+    Computed on the flat array (fast, contiguous); the differences across rows land in the
+    last column and are overwritten."""
+    n, m = keys.shape
+    gaps = np.empty((n, m), dtype=np.int64)
+    flat = keys.reshape(-1)
+    np.subtract(flat[1:], flat[:-1], out=gaps.reshape(-1)[:-1])
+    gaps[:, -1] = np.iinfo(np.int64).max
+    return gaps
+
+
+def _tie_gap(bits: int) -> int:
+    """Sorted neighbours whose key gap is below this are tied (``Δq ≤ 1``)."""
+    return 3 << bits
+
+
+def tie_rows(keys: IntArray, bits: int) -> npt.NDArray[np.bool_] | None:
+    """Samples in which some two vendors are tied; ``None`` when no sample has a tie."""
+    gaps = _gaps(keys)
+    if gaps.min() >= _tie_gap(bits):
+        return None
+    return np.asarray((gaps < _tie_gap(bits)).any(axis=1))
 
 
 def tie_groups(keys: IntArray, bits: int) -> tuple[IntArray, IntArray, IntArray]:
@@ -63,10 +98,9 @@ def tie_groups(keys: IntArray, bits: int) -> tuple[IntArray, IntArray, IntArray]
     from the best)."""
     n, m = keys.shape
     vendor = keys & ((1 << bits) - 1)
-    q = keys >> bits
     positions = np.arange(m, dtype=np.int64)
     starts = np.ones((n, m), dtype=bool)
-    starts[:, 1:] = np.diff(q, axis=1) > 1
+    starts[:, 1:] = _gaps(keys)[:, :-1] >= _tie_gap(bits)
     ends = np.ones((n, m), dtype=bool)
     ends[:, :-1] = starts[:, 1:]
     low = np.maximum.accumulate(np.where(starts, positions, 0), axis=1)
@@ -77,15 +111,20 @@ def tie_groups(keys: IntArray, bits: int) -> tuple[IntArray, IntArray, IntArray]
 def first_place_shares(totals: FloatArray, inv_scale: FloatArray | None = None) -> FloatArray:
     """Samples × vendors: ``1/e`` for the ``e`` vendors tied for first, 0 otherwise."""
     n, m = totals.shape
-    keys, bits = sorted_keys(totals, inv_scale)
+    keys, bits = sorted_keys(np.array(totals, dtype=np.float64), inv_scale)
     vendor, ahead, size = tie_groups(keys, bits)
     shares = np.zeros((n, m))
     np.put_along_axis(shares, vendor, np.where(ahead == 0, 1.0 / size, 0.0), axis=1)
     return shares
 
 
-class Accumulator:
-    """Running sums of one SMAA run: rank counts, pairwise wins, weights when first."""
+class Counts:
+    """The sums from one block of samples: rank counts, pairwise wins, weights when first.
+
+    Each block is counted on its own (a pure function of its draws), and blocks are merged
+    in block order, so the floating-point sums do not depend on how blocks are grouped or
+    on which thread counted them.
+    """
 
     def __init__(self, m: int, k: int) -> None:
         self.m, self.k = m, k
@@ -94,72 +133,61 @@ class Accumulator:
         self.central = np.zeros((m, k))
         self.n = 0
 
-    def add(
-        self,
-        totals: FloatArray,
-        inv_scale: FloatArray | None,
-        blocks: list[tuple[int, FloatArray]],
-    ) -> None:
-        """Count one chunk. ``blocks`` are ``(first row, weight draws)`` covering the rows
-        of ``totals``; the weights are ``draws * inv_scale`` (row-wise)."""
+    def merge(self, other: Counts) -> None:
+        self.rank_counts += other.rank_counts
+        self.pairwise += other.pairwise
+        self.central += other.central
+        self.n += other.n
+
+    @classmethod
+    def of_block(
+        cls, totals: FloatArray, inv_scale: FloatArray | None, draws: FloatArray
+    ) -> Counts:
+        """Count one block: ``totals`` (overwritten) of weights ``draws * inv_scale``."""
         n, m = totals.shape
-        self.n += n
+        counts = cls(m, draws.shape[1])
+        counts.n = n
+        scale = np.ones(n) if inv_scale is None else inv_scale
         if m == 1:
-            self.rank_counts[0, 0] += n
-            for start, draws in blocks:
-                scale = self._scale(inv_scale, start, len(draws))
-                self.central[0] += scale @ draws
-            return
+            counts.rank_counts[0, 0] = n
+            counts.central[0] = scale @ draws
+            return counts
         keys, bits = sorted_keys(totals, inv_scale)
         ties = tie_rows(keys, bits)
-        any_ties = bool(ties.any())
-        fast_keys = keys[~ties] if any_ties else keys
-        winners_all = np.empty(n, dtype=np.int64)
-        if len(fast_keys):
-            vendor = fast_keys & ((1 << bits) - 1)
-            self._fast_counts(vendor)
-            winners_all[~ties if any_ties else slice(None)] = vendor[:, -1]
-        for start, draws in blocks:
-            rows = slice(start, start + len(draws))
-            scale = self._scale(inv_scale, start, len(draws))
-            if any_ties:
-                scale = np.where(ties[rows], 0.0, scale)
-            winners = np.where(ties[rows], 0, winners_all[rows]) if any_ties else winners_all[rows]
-            first = sparse.csc_array(
-                (scale, winners, np.arange(len(draws) + 1)), shape=(m, len(draws))
-            )
-            self.central += first @ draws
-        if any_ties:
+        if ties is None:
+            counts._fast_counts(keys, bits)
+        else:
+            if not ties.all():
+                counts._fast_counts(keys[~ties], bits)
+            scale = np.where(ties, 0.0, scale)
+        winners = keys[:, -1] & ((1 << bits) - 1)
+        first = sparse.csc_array((scale, winners, np.arange(n + 1)), shape=(m, n))
+        counts.central += first @ draws
+        if ties is not None:
             tied = np.flatnonzero(ties)
             for lo in range(0, len(tied), _TIE_BATCH):
-                rows_idx = tied[lo : lo + _TIE_BATCH]
-                shares = self._tie_counts(keys[rows_idx], bits)
-                weights = _take_rows(blocks, rows_idx)
-                if inv_scale is not None:
-                    weights = weights * inv_scale[rows_idx, None]
-                self.central += shares.T @ weights
+                rows = tied[lo : lo + _TIE_BATCH]
+                shares = counts._tie_counts(keys[rows], bits)
+                weights = draws[rows] if inv_scale is None else draws[rows] * inv_scale[rows, None]
+                counts.central += shares.T @ weights
+        return counts
 
-    @staticmethod
-    def _scale(inv_scale: FloatArray | None, start: int, size: int) -> FloatArray:
-        if inv_scale is None:
-            return np.ones(size)
-        return np.asarray(inv_scale[start : start + size], dtype=float)
-
-    def _fast_counts(self, vendor: IntArray) -> None:
-        """Samples without ties: ``vendor[s, p]`` is the vendor at ascending position ``p``."""
-        n, m = vendor.shape
-        rank = np.arange(m - 1, -1, -1, dtype=np.int64)
-        flat = vendor * m + rank
-        self.rank_counts += np.bincount(flat.ravel(), minlength=m * m).reshape(m, m)
-        # inverse permutation: the ascending position of each vendor, by a second sort
-        bits = _index_bits(m)
+    def _fast_counts(self, keys: IntArray, bits: int) -> None:
+        """Samples without ties: ``keys`` sorted, so position ``p`` holds rank ``m − 1 − p``."""
+        n, m = keys.shape
+        mask = (1 << bits) - 1
+        # inverse permutation: sort (vendor, position) pairs by vendor
         small = 2 * bits <= 16
-        packed: npt.NDArray[np.integer[Any]] = (vendor << bits | np.arange(m)).astype(
+        packed: npt.NDArray[np.integer[Any]] = (keys & mask).astype(
             np.uint16 if small else np.int64
         )
+        packed <<= bits
+        packed |= np.arange(m, dtype=packed.dtype)
         packed.sort(axis=1)
-        packed &= (1 << bits) - 1
-        position = np.ascontiguousarray(packed.astype(np.uint8 if small else np.int64).T)
+        packed &= mask
+        position = packed.T.astype(np.uint8 if small else np.int64, order="C")
+        for v in range(m):  # position p ↦ rank m − 1 − p
+            self.rank_counts[v] += np.bincount(position[v], minlength=m)[::-1]
         for i in range(m - 1):
             above = position[i]
             for j in range(i + 1, m):
@@ -184,12 +212,3 @@ class Accumulator:
         level = (group[:, :, None] == group[:, None, :]).sum(axis=0)
         self.pairwise += better + 0.5 * level
         return shares
-
-
-def _take_rows(blocks: list[tuple[int, FloatArray]], rows: IntArray) -> FloatArray:
-    """Rows (chunk positions, ascending) gathered from the weight blocks."""
-    parts = []
-    for start, draws in blocks:
-        inside = rows[(rows >= start) & (rows < start + len(draws))]
-        parts.append(draws[inside - start])
-    return np.concatenate(parts)

@@ -7,6 +7,7 @@ whose messages say what to fix.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -30,13 +31,15 @@ def raise_if(problems: Sequence[Problem], headline: str) -> None:
         raise ValidationError(headline, problems)
 
 
-def _labels(index: pd.Index, kind: str, where: str) -> list[Problem]:
+def id_problems(ids: Iterable[object], kind: str, where: str) -> list[Problem]:
+    """Problems of a list of ids: none at all, or some used more than once."""
+    labels = [str(i) for i in ids]
     found = []
-    duplicated = sorted({str(v) for v in index[index.duplicated()]})
+    if not labels:
+        found.append(Problem(where, f"there are no {kind}s"))
+    duplicated = sorted(i for i, n in Counter(labels).items() if n > 1)
     if duplicated:
         found.append(Problem(where, f"{kind} ids used more than once: {', '.join(duplicated)}"))
-    if len(index) == 0:
-        found.append(Problem(where, f"there are no {kind}s"))
     return found
 
 
@@ -52,7 +55,9 @@ def check_matrix(frame: object, where: str = "performance") -> pd.DataFrame:
                 )
             ],
         )
-    found = _labels(frame.index, "vendor", where) + _labels(frame.columns, "criterion", where)
+    found = id_problems(frame.index, "vendor", where) + id_problems(
+        frame.columns, "criterion", where
+    )
     raise_if(found, "Invalid performance matrix")
     try:
         values = frame.to_numpy(dtype=float)
@@ -107,7 +112,7 @@ def check_weights(weights: object, criteria: Sequence[str], where: str = "weight
         )
     series = pd.Series(weights, dtype=float)
     series.index = pd.Index([str(c) for c in series.index])
-    found = _labels(series.index, "criterion", where)
+    found = id_problems(series.index, "criterion", where)
     missing = [c for c in criteria if c not in set(series.index)]
     extra = [c for c in series.index if c not in set(criteria)]
     if missing:

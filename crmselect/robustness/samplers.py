@@ -12,8 +12,9 @@ sampler                      distribution and method                            
                              bounds, rejection for upper bounds
 :class:`OrderedWeights`      uniform on ``{w_a ≥ w_b, …}``: sorted Dirichlet(1) on a    yes
                              uniform random linear extension of the order
-:class:`ConstrainedWeights`  uniform on ``{A w ≤ b}`` (any linear constraints, criteria  no
-                             hierarchy nodes): hit-and-run Markov chain
+:class:`ConstrainedWeights`  uniform on ``{A w ≤ b}`` (any linear constraints, criteria  yes /
+                             hierarchy nodes): rejection when it accepts enough draws,  no
+                             else a hit-and-run Markov chain (not exact)
 :class:`EvaluatorWeights`    each panel member's own weights, drawn with equal odds     yes
 :class:`FixedWeights`        one weight vector (uncertainty only in performance)        yes
 ==========================  =========================================================  =====
@@ -64,6 +65,7 @@ from crmselect.robustness._validate import (
     cell_problems,
     check_matrix,
     check_weights,
+    id_problems,
     positive_int,
     raise_if,
 )
@@ -156,16 +158,6 @@ def _vector(values: npt.ArrayLike) -> FloatArray:
     return np.atleast_1d(_array(values))
 
 
-def _check_ids(ids: Sequence[str], kind: str, where: str) -> list[Problem]:
-    found = []
-    if not ids:
-        found.append(Problem(where, f"there are no {kind}s"))
-    dupes = sorted({c for c in ids if list(ids).count(c) > 1})
-    if dupes:
-        found.append(Problem(where, f"{kind} ids used more than once: {', '.join(dupes)}"))
-    return found
-
-
 def _uniform_simplex(rng: np.random.Generator, n: int, k: int) -> FloatArray:
     """Dirichlet(1) rows: normalised standard exponentials (Devroye 1986, XI.4)."""
     e = rng.standard_exponential((n, k))
@@ -229,7 +221,7 @@ class UniformWeights:
     exact: ClassVar[bool] = True
 
     def __attrs_post_init__(self) -> None:
-        raise_if(_check_ids(self.criteria, "criterion", "UniformWeights"), "Invalid sampler")
+        raise_if(id_problems(self.criteria, "criterion", "UniformWeights"), "Invalid sampler")
 
     def _unnormalised(self, rng: np.random.Generator, n: int) -> FloatArray:
         return rng.standard_exponential((n, len(self.criteria)))
@@ -303,7 +295,7 @@ class BoundedWeights:
 
     def __attrs_post_init__(self) -> None:
         where = "BoundedWeights"
-        found = _check_ids(self.criteria, "criterion", where)
+        found = id_problems(self.criteria, "criterion", where)
         k = len(self.criteria)
         if len(self.lower) != k or len(self.upper) != k:
             found.append(Problem(where, "give one lower and one upper bound per criterion"))
@@ -402,7 +394,7 @@ class OrderedWeights:
 
     def __attrs_post_init__(self) -> None:
         where = "OrderedWeights"
-        found = _check_ids(self.criteria, "criterion", where)
+        found = id_problems(self.criteria, "criterion", where)
         index = {c: i for i, c in enumerate(self.criteria)}
         for a, b in self.relations:
             for c in (a, b):
@@ -562,7 +554,7 @@ class ConstrainedWeights:
 
     def __attrs_post_init__(self) -> None:
         where = "ConstrainedWeights"
-        found = _check_ids(self.criteria, "criterion", where)
+        found = id_problems(self.criteria, "criterion", where)
         k = len(self.criteria)
         if self.A.size and self.A.shape[1] != k:
             found.append(Problem(where, f"A has {self.A.shape[1]} columns for {k} criteria"))
@@ -770,8 +762,8 @@ class EvaluatorWeights:
     def __attrs_post_init__(self) -> None:
         where = "EvaluatorWeights"
         table = self.table
-        found = _check_ids(_ids(table.columns), "criterion", where)
-        found += _check_ids(_ids(table.index), "evaluator", where)
+        found = id_problems(_ids(table.columns), "criterion", where)
+        found += id_problems(_ids(table.index), "evaluator", where)
         raise_if(found, "Invalid evaluator weights")
         values = table.to_numpy(dtype=float)
         for name, row in zip(_ids(table.index), values, strict=True):
@@ -841,8 +833,8 @@ class PerformanceDraws:
 
     def __attrs_post_init__(self) -> None:
         where = "PerformanceDraws"
-        found = _check_ids(self.vendors, "vendor", where)
-        found += _check_ids(self.criteria, "criterion", where)
+        found = id_problems(self.vendors, "vendor", where)
+        found += id_problems(self.criteria, "criterion", where)
         shape = (len(self.vendors), len(self.criteria))
         if self.values.ndim != 3 or self.values.shape[1:] != shape or not len(self.values):
             found.append(

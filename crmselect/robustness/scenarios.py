@@ -31,6 +31,7 @@ from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.robustness._inputs import Performance, performance_matrix
 from crmselect.robustness._validate import FloatArray, check_weights
+from crmselect.scoring import rank
 
 __all__ = ["ScenarioComparison", "compare_rankings", "equal_weights"]
 
@@ -50,9 +51,10 @@ def equal_weights(criteria: Sequence[str]) -> pd.Series:
 class ScenarioComparison:
     """Rankings under several weight scenarios and how well they agree.
 
-    ``totals`` and ``ranks`` are vendors × scenarios (competition ranks, 1 = best, ties
-    share the best rank); ``winners`` maps scenario → winner ids joined by ``" = "`` on a
-    tie; ``pairs`` has one row per pair of scenarios with the three correlations.
+    ``totals`` and ``ranks`` are vendors × scenarios (competition ranks as in
+    :func:`crmselect.scoring.rank`: 1 = best, totals equal to 12 decimals share a rank);
+    ``winners`` maps scenario → winner ids joined by ``" = "`` on a tie; ``pairs`` has one
+    row per pair of scenarios with the three correlations.
     """
 
     performance: pd.DataFrame
@@ -129,8 +131,9 @@ def compare_rankings(
         {name: matrix.to_numpy() @ w.to_numpy() for name, w in checked.items()},
         index=matrix.index,
     ).rename_axis(columns="scenario")
+    everyone = pd.Series(True, index=totals.index)
+    ranks = pd.DataFrame({name: rank(totals[name], everyone) for name in totals}).astype(int)
     rounded = totals.round(12)
-    ranks = rounded.rank(ascending=False, method="min").astype(int)
     rows = []
     for a, b in combinations(checked, 2):
         x, y = rounded[a].to_numpy(), rounded[b].to_numpy()

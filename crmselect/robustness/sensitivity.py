@@ -89,6 +89,9 @@ def _crossings(current: FloatArray, slope: FloatArray, wk: float) -> tuple[Float
     with np.errstate(divide="ignore", invalid="ignore"):
         t = wk - level / steep
     t[np.abs(steep) <= TIE_TOLERANCE] = np.nan
+    # a crossing within float noise of an end of [0, 1] is at that end
+    t[np.abs(t) <= TIE_TOLERANCE] = 0.0
+    t[np.abs(t - 1.0) <= TIE_TOLERANCE] = 1.0
     return t, steep
 
 

@@ -24,9 +24,12 @@ Ties are shared, never broken by position: vendors whose totals agree to about 1
 (see :mod:`crmselect.robustness._kernel`) split the ranks they jointly occupy, count half
 a win against each other, and split first place; identical vendors get identical results.
 
-Reproducibility: samples are drawn in fixed blocks of :data:`BLOCK` samples, block ``b``
-from its own child of ``numpy.random.SeedSequence(seed)``; ``chunk_size`` only groups whole
-blocks to bound memory, so the same ``seed`` gives bit-identical results for any chunk size.
+Reproducibility: samples are drawn in fixed blocks of :data:`BLOCK` (32,768) samples,
+block ``b`` from its own child of ``numpy.random.SeedSequence(seed)``; ``chunk_size`` only
+groups whole blocks, so the same ``seed`` gives bit-identical results for any chunk size.
+Memory: one chunk's arrays, about ``chunk × (criteria + 4 · vendors) × 8`` bytes (≈ 30 MiB
+at the default for 25 vendors × 60 criteria), whatever ``N``; uncertain performance adds
+:data:`PERFORMANCE_BATCH` × vendors × criteria × 8 bytes.
 
 >>> import pandas as pd
 >>> P = pd.DataFrame({"fit": [0.9, 0.5, 0.1], "price": [0.1, 0.5, 0.9]},
@@ -39,8 +42,11 @@ blocks to bound memory, so the same ``seed`` gives bit-identical results for any
 from __future__ import annotations
 
 import math
+import os
 import sys
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -52,7 +58,7 @@ from crmselect._version import __version__
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.robustness._inputs import Performance, performance_matrix
-from crmselect.robustness._kernel import Accumulator, first_place_shares
+from crmselect.robustness._kernel import Counts, first_place_shares
 from crmselect.robustness._validate import FloatArray, check_weights, digest, positive_int
 from crmselect.robustness.samplers import (
     EvaluatorWeights,
@@ -66,12 +72,18 @@ from crmselect.robustness.samplers import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["BLOCK", "SmaaResult", "holistic_acceptability", "smaa"]
+__all__ = ["BLOCK", "PERFORMANCE_BATCH", "SmaaResult", "holistic_acceptability", "smaa"]
 
 #: Samples per independently seeded block (fixed: results depend on it, not on chunk size).
-BLOCK = 4096
+#: Large enough that each block's matrix product is one efficient BLAS call.
+BLOCK = 2**15
 #: Default samples per chunk (a whole number of blocks); memory grows with it, not with N.
-DEFAULT_CHUNK = 8 * BLOCK
+DEFAULT_CHUNK = 3 * BLOCK
+#: Uncertain performance is drawn in sub-batches of this many samples within a block
+#: (in order, from the block's generator), bounding the samples × vendors × criteria array.
+PERFORMANCE_BATCH = 1024
+#: Worker threads counting the blocks of a chunk (numpy releases the GIL in the heavy steps).
+_WORKERS = max(1, min(4, os.cpu_count() or 1))
 #: Multiply-adds (samples × vendors × criteria) above which an interactive run shows progress.
 _PROGRESS_WORK = 2e9
 
@@ -266,13 +278,25 @@ def smaa(
     vendors are left out), or a performance sampler (uncertain scores). ``weights``: a
     weight sampler; ``None`` = uniform on the simplex; a Series = fixed weights; a
     DataFrame = each evaluator's weights (:class:`~.samplers.EvaluatorWeights`).
-    ``chunk_size`` (rounded up to whole blocks of :data:`BLOCK`) bounds memory; it does not
-    change the result. ``progress``: show a progress bar (default: only for long runs in
-    an interactive session).
+    ``chunk_size`` (rounded up to whole blocks of :data:`BLOCK`): samples held in memory at
+    once; that many blocks are counted side by side on up to ``min(4, cores)`` threads. It
+    never changes the result. ``progress``: show a progress bar (default: only for runs of more than
+    about 2·10⁹ multiply-adds in an interactive session).
+
+    >>> P = pd.DataFrame({"fit": [0.9, 0.2], "price": [0.3, 0.8]}, index=["acme", "bolt"])
+    >>> a = smaa(P, n_samples=5_000, seed=3)
+    >>> b = smaa(P, n_samples=5_000, seed=3, chunk_size=1)
+    >>> a.acceptability.equals(b.acceptability)
+    True
     """
     n_samples = positive_int(n_samples, "n_samples")
     chunk_size = positive_int(chunk_size, "chunk_size")
-    perf = performance if isinstance(performance, PerformanceSampler) else None
+    # (a DataFrame never counts as a sampler, even with columns named like its attributes)
+    perf = (
+        performance
+        if isinstance(performance, PerformanceSampler) and not isinstance(performance, pd.DataFrame)
+        else None
+    )
     matrix = performance_matrix(performance)
     sampler = _weight_sampler(weights, list(matrix.columns))
     matrix, columns = _aligned(matrix, sampler, perf)
@@ -291,36 +315,37 @@ def smaa(
     )
     bar = tqdm(total=n_samples * (2 if perf else 1), disable=not show, unit="sample", desc="SMAA")
     p_t = np.ascontiguousarray(matrix.to_numpy().T)
-    acc = Accumulator(m, k)
-    with bar:
-        for first in range(0, n_blocks, per_chunk):
-            ids = range(first, min(n_blocks, first + per_chunk))
-            sizes = [min(BLOCK, n_samples - b * BLOCK) for b in ids]
-            totals = np.empty((sum(sizes), m))
-            inv_scale: FloatArray | None = None
-            scales: list[FloatArray | None] = []
-            blocks: list[tuple[int, FloatArray]] = []
-            row = 0
-            for b, size in zip(ids, sizes, strict=True):
-                rng = np.random.default_rng(block_seeds[b])
-                draws, sums = draw_unnormalised(sampler, rng, size)
-                if perf is None:
-                    np.matmul(draws, p_t, out=totals[row : row + size])
-                else:
-                    sampled = perf.sample(rng, size)[:, :, columns]
-                    totals[row : row + size] = np.matmul(sampled, draws[:, :, None])[:, :, 0]
-                scales.append(sums)
-                blocks.append((row, draws))
-                row += size
-            if any(s is not None for s in scales):
-                inv_scale = np.concatenate(
-                    [
-                        1.0 / s if s is not None else np.ones(len(d))
-                        for s, (_, d) in zip(scales, blocks, strict=True)
-                    ]
-                )
-            acc.add(totals, inv_scale, blocks)
-            bar.update(len(totals))
+
+    def count(b: int) -> Counts:
+        size = min(BLOCK, n_samples - b * BLOCK)
+        rng = np.random.default_rng(block_seeds[b])
+        draws, sums = draw_unnormalised(sampler, rng, size)
+        if perf is None:
+            totals = draws @ p_t
+        else:
+            totals = np.empty((size, m))
+            for lo in range(0, size, PERFORMANCE_BATCH):
+                part = slice(lo, min(size, lo + PERFORMANCE_BATCH))
+                sampled = perf.sample(rng, part.stop - lo)[:, :, columns]
+                totals[part] = np.matmul(sampled, draws[part, :, None])[:, :, 0]
+        return Counts.of_block(totals, None if sums is None else 1.0 / sums, draws)
+
+    acc = Counts(m, k)
+    pending: deque[Future[Counts]] = deque()  # at most per_chunk blocks in memory
+
+    def merge_oldest() -> None:
+        # strictly in block order, so the sums never depend on the threads
+        block = pending.popleft().result()
+        acc.merge(block)
+        bar.update(block.n)
+
+    with bar, ThreadPoolExecutor(max_workers=min(per_chunk, _WORKERS)) as pool:
+        for b in range(n_blocks):
+            pending.append(pool.submit(count, b))
+            if len(pending) == per_chunk:
+                merge_oldest()
+        while pending:
+            merge_oldest()
 
         counts = acc.rank_counts / n_samples
         first_counts = acc.rank_counts[:, 0]
@@ -373,10 +398,13 @@ def _confidence(
     n_blocks = math.ceil(n_samples / BLOCK)
     for b, block_seed in enumerate(seeds.spawn(n_blocks)):
         size = min(BLOCK, n_samples - b * BLOCK)
-        sampled = perf.sample(np.random.default_rng(block_seed), size)[:, :, columns]
-        totals = sampled @ central[defined].T  # sample × vendor × centre
-        for c, vendor in enumerate(defined):
-            wins[c] += first_place_shares(totals[:, :, c])[:, vendor].sum()
+        rng = np.random.default_rng(block_seed)
+        for lo in range(0, size, PERFORMANCE_BATCH):
+            batch = min(PERFORMANCE_BATCH, size - lo)
+            sampled = perf.sample(rng, batch)[:, :, columns]
+            totals = sampled @ central[defined].T  # sample × vendor × centre
+            for c, vendor in enumerate(defined):
+                wins[c] += first_place_shares(totals[:, :, c])[:, vendor].sum()
         bar.update(size)
     out[defined] = wins / n_samples
     return out
