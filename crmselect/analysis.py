@@ -8,6 +8,8 @@ first (pure: no files, no printing):
   ``concentration``: 100 gives each weight a coefficient of variation of roughly 10–30 %);
 * the same question under each committee member's own weights, when members judged the
   weights separately (:func:`crmselect.weights.member_weights`): who would win for each;
+* the same question with the weights fixed and the demo scores of a different panel —
+  evaluators resampled with replacement (:func:`crmselect.consensus.panel_bootstrap`);
 * one-at-a-time weight stability intervals and the most sensitive criterion;
 * the smallest weight change that lets each challenger catch the winner (Wolters &
   Mareschal 1995).
@@ -21,12 +23,15 @@ from __future__ import annotations
 import math
 
 import attrs
+import numpy as np
 import pandas as pd
 
+from crmselect.consensus import panel_bootstrap
 from crmselect.cost.case import CostAnalysis, CostCase, analyse_costs
 from crmselect.model import Evaluation
 from crmselect.robustness import (
     DirichletWeights,
+    PerformanceDraws,
     SmaaResult,
     WeightChange,
     flip_table,
@@ -34,12 +39,14 @@ from crmselect.robustness import (
     smaa,
     stability_intervals,
 )
-from crmselect.scoring import ScoreResult, score
+from crmselect.scoring import ScoreResult, blend_arrays, demo_shares, panel_scores, score
 from crmselect.weights import member_weights
 
 DEFAULT_SEED = 20_261_123
 DEFAULT_SAMPLES = 10_000
 DEFAULT_CONCENTRATION = 100.0
+PANEL_DRAWS = 1_000
+"""Bootstrap panels drawn for the panel robustness question."""
 
 
 @attrs.frozen(eq=False)
@@ -54,6 +61,9 @@ class Analysis:
     closest_flip: WeightChange | None = None
     concentration: float = DEFAULT_CONCENTRATION
     costs: CostAnalysis | None = None
+    panel: SmaaResult | None = None
+    """Rank acceptability with the committee's weights fixed and the demo scores drawn from a
+    bootstrap over evaluators: would a different panel choose differently?"""
 
     @property
     def most_sensitive(self) -> str | None:
@@ -110,6 +120,7 @@ def analyse(
             },
             name="winner",
         ).rename_axis("member")
+    panel = _panel_robustness(evaluation, result, eligible, seed=seed, n_samples=n_samples)
     flips = flip_table(result)
     feasible = flips[flips["feasible"]] if "feasible" in flips else flips
     closest = None
@@ -124,4 +135,28 @@ def analyse(
         closest,
         concentration,
         money,
+        panel,
     )
+
+
+def _panel_robustness(
+    evaluation: Evaluation, result: ScoreResult, eligible: list[str], *, seed: int, n_samples: int
+) -> SmaaResult | None:
+    """SMAA with fixed weights over performance matrices whose demo part comes from a
+    bootstrap of the panel (evaluators resampled, each keeping all their scores;
+    :func:`crmselect.consensus.panel_bootstrap`). ``None`` without two or more evaluators."""
+    panel = panel_scores(evaluation)
+    scored = {d.evaluator for d in evaluation.demo_scores if d.score is not None}
+    if panel is None or len(scored) < 2:
+        return None
+    boot = panel_bootstrap(panel, PANEL_DRAWS, seed=seed)
+    vendors, criteria = list(result.rfp.index), list(result.rfp.columns)
+    demo = np.full((PANEL_DRAWS, len(vendors), len(criteria)), np.nan)
+    rows = [vendors.index(v) for v in boot.vendors]
+    columns = [criteria.index(c) for c in boot.criteria]
+    demo[np.ix_(range(PANEL_DRAWS), rows, columns)] = boot.samples
+    share = demo_shares(evaluation).reindex(criteria).to_numpy()
+    draws = blend_arrays(share, result.rfp.to_numpy(dtype=float), demo, evaluation.policy.missing)
+    keep = [vendors.index(v) for v in eligible]
+    sampler = PerformanceDraws(draws[:, keep, :], eligible, criteria)
+    return smaa(sampler, result.weights, n_samples=n_samples, seed=seed, progress=False)

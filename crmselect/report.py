@@ -271,6 +271,13 @@ def robustness_report(analysis: Analysis) -> str:
             f"  under each member's own weights: {winner} wins for {same} of "
             f"{len(winners)} members" + (f" ({detail})" if detail else "")
         )
+    if analysis.panel is not None:
+        panel = analysis.panel
+        lines.append(
+            f"  with a different panel (evaluators resampled, weights fixed): {winner} ranks "
+            f"first in {_number(panel.acceptability.loc[winner, 1]):.1%} of "
+            f"{panel.n_samples:,} samples"
+        )
     sensitive = analysis.most_sensitive
     if sensitive is not None and analysis.stability is not None:
         row = analysis.stability.loc[sensitive]

@@ -36,6 +36,7 @@ from collections.abc import Mapping
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from crmselect._version import __version__
@@ -197,22 +198,44 @@ def demo_criterion_scores(evaluation: Evaluation) -> pd.DataFrame:
     return panel.matrix().reindex(index=vendors, columns=leaves).astype(float)
 
 
-def blend(evaluation: Evaluation, rfp: pd.DataFrame, demo: pd.DataFrame) -> pd.DataFrame:
-    """The performance matrix ``P = (1 − s)·rfp + s·demo`` per leaf (formula 5).
+def demo_shares(evaluation: Evaluation) -> pd.Series:
+    """Leaf criterion → its demo share ``s_c`` (see :meth:`Evaluation.demo_share`)."""
+    return pd.Series({c.id: evaluation.demo_share(c) for c in evaluation.leaves()}, dtype=float)
 
-    A missing part counts 0 under the ``zero`` policy; under ``ignore`` the criterion
-    uses whichever part exists (0 if neither does).
+
+def blend_arrays(
+    share: npt.NDArray[np.float64],
+    rfp: npt.NDArray[np.float64],
+    demo: npt.NDArray[np.float64],
+    missing: MissingPolicy,
+) -> npt.NDArray[np.float64]:
+    """Formula 5 on arrays whose last axis is the criteria (NaN = missing part); ``demo``
+    may carry leading axes (e.g. bootstrap draws × vendors × criteria).
+
+    ``zero``: a missing part counts 0. ``ignore``: the criterion uses whichever part exists
+    (0 if neither does).
     """
-    share = pd.Series({c.id: evaluation.demo_share(c) for c in evaluation.leaves()})
-    if evaluation.policy.missing is MissingPolicy.ZERO:
-        blended = (1 - share) * rfp.fillna(0.0) + share * demo.fillna(0.0)
+    rfp_known, demo_known = ~np.isnan(rfp), ~np.isnan(demo)
+    rfp_values, demo_values = np.where(rfp_known, rfp, 0.0), np.where(demo_known, demo, 0.0)
+    if missing is MissingPolicy.ZERO:
+        blended = (1 - share) * rfp_values + share * demo_values
     else:
-        rfp_w = (1 - share) * rfp.notna()
-        demo_w = share * demo.notna()
-        total_w = rfp_w + demo_w
-        blended = (rfp_w * rfp.fillna(0.0) + demo_w * demo.fillna(0.0)) / total_w.where(total_w > 0)
-        blended = blended.fillna(0.0)
-    return blended.clip(0.0, 1.0).astype(float)
+        rfp_w = (1 - share) * rfp_known
+        demo_w = share * demo_known
+        total = rfp_w + demo_w
+        with np.errstate(invalid="ignore", divide="ignore"):
+            blended = np.where(total > 0, (rfp_w * rfp_values + demo_w * demo_values) / total, 0.0)
+    return np.clip(blended, 0.0, 1.0)
+
+
+def blend(evaluation: Evaluation, rfp: pd.DataFrame, demo: pd.DataFrame) -> pd.DataFrame:
+    """The performance matrix ``P = (1 − s)·rfp + s·demo`` per leaf (formula 5; see
+    :func:`blend_arrays` for missing parts)."""
+    share = demo_shares(evaluation).reindex(rfp.columns).to_numpy()
+    values = blend_arrays(
+        share, rfp.to_numpy(dtype=float), demo.to_numpy(dtype=float), evaluation.policy.missing
+    )
+    return pd.DataFrame(values, index=rfp.index, columns=rfp.columns)
 
 
 def rank(totals: pd.Series, eligible: pd.Series) -> pd.Series:

@@ -89,3 +89,35 @@ def test_evaluate_out_writes_the_workbook(
     workbook = openpyxl.load_workbook(target)
     assert {"Summary", "Weights", "Matrix", "Robustness", "Audit"} <= set(workbook.sheetnames)
     assert "seed 3" in capsys.readouterr().out
+
+
+def test_panel_robustness_resamples_evaluators(
+    example_analysis: crmselect.analysis.Analysis,
+) -> None:
+    panel = example_analysis.panel
+    assert panel is not None
+    assert np.allclose(panel.acceptability.sum(axis=1), 1)
+    assert panel.acceptability[1].idxmax() == "orbis"
+    one_evaluator = attrs.evolve(
+        crmselect.example(),
+        demo_scores=[d for d in crmselect.example().demo_scores if d.evaluator == "it"],
+    )
+    assert analyse(one_evaluator, n_samples=500).panel is None
+
+
+def test_blend_arrays_of_stacked_draws_equals_blending_each_draw() -> None:
+    from crmselect.model import MissingPolicy
+    from crmselect.scoring import blend_arrays
+
+    rng = np.random.default_rng(0)
+    rfp = rng.random((3, 4))
+    rfp[0, 1] = np.nan
+    demo = rng.random((5, 3, 4))
+    demo[:, 2, 3] = np.nan
+    share = np.array([0.0, 0.5, 1.0, 0.3])
+    for policy in MissingPolicy:
+        stacked = blend_arrays(share, rfp, demo, policy)
+        for k in range(5):
+            assert np.allclose(stacked[k], blend_arrays(share, rfp, demo[k], policy))
+    ignore = blend_arrays(share, rfp, demo[0], MissingPolicy.IGNORE)
+    assert ignore[0, 1] == pytest.approx(demo[0, 0, 1])  # no RFP part: the demo part alone
