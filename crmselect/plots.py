@@ -1,0 +1,145 @@
+"""Figures for a committee (matplotlib, the ``plots`` extra).
+
+Every function draws on the Axes it is given (or a new one), returns that Axes, and gives
+each vendor the same colour in every figure (:func:`vendor_colours`, in evaluation order).
+Result objects have their own ``.plot()`` too: rank acceptability
+(:meth:`crmselect.robustness.SmaaResult.plot`), the stability tornado
+(:func:`crmselect.robustness.tornado`), evaluator spread
+(:meth:`crmselect.consensus.PanelAggregate.plot`), cost stacks and NPV distributions
+(:mod:`crmselect.cost`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from crmselect.scoring import ScoreResult
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+KNOCKED_OUT = "#bbbbbb"
+
+
+def vendor_colours(vendors: Sequence[str]) -> dict[str, str]:
+    """A stable colour per vendor: matplotlib's ``tab10`` (then ``tab20``) in the given order.
+
+    >>> vendor_colours(["a", "b"])
+    {'a': '#1f77b4', 'b': '#ff7f0e'}
+    """
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    palette = colormaps["tab10" if len(vendors) <= 10 else "tab20"]
+    return {v: to_hex(palette(i % palette.N)) for i, v in enumerate(vendors)}
+
+
+def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, new = plt.subplots(figsize=size)
+    return new
+
+
+def totals(result: ScoreResult, ax: Axes | None = None) -> Axes:
+    """Horizontal bars of every vendor's total, best first; knocked-out vendors in grey,
+    labelled with the reason count."""
+    ax = _axes(ax)
+    frame = result.to_frame().iloc[::-1]
+    colours = vendor_colours(list(result.evaluation.vendor_ids))
+    bar_colours = [
+        KNOCKED_OUT if ko else colours[str(v)]
+        for v, ko in zip(frame.index, frame["knocked_out"], strict=True)
+    ]
+    labels = [
+        f"{v} (knocked out)" if ko else str(v)
+        for v, ko in zip(frame.index, frame["knocked_out"], strict=True)
+    ]
+    ax.barh(labels, frame["total"].to_numpy(dtype=float), color=bar_colours)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("weighted total (0–1)")
+    ax.set_title(result.evaluation.name)
+    return ax
+
+
+def contributions(result: ScoreResult, ax: Axes | None = None, *, top: int = 8) -> Axes:
+    """Stacked bars: how much each top-level criterion contributes to each vendor's total
+    (leaves summed into their top-level criterion; the ``top`` largest shown, the rest
+    grouped)."""
+    ax = _axes(ax)
+    parent = {}
+    for root in result.evaluation.criteria:
+        for _, node in root.walk():
+            parent[node.id] = root.label
+    by_top = result.contributions.T.groupby(pd.Series(parent)).sum().T
+    order = by_top.sum().sort_values(ascending=False).index
+    shown = list(order[:top])
+    table = by_top[shown].copy()
+    if len(order) > top:
+        table["other"] = by_top[list(order[top:])].sum(axis=1)
+    table = table.loc[result.to_frame().index[::-1]]
+    left = np.zeros(len(table))
+    for column in table.columns:
+        values = table[column].to_numpy(dtype=float)
+        ax.barh([str(v) for v in table.index], values, left=left, label=str(column))
+        left += values
+    ax.set_xlabel("contribution to the total")
+    ax.legend(loc="lower right", fontsize="small")
+    return ax
+
+
+def radar(
+    result: ScoreResult, ax: Axes | None = None, vendors: Sequence[str] | None = None
+) -> Axes:
+    """Each vendor's weighted average score per top-level criterion, on a polar plot."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        ax = plt.figure(figsize=(6, 6)).add_subplot(projection="polar")
+    colours = vendor_colours(list(result.evaluation.vendor_ids))
+    roots = result.evaluation.criteria
+    scores = pd.DataFrame(
+        {
+            root.label: _weighted_mean(result, [n.id for _, n in root.walk() if n.is_leaf])
+            for root in roots
+        }
+    )
+    angles = np.linspace(0, 2 * np.pi, len(scores.columns), endpoint=False)
+    closed = np.append(angles, angles[0])
+    for vendor in vendors or list(scores.index):
+        values = scores.loc[vendor].to_numpy(dtype=float)
+        ax.plot(closed, np.append(values, values[0]), color=colours[vendor], label=vendor)
+    ax.set_xticks(angles)
+    ax.set_xticklabels(list(scores.columns), fontsize="small")
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper right", bbox_to_anchor=(1.3, 1.1), fontsize="small")
+    return ax
+
+
+def _weighted_mean(result: ScoreResult, leaves: list[str]) -> pd.Series:
+    weights = result.weights[leaves]
+    if weights.sum() <= 0:
+        return result.matrix[leaves].mean(axis=1)
+    return (result.matrix[leaves] * weights).sum(axis=1) / weights.sum()
+
+
+def central_weights(weights: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Heat map of SMAA central weights (vendors × criteria; rows of NaN for vendors that
+    never win are left blank)."""
+    ax = _axes(ax, (9, 3))
+    image = ax.imshow(weights.to_numpy(dtype=float), aspect="auto", cmap="Blues", vmin=0)
+    ax.set_yticks(range(len(weights.index)), [str(v) for v in weights.index])
+    ax.set_xticks(
+        range(len(weights.columns)),
+        [str(c) for c in weights.columns],
+        rotation=90,
+        fontsize="small",
+    )
+    ax.figure.colorbar(image, ax=ax, label="central weight")
+    return ax
