@@ -48,6 +48,8 @@ from crmselect.report import catalog_report, full_report, panel_report
 from crmselect.scoring import process_gaps
 
 EXIT_BAD_INPUT = 2
+DEMO_WORKBOOK = Path("crmselect-demo.xlsx")
+"""Where `crmselect demo` leaves the comparison workbook when no --out is given."""
 
 
 class StrictFailure(CrmselectError):
@@ -133,7 +135,7 @@ def _demo(args: argparse.Namespace) -> int:
             f"`crmselect evaluate {copy}`\n"
         )
         return _evaluate(copy, args.out, args)
-    return _evaluate(source, None, args)
+    return _evaluate(source, DEMO_WORKBOOK, args)
 
 
 def _scoring_sheets(args: argparse.Namespace) -> int:
@@ -265,7 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo",
         help="score the bundled example tender",
-        description="Score the bundled, fictional Larkspur tender.",
+        description="Score the bundled, fictional Larkspur tender and test the winner; leaves "
+        f"the comparison workbook in ./{DEMO_WORKBOOK} (or everything in --out).",
     )
     demo.add_argument(
         "--out", type=Path, metavar="DIR", help="copy the example there and write the result tables"

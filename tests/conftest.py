@@ -147,3 +147,10 @@ def with_demo(**changes: object) -> Evaluation:
         policy=ScoringPolicy(demo_share=0.5),
         **changes,
     )
+
+
+@pytest.fixture(autouse=True)
+def _work_in_a_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every test from an empty folder, so that commands writing to the current folder
+    (``crmselect demo`` leaves its workbook there) never touch the repository."""
+    monkeypatch.chdir(tmp_path)

@@ -16,6 +16,7 @@ def test_demo_prints_tree_ranking_knock_outs_and_missing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["demo"]) == 0
+    assert Path("crmselect-demo.xlsx").is_file()  # the workbook is left in the current folder
     out = capsys.readouterr().out
     assert "Larkspur Instruments" in out
     assert "Sales force automation" in out
@@ -26,7 +27,7 @@ def test_demo_prints_tree_ranking_knock_outs_and_missing(
     assert "Weights of the top level from AHP (6 criteria, 75 judgements, 5 members" in out
     assert "marketing: CR = 0.222 INCONSISTENT" in out
     assert "Does the winner hold?" in out
-    assert out.rstrip().endswith("Winner: orbis")
+    assert out.rstrip().endswith("Winner: orbis\n\nWrote crmselect-demo.xlsx")
 
 
 def test_demo_out_copies_example_and_writes_tables(
