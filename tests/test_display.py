@@ -1,0 +1,77 @@
+"""Every result a committee looks at renders in Jupyter as valid HTML naming each vendor."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+import crmselect
+from crmselect import consensus
+from crmselect.analysis import analyse
+from crmselect.io.costs import load_costs
+
+
+class _Checker(HTMLParser):
+    """Collects text and checks that every opened tag is closed in order."""
+
+    VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "col"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.text: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parsed(html: str) -> str:
+    checker = _Checker()
+    checker.feed(html)
+    checker.close()
+    assert checker.errors == []
+    assert checker.stack == []
+    return " ".join(checker.text)
+
+
+@pytest.fixture(scope="module")
+def objects() -> dict[str, object]:
+    evaluation = crmselect.example()
+    analysis = analyse(
+        evaluation, n_samples=1_000, costs=load_costs(crmselect.example_path(), evaluation)
+    )
+    assert analysis.costs is not None
+    return {
+        "evaluation": evaluation,
+        "score": analysis.result,
+        "smaa": analysis.smaa,
+        "panel": consensus.aggregate_scores(evaluation),
+        "tco": analysis.costs.tco,
+    }
+
+
+@pytest.mark.parametrize("name", ["evaluation", "score", "smaa", "panel", "tco"])
+def test_html_is_well_formed_and_names_every_vendor(objects: dict[str, object], name: str) -> None:
+    text = parsed(objects[name]._repr_html_())  # type: ignore[attr-defined]
+    expected = {"orbis", "kestrel", "quillpoint", "helix", "meridian"}
+    if name in ("evaluation", "score", "tco"):
+        expected.add("tidewater")  # knocked out, but its row is kept
+    for vendor in expected:
+        assert vendor in text, f"{vendor} missing from {name}"
+
+
+def test_plain_repr_is_short(objects: dict[str, object]) -> None:
+    for name, value in objects.items():
+        assert len(repr(value)) < 400, name
