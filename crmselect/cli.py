@@ -87,6 +87,7 @@ def _write_outputs(analysis: Analysis, out: Path) -> list[Path]:
             stability=analysis.stability,
             flips=analysis.flips,
             audit=_audit_tables(analysis),
+            costs=analysis.costs,
         )
 
     if out.suffix.lower() == ".xlsx":

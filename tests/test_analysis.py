@@ -87,7 +87,17 @@ def test_evaluate_out_writes_the_workbook(
         == 0
     )
     workbook = openpyxl.load_workbook(target)
-    assert {"Summary", "Weights", "Matrix", "Robustness", "Audit"} <= set(workbook.sheetnames)
+    assert {"Summary", "Weights", "Matrix", "Robustness", "Costs", "Audit"} <= set(
+        workbook.sheetnames
+    )
+    costs = workbook["Costs"]
+    header = [c.value for c in costs[5]]
+    totals = {
+        row[0].value: row[header.index("total")].value
+        for row in costs.iter_rows(min_row=6, max_row=11)
+    }
+    assert totals["quillpoint"] == pytest.approx(1_038_653, abs=1)  # hand-checked in tests
+    assert totals["orbis"] == pytest.approx(1_581_711, abs=1)
     assert "seed 3" in capsys.readouterr().out
 
 

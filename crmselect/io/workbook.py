@@ -62,6 +62,7 @@ import pandas as pd
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from crmselect.cost.case import CostAnalysis
 from crmselect.io.workbook_audit import write_audit, write_pairs
 from crmselect.io.workbook_cells import (
     BOLD,
@@ -87,6 +88,7 @@ from crmselect.io.workbook_cells import (
     write_section,
     write_title,
 )
+from crmselect.io.workbook_costs import write_costs
 from crmselect.io.workbook_evidence import write_demos, write_requirements
 from crmselect.io.workbook_robustness import Flips, SmaaLike, headline, write_robustness
 from crmselect.io.workbook_scores import (
@@ -101,7 +103,7 @@ from crmselect.scoring import ScoreResult
 
 __all__ = ["Flips", "SmaaLike", "export_workbook"]
 
-SHEETS = ("Summary", "Matrix", "Weights", "Requirements", "Demos", "Robustness", "Audit")
+SHEETS = ("Summary", "Matrix", "Weights", "Requirements", "Demos", "Robustness", "Costs", "Audit")
 """Sheet names, in workbook order."""
 
 
@@ -113,6 +115,7 @@ def export_workbook(
     stability: pd.DataFrame | None = None,
     flips: Flips | None = None,
     audit: Mapping[str, pd.DataFrame] | None = None,
+    costs: CostAnalysis | None = None,
 ) -> Path:
     """Write the comparison workbook of ``result`` to ``path`` (``.xlsx``); returns the path.
 
@@ -121,7 +124,8 @@ def export_workbook(
     ``stability``: the frame of :func:`~crmselect.robustness.stability_intervals`.
     ``flips``: the frame of :func:`~crmselect.robustness.flip_table`, or one or several
     :func:`~crmselect.robustness.min_weight_change` results. ``audit``: further tables for
-    the Audit sheet, by title (e.g. import problem reports).
+    the Audit sheet, by title (e.g. import problem reports). ``costs``: a
+    :class:`~crmselect.cost.case.CostAnalysis` for the Costs sheet.
 
     The file is written atomically: a failed export leaves any existing file untouched.
     See the module docstring for the sheets and their formulas.
@@ -148,6 +152,7 @@ def export_workbook(
     requirements = new_sheet("Requirements")
     demos = new_sheet("Demos") if evaluation.demo_scripts else None
     robustness = new_sheet("Robustness") if robust else None
+    costs_sheet = new_sheet("Costs") if costs is not None else None
     audit_sheet = new_sheet("Audit")
 
     provenance = _provenance(result, smaa)
@@ -157,6 +162,8 @@ def export_workbook(
         write_demos(demos, result)
     if robustness is not None:
         write_robustness(robustness, result, smaa, stability, flips)
+    if costs_sheet is not None and costs is not None:
+        write_costs(costs_sheet, costs)
     write_audit(audit_sheet, result, provenance, audit)
     _write_summary(summary, result, cells, headline(result, smaa, stability, flips), provenance)
 
