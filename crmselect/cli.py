@@ -32,6 +32,7 @@ import pandas as pd
 from crmselect._version import __version__
 from crmselect.analysis import DEFAULT_SAMPLES, DEFAULT_SEED, Analysis, analyse
 from crmselect.catalog import catalogs, load_catalog
+from crmselect.consensus import ConsensusScores, moderation_list
 from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Problem
 from crmselect.example import example_path
 from crmselect.io.costs import load_costs
@@ -45,7 +46,7 @@ from crmselect.io.workbook import export_workbook
 from crmselect.io.workshop import write_workshop
 from crmselect.progress import progress
 from crmselect.report import catalog_report, full_report, panel_report
-from crmselect.scoring import process_gaps
+from crmselect.scoring import panel_scores, process_gaps
 
 EXIT_BAD_INPUT = 2
 DEMO_WORKBOOK = Path("crmselect-demo.xlsx")
@@ -71,6 +72,13 @@ def _audit_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
         "Returned workbooks": problems_frame(evaluation.import_problems),
         "Process gaps": process_gaps(evaluation),
     }
+    panel = panel_scores(evaluation)
+    if panel is not None and len({d.evaluator for d in evaluation.demo_scores}) >= 2:
+        moderation = moderation_list(evaluation)
+        tables["Demo items to moderate"] = moderation.items
+        tables["Evaluators (bias, agreement)"] = moderation.evaluators
+    if isinstance(panel, ConsensusScores):
+        tables["Moderated demo scores (overrides)"] = panel.audit
     return {name: frame for name, frame in tables.items() if not frame.empty}
 
 

@@ -98,6 +98,8 @@ def test_evaluate_out_writes_the_workbook(
     }
     assert totals["quillpoint"] == pytest.approx(1_038_653, abs=1)  # hand-checked in tests
     assert totals["orbis"] == pytest.approx(1_581_711, abs=1)
+    sections = {row[0].value for row in workbook["Audit"].iter_rows() if row[0].value}
+    assert {"Returned workbooks", "Process gaps", "Demo items to moderate"} <= sections
     assert "seed 3" in capsys.readouterr().out
 
 
