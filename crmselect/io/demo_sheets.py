@@ -49,7 +49,7 @@ from pathlib import Path
 
 import attrs
 import pandas as pd
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -61,6 +61,7 @@ from crmselect.errors import CrmselectError, ImportProblem, Problem
 from crmselect.io.rfp_response import problems_frame
 from crmselect.io.untrusted import (
     DEFAULT_LIMITS,
+    Findings,
     Grid,
     ReadLimits,
     UntrustedInputError,
@@ -71,9 +72,17 @@ from crmselect.io.untrusted import (
     open_untrusted_workbook,
     read_grid,
     refuse,
-    shorten,
 )
-from crmselect.io.xlsx import escape_illegal, put_text, save_atomic
+from crmselect.io.xlsx import (
+    INPUT_FILL,
+    UNLOCKED,
+    WRAP,
+    escape_illegal,
+    header_row,
+    protect,
+    put_text,
+    save_atomic,
+)
 from crmselect.model import DemoScore, DemoScript, Evaluation, Evaluator, Vendor
 
 SHEET_FORMAT = "crmselect.demo-scores/1"
@@ -102,11 +111,6 @@ META_FIRST_ROW = len(META_FACTS) + 3
 
 Item = tuple[str, str, str]
 
-_HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_UNLOCKED = Protection(locked=False)
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
 
@@ -262,19 +266,6 @@ def write_script_pack(evaluation: Evaluation, vendor_id: str, path: str | Path) 
 # -- writing scoring sheets ---------------------------------------------------------------------
 
 
-def _header(sheet: Worksheet, headers: Sequence[str], row: int = 1) -> None:
-    for column, title in enumerate(headers, start=1):
-        cell = sheet.cell(row=row, column=column)
-        put_text(cell, title)
-        cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
-
-
-def _protect(sheet: Worksheet) -> None:
-    sheet.protection.sheet = True
-    sheet.protection.formatColumns = False
-    sheet.protection.formatRows = False
-
-
 def write_scoring_sheet(
     evaluation: Evaluation,
     evaluator_id: str,
@@ -360,9 +351,9 @@ def _instructions(
         put_text(sheet.cell(row=row, column=1), label)
         sheet.cell(row=row, column=1).font = Font(bold=True)
         put_text(sheet.cell(row=row, column=2), text)
-        sheet.cell(row=row, column=2).alignment = _WRAP
+        sheet.cell(row=row, column=2).alignment = WRAP
     start = 3 + len(lines) + 1
-    _header(sheet, ("Script", "Title", "Minutes", "Criteria scored"), row=start)
+    header_row(sheet, ("Script", "Title", "Minutes", "Criteria scored"), row=start)
     _, _, labels, _ = _labels(evaluation)
     for offset, s in enumerate(evaluation.demo_scripts, start=1):
         put_text(sheet.cell(row=start + offset, column=1), s.id)
@@ -370,7 +361,7 @@ def _instructions(
         if s.minutes is not None:
             sheet.cell(row=start + offset, column=3, value=float(s.minutes))
         put_text(sheet.cell(row=start + offset, column=4), ", ".join(labels[c] for c in s.criteria))
-    _protect(sheet)
+    protect(sheet)
 
 
 def _scores(
@@ -380,7 +371,7 @@ def _scores(
     items: list[Item],
     given: dict[Item, DemoScore],
 ) -> None:
-    _header(sheet, SCORE_HEADERS)
+    header_row(sheet, SCORE_HEADERS)
     vendors, scripts, labels, hints = _labels(evaluation)
     scale = evaluation.demo_scale
     validation = DataValidation(
@@ -412,12 +403,12 @@ def _scores(
         )
         for column, value in enumerate(values, start=1):
             put_text(sheet.cell(row=row, column=column), value, where)
-            sheet.cell(row=row, column=column).alignment = _WRAP
+            sheet.cell(row=row, column=column).alignment = WRAP
         score = sheet.cell(row=row, column=9)
         note = sheet.cell(row=row, column=10)
         for cell in (score, note):
-            cell.protection, cell.fill = _UNLOCKED, _INPUT_FILL
-        note.alignment = _WRAP
+            cell.protection, cell.fill = UNLOCKED, INPUT_FILL
+        note.alignment = WRAP
         previous = given.get((vendor, script, criterion))
         if previous is not None:
             if previous.score is not None:
@@ -433,7 +424,7 @@ def _scores(
         sheet.column_dimensions[letter].hidden = True
     sheet.freeze_panes = "E2"
     sheet.auto_filter.ref = f"A1:J{last}"
-    _protect(sheet)
+    protect(sheet)
     sheet.protection.autoFilter = False
 
 
@@ -462,39 +453,16 @@ def _meta(
             put_text(sheet.cell(row=row, column=2), value)
         else:
             sheet.cell(row=row, column=2, value=value)
-    _header(sheet, ("vendor", "script", "criterion", "row"), row=META_FIRST_ROW - 1)
+    header_row(sheet, ("vendor", "script", "criterion", "row"), row=META_FIRST_ROW - 1)
     for offset, (vendor, script, criterion) in enumerate(items):
         row = META_FIRST_ROW + offset
         for column, value in enumerate((vendor, script, criterion), start=1):
             put_text(sheet.cell(row=row, column=column), value)
         sheet.cell(row=row, column=4, value=offset + 2)
-    _protect(sheet)
+    protect(sheet)
 
 
 # -- reading scoring sheets ---------------------------------------------------------------------
-
-
-class _Report:
-    """Collects the problems of one file (``requirement`` holds the item's key)."""
-
-    def __init__(self, path: Path) -> None:
-        self.file = path.name
-        self.problems: list[ImportProblem] = []
-
-    def add(
-        self,
-        sheet: str,
-        cell: str,
-        severity: str,
-        what: str,
-        action: str,
-        requirement: str = "",
-        value: object = None,
-    ) -> None:
-        shown = "" if value is None else shorten(str(value))
-        self.problems.append(
-            ImportProblem(self.file, sheet, cell, severity, what, action, requirement, shown)
-        )
 
 
 @attrs.frozen(eq=False)
@@ -564,7 +532,7 @@ def read_scoring_sheet(
     at all; otherwise returns the scores with every problem found.
     """
     file = Path(path)
-    report = _Report(file)
+    report = Findings(file)
     with open_untrusted_workbook(file, limits) as workbook:
         missing = [s for s in (SCORES_SHEET, META_SHEET) if s not in workbook.sheetnames]
         if missing:
@@ -591,7 +559,7 @@ def read_scoring_sheet(
 
 
 def _check_meta(
-    meta: Grid, evaluation: Evaluation, expected: str | None, path: Path, report: _Report
+    meta: Grid, evaluation: Evaluation, expected: str | None, path: Path, report: Findings
 ) -> tuple[str, list[Item]]:
     facts = {
         as_text(*cell_at(meta, r, 1)).strip(): cell_at(meta, r, 2)[0]
@@ -647,7 +615,7 @@ def _check_meta(
     return evaluator_id, sent
 
 
-def _columns(grid: Grid, report: _Report) -> dict[str, int]:
+def _columns(grid: Grid, report: Findings) -> dict[str, int]:
     header = [v for v, _ in (grid[0] if grid else [])]
     columns: dict[str, int] = {}
     for index, value in enumerate(header, start=1):
@@ -693,7 +661,7 @@ def _valid_items(evaluation: Evaluation) -> set[Item]:
 
 
 def _rows(
-    grid: Grid, evaluation: Evaluation, evaluator: str, sent: list[Item], report: _Report
+    grid: Grid, evaluation: Evaluation, evaluator: str, sent: list[Item], report: Findings
 ) -> list[DemoScore]:
     columns = _columns(grid, report)
     used = set(columns.values())
@@ -818,7 +786,7 @@ def _check_labels(
     columns: dict[str, int],
     wanted: tuple[str, str, str],
     key: str,
-    report: _Report,
+    report: Findings,
 ) -> bool:
     """Report visible labels that no longer match the row's ids; True when any does (the
     score is then excluded: the evaluator may have scored a different row)."""
@@ -851,7 +819,7 @@ def _score(
     evaluator: str,
     item: Item,
     excluded: bool,
-    report: _Report,
+    report: Findings,
 ) -> DemoScore:
     key = "/".join(item)
     cell = cell_ref(row, columns["Score"])
@@ -915,7 +883,7 @@ def _score(
     return DemoScore(evaluator, item[0], item[1], item[2], score, note, origin=origin)
 
 
-def _note(grid: Grid, row: int, column: int | None, key: str, report: _Report) -> str:
+def _note(grid: Grid, row: int, column: int | None, key: str, report: Findings) -> str:
     if column is None:
         return ""
     value, dtype = cell_at(grid, row, column)

@@ -54,6 +54,7 @@ from crmselect.io.rfp_template import (
 )
 from crmselect.io.untrusted import (
     DEFAULT_LIMITS,
+    Findings,
     Grid,
     ReadLimits,
     as_text,
@@ -63,7 +64,6 @@ from crmselect.io.untrusted import (
     open_untrusted_workbook,
     read_grid,
     refuse,
-    shorten,
 )
 from crmselect.model import Access, Deployment, Evaluation, Response
 
@@ -118,29 +118,6 @@ def problems_frame(problems: tuple[ImportProblem, ...] | list[ImportProblem]) ->
     )
 
 
-class _Report:
-    """Collects problems for one file."""
-
-    def __init__(self, path: Path) -> None:
-        self.file = path.name
-        self.problems: list[ImportProblem] = []
-
-    def add(
-        self,
-        sheet: str,
-        cell: str,
-        severity: str,
-        what: str,
-        action: str,
-        requirement: str = "",
-        value: object = None,
-    ) -> None:
-        shown = "" if value is None else shorten(str(value))
-        self.problems.append(
-            ImportProblem(self.file, sheet, cell, severity, what, action, requirement, shown)
-        )
-
-
 def read_response(
     path: str | Path,
     evaluation: Evaluation,
@@ -156,7 +133,7 @@ def read_response(
     otherwise returns the answers with every problem found.
     """
     file = Path(path)
-    report = _Report(file)
+    report = Findings(file)
     with open_untrusted_workbook(file, limits) as workbook:
         missing = [s for s in (REQUIREMENTS_SHEET, META_SHEET) if s not in workbook.sheetnames]
         if missing:
@@ -229,7 +206,7 @@ def read_response(
 
 
 def _check_meta(
-    meta: Grid, evaluation: Evaluation, expected: str | None, path: Path, report: _Report
+    meta: Grid, evaluation: Evaluation, expected: str | None, path: Path, report: Findings
 ) -> str:
     facts = {
         str(k): v
@@ -287,7 +264,7 @@ def _check_meta(
     return vendor_id
 
 
-def _header_columns(grid: Grid, report: _Report, path: Path) -> dict[str, int]:
+def _header_columns(grid: Grid, report: Findings, path: Path) -> dict[str, int]:
     header = [v for v, _ in (grid[0] if grid else [])]
     columns: dict[str, int] = {}
     for index, value in enumerate(header, start=1):
@@ -322,7 +299,7 @@ def _header_columns(grid: Grid, report: _Report, path: Path) -> dict[str, int]:
 
 
 def _requirements(
-    grid: Grid, evaluation: Evaluation, vendor: str, report: _Report
+    grid: Grid, evaluation: Evaluation, vendor: str, report: Findings
 ) -> list[Response]:
     path = Path(report.file)
     columns = _header_columns(grid, report, path)
@@ -435,7 +412,7 @@ def _check_rowas_text(
     columns: dict[str, int],
     rid: str,
     expected: tuple[str, str, str, str],
-    report: _Report,
+    report: Findings,
 ) -> bool:
     """Report changed section, text, priority or mandatory cells; True when the text changed
     (the answer is then excluded)."""
@@ -482,7 +459,7 @@ def _answer(
     columns: dict[str, int],
     grid: Grid,
     excluded: bool,
-    report: _Report,
+    report: Findings,
 ) -> Response:
     sheet = REQUIREMENTS_SHEET
     origin = f"{report.file}!{sheet}!{cell_ref(row, columns['Compliance'])}"
@@ -530,7 +507,7 @@ def _answer(
     return Response(vendor, rid, level, comment, evidence, origin=origin)
 
 
-def _freeas_text(grid: Grid, row: int, column: int | None, rid: str, report: _Report) -> str:
+def _freeas_text(grid: Grid, row: int, column: int | None, rid: str, report: Findings) -> str:
     if column is None:
         return ""
     value, dtype = cell_at(grid, row, column)
@@ -556,7 +533,7 @@ def _freeas_text(grid: Grid, row: int, column: int | None, rid: str, report: _Re
     return as_text(value, dtype)
 
 
-def _pricing(grid: Grid, report: _Report) -> dict[str, float | str | None]:
+def _pricing(grid: Grid, report: Findings) -> dict[str, float | str | None]:
     fields = {f.key: f for f in PRICING_FIELDS}
     values: dict[str, float | str | None] = dict.fromkeys(fields)
     found: set[str] = set()
@@ -593,7 +570,7 @@ def _pricing(grid: Grid, report: _Report) -> dict[str, float | str | None]:
 
 
 def _pricing_value(
-    kind: str, choices: tuple[str, ...], value: object, cell: str, label: str, report: _Report
+    kind: str, choices: tuple[str, ...], value: object, cell: str, label: str, report: Findings
 ) -> float | str | None:
     if kind in ("number", "integer"):
         number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
@@ -636,7 +613,7 @@ def _pricing_value(
 
 
 def _company(
-    grid: Grid, offered: set[str], report: _Report
+    grid: Grid, offered: set[str], report: Findings
 ) -> tuple[frozenset[Deployment], frozenset[Access], tuple[Mapping[str, str], ...]]:
     """The Company sheet's yes/no answers and references; an answer that contradicts the
     vendor's profile in the evaluation (``offered``) is a warning."""

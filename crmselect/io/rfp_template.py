@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
@@ -36,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect._version import __version__
 from crmselect.errors import CrmselectError
-from crmselect.io.xlsx import put_text, save_atomic
+from crmselect.io.xlsx import INPUT_FILL, UNLOCKED, WRAP, header_row, protect, put_text, save_atomic
 from crmselect.model import Access, Deployment, Evaluation, Requirement, Vendor
 
 TEMPLATE_VERSION = "crmselect.rfp/1"
@@ -98,12 +98,6 @@ YES_NO = ("yes", "no")
 REFERENCE_HEADERS = ("Customer", "Industry", "Users", "Live since", "Contact (name, e-mail)")
 REFERENCE_ROWS = 3
 
-_HEADER_FILL = PatternFill("solid", fgColor="1F3864")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_ANSWER_FILL = PatternFill("solid", fgColor="FFF2CC")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_UNLOCKED = Protection(locked=False)
-
 
 def requirement_checksum(requirement: Requirement) -> str:
     """16 hex digits of SHA-256 over the fields a vendor sees for one requirement."""
@@ -164,19 +158,6 @@ def write_template(
     return save_atomic(workbook, path)
 
 
-def _header(sheet: Worksheet, headers: Sequence[str], row: int = 1) -> None:
-    for column, title in enumerate(headers, start=1):
-        cell = sheet.cell(row=row, column=column)
-        put_text(cell, title)
-        cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
-
-
-def _protect(sheet: Worksheet) -> None:
-    sheet.protection.sheet = True
-    sheet.protection.formatColumns = False
-    sheet.protection.formatRows = False
-
-
 def _instructions(
     sheet: Worksheet, evaluation: Evaluation, vendor: Vendor, deadline: dt.date | None
 ) -> None:
@@ -207,18 +188,18 @@ def _instructions(
         put_text(sheet.cell(row=row, column=1), label)
         sheet.cell(row=row, column=1).font = Font(bold=True)
         put_text(sheet.cell(row=row, column=2), text)
-        sheet.cell(row=row, column=2).alignment = _WRAP
+        sheet.cell(row=row, column=2).alignment = WRAP
     start = 3 + len(lines) + 1
     put_text(sheet.cell(row=start, column=1), "Compliance value")
     put_text(sheet.cell(row=start, column=2), "Meaning")
-    _header(sheet, ("Compliance value", "Meaning"), row=start)
+    header_row(sheet, ("Compliance value", "Meaning"), row=start)
     for offset, level in enumerate(evaluation.scale.levels, start=1):
         put_text(sheet.cell(row=start + offset, column=1), level.label)
         meaning = f"Answer code {level.key}" + (
             "" if level.satisfies_mandatory else " — does not meet a mandatory requirement"
         )
         put_text(sheet.cell(row=start + offset, column=2), meaning)
-    _protect(sheet)
+    protect(sheet)
 
 
 def _named_list(workbook: Workbook, name: str, column: int, values: Sequence[str]) -> None:
@@ -240,7 +221,7 @@ def _lists(workbook: Workbook, evaluation: Evaluation) -> None:
         if f.kind == "choice":
             _named_list(workbook, f"Choice_{f.key}", column, f.choices)
             column += 1
-    _protect(sheet)
+    protect(sheet)
 
 
 def _list_validation(name: str, title: str) -> DataValidation:
@@ -256,7 +237,7 @@ def _list_validation(name: str, title: str) -> DataValidation:
 
 
 def _requirements(sheet: Worksheet, evaluation: Evaluation) -> None:
-    _header(sheet, REQUIREMENT_HEADERS)
+    header_row(sheet, REQUIREMENT_HEADERS)
     criteria = evaluation.criteria_by_id()
     compliance = _list_validation("ComplianceLevels", "Compliance")
     sheet.add_data_validation(compliance)
@@ -271,10 +252,10 @@ def _requirements(sheet: Worksheet, evaluation: Evaluation) -> None:
         )
         for column, value in enumerate(values, start=1):
             put_text(sheet.cell(row=row, column=column), value, where)
-            sheet.cell(row=row, column=column).alignment = _WRAP
+            sheet.cell(row=row, column=column).alignment = WRAP
         for column in (6, 7, 8):
             cell = sheet.cell(row=row, column=column)
-            cell.protection, cell.fill, cell.alignment = _UNLOCKED, _ANSWER_FILL, _WRAP
+            cell.protection, cell.fill, cell.alignment = UNLOCKED, INPUT_FILL, WRAP
     last = len(evaluation.requirements) + 1
     compliance.add(f"F2:F{max(last, 2)}")
     for letter, width in zip("ABCDEFGH", (10, 24, 70, 9, 11, 34, 40, 30), strict=True):
@@ -282,19 +263,19 @@ def _requirements(sheet: Worksheet, evaluation: Evaluation) -> None:
     sheet.column_dimensions["A"].hidden = True
     sheet.freeze_panes = "C2"
     sheet.auto_filter.ref = f"A1:H{max(last, 2)}"
-    _protect(sheet)
+    protect(sheet)
     sheet.protection.autoFilter = False
 
 
 def _pricing(sheet: Worksheet) -> None:
     put_text(sheet["A1"], "Commercial offer — fill in the yellow cells")
     sheet["A1"].font = Font(bold=True, size=12)
-    _header(sheet, ("Key", "Item", "Your answer"), row=PRICING_FIRST_ROW - 1)
+    header_row(sheet, ("Key", "Item", "Your answer"), row=PRICING_FIRST_ROW - 1)
     for row, f in enumerate(PRICING_FIELDS, start=PRICING_FIRST_ROW):
         put_text(sheet.cell(row=row, column=1), f.key)
         put_text(sheet.cell(row=row, column=2), f.label)
         answer = sheet.cell(row=row, column=3)
-        answer.protection, answer.fill = _UNLOCKED, _ANSWER_FILL
+        answer.protection, answer.fill = UNLOCKED, INPUT_FILL
         if f.kind == "choice":
             validation = _list_validation(f"Choice_{f.key}", f.label)
         elif f.kind in ("number", "integer"):
@@ -315,7 +296,7 @@ def _pricing(sheet: Worksheet) -> None:
     sheet.column_dimensions["A"].hidden = True
     sheet.column_dimensions["B"].width = 55
     sheet.column_dimensions["C"].width = 22
-    _protect(sheet)
+    protect(sheet)
 
 
 def _company(sheet: Worksheet) -> None:
@@ -323,25 +304,25 @@ def _company(sheet: Worksheet) -> None:
     sheet["A1"].font = Font(bold=True, size=12)
     yes_no = _list_validation("YesNo", "Yes or no")
     sheet.add_data_validation(yes_no)
-    _header(sheet, ("Key", "Question", "Yes / no"), row=2)
+    header_row(sheet, ("Key", "Question", "Yes / no"), row=2)
     rows = company_rows()
     for row, (group, key, label) in enumerate(rows, start=3):
         put_text(sheet.cell(row=row, column=1), f"{group}:{key}")
         put_text(sheet.cell(row=row, column=2), label)
         answer = sheet.cell(row=row, column=3)
-        answer.protection, answer.fill = _UNLOCKED, _ANSWER_FILL
+        answer.protection, answer.fill = UNLOCKED, INPUT_FILL
         yes_no.add(answer.coordinate)
     start = 3 + len(rows) + 1
-    _header(sheet, REFERENCE_HEADERS, row=start)
+    header_row(sheet, REFERENCE_HEADERS, row=start)
     for row in range(start + 1, start + 1 + REFERENCE_ROWS):
         for column in range(1, len(REFERENCE_HEADERS) + 1):
             cell = sheet.cell(row=row, column=column)
-            cell.protection, cell.fill = _UNLOCKED, _ANSWER_FILL
+            cell.protection, cell.fill = UNLOCKED, INPUT_FILL
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["B"].width = 40
     for letter in "CDE":
         sheet.column_dimensions[letter].width = 22
-    _protect(sheet)
+    protect(sheet)
 
 
 def reference_start_row() -> int:
@@ -364,10 +345,10 @@ def _meta(sheet: Worksheet, evaluation: Evaluation, vendor: Vendor) -> None:
     for row, (key, value) in enumerate(facts, start=1):
         put_text(sheet.cell(row=row, column=1), key)
         put_text(sheet.cell(row=row, column=2), value)
-    _header(sheet, ("requirement", "row", "checksum"), row=META_FIRST_ROW - 1)
+    header_row(sheet, ("requirement", "row", "checksum"), row=META_FIRST_ROW - 1)
     for offset, r in enumerate(evaluation.requirements):
         row = META_FIRST_ROW + offset
         put_text(sheet.cell(row=row, column=1), r.id)
         sheet.cell(row=row, column=2, value=offset + 2)
         put_text(sheet.cell(row=row, column=3), requirement_checksum(r))
-    _protect(sheet)
+    protect(sheet)

@@ -33,7 +33,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
-from crmselect.errors import InputFileError, Problem
+from crmselect.errors import ImportProblem, InputFileError, Problem
 
 # openpyxl parses worksheets with defusedxml when it is installed; we depend on it.
 assert openpyxl.DEFUSEDXML, (
@@ -282,3 +282,30 @@ def as_text(value: object, dtype: str) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15 and dtype == "n":
         return str(int(value))
     return str(value)
+
+
+class Findings:
+    """Collects the :class:`~crmselect.errors.ImportProblem` findings of one returned file.
+
+    ``requirement`` holds what the row is about (a requirement id, a demo item key); an
+    offending ``value`` is quoted, shortened to :data:`SHOWN_VALUE` characters.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.file = path.name
+        self.problems: list[ImportProblem] = []
+
+    def add(
+        self,
+        sheet: str,
+        cell: str,
+        severity: str,
+        what: str,
+        action: str,
+        requirement: str = "",
+        value: object = None,
+    ) -> None:
+        shown = "" if value is None else shorten(str(value))
+        self.problems.append(
+            ImportProblem(self.file, sheet, cell, severity, what, action, requirement, shown)
+        )

@@ -15,13 +15,13 @@ scale is reported and skipped — never guessed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 
 import attrs
 import pandas as pd
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
@@ -32,6 +32,7 @@ from crmselect.display import html_table
 from crmselect.errors import CrmselectError, ImportProblem, ValidationError
 from crmselect.io.untrusted import (
     DEFAULT_LIMITS,
+    Findings,
     Grid,
     ReadLimits,
     as_text,
@@ -42,7 +43,7 @@ from crmselect.io.untrusted import (
     read_grid,
     refuse,
 )
-from crmselect.io.xlsx import put_text, save_atomic, sheet_title
+from crmselect.io.xlsx import INPUT_FILL, UNLOCKED, protect, put_text, save_atomic, sheet_title
 from crmselect.model import Criterion, Evaluation, Judgements, walk_tree
 from crmselect.weights.ahp import AhpResult
 from crmselect.weights.judgements import judgement_results
@@ -75,7 +76,6 @@ FIRST_ROW = 5
 row FIRST_ROW - 2 (hidden) the column ids; column A (hidden) holds the row ids."""
 FIRST_COLUMN = 3
 _TOLERANCE = 0.01
-_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _MIRROR_FILL = PatternFill("solid", fgColor="EEEEEE")
 _BOLD = Font(bold=True)
 
@@ -174,14 +174,14 @@ def _node_sheet(sheet: Worksheet, label: str, children: list[Criterion]) -> None
             if j == i:
                 put_text(cell, "1")
             elif j > i:
-                cell.fill, cell.protection = _INPUT_FILL, Protection(locked=False)
+                cell.fill, cell.protection = INPUT_FILL, UNLOCKED
                 validation.add(cell.coordinate)
             else:
                 cell.fill = _MIRROR_FILL
     sheet.column_dimensions["A"].hidden = True
     sheet.row_dimensions[FIRST_ROW - 2].hidden = True
     sheet.column_dimensions["B"].width = 34
-    sheet.protection.sheet = True
+    protect(sheet)
 
 
 @attrs.frozen(eq=False)
@@ -247,23 +247,7 @@ def read_workshop(
 ) -> WorkshopResponse:
     """Read a member's returned workshop workbook against ``evaluation``'s criteria tree."""
     file = Path(path)
-    problems: list[ImportProblem] = []
-
-    def report(
-        sheet: str, cell: str, severity: str, what: str, action: str, value: object = None
-    ) -> None:
-        problems.append(
-            ImportProblem(
-                file.name,
-                sheet,
-                cell,
-                severity,
-                what,
-                action,
-                value="" if value is None else str(value)[:200],
-            )
-        )
-
+    findings = Findings(file)
     judgements: list[Judgements] = []
     with open_untrusted_workbook(file, limits) as workbook:
         if META_SHEET not in workbook.sheetnames:
@@ -286,7 +270,7 @@ def read_workshop(
             if not node:
                 continue
             if title not in workbook.sheetnames:
-                report(
+                findings.add(
                     title,
                     "",
                     "error",
@@ -295,7 +279,7 @@ def read_workshop(
                 )
                 continue
             grid = read_grid(workbook, title, file, limits)
-            pairs = _pairs(grid, ids, title, report)
+            pairs = _pairs(grid, ids, title, findings)
             if pairs:
                 judgements.append(
                     Judgements(
@@ -308,7 +292,7 @@ def read_workshop(
             results.update(judgement_results(evaluation.criteria, [j]))
         except ValidationError as exc:
             for p in exc.problems:
-                report(
+                findings.add(
                     j.origin.split("!")[-1],
                     "",
                     "error",
@@ -316,18 +300,17 @@ def read_workshop(
                     "ask the member to compare every criterion at least once",
                 )
     kept = tuple(j for j in judgements if j.node in results)
-    return WorkshopResponse(file, member, kept, results, tuple(problems))
+    return WorkshopResponse(file, member, kept, results, tuple(findings.problems))
 
 
 def _pairs(
-    grid: Grid, ids: list[str], title: str, say: Callable[..., None]
+    grid: Grid, ids: list[str], title: str, findings: Findings
 ) -> list[tuple[str, str, float]]:
-    """The upper-half comparisons of one node sheet; ``say(sheet, cell, severity, what,
-    action[, value])`` records a problem."""
+    """The upper-half comparisons of one node sheet; problems go to ``findings``."""
     found = [as_text(*cell_at(grid, FIRST_ROW + i, 1)) for i in range(len(ids))]
     columns = [as_text(*cell_at(grid, FIRST_ROW - 2, FIRST_COLUMN + j)) for j in range(len(ids))]
     if found != ids or columns != ids:
-        say(
+        findings.add(
             title,
             "A5",
             "error",
@@ -342,26 +325,26 @@ def _pairs(
             where = cell_ref(FIRST_ROW + i, FIRST_COLUMN + j)
             if j <= i:
                 if j < i and not is_blank(value):
-                    say(
+                    findings.add(
                         title,
                         where,
                         "warning",
                         "value in the lower half is ignored; it mirrors the upper half",
                         "nothing to do",
-                        value,
+                        value=value,
                     )
                 continue
             if is_blank(value):
                 continue
             ratio = None if dtype == "f" else parse_ratio(value)
             if ratio is None:
-                say(
+                findings.add(
                     title,
                     where,
                     "error",
                     "not a value of Saaty's scale (9 … 1 … 1/9); this comparison is skipped",
                     "ask the member to choose from the list",
-                    value,
+                    value=value,
                 )
                 continue
             pairs.append((row_id, column_id, ratio))

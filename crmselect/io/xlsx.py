@@ -21,11 +21,13 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.errors import CrmselectError, Problem, ValidationError
 
@@ -118,3 +120,29 @@ def save_atomic(workbook: Workbook, path: str | Path) -> Path:
         if os.path.exists(temporary):
             os.unlink(temporary)
     return target
+
+
+# -- forms handed out to be filled in (RFP templates, scoring sheets, workshops) -------------
+
+HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+"""Yellow: the cells the recipient fills in."""
+WRAP = Alignment(wrap_text=True, vertical="top")
+UNLOCKED = Protection(locked=False)
+
+
+def header_row(sheet: Worksheet, headers: Sequence[str], row: int = 1) -> None:
+    """Write ``headers`` as a dark header row starting in column A."""
+    for column, title in enumerate(headers, start=1):
+        cell = sheet.cell(row=row, column=column)
+        put_text(cell, title)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+
+
+def protect(sheet: Worksheet) -> None:
+    """Protect a form sheet so only unlocked (input) cells are editable; columns and rows may
+    still be resized. A usability guard, not security (Excel's legacy hash is weak)."""
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
