@@ -387,3 +387,19 @@ def test_company_answers_are_read_and_checked_against_the_profile(returned: Path
     warnings = [p for p in result.problems if p.sheet == "Company"]
     assert len(warnings) == 1
     assert "deployment on_premise: the vendor says yes" in warnings[0].what
+
+
+def test_two_workbooks_from_one_vendor_are_refused(tmp_path: Path, returned: Path) -> None:
+    from conftest import MINIMAL_YAML, write_minimal
+
+    folder = write_minimal(
+        tmp_path / "f",
+        yaml_text=MINIMAL_YAML.replace(
+            "responses: responses.csv", "response_workbooks: [returned/*.xlsx]"
+        ),
+    )
+    (folder / "returned").mkdir()
+    for name in ("x.xlsx", "x-final.xlsx"):
+        (folder / "returned" / name).write_bytes(returned.read_bytes())
+    with pytest.raises(crmselect.CrmselectError, match="a second RFP workbook from 'x'"):
+        crmselect.load_evaluation(folder)

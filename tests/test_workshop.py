@@ -195,3 +195,18 @@ def test_cli_writes_one_workbook_per_evaluator(
     assert (tmp_path / "cfo.xlsx").is_file()
     with pytest.raises(CrmselectError, match="needs the member"):
         write_workshop(attrs.evolve(minimal_evaluation()), " ", tmp_path / "x.xlsx")
+
+
+def test_two_workshops_from_one_member_are_refused(tmp_path: Path) -> None:
+    folder = write_minimal(
+        tmp_path / "f",
+        yaml_text=MINIMAL_YAML.replace(
+            "responses: responses.csv",
+            "weighting_workbooks: [workshop/*.xlsx]\nresponses: responses.csv",
+        ),
+    )
+    (folder / "workshop").mkdir()
+    first = filled(folder / "workshop", "ann")
+    (folder / "workshop" / "ann-again.xlsx").write_bytes(first.read_bytes())
+    with pytest.raises(CrmselectError, match="a second workshop from 'ann'"):
+        load_evaluation(folder)

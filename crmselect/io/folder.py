@@ -57,9 +57,10 @@ Errors name the file, the key path and the line (``evaluation.yaml: vendors[2].i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import pandas as pd
@@ -101,6 +102,8 @@ from crmselect.model import (
 from crmselect.progress import progress
 from crmselect.scales import ComplianceScale, DemoScale
 from crmselect.weights.judgements import apply_judgements
+
+T = TypeVar("T")
 
 SCHEMA = "crmselect.evaluation/1"
 FILE_NAME = "evaluation.yaml"
@@ -250,75 +253,70 @@ def _import_scoring_sheets(evaluation: Evaluation, paths: list[Path]) -> Evaluat
     return imported.apply_to(evaluation)
 
 
-def _import_workshops(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
-    """Read the members' weights-workshop workbooks (:mod:`crmselect.io.workshop`) into the
-    evaluation's judgements; refused files are reported together."""
+def _read_each(
+    paths: list[Path], read: Callable[[Path], T], owner: Callable[[T], str], kind: str
+) -> list[T]:
+    """Read every returned file; refused files, and a second file from the same owner, are
+    collected and raised together in one :class:`InputFileError`."""
     refused: list[Problem] = []
-    judgements = list(evaluation.judgements)
-    findings = list(evaluation.import_problems)
-    members: dict[str, Path] = {}
-    for path in progress(paths, total=len(paths), desc="Reading workshops", unit="file"):
+    first: dict[str, Path] = {}
+    read_ok: list[T] = []
+    for path in progress(paths, total=len(paths), desc=f"Reading {kind}s", unit="file"):
         try:
-            returned = read_workshop(path, evaluation)
+            returned = read(path)
         except UntrustedInputError as exc:
             refused += exc.problems
             continue
-        if returned.member in members:
+        who = owner(returned)
+        if who in first:
             refused.append(
                 Problem(
-                    str(path),
-                    f"a second workshop of member {returned.member!r} "
-                    f"(first: {members[returned.member].name})",
+                    str(path), f"a second {kind} from {who!r} (first: {first[who].name}); keep one"
                 )
             )
             continue
-        members[returned.member] = path
-        judgements += returned.judgements
-        findings += returned.problems
+        first[who] = path
+        read_ok.append(returned)
     if refused:
-        raise InputFileError("Workshop workbooks were refused", refused)
-    return attrs.evolve(evaluation, judgements=judgements, import_problems=findings)
+        raise InputFileError(f"Returned {kind}s were refused", refused)
+    return read_ok
+
+
+def _import_workshops(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
+    """Read the members' weights-workshop workbooks (:mod:`crmselect.io.workshop`) into the
+    evaluation's judgements."""
+    returned = _read_each(
+        paths, lambda p: read_workshop(p, evaluation), lambda r: r.member, "workshop"
+    )
+    return attrs.evolve(
+        evaluation,
+        judgements=[*evaluation.judgements, *(j for r in returned for j in r.judgements)],
+        import_problems=[*evaluation.import_problems, *(p for r in returned for p in r.problems)],
+    )
 
 
 def _import_workbooks(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
     """Read every returned RFP workbook (see :mod:`crmselect.io.rfp_response`) into the
-    evaluation's responses; refused files are reported together."""
-    refused: list[Problem] = []
-    responses = list(evaluation.responses)
-    findings = list(evaluation.import_problems)
-    pricing = dict(evaluation.pricing)
-    by_vendor: dict[str, Path] = {}
-    for path in progress(paths, total=len(paths), desc="Reading workbooks", unit="file"):
-        try:
-            returned = read_response(path, evaluation)
-        except UntrustedInputError as exc:
-            refused += exc.problems
-            continue
-        if returned.vendor in by_vendor:
-            refused.append(
-                Problem(
-                    str(path),
-                    f"a second workbook for vendor {returned.vendor!r} "
-                    f"(first: {by_vendor[returned.vendor].name}); "
-                    "keep one",
-                )
-            )
-            continue
-        by_vendor[returned.vendor] = path
-        if returned.vendor in pricing:
-            refused.append(
-                Problem(
-                    str(path),
-                    f"vendor {returned.vendor!r} is priced both here "
-                    "and under 'pricing:' in the evaluation file",
-                )
-            )
-        pricing[returned.vendor] = returned.pricing
-        responses += returned.responses
-        findings += returned.problems
-    if refused:
-        raise InputFileError("Returned workbooks were refused", refused)
-    return attrs.evolve(evaluation, responses=responses, import_problems=findings, pricing=pricing)
+    evaluation's responses and pricing."""
+    returned = _read_each(
+        paths, lambda p: read_response(p, evaluation), lambda r: r.vendor, "RFP workbook"
+    )
+    twice = [
+        Problem(
+            str(r.path),
+            f"vendor {r.vendor!r} is priced both here and under 'pricing:' in the evaluation file",
+        )
+        for r in returned
+        if r.vendor in evaluation.pricing
+    ]
+    if twice:
+        raise InputFileError("Returned RFP workbooks were refused", twice)
+    return attrs.evolve(
+        evaluation,
+        responses=[*evaluation.responses, *(a for r in returned for a in r.responses)],
+        import_problems=[*evaluation.import_problems, *(p for r in returned for p in r.problems)],
+        pricing={**evaluation.pricing, **{r.vendor: r.pricing for r in returned}},
+    )
 
 
 def _collect(reader: Reader, load: Any) -> list[Any]:
