@@ -68,6 +68,7 @@ from crmselect.io.untrusted import (
     as_text,
     cell_at,
     cell_ref,
+    free_text,
     is_blank,
     open_untrusted_workbook,
     read_grid,
@@ -79,6 +80,7 @@ from crmselect.io.xlsx import (
     WRAP,
     escape_illegal,
     header_row,
+    label_rows,
     protect,
     put_text,
     save_atomic,
@@ -347,12 +349,7 @@ def _instructions(
         ),
         ("Return", "Save as .xlsx (no macros, no password) and send it back unchanged in name."),
     ]
-    for row, (label, text) in enumerate(lines, start=3):
-        put_text(sheet.cell(row=row, column=1), label)
-        sheet.cell(row=row, column=1).font = Font(bold=True)
-        put_text(sheet.cell(row=row, column=2), text)
-        sheet.cell(row=row, column=2).alignment = WRAP
-    start = 3 + len(lines) + 1
+    start = label_rows(sheet, lines, start=3) + 1
     header_row(sheet, ("Script", "Title", "Minutes", "Criteria scored"), row=start)
     _, _, labels, _ = _labels(evaluation)
     for offset, s in enumerate(evaluation.demo_scripts, start=1):
@@ -879,34 +876,17 @@ def _score(
         fail("not a number; excluded")
     if excluded and score is not None:
         score = None
-    note = _note(grid, row, columns.get("Note"), key, report)
+    note = free_text(
+        grid,
+        row,
+        columns.get("Note"),
+        report,
+        sheet=SCORES_SHEET,
+        about=key,
+        label="the note",
+        ask="evaluator",
+    )
     return DemoScore(evaluator, item[0], item[1], item[2], score, note, origin=origin)
-
-
-def _note(grid: Grid, row: int, column: int | None, key: str, report: Findings) -> str:
-    if column is None:
-        return ""
-    value, dtype = cell_at(grid, row, column)
-    if dtype == "f":
-        report.add(
-            SCORES_SHEET,
-            cell_ref(row, column),
-            "warning",
-            "formula in the note; kept as text, not evaluated",
-            "nothing to do",
-            requirement=key,
-            value=value,
-        )
-    elif dtype == "e":
-        report.add(
-            SCORES_SHEET,
-            cell_ref(row, column),
-            "warning",
-            f"error value {value!r} in the note",
-            "ask the evaluator for the intended text",
-            requirement=key,
-        )
-    return as_text(value, dtype)
 
 
 # -- several sheets -----------------------------------------------------------------------------

@@ -60,6 +60,7 @@ from crmselect.io.untrusted import (
     as_text,
     cell_at,
     cell_ref,
+    free_text,
     is_blank,
     open_untrusted_workbook,
     read_grid,
@@ -502,35 +503,20 @@ def _answer(
         )
     if excluded and level is not None:
         level = None
-    comment = _freeas_text(grid, row, columns.get("Comment"), rid, report)
-    evidence = _freeas_text(grid, row, columns.get("Evidence"), rid, report)
+    comment, evidence = (
+        free_text(
+            grid,
+            row,
+            columns.get(h),
+            report,
+            sheet=REQUIREMENTS_SHEET,
+            about=rid,
+            label="a text cell",
+            ask="vendor",
+        )
+        for h in ("Comment", "Evidence")
+    )
     return Response(vendor, rid, level, comment, evidence, origin=origin)
-
-
-def _freeas_text(grid: Grid, row: int, column: int | None, rid: str, report: Findings) -> str:
-    if column is None:
-        return ""
-    value, dtype = cell_at(grid, row, column)
-    if dtype == "f":
-        report.add(
-            REQUIREMENTS_SHEET,
-            cell_ref(row, column),
-            "warning",
-            "formula in a text cell; kept as text, not evaluated",
-            "nothing to do",
-            requirement=rid,
-            value=value,
-        )
-    if dtype == "e":
-        report.add(
-            REQUIREMENTS_SHEET,
-            cell_ref(row, column),
-            "warning",
-            f"error value {value!r} in a text cell",
-            "ask the vendor for the intended text",
-            requirement=rid,
-        )
-    return as_text(value, dtype)
 
 
 def _pricing(grid: Grid, report: Findings) -> dict[str, float | str | None]:

@@ -36,7 +36,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect._version import __version__
 from crmselect.errors import CrmselectError
-from crmselect.io.xlsx import INPUT_FILL, UNLOCKED, WRAP, header_row, protect, put_text, save_atomic
+from crmselect.io.xlsx import (
+    INPUT_FILL,
+    UNLOCKED,
+    WRAP,
+    header_row,
+    label_rows,
+    protect,
+    put_text,
+    save_atomic,
+)
 from crmselect.model import Access, Deployment, Evaluation, Requirement, Vendor
 
 TEMPLATE_VERSION = "crmselect.rfp/1"
@@ -184,14 +193,7 @@ def _instructions(
         ),
         ("Format", "Return this file as .xlsx (no macros, no password)."),
     ]
-    for row, (label, text) in enumerate(lines, start=3):
-        put_text(sheet.cell(row=row, column=1), label)
-        sheet.cell(row=row, column=1).font = Font(bold=True)
-        put_text(sheet.cell(row=row, column=2), text)
-        sheet.cell(row=row, column=2).alignment = WRAP
-    start = 3 + len(lines) + 1
-    put_text(sheet.cell(row=start, column=1), "Compliance value")
-    put_text(sheet.cell(row=start, column=2), "Meaning")
+    start = label_rows(sheet, lines, start=3) + 1
     header_row(sheet, ("Compliance value", "Meaning"), row=start)
     for offset, level in enumerate(evaluation.scale.levels, start=1):
         put_text(sheet.cell(row=start + offset, column=1), level.label)

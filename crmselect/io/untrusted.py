@@ -309,3 +309,46 @@ class Findings:
         self.problems.append(
             ImportProblem(self.file, sheet, cell, severity, what, action, requirement, shown)
         )
+
+
+def free_text(
+    grid: Grid,
+    row: int,
+    column: int | None,
+    findings: Findings,
+    *,
+    sheet: str,
+    about: str,
+    label: str,
+    ask: str,
+) -> str:
+    """A free-text answer cell (comment, evidence, note) as the text that was stored.
+
+    A formula is kept as its text — never evaluated — and an error value (``#N/A``) is
+    reported; both are warnings on ``label`` (e.g. "a text cell"), with ``ask`` naming who
+    to ask. ``about`` is the row's subject (requirement id, demo item).
+    """
+    if column is None:
+        return ""
+    value, dtype = cell_at(grid, row, column)
+    where = cell_ref(row, column)
+    if dtype == "f":
+        findings.add(
+            sheet,
+            where,
+            "warning",
+            f"formula in {label}; kept as text, not evaluated",
+            "nothing to do",
+            requirement=about,
+            value=value,
+        )
+    elif dtype == "e":
+        findings.add(
+            sheet,
+            where,
+            "warning",
+            f"error value {value!r} in {label}",
+            f"ask the {ask} for the intended text",
+            requirement=about,
+        )
+    return as_text(value, dtype)

@@ -146,3 +146,14 @@ def protect(sheet: Worksheet) -> None:
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
+
+
+def label_rows(sheet: Worksheet, rows: Sequence[tuple[str, str]], start: int) -> int:
+    """Write (label, text) pairs from row ``start`` down, labels bold in column A and texts
+    wrapped in column B; returns the first row after them."""
+    for row, (label, text) in enumerate(rows, start=start):
+        put_text(sheet.cell(row=row, column=1), label)
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+        put_text(sheet.cell(row=row, column=2), text)
+        sheet.cell(row=row, column=2).alignment = WRAP
+    return start + len(rows)
