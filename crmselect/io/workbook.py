@@ -189,7 +189,7 @@ def _provenance(result: ScoreResult, smaa: SmaaLike | None) -> list[tuple[str, o
         ),
     ]
     if smaa is not None:
-        pairs += [("SMAA samples", int(smaa.n_samples)), ("SMAA seed", smaa.seed)]
+        pairs += [("SMAA samples", int(smaa.n_samples)), ("SMAA seed", str(smaa.seed))]
         digest = getattr(smaa, "fingerprint", "")
         if digest:
             pairs.append(("SMAA run hash", str(digest)))
