@@ -86,16 +86,13 @@ from crmselect.io.yamlfile import Reader, YNode, read_yaml
 from crmselect.model import (
     Criterion,
     DemoAggregation,
-    DemoScore,
     DemoScript,
     Evaluation,
     Evaluator,
     Judgements,
-    ModeratedScore,
     Process,
     ProcessRating,
     Requirement,
-    Response,
     ScoringPolicy,
     Vendor,
 )
@@ -167,27 +164,24 @@ def load_evaluation(path: str | Path) -> Evaluation:
     processes = [
         p for item in reader.sequence(fields.get("processes")) if (p := _process(reader, item))
     ]
-    responses: list[Response] = []
-    demo_scores: list[DemoScore] = []
-    if "responses" in fields:
-        csv = _table_path(reader, fields["responses"], folder)
-        if csv:
-            responses = _collect(
-                reader, lambda: responses_from_frame(read_csv(csv), scale, source=str(csv))
-            )
-    if "demo_scores" in fields:
-        csv = _table_path(reader, fields["demo_scores"], folder)
-        if csv:
-            demo_scores = _collect(
-                reader, lambda: demo_scores_from_frame(read_csv(csv), source=str(csv))
-            )
-    moderations: list[ModeratedScore] = []
-    if "moderations" in fields:
-        csv = _table_path(reader, fields["moderations"], folder)
-        if csv:
-            moderations = _collect(
-                reader, lambda: moderations_from_frame(read_csv(csv), source=str(csv))
-            )
+    responses = _table(
+        reader,
+        fields.get("responses"),
+        folder,
+        lambda frame, source: responses_from_frame(frame, scale, source=source),
+    )
+    demo_scores = _table(
+        reader,
+        fields.get("demo_scores"),
+        folder,
+        lambda frame, source: demo_scores_from_frame(frame, source=source),
+    )
+    moderations = _table(
+        reader,
+        fields.get("moderations"),
+        folder,
+        lambda frame, source: moderations_from_frame(frame, source=source),
+    )
     workbooks = _workbook_paths(reader, fields.get("response_workbooks"), folder)
     workshops = _workbook_paths(reader, fields.get("weighting_workbooks"), folder)
     sheets = _workbook_paths(reader, fields.get("scoring_sheets"), folder)
@@ -319,9 +313,18 @@ def _import_workbooks(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
     )
 
 
-def _collect(reader: Reader, load: Any) -> list[Any]:
+def _table(
+    reader: Reader, node: YNode | None, folder: Path, parse: Callable[[pd.DataFrame, str], list[T]]
+) -> list[T]:
+    """Read the CSV file named at ``node`` (relative to the folder) with ``parse``; its
+    problems join the reader's instead of stopping the load."""
+    if node is None:
+        return []
+    csv = _table_path(reader, node, folder)
+    if csv is None:
+        return []
     try:
-        return list(load())
+        return parse(read_csv(csv), str(csv))
     except InputFileError as exc:
         reader.problems += exc.problems
         return []
