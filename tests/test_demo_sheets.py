@@ -614,3 +614,17 @@ def test_blank_sheet_reads_as_all_missing(tmp_path: Path) -> None:
 def test_corpus_has_at_least_thirty_malformed_sheets() -> None:
     assert len(CASES) >= 30
     assert len({c.name for c in CASES}) == len(CASES)
+
+
+def test_sheet_still_reads_after_the_chair_moderates_and_prices_arrive(tmp_path: Path) -> None:
+    from crmselect import ModeratedScore
+
+    path = write_scoring_sheet(evaluation(), EVALUATOR, tmp_path / "sales.xlsx")
+    later = attrs.evolve(
+        evaluation(),
+        moderations=[ModeratedScore("orbis", "D1", "sfa", 4.0, "agreed in the meeting", "chair")],
+        pricing={"orbis": {"currency": "EUR"}},
+    )
+    result = read_scoring_sheet(path, later)
+    assert result.evaluator == EVALUATOR
+    assert not any("evaluation changed" in p.what for p in result.problems)

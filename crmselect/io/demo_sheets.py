@@ -133,8 +133,11 @@ def sheet_items(evaluation: Evaluation, vendors: Sequence[str] | None = None) ->
 
 
 def questions_hash(evaluation: Evaluation) -> str:
-    """The evaluation's fingerprint without answers or scores: what a sheet was made from."""
-    return attrs.evolve(evaluation, responses=(), demo_scores=(), import_problems=()).fingerprint()
+    """The evaluation's fingerprint without answers, prices, scores or the chair's
+    moderations: what a scoring sheet was made from."""
+    return attrs.evolve(
+        evaluation, responses=(), pricing={}, demo_scores=(), moderations=(), import_problems=()
+    ).fingerprint()
 
 
 def layout_checksum(evaluator: str, minimum: float, maximum: float, items: Iterable[Item]) -> str:
