@@ -41,9 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -83,6 +81,7 @@ from crmselect.io.xlsx import (
     label_rows,
     protect,
     put_text,
+    replace_atomically,
     save_atomic,
 )
 from crmselect.model import DemoScore, DemoScript, Evaluation, Evaluator, Vendor
@@ -254,18 +253,13 @@ def script_pack(evaluation: Evaluation, vendor_id: str) -> str:
 def write_script_pack(evaluation: Evaluation, vendor_id: str, path: str | Path) -> Path:
     """Write :func:`script_pack` to ``path`` (UTF-8 Markdown, via a temporary file and a
     rename, so an existing file is never left half-written)."""
-    target = Path(path)
     text = script_pack(evaluation, vendor_id)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".md", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+
+    def write(temporary: str) -> None:
+        with open(temporary, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return target
+
+    return replace_atomically(path, write)
 
 
 # -- writing scoring sheets ---------------------------------------------------------------------

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from openpyxl.cell.cell import Cell, MergedCell
@@ -99,27 +99,31 @@ def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
     return candidate
 
 
-def save_atomic(workbook: Workbook, path: str | Path) -> Path:
-    """Save ``workbook`` to ``path`` via a temporary file in the same folder and a rename.
-
-    An interrupted or failed save never leaves a half-written file, and never destroys an
-    existing file at ``path``.
-    """
+def replace_atomically(path: str | Path, write: Callable[[str], None]) -> Path:
+    """Create ``path`` by calling ``write(temporary_path)`` on a temporary file in the same
+    folder and renaming it into place: an interrupted or failed write never leaves a
+    half-written file, and never destroys an existing file at ``path``."""
     target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise CrmselectError(f"{target}: workbooks are written as .xlsx; use that extension")
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.stem}-", suffix=".xlsx", dir=target.parent
+        prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent
     )
     os.close(handle)
     try:
-        workbook.save(temporary)
+        write(temporary)
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
     return target
+
+
+def save_atomic(workbook: Workbook, path: str | Path) -> Path:
+    """Save ``workbook`` to ``path`` (``.xlsx``) with :func:`replace_atomically`."""
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise CrmselectError(f"{target}: workbooks are written as .xlsx; use that extension")
+    return replace_atomically(target, workbook.save)
 
 
 # -- forms handed out to be filled in (RFP templates, scoring sheets, workshops) -------------
