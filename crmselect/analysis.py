@@ -157,6 +157,9 @@ def _panel_robustness(
     demo[np.ix_(range(PANEL_DRAWS), rows, columns)] = boot.samples
     share = demo_shares(evaluation).reindex(criteria).to_numpy()
     draws = blend_arrays(share, result.rfp.to_numpy(dtype=float), demo, evaluation.policy.missing)
+    if evaluation.price is not None:  # prices are not the panel's: the same in every draw
+        j = criteria.index(evaluation.price.criterion)
+        draws[:, :, j] = result.matrix[evaluation.price.criterion].to_numpy()
     keep = [vendors.index(v) for v in eligible]
     sampler = PerformanceDraws(draws[:, keep, :], eligible, criteria)
     return smaa(sampler, result.weights, n_samples=n_samples, seed=seed, progress=False)

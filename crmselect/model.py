@@ -103,6 +103,27 @@ class MissingPolicy(_Choice):
     IGNORE = "ignore"
 
 
+class PriceMethod(_Choice):
+    """How prices become a criterion score in [0, 1] (formulas and their rank-reversal
+    behaviour: :mod:`crmselect.cost.price`): ``lowest_ratio`` and ``linear`` score a bid
+    against the other bids, ``budget`` against a ceiling fixed before the bids are opened."""
+
+    LOWEST_RATIO = "lowest_ratio"
+    LINEAR = "linear"
+    BUDGET = "budget"
+
+
+class PriceBasis(_Choice):
+    """What the scored price of an offer is: ``npv`` (present value of its costs over the
+    horizon, the life-cycle cost of Directive 2014/24/EU art. 68), ``total`` (their plain
+    sum) — both from the cost model (:mod:`crmselect.cost`) — or ``bid`` (a price given
+    directly)."""
+
+    NPV = "npv"
+    TOTAL = "total"
+    BID = "bid"
+
+
 class ProcessRating(_Choice):
     """How well a current business process works, best to worst (seed 003, "Evaluating
     processes"): ``best_practice`` (superior to competitors and benchmarks), ``parity`` (good,
@@ -135,6 +156,10 @@ _ALIASES: dict[enum.Enum, tuple[str, ...]] = {
     Access.MOBILE: ("mobile_app", "app"),
     Licensing.NAMED: ("named_user", "named_users"),
     Licensing.CONCURRENT: ("concurrent_user", "concurrent_users"),
+    PriceMethod.LOWEST_RATIO: ("lowest_price_ratio", "ratio", "lowest"),
+    PriceMethod.BUDGET: ("fixed_budget", "budget_ceiling"),
+    PriceBasis.TOTAL: ("tco",),
+    PriceBasis.BID: ("price", "bid_price"),
 }
 
 C = TypeVar("C", bound=_Choice)
@@ -170,6 +195,20 @@ def _missing(value: str | MissingPolicy) -> MissingPolicy:
     if isinstance(value, MissingPolicy):
         return value
     return cast(MissingPolicy, MissingPolicy.parse(value))
+
+
+def _price_method(value: str | PriceMethod) -> PriceMethod:
+    if isinstance(value, PriceMethod):
+        return value
+    return cast(PriceMethod, PriceMethod.parse(value))
+
+
+def _price_basis(value: str | PriceBasis) -> PriceBasis:
+    return value if isinstance(value, PriceBasis) else cast(PriceBasis, PriceBasis.parse(value))
+
+
+def _prices(value: Mapping[str, float]) -> dict[str, float]:
+    return dict(value)
 
 
 def _where(obj: Any, kind: str) -> str:
@@ -513,6 +552,68 @@ class ModeratedScore:
 
 
 @attrs.frozen
+class PriceCriterion:
+    """A leaf criterion scored from the vendors' prices instead of requirements and demos.
+
+    ``prices`` maps vendor id → the price scored (on ``basis``; the cost model fills them
+    from the Pricing sheets with :func:`crmselect.cost.with_tco_prices`, or give them
+    directly with basis ``bid``). Scoring turns them into the criterion's column with
+    ``method`` (:func:`crmselect.cost.price_scores`) among the vendors still in the running:
+    a knocked-out bid never moves anyone else's score. ``budget`` and ``floor`` are for
+    method ``budget`` (score 1 at the floor, 0 at or above the budget), ``ceiling`` for
+    ``linear`` (score 0; default the highest bid in the running).
+    """
+
+    criterion: str
+    method: PriceMethod = attrs.field(default=PriceMethod.BUDGET, converter=_price_method)
+    budget: float | None = None
+    floor: float = 0.0
+    ceiling: float | None = None
+    basis: PriceBasis = attrs.field(default=PriceBasis.NPV, converter=_price_basis)
+    prices: Mapping[str, float] = attrs.field(factory=dict, converter=_prices)
+    origin: str = attrs.field(default="", eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        where = self.origin or f"price criterion {self.criterion!r}"
+        found = _id_problem(where, self.criterion, "criterion")
+        if self.method is PriceMethod.BUDGET:
+            if self.budget is None:
+                found.append(
+                    Problem(where, "method 'budget' needs a budget, fixed before bids are opened")
+                )
+            elif not (math.isfinite(self.budget) and self.budget > self.floor >= 0):
+                found.append(
+                    Problem(
+                        where,
+                        f"budget {self.budget:g} must be above the floor {self.floor:g} "
+                        "(which is at least 0)",
+                    )
+                )
+        elif self.budget is not None:
+            found.append(
+                Problem(where, f"a budget is only used by method 'budget', not {self.method}")
+            )
+        if self.ceiling is not None and self.method is not PriceMethod.LINEAR:
+            found.append(
+                Problem(where, f"a ceiling is only used by method 'linear', not {self.method}")
+            )
+        if self.ceiling is not None and not (math.isfinite(self.ceiling) and self.ceiling > 0):
+            found.append(Problem(where, f"ceiling {self.ceiling} must be a positive number"))
+        for vendor, price in self.prices.items():
+            if isinstance(price, bool) or not isinstance(price, int | float):
+                found.append(Problem(where, f"price of {vendor!r}: {price!r} is not a number"))
+            elif not (math.isfinite(price) and price > 0):
+                found.append(
+                    Problem(
+                        where,
+                        f"price of {vendor!r} is {price:g}; a price must be positive (a "
+                        "zero price cannot be scored: check the bid, or leave the vendor out)",
+                    )
+                )
+        _raise_if(found, "Invalid price criterion")
+
+
+@attrs.frozen
 class ScoringPolicy:
     """The documented, overridable choices scoring makes.
 
@@ -594,6 +695,8 @@ class Evaluation:
     description: str = ""
     pricing: Mapping[str, Mapping[str, float | str | None]] = attrs.field(factory=dict)
     """Vendor id → the values of its returned Pricing sheet (see :mod:`crmselect.cost`)."""
+    price: PriceCriterion | None = None
+    """The leaf criterion scored from prices, if any (see :class:`PriceCriterion`)."""
     processes: tuple[Process, ...] = attrs.field(default=(), converter=as_tuple)
     """Current business processes with their ratings (see :class:`Process`)."""
     judgements: tuple[Judgements, ...] = attrs.field(default=(), converter=as_tuple)
@@ -700,6 +803,8 @@ class Evaluation:
             for r in self.requirements
             if r.criterion in leaf_ids and self.policy.priority_weights[r.priority] > 0
         }
+        priced = self.price.criterion if self.price is not None else None
+        found += self._price_problems(leaf_ids, scored_by_requirements)
 
         for s in self.demo_scripts:
             for cid in s.criteria:
@@ -715,7 +820,7 @@ class Evaluation:
             if not c.is_leaf:
                 continue
             where = _where(c, "criterion")
-            if c.id not in scored_by_requirements and c.id not in demo_ids:
+            if c.id not in scored_by_requirements and c.id not in demo_ids and c.id != priced:
                 found.append(
                     Problem(
                         where,
@@ -828,6 +933,38 @@ class Evaluation:
                 )
             seen_scores[key4] = d
         found += self._moderation_problems(scripts)
+        return found
+
+    def _price_problems(self, leaf_ids: set[str], scored: set[str]) -> list[Problem]:
+        """The price criterion is a leaf scored from prices alone, for known vendors."""
+        if self.price is None:
+            return []
+        where = self.price.origin or f"price criterion {self.price.criterion!r}"
+        cid = self.price.criterion
+        found: list[Problem] = []
+        if cid not in leaf_ids:
+            found.append(Problem(where, f"criterion {cid!r} is unknown or not a leaf criterion"))
+        if cid in scored:
+            found.append(
+                Problem(
+                    where,
+                    f"criterion {cid!r} has weighted requirements; a price criterion is scored "
+                    "from prices alone — move them to another criterion",
+                )
+            )
+        if cid in self.demo_criteria():
+            found.append(
+                Problem(
+                    where,
+                    f"demo scripts exercise {cid!r}; a price criterion is scored from prices alone",
+                )
+            )
+        vendors = set(self.vendor_ids)
+        found += [
+            Problem(where, f"price of unknown vendor {v!r}")
+            for v in self.price.prices
+            if v not in vendors
+        ]
         return found
 
     def _moderation_problems(self, scripts: Mapping[str, DemoScript]) -> list[Problem]:

@@ -14,8 +14,9 @@ from crmselect.analysis import Analysis
 from crmselect.catalog import Catalog
 from crmselect.consensus import moderation_list, panel_agreement
 from crmselect.cost.report import business_case_report, tco_report
+from crmselect.cost.tco import money
 from crmselect.errors import ValidationError
-from crmselect.model import Evaluation
+from crmselect.model import Evaluation, PriceBasis, PriceCriterion, PriceMethod
 from crmselect.scoring import ScoreResult, process_gaps
 from crmselect.text import text_table
 from crmselect.weights import AhpResult, judgement_results, local_weights
@@ -104,6 +105,59 @@ def ranking_report(result: ScoreResult) -> str:
     return text_table(rows, ["rank", "vendor", "name", "offering", "total", "status"], right=[0, 4])
 
 
+def price_rule(rule: PriceCriterion) -> str:
+    """One line saying how prices become scores, and whether a bid can move others."""
+    if rule.method is PriceMethod.BUDGET:
+        return (
+            f"linear from 1 at {money(rule.floor)} to 0 at the budget "
+            f"{money(float(rule.budget or 0))}, fixed before the bids were opened: no bid "
+            "changes how two others compare"
+        )
+    relative = (
+        "relative to the bids in the running: adding or withdrawing a bid can reverse two "
+        "others (method 'budget' cannot)"
+    )
+    if rule.method is PriceMethod.LOWEST_RATIO:
+        return f"lowest bid / price, {relative}"
+    ceiling = money(rule.ceiling) if rule.ceiling is not None else "the highest bid"
+    return f"linear from 1 at the lowest bid to 0 at {ceiling}, {relative}"
+
+
+def price_report(result: ScoreResult) -> str:
+    """The price criterion: each bid, its score and the points it adds, with the bids that
+    look abnormally low (a reason to ask, not to reject) and knocked-out bids marked."""
+    rule, table = result.evaluation.price, result.prices
+    if rule is None or table is None:
+        return ""
+    weight = float(result.weights[rule.criterion])
+    basis = {
+        PriceBasis.NPV: "present value of the costs",
+        PriceBasis.TOTAL: "total of the costs",
+        PriceBasis.BID: "bid price",
+    }[rule.basis]
+    head = (
+        f"criterion {rule.criterion!r}, {weight:.1%} of the total; price = {basis}; score "
+        f"{price_rule(rule)}"
+    )
+    rows = []
+    for vendor, row in table.sort_values("price", na_position="last", kind="stable").iterrows():
+        notes = []
+        if not row["in_running"]:
+            notes.append("knocked out: not ranked")
+        if row["abnormally_low"]:
+            notes.append("abnormally low (over 20 % under the median bid): ask the vendor why")
+        price = "no price" if pd.isna(row["price"]) else money(float(row["price"]))
+        score = float(row["score"])
+        rows.append(
+            [str(vendor), price, f"{score:.3f}", f"{100 * weight * score:.1f}", "; ".join(notes)]
+        )
+    return (
+        head
+        + "\n"
+        + text_table(rows, ["vendor", "price", "score", "points", "note"], right=[1, 2, 3])
+    )
+
+
 def knockout_report(result: ScoreResult) -> str:
     if not result.knocked_out:
         return "No vendor failed a mandatory requirement."
@@ -177,6 +231,7 @@ def full_report(result: ScoreResult, analysis: Analysis | None = None) -> str:
             ),
         ),
         ("Ranking (totals out of 100)", ranking_report(result)),
+        ("Price criterion", price_report(result)),
         ("Knock-outs", knockout_report(result)),
         ("Missing answers and scores", missing_report(result)),
     ]
@@ -195,7 +250,7 @@ def full_report(result: ScoreResult, analysis: Analysis | None = None) -> str:
         sections.append(("Costs", tco_report(money.tco)))
         if money.case is not None:
             sections.append(("Business case", business_case_report(money.case, money.simulation)))
-    body = "\n\n".join(f"== {title} ==\n{text}" for title, text in sections)
+    body = "\n\n".join(f"== {title} ==\n{text}" for title, text in sections if text)
     return f"{header}\n\n{body}\n\nWinner: {winners}"
 
 

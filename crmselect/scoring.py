@@ -41,8 +41,11 @@ import pandas as pd
 
 from crmselect._version import __version__
 from crmselect.consensus import ConsensusScores, PanelAggregate, aggregate_scores, apply_moderation
+from crmselect.cost.price import abnormally_low, price_scores
 from crmselect.display import html_table
-from crmselect.model import Evaluation, MissingPolicy, Priority
+from crmselect.errors import Problem, ValidationError
+from crmselect.model import Evaluation, MissingPolicy, PriceBasis, Priority
+from crmselect.ranking import rank
 from crmselect.weights import global_weights
 
 MISSING_COLUMNS = ["vendor", "kind", "item", "criterion", "treatment"]
@@ -238,17 +241,69 @@ def blend(evaluation: Evaluation, rfp: pd.DataFrame, demo: pd.DataFrame) -> pd.D
     return pd.DataFrame(values, index=rfp.index, columns=rfp.columns)
 
 
-def rank(totals: pd.Series, eligible: pd.Series) -> pd.Series:
-    """Competition ranks (1 = best) of the eligible vendors; ``<NA>`` for the others.
+PRICE_COLUMNS = ["price", "score", "in_running", "abnormally_low"]
 
-    Totals equal to 12 decimals share a rank, so floating-point noise never breaks a tie.
 
-    >>> rank(pd.Series({"a": 0.5, "b": 0.7, "c": 0.5, "d": 0.9}),
-    ...      pd.Series({"a": True, "b": True, "c": True, "d": False})).tolist()
-    [2, 1, 2, <NA>]
+def price_table(
+    evaluation: Evaluation, knocked_out: Mapping[str, tuple[str, ...]]
+) -> pd.DataFrame | None:
+    """The price criterion's column with its inputs; ``None`` without a price criterion.
+
+    Columns :data:`PRICE_COLUMNS`, one row per vendor. ``score`` is
+    :func:`crmselect.cost.price_scores` with the criterion's method, the bids of the vendors
+    still in the running (not knocked out) setting the reference: a knocked-out bid is
+    scored against them and never moves their scores — with a relative method it could
+    otherwise reverse the order of two vendors in the running. A knocked-out vendor without
+    a price scores 0 (listed in :func:`missing_items`). ``abnormally_low``: more than 20 %
+    under the median bid in the running (:func:`crmselect.cost.abnormally_low`; needs three
+    bids) — a reason to ask the bidder, not to reject.
+
+    Raises :class:`~crmselect.errors.ValidationError` naming every vendor in the running
+    without a price.
     """
-    ranks = totals.where(eligible).round(12).rank(ascending=False, method="min")
-    return ranks.astype("Int64").rename("rank")
+    rule = evaluation.price
+    if rule is None:
+        return None
+    vendors = list(evaluation.vendor_ids)
+    running = [v for v in vendors if v not in knocked_out]
+    unpriced = [v for v in running if v not in rule.prices]
+    if unpriced:
+        hint = (
+            "give it under price.prices"
+            if rule.basis is PriceBasis.BID
+            else "the cost model has no offer for it: no returned Pricing sheet and no "
+            "'pricing:' entry"
+        )
+        raise ValidationError(
+            f"Cannot score the price criterion {rule.criterion!r}",
+            [
+                Problem(f"vendor {v!r}", f"is in the running but has no price; {hint}")
+                for v in unpriced
+            ],
+        )
+    prices = pd.Series({v: float(rule.prices[v]) for v in vendors if v in rule.prices}, dtype=float)
+    if prices.empty:
+        scores = pd.Series(0.0, index=vendors)
+        flagged = pd.Series(False, index=vendors)
+    else:
+        scores = price_scores(
+            prices,
+            rule.method,
+            ceiling=rule.ceiling,
+            budget=rule.budget,
+            floor=rule.floor,
+            among=running or None,
+        )
+        flagged = abnormally_low(prices[running])["flagged"] if running else pd.Series(dtype=bool)
+    frame = pd.DataFrame(
+        {
+            "price": prices.reindex(vendors),
+            "score": scores.reindex(vendors).fillna(0.0),
+            "in_running": pd.Series({v: v in running for v in vendors}),
+            "abnormally_low": flagged.reindex(vendors, fill_value=False).astype(bool),
+        }
+    )
+    return frame.rename_axis("vendor")
 
 
 def missing_items(evaluation: Evaluation) -> pd.DataFrame:
@@ -294,6 +349,20 @@ def missing_items(evaluation: Evaluation) -> pd.DataFrame:
                     for e in evaluation.evaluators
                     if (e.id, v.id, s.id, cid) not in scored
                 ]
+    if evaluation.price is not None:
+        out = knockouts(evaluation)
+        cid = evaluation.price.criterion
+        rows += [
+            (
+                v.id,
+                "price",
+                cid,
+                cid,
+                "price scored 0 (knocked out)" if v.id in out else "scoring refuses: no price",
+            )
+            for v in evaluation.vendors
+            if v.id not in evaluation.price.prices
+        ]
     return pd.DataFrame(rows, columns=MISSING_COLUMNS)
 
 
@@ -314,6 +383,8 @@ class ScoreResult:
     ranking: pd.Series
     knocked_out: Mapping[str, tuple[str, ...]]
     missing: pd.DataFrame
+    prices: pd.DataFrame | None = None
+    """The price criterion's inputs and scores (:func:`price_table`), if it has one."""
     version: str = __version__
 
     @property
@@ -386,9 +457,12 @@ def score(evaluation: Evaluation) -> ScoreResult:
     rfp = rfp_criterion_scores(evaluation, answers)
     demo = demo_criterion_scores(evaluation)
     matrix = blend(evaluation, rfp, demo)
+    out = knockouts(evaluation)
+    prices = price_table(evaluation, out)
+    if prices is not None and evaluation.price is not None:
+        matrix[evaluation.price.criterion] = prices["score"]
     weights = global_weights(evaluation.criteria)
     totals = (matrix @ weights).rename("total")
-    out = knockouts(evaluation)
     eligible = pd.Series({v: v not in out for v in evaluation.vendor_ids})
     return ScoreResult(
         evaluation=evaluation,
@@ -401,4 +475,5 @@ def score(evaluation: Evaluation) -> ScoreResult:
         ranking=rank(totals, eligible),
         knocked_out=out,
         missing=missing_items(evaluation),
+        prices=prices,
     )

@@ -125,12 +125,14 @@ def test_five_year_tco_table() -> None:
     assert (summary["npv"] < summary["total"]).all()
 
 
-def test_price_criterion_enters_the_performance_matrix() -> None:
+def test_an_ad_hoc_price_criterion_enters_the_performance_matrix() -> None:
     result = crmselect.score(crmselect.example())
     scores = cost.price_scores(comparison().prices("npv"))
-    matrix, weights = cost.add_price_criterion(result.matrix, result.weights, scores, 0.3)
+    matrix, weights = cost.add_price_criterion(
+        result.matrix, result.weights, scores, 0.3, name="what_if_price"
+    )
     assert weights.sum() == pytest.approx(1.0)
-    assert matrix["price"]["quillpoint"] == 1.0
+    assert matrix["what_if_price"]["quillpoint"] == 1.0
     totals = matrix @ weights
     assert totals["orbis"] == pytest.approx(0.7 * result.totals["orbis"] + 0.3 * scores["orbis"])
     flags = cost.abnormally_low(comparison().prices("npv"))

@@ -28,7 +28,7 @@ from crmselect import (
     Vendor,
     score,
 )
-from crmselect.scoring import rank
+from crmselect.ranking import rank
 
 LEVELS = ComplianceScale().keys  # best first: out_of_box … not_supported
 

@@ -23,6 +23,10 @@ A reader finds each step of the committee's cost work by its module:
     benefits with low / likely / high ranges against each TCO: NPV, ROI, payback, a
     tornado and a seeded Monte Carlo: :func:`business_case` → :class:`BusinessCase`,
     :func:`tornado`, :func:`monte_carlo`.
+``case``
+    the committee's whole cost case from an evaluation folder (:class:`CostCase`), its
+    analysis (:func:`analyse_costs`), and the prices it gives the evaluation's price
+    criterion (:func:`with_tco_prices`).
 ``report``
     plain-text tables for the terminal: :func:`tco_report`, :func:`business_case_report`.
 
@@ -49,6 +53,7 @@ from crmselect.cost.business_case import (
     payback,
     tornado,
 )
+from crmselect.cost.case import CostAnalysis, CostCase, analyse_costs, with_tco_prices
 from crmselect.cost.offer import (
     Assumptions,
     LicenceModel,
@@ -87,6 +92,8 @@ __all__ = [
     "Assumptions",
     "Benefit",
     "BusinessCase",
+    "CostAnalysis",
+    "CostCase",
     "LicenceModel",
     "MonteCarloResult",
     "Offer",
@@ -104,6 +111,7 @@ __all__ = [
     "VolumeTier",
     "abnormally_low",
     "add_price_criterion",
+    "analyse_costs",
     "business_case",
     "business_case_report",
     "cash_flows",
@@ -122,4 +130,5 @@ __all__ = [
     "tco",
     "tco_report",
     "tornado",
+    "with_tco_prices",
 ]

@@ -38,10 +38,12 @@ from crmselect.cost.price import PriceMethod, price_scores
 from crmselect.cost.tco import SERVICES, TcoComparison, npv
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
-from crmselect.scoring import ScoreResult, rank
+from crmselect.ranking import rank
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from crmselect.scoring import ScoreResult
 
 __all__ = ["PAIR_COLUMNS", "PairRanking", "PartnerOffer", "implementers", "rank_pairs"]
 
@@ -91,11 +93,12 @@ def implementers(offers: Iterable[PartnerOffer]) -> pd.DataFrame:
 
 def _totals(source: ScoreResult | pd.Series, kind: str) -> tuple[pd.Series, dict[str, str]]:
     """Totals in [0, 1] and the knocked-out ids with their reasons."""
-    if isinstance(source, ScoreResult):
-        reasons = {v: "; ".join(r) for v, r in source.knocked_out.items()}
-        return source.totals.astype(float), reasons
     if isinstance(source, pd.Series):
         return source.astype(float), {}
+    totals, knocked_out = getattr(source, "totals", None), getattr(source, "knocked_out", None)
+    if isinstance(totals, pd.Series) and isinstance(knocked_out, Mapping):
+        reasons = {str(v): "; ".join(r) for v, r in knocked_out.items()}
+        return totals.astype(float), reasons
     raise ValidationError(
         f"Invalid {kind} scores",
         [
@@ -227,6 +230,12 @@ def rank_pairs(
             found.append(Problem(where, f"product {o.product!r} has no software score"))
     if not partner_offers:
         found.append(Problem("partner offers", "no partner quoted for any product"))
+    options = dict(price_options or {})
+    found += [
+        Problem("price_options", f"{key!r} is unknown; use ceiling, budget or floor")
+        for key in options
+        if key not in ("ceiling", "budget", "floor")
+    ]
     if found:
         raise ValidationError("Cannot rank software × partner pairs", found)
 
@@ -272,7 +281,9 @@ def rank_pairs(
                 [f"{v}+{p}" for v, p in table.index[eligible]]
             ),
             price_method,
-            **dict(price_options or {}),
+            ceiling=options.get("ceiling"),
+            budget=options.get("budget"),
+            floor=options.get("floor", 0.0),
         )
         table.loc[eligible, "price_score"] = scored.to_numpy()
     table["total"] = (1 - price_weight) * table["quality"] + price_weight * table[

@@ -60,15 +60,15 @@ free to choose, and ``budget`` is the choice that keeps rankings stable.
 
 from __future__ import annotations
 
-import enum
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from crmselect.errors import Problem, ValidationError
-from crmselect.scoring import rank
+from crmselect.model import PriceMethod
+from crmselect.ranking import rank
 
 __all__ = [
     "LOW_BID_RULES",
@@ -78,14 +78,6 @@ __all__ = [
     "price_quality_totals",
     "price_scores",
 ]
-
-
-class PriceMethod(enum.StrEnum):
-    """The price-scoring formula (module docstring)."""
-
-    LOWEST_RATIO = "lowest_ratio"
-    LINEAR = "linear"
-    BUDGET = "budget"
 
 
 def _prices(prices: Mapping[str, float | None] | pd.Series) -> pd.Series:
@@ -123,13 +115,17 @@ def price_scores(
     ceiling: float | None = None,
     budget: float | None = None,
     floor: float = 0.0,
+    among: Iterable[str] | None = None,
 ) -> pd.Series:
     """Price scores in [0, 1] by vendor (1 = best), ready to be a criterion column.
 
     ``prices`` by vendor id (e.g. :meth:`TcoComparison.prices`). ``method`` and the
     formulas: see the module docstring; ``ceiling`` is for ``linear`` (default: the highest
-    bid), ``budget`` (required) and ``floor`` for ``budget``. A missing, zero or negative
-    price raises :class:`~crmselect.errors.ValidationError` naming the vendor.
+    bid), ``budget`` (required) and ``floor`` for ``budget``. ``among``: the bids that set
+    the reference — the lowest bid, and the highest for ``linear`` — when not all of them
+    should (e.g. only the vendors still in the running); the others are scored against
+    it, clipped to [0, 1]. A missing, zero or negative price raises
+    :class:`~crmselect.errors.ValidationError` naming the vendor.
 
     >>> price_scores({"a": 100.0, "b": 80.0}).to_dict()
     {'a': 0.8, 'b': 1.0}
@@ -146,17 +142,23 @@ def price_scores(
         raise ValidationError(
             "Invalid price method", [Problem("method", f"{method!r} is unknown; use {allowed}")]
         ) from None
-    lowest = float(p.min())
+    reference = p if among is None else p.reindex(list(among))
+    if among is not None and (reference.empty or reference.isna().any()):
+        raise ValidationError(
+            "Invalid reference bids",
+            [Problem("among", "name one or more of the priced vendors")],
+        )
+    lowest = float(reference.min())
     if how is PriceMethod.LOWEST_RATIO:
         scores = lowest / p
     elif how is PriceMethod.LINEAR:
-        top = float(p.max()) if ceiling is None else float(ceiling)
+        top = float(reference.max()) if ceiling is None else float(ceiling)
         if not math.isfinite(top) or top < lowest:
             raise ValidationError(
                 "Invalid price ceiling",
                 [Problem("ceiling", f"{ceiling!r} is below the lowest bid {lowest:g}")],
             )
-        scores = pd.Series(1.0, index=p.index) if top == lowest else (top - p) / (top - lowest)
+        scores = (p <= top).astype(float) if top == lowest else (top - p) / (top - lowest)
     else:
         if budget is None or not math.isfinite(budget) or budget <= floor or floor < 0:
             raise ValidationError(

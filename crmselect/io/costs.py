@@ -23,6 +23,17 @@
 
 Prices come from each vendor's returned Pricing sheet (``Evaluation.pricing``); ``offers``
 overrides or completes them. Errors name the key path and line.
+
+The ``price:`` section makes a leaf criterion scored from prices
+(:class:`~crmselect.model.PriceCriterion`, formulas in :mod:`crmselect.cost.price`)::
+
+    price:
+      criterion: price        # a leaf criterion with no requirements and no demo scripts
+      method: budget          # budget | lowest_ratio | linear
+      budget: 1800000         # method budget: scores 0 at or above it, 1 at the floor
+      floor: 0
+      basis: npv              # npv | total of the costs: section's TCO — or bid, with
+      prices: {orbis: 1560000}  # prices given directly (these win over the cost model)
 """
 
 from __future__ import annotations
@@ -36,7 +47,7 @@ from crmselect.cost.case import CostCase
 from crmselect.cost.offer import Assumptions, Offer, offer_from_pricing
 from crmselect.errors import CrmselectError, Problem
 from crmselect.io.yamlfile import Reader, YNode, read_yaml
-from crmselect.model import Evaluation
+from crmselect.model import Evaluation, PriceBasis, PriceCriterion
 
 _TOP = (
     "currency",
@@ -252,5 +263,41 @@ def _benefit(reader: Reader, item: YNode) -> Benefit | None:
             per_user=reader.flag(f.get("per_user")),
             ramp=[r for r in ramp if r is not None],
             vendors=vendors,
+        ),
+    )
+
+
+def read_price(reader: Reader, node: YNode | None) -> PriceCriterion | None:
+    """The ``price:`` section (see the module docstring); problems join ``reader``'s."""
+    if node is None:
+        return None
+    f = reader.mapping(
+        node,
+        required=("criterion",),
+        optional=("method", "budget", "floor", "ceiling", "basis", "prices"),
+    )
+    if f is None:
+        return None
+    prices: dict[str, float] = {}
+    given = f.get("prices")
+    if given is not None and isinstance(given.value, dict):
+        for vendor, item in given.value.items():
+            value = reader.number(item, minimum=0)
+            if value is not None:
+                prices[str(vendor)] = value
+    elif given is not None:
+        reader.fail(given, "expected a mapping of vendor id to price")
+    default_basis = PriceBasis.BID if given is not None else PriceBasis.NPV
+    return reader.build(
+        node,
+        lambda: PriceCriterion(
+            reader.text(f.get("criterion")),
+            method=reader.text(f.get("method"), "budget"),
+            budget=reader.number(f.get("budget")),
+            floor=reader.number(f.get("floor"), 0.0),
+            ceiling=reader.number(f.get("ceiling")),
+            basis=reader.text(f.get("basis"), default_basis.value),
+            prices=prices,
+            origin=node.where,
         ),
     )

@@ -134,8 +134,15 @@ def sheet_items(evaluation: Evaluation, vendors: Sequence[str] | None = None) ->
 def questions_hash(evaluation: Evaluation) -> str:
     """The evaluation's fingerprint without answers, prices, scores or the chair's
     moderations: what a scoring sheet was made from."""
+    price = evaluation.price and attrs.evolve(evaluation.price, prices={})
     return attrs.evolve(
-        evaluation, responses=(), pricing={}, demo_scores=(), moderations=(), import_problems=()
+        evaluation,
+        responses=(),
+        pricing={},
+        price=price,
+        demo_scores=(),
+        moderations=(),
+        import_problems=(),
     ).fingerprint()
 
 

@@ -68,7 +68,9 @@ import yaml
 
 from crmselect.catalog import Catalog, load_catalog
 from crmselect.consensus import moderations_from_frame
+from crmselect.cost.case import with_tco_prices
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
+from crmselect.io.costs import load_costs, read_price
 from crmselect.io.demo_sheets import read_scoring_sheets
 from crmselect.io.rfp_response import read_response
 from crmselect.io.rfp_template import PRICING_FIELDS
@@ -90,6 +92,7 @@ from crmselect.model import (
     Evaluation,
     Evaluator,
     Judgements,
+    PriceCriterion,
     Process,
     ProcessRating,
     Requirement,
@@ -118,6 +121,8 @@ TOP_OPTIONAL = (
     "weighting_workbooks",
     "processes",
     "costs",
+    "price",
+    "partners",
     "pricing",
     "demo_scores",
     "scoring_sheets",
@@ -161,6 +166,12 @@ def load_evaluation(path: str | Path) -> Evaluation:
     scale, demo_scale, policy = _scoring(reader, fields.get("scoring"))
     judgements = _judgements(reader, fields.get("weighting"))
     pricing = _pricing(reader, fields.get("pricing"))
+    price = read_price(reader, fields.get("price"))
+    if price is not None and not price.prices and "costs" not in fields:
+        reader.fail(
+            fields["price"],
+            "give the prices to score under 'prices:', or a 'costs:' section to derive them from",
+        )
     processes = [
         p for item in reader.sequence(fields.get("processes")) if (p := _process(reader, item))
     ]
@@ -204,6 +215,7 @@ def load_evaluation(path: str | Path) -> Evaluation:
             judgements=judgements,
             processes=processes,
             pricing=pricing,
+            price=price,
             origin=str(file),
         )
         if workshops:
@@ -215,7 +227,13 @@ def load_evaluation(path: str | Path) -> Evaluation:
                 evaluation,
                 criteria=apply_judgements(evaluation.criteria, evaluation.judgements),
             )
-        return _import_workbooks(evaluation, workbooks) if workbooks else evaluation
+        if workbooks:
+            evaluation = _import_workbooks(evaluation, workbooks)
+        if price is not None and not price.prices:
+            case = load_costs(file, evaluation)
+            if case is not None:
+                evaluation = with_tco_prices(evaluation, case)
+        return evaluation
     except ValidationError as exc:
         raise ValidationError(f"Invalid evaluation {file}", exc.problems) from None
 
@@ -776,6 +794,8 @@ def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
         "responses": "responses.csv",
         "demo_scores": "demo_scores.csv",
     }
+    if evaluation.price is not None:
+        document["price"] = _price_dict(evaluation.price)
     if evaluation.moderations:
         document["moderations"] = "moderations.csv"
         pd.DataFrame(
@@ -792,6 +812,19 @@ def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
     responses_to_frame(evaluation.responses).to_csv(target / "responses.csv", index=False)
     demo_scores_to_frame(evaluation.demo_scores).to_csv(target / "demo_scores.csv", index=False)
     return path
+
+
+def _price_dict(rule: PriceCriterion) -> dict[str, Any]:
+    """The price criterion with its prices written out, so the folder needs no cost model."""
+    optional = {"budget": rule.budget, "ceiling": rule.ceiling}
+    return {
+        "criterion": rule.criterion,
+        "method": rule.method.value,
+        **{k: v for k, v in optional.items() if v is not None},
+        "floor": rule.floor,
+        "basis": rule.basis.value,
+        "prices": dict(rule.prices),
+    }
 
 
 def _criterion_dict(c: Criterion) -> dict[str, Any]:

@@ -123,8 +123,12 @@ def requirement_checksum(requirement: Requirement) -> str:
 
 
 def questions_fingerprint(evaluation: Evaluation) -> str:
-    """The evaluation's fingerprint without any answers: what a template was made from."""
-    return attrs.evolve(evaluation, responses=(), import_problems=(), pricing={}).fingerprint()
+    """The evaluation's fingerprint without any answers or prices: what a template was made
+    from."""
+    price = evaluation.price and attrs.evolve(evaluation.price, prices={})
+    return attrs.evolve(
+        evaluation, responses=(), import_problems=(), pricing={}, price=price
+    ).fingerprint()
 
 
 def requirements_hash(evaluation: Evaluation) -> str:

@@ -29,7 +29,7 @@ Matrix sheet, one row per vendor (best first as exported), one column per leaf c
 
 The rank is the competition rank among eligible vendors (1 + the number of eligible vendors
 with a strictly larger total, so ties share a rank: 1, 1, 3), rounded to 12 decimals first
-exactly like :func:`crmselect.scoring.rank`; a knocked-out vendor shows its status and an
+exactly like :func:`crmselect.ranking.rank`; a knocked-out vendor shows its status and an
 empty rank. ``COUNTIFS(..., ">"&Y6)`` would be shorter but is wrong: the criterion string
 carries only 15 significant digits, so a vendor can count itself as "larger" and lose a rank
 to rounding. ``RANK``/``RANK.EQ`` cannot skip the knocked-out rows.

@@ -29,9 +29,9 @@ from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
+from crmselect.ranking import rank
 from crmselect.robustness._inputs import Performance, performance_matrix
 from crmselect.robustness._validate import FloatArray, check_weights
-from crmselect.scoring import rank
 
 __all__ = ["ScenarioComparison", "compare_rankings", "equal_weights"]
 
@@ -52,7 +52,7 @@ class ScenarioComparison:
     """Rankings under several weight scenarios and how well they agree.
 
     ``totals`` and ``ranks`` are vendors × scenarios (competition ranks as in
-    :func:`crmselect.scoring.rank`: 1 = best, totals equal to 12 decimals share a rank);
+    :func:`crmselect.ranking.rank`: 1 = best, totals equal to 12 decimals share a rank);
     ``winners`` maps scenario → winner ids joined by ``" = "`` on a tie; ``pairs`` has one
     row per pair of scenarios with the three correlations.
     """
