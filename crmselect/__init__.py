@@ -8,14 +8,18 @@ The public API, re-exported::
     result.to_frame()        # totals, ranks, knock-outs, missing answers
 
 Robustness lives in :mod:`crmselect.robustness` (and :func:`crmselect.analysis.analyse`),
-RFP workbooks in :mod:`crmselect.rfp`, weighting methods in :mod:`crmselect.weights`.
+RFP workbooks in :mod:`crmselect.rfp`, weighting methods in :mod:`crmselect.weights`, cost,
+price scoring and partner pairing in :mod:`crmselect.cost` (a folder's ``costs:`` and
+``partners:`` sections: :func:`load_costs`, :func:`load_partners`).
 """
 
 from crmselect._version import __version__
 from crmselect.catalog import Catalog, catalogs, load_catalog
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
 from crmselect.example import example, example_path
+from crmselect.io.costs import load_costs
 from crmselect.io.folder import load_evaluation, save_evaluation
+from crmselect.io.partners import load_partners
 from crmselect.io.tables import (
     demo_scores_from_frame,
     requirements_from_frame,
@@ -107,7 +111,9 @@ __all__ = [
     "global_weights",
     "group_ahp",
     "load_catalog",
+    "load_costs",
     "load_evaluation",
+    "load_partners",
     "pairwise_matrix",
     "points_allocation",
     "requirements_from_frame",

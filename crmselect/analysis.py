@@ -12,7 +12,11 @@ first (pure: no files, no printing):
   evaluators resampled with replacement (:func:`crmselect.consensus.panel_bootstrap`);
 * one-at-a-time weight stability intervals and the most sensitive criterion;
 * the smallest weight change that lets each challenger catch the winner (Wolters &
-  Mareschal 1995).
+  Mareschal 1995);
+* with a cost case, the TCO of every offer and the business case of the vendors still in
+  the running (:func:`crmselect.cost.analyse_costs`); with a partner setup as well, the
+  software × implementation-partner pairs ranked on quality and combined cost
+  (:func:`crmselect.cost.rank_pairs`).
 
 With fewer than two vendors left after knock-outs there is nothing to rank, and only the
 score is returned.
@@ -28,6 +32,8 @@ import pandas as pd
 
 from crmselect.consensus import panel_bootstrap
 from crmselect.cost.case import CostAnalysis, CostCase, analyse_costs
+from crmselect.cost.partners import PairRanking, PartnerSetup, rank_pairs
+from crmselect.errors import Problem, ValidationError
 from crmselect.model import Evaluation
 from crmselect.robustness import (
     DirichletWeights,
@@ -64,6 +70,8 @@ class Analysis:
     panel: SmaaResult | None = None
     """Rank acceptability with the committee's weights fixed and the demo scores drawn from a
     bootstrap over evaluators: would a different panel choose differently?"""
+    pairs: PairRanking | None = None
+    """Software × implementation-partner pairs, when a partner setup was given."""
 
     @property
     def most_sensitive(self) -> str | None:
@@ -92,10 +100,12 @@ def analyse(
     concentration: float = DEFAULT_CONCENTRATION,
     progress: bool | None = None,
     costs: CostCase | None = None,
+    partners: PartnerSetup | None = None,
 ) -> Analysis:
     """Score ``evaluation`` and test the result's robustness (see the module docstring);
     with a cost case, also the TCO of every offer and the business case of the vendors still
-    in the running.
+    in the running; with a partner setup (which needs the cost case for the software's
+    TCO), also the ranking of software × partner pairs.
 
     >>> import crmselect
     >>> a = analyse(crmselect.example(), n_samples=2_000)
@@ -105,8 +115,9 @@ def analyse(
     result = score(evaluation)
     eligible = [v for v in evaluation.vendor_ids if v not in result.knocked_out]
     money = analyse_costs(costs, eligible) if costs is not None else None
+    pairs = _pairs(result, partners, money)
     if len(eligible) < 2:
-        return Analysis(result, concentration=concentration, costs=money)
+        return Analysis(result, concentration=concentration, costs=money, pairs=pairs)
     around = DirichletWeights(result.weights, concentration=concentration)
     acceptability = smaa(result, around, n_samples=n_samples, seed=seed, progress=progress)
     winners = None
@@ -136,6 +147,36 @@ def analyse(
         concentration,
         money,
         panel,
+        pairs,
+    )
+
+
+def _pairs(
+    result: ScoreResult, partners: PartnerSetup | None, money: CostAnalysis | None
+) -> PairRanking | None:
+    """The pair ranking of a partner setup; the software's TCO comes from the cost case."""
+    if partners is None:
+        return None
+    if money is None:
+        raise ValidationError(
+            "Cannot rank software × partner pairs",
+            [
+                Problem(
+                    "partners",
+                    "a pair's combined cost starts from the software's TCO: add a 'costs:' "
+                    "section (or pass costs=)",
+                )
+            ],
+        )
+    return rank_pairs(
+        result,
+        score(partners.evaluation),
+        partners.offers,
+        money.tco,
+        partner_share=partners.partner_share,
+        price_weight=partners.price_weight,
+        price_method=partners.price_method,
+        price_options=partners.price_options,
     )
 
 

@@ -38,6 +38,7 @@ from crmselect.example import example_path
 from crmselect.io.costs import load_costs
 from crmselect.io.demo_sheets import read_scoring_sheets, write_scoring_sheets, write_script_pack
 from crmselect.io.folder import load_evaluation
+from crmselect.io.partners import load_partners
 from crmselect.io.rfp_response import RfpResponse, problems_frame, read_response
 from crmselect.io.rfp_template import write_template
 from crmselect.io.tables import demo_scores_to_frame, responses_to_frame
@@ -96,6 +97,7 @@ def _write_outputs(analysis: Analysis, out: Path) -> list[Path]:
             flips=analysis.flips,
             audit=_audit_tables(analysis),
             costs=analysis.costs,
+            pairs=analysis.pairs,
         )
 
     if out.suffix.lower() == ".xlsx":
@@ -114,6 +116,10 @@ def _write_outputs(analysis: Analysis, out: Path) -> list[Path]:
         tables["tco_by_year.csv"] = analysis.costs.tco.by_year
         if analysis.costs.case is not None:
             tables["business_case.csv"] = analysis.costs.case.summary
+    if result.prices is not None:
+        tables["price_scores.csv"] = result.prices
+    if analysis.pairs is not None:
+        tables["partner_pairs.csv"] = analysis.pairs.table
     written = []
     for name, frame in tables.items():
         frame.to_csv(out / name, index=name != "missing.csv")
@@ -125,7 +131,11 @@ def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
     evaluation = load_evaluation(path)
     _strict_check(evaluation.import_problems, args.strict)
     analysis = analyse(
-        evaluation, seed=args.seed, n_samples=args.samples, costs=load_costs(path, evaluation)
+        evaluation,
+        seed=args.seed,
+        n_samples=args.samples,
+        costs=load_costs(path, evaluation),
+        partners=load_partners(path, evaluation),
     )
     print(full_report(analysis.result, analysis))
     if out is not None:

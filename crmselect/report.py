@@ -13,7 +13,7 @@ import pandas as pd
 from crmselect.analysis import Analysis
 from crmselect.catalog import Catalog
 from crmselect.consensus import moderation_list, panel_agreement
-from crmselect.cost.report import business_case_report, tco_report
+from crmselect.cost.report import business_case_report, pairs_report, tco_report
 from crmselect.cost.tco import money
 from crmselect.errors import ValidationError
 from crmselect.model import Evaluation, PriceBasis, PriceCriterion, PriceMethod
@@ -151,11 +151,8 @@ def price_report(result: ScoreResult) -> str:
         rows.append(
             [str(vendor), price, f"{score:.3f}", f"{100 * weight * score:.1f}", "; ".join(notes)]
         )
-    return (
-        head
-        + "\n"
-        + text_table(rows, ["vendor", "price", "score", "points", "note"], right=[1, 2, 3])
-    )
+    listing = text_table(rows, ["vendor", "price", "score", "points", "note"], right=[1, 2, 3])
+    return textwrap.fill(head, 100) + "\n" + listing
 
 
 def knockout_report(result: ScoreResult) -> str:
@@ -250,6 +247,8 @@ def full_report(result: ScoreResult, analysis: Analysis | None = None) -> str:
         sections.append(("Costs", tco_report(money.tco)))
         if money.case is not None:
             sections.append(("Business case", business_case_report(money.case, money.simulation)))
+    if analysis is not None and analysis.pairs is not None:
+        sections.append(("Software × implementation partner", pairs_report(analysis.pairs)))
     body = "\n\n".join(f"== {title} ==\n{text}" for title, text in sections if text)
     return f"{header}\n\n{body}\n\nWinner: {winners}"
 

@@ -132,7 +132,7 @@ def test_abnormally_low_bids_are_flagged_among_the_bids_in_the_running() -> None
     assert result.prices["abnormally_low"].to_dict() == {"A": False, "B": False, "C": True}
     text = price_report(result)
     assert "abnormally low" in text.split("C")[-1]
-    assert "relative to the bids in the running" in text
+    assert "relative to the bids in the running" in " ".join(text.split())
 
 
 # -- missing and invalid prices ----------------------------------------------------------

@@ -43,7 +43,16 @@ from crmselect.io.workbook import export_workbook
 from crmselect.io.workbook_robustness import flip_frame
 from crmselect.io.xlsx import FORMULA_TRIGGERS, escape_illegal
 
-ALL_SHEETS = ["Summary", "Matrix", "Weights", "Requirements", "Demos", "Robustness", "Audit"]
+ALL_SHEETS = [
+    "Summary",
+    "Matrix",
+    "Weights",
+    "Requirements",
+    "Demos",
+    "Robustness",
+    "Costs",
+    "Audit",
+]
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example","click")',
@@ -118,10 +127,19 @@ def texts(wb: Workbook) -> list[str]:
 def test_example_without_analyses_has_no_robustness_sheet(
     tmp_path: Path, example_result: ScoreResult
 ) -> None:
+    """The example has a price criterion, so its bids and scores go to a Costs sheet."""
     path = export_workbook(example_result, tmp_path / "plain.xlsx")
     assert path == tmp_path / "plain.xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Summary", "Matrix", "Weights", "Requirements", "Demos", "Audit"]
+    assert wb.sheetnames == [
+        "Summary",
+        "Matrix",
+        "Weights",
+        "Requirements",
+        "Demos",
+        "Costs",
+        "Audit",
+    ]
     assert wb.active.title == "Summary"
     summary = texts(wb)
     assert not any("Rank-1 acceptability" in t for t in summary)

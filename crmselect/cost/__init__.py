@@ -18,7 +18,8 @@ A reader finds each step of the committee's cost work by its module:
     :func:`abnormally_low`.
 ``partners``
     software × implementation-partner pairs ranked on both evaluations and the combined
-    cost: :class:`PartnerOffer`, :func:`rank_pairs` → :class:`PairRanking`.
+    cost: :class:`PartnerOffer`, :class:`PartnerSetup` (the partners' evaluation and
+    quotes, from a folder's ``partners:`` section), :func:`rank_pairs` → :class:`PairRanking`.
 ``business_case``
     benefits with low / likely / high ranges against each TCO: NPV, ROI, payback, a
     tornado and a seeded Monte Carlo: :func:`business_case` → :class:`BusinessCase`,
@@ -28,7 +29,8 @@ A reader finds each step of the committee's cost work by its module:
     analysis (:func:`analyse_costs`), and the prices it gives the evaluation's price
     criterion (:func:`with_tco_prices`).
 ``report``
-    plain-text tables for the terminal: :func:`tco_report`, :func:`business_case_report`.
+    plain-text tables for the terminal: :func:`tco_report`, :func:`business_case_report`,
+    :func:`pairs_report`.
 
 Pure functions over numpy and pandas; every input and result is a frozen attrs object::
 
@@ -65,7 +67,13 @@ from crmselect.cost.offer import (
     VolumeTier,
     offer_from_pricing,
 )
-from crmselect.cost.partners import PairRanking, PartnerOffer, implementers, rank_pairs
+from crmselect.cost.partners import (
+    PairRanking,
+    PartnerOffer,
+    PartnerSetup,
+    implementers,
+    rank_pairs,
+)
 from crmselect.cost.price import (
     PriceMethod,
     abnormally_low,
@@ -73,7 +81,7 @@ from crmselect.cost.price import (
     price_quality_totals,
     price_scores,
 )
-from crmselect.cost.report import business_case_report, tco_report
+from crmselect.cost.report import business_case_report, pairs_report, tco_report
 from crmselect.cost.tco import (
     CATEGORIES,
     TcoComparison,
@@ -99,6 +107,7 @@ __all__ = [
     "Offer",
     "PairRanking",
     "PartnerOffer",
+    "PartnerSetup",
     "PriceMethod",
     "PricePeriod",
     "Range",
@@ -123,6 +132,7 @@ __all__ = [
     "monte_carlo",
     "npv",
     "offer_from_pricing",
+    "pairs_report",
     "payback",
     "price_quality_totals",
     "price_scores",

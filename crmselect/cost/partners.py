@@ -26,18 +26,21 @@ Rule (:func:`rank_pairs`), for software *v* and partner *p* that quoted for *v*:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, cast
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, TypeGuard, cast
 
 import attrs
 import numpy as np
 import pandas as pd
 
+from crmselect.converters import as_tuple
 from crmselect.cost.offer import number_problems
-from crmselect.cost.price import PriceMethod, price_scores
+from crmselect.cost.price import price_scores
 from crmselect.cost.tco import SERVICES, TcoComparison, npv
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
+from crmselect.model import Evaluation, PriceMethod
 from crmselect.ranking import rank
 
 if TYPE_CHECKING:
@@ -45,7 +48,20 @@ if TYPE_CHECKING:
 
     from crmselect.scoring import ScoreResult
 
-__all__ = ["PAIR_COLUMNS", "PairRanking", "PartnerOffer", "implementers", "rank_pairs"]
+__all__ = [
+    "PAIR_COLUMNS",
+    "PRICE_OPTIONS",
+    "PairRanking",
+    "PartnerOffer",
+    "PartnerSetup",
+    "implementers",
+    "rank_pairs",
+]
+
+PRICE_OPTIONS = ("budget", "ceiling", "floor")
+"""The price options of a pair ranking, as :func:`~crmselect.cost.price.price_scores` takes
+them."""
+_METHODS = tuple(m.value for m in PriceMethod)
 
 
 @attrs.frozen
@@ -234,7 +250,7 @@ def rank_pairs(
     found += [
         Problem("price_options", f"{key!r} is unknown; use ceiling, budget or floor")
         for key in options
-        if key not in ("ceiling", "budget", "floor")
+        if key not in PRICE_OPTIONS
     ]
     if found:
         raise ValidationError("Cannot rank software × partner pairs", found)
@@ -307,4 +323,148 @@ def rank_pairs(
         partner_share=float(partner_share),
         price_weight=float(price_weight),
         price_method=str(price_method),
+    )
+
+
+def _frozen_options(values: Mapping[str, float]) -> Mapping[str, float]:
+    return MappingProxyType(dict(values))
+
+
+def _method_text(value: object) -> str:
+    return str(value)
+
+
+@attrs.frozen(eq=False)
+class PartnerSetup:
+    """The implementation partners of a selection and their quotes, from the ``partners:``
+    section of ``evaluation.yaml``::
+
+        partners:
+          evaluation: partners          # the partners' own evaluation (catalog: partner)
+          offers: partner_offers.csv    # partner, product, implementation_days, day_rate, …
+          partner_share: 0.3
+          price_weight: 0.0
+          price_method: lowest_ratio    # lowest_ratio | linear | budget
+          budget: 900000                # budget (and floor) for budget, ceiling for linear
+
+    ``evaluation``: the partners' evaluation, whose vendors are the partners. ``offers``:
+    who quoted to implement which product. The rest are the keyword arguments of
+    :func:`crmselect.cost.rank_pairs` (``price_options`` holds ``budget``, ``ceiling`` and
+    ``floor`` when given, as :func:`crmselect.cost.price_scores` takes them)::
+
+        rank_pairs(score(software), score(setup.evaluation), setup.offers, tco,
+                   partner_share=setup.partner_share, price_weight=setup.price_weight,
+                   price_method=setup.price_method, price_options=setup.price_options)
+
+    Built in code, it checks the same rules as the loader (shares in [0, 1], a known price
+    method with its options, every quoting partner evaluated, one quote per partner and
+    product) and raises :class:`~crmselect.errors.ValidationError` listing every problem.
+    """
+
+    evaluation: Evaluation
+    offers: tuple[PartnerOffer, ...] = attrs.field(converter=as_tuple)
+    partner_share: float = 0.3
+    price_weight: float = 0.0
+    price_method: str = attrs.field(default=PriceMethod.LOWEST_RATIO.value, converter=_method_text)
+    price_options: Mapping[str, float] = attrs.field(factory=dict, converter=_frozen_options)
+    origin: str = attrs.field(default="", eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        where = self.origin or "partner setup"
+        found = [
+            Problem(where, f"{name} {what}")
+            for name, value in (
+                ("partner_share", self.partner_share),
+                ("price_weight", self.price_weight),
+            )
+            if (what := _share_problem(value))
+        ]
+        found += [
+            Problem(where, what) for what in _price_problems(self.price_method, self.price_options)
+        ]
+        found += _offer_problems(self.offers, set(self.evaluation.vendor_ids))
+        if found:
+            raise ValidationError("Invalid partner setup", found)
+
+
+def _share_problem(value: object) -> str:
+    if not _finite(value):
+        return f"is {value!r}; give a share between 0 and 1"
+    if not 0 <= value <= 1:
+        return f"is {value:g}; give a share between 0 and 1"
+    return ""
+
+
+_NEEDS_BUDGET = (
+    "price_method budget scores each pair's cost against a budget fixed before the bids are "
+    "opened; give 'budget' (and optionally 'floor')"
+)
+
+
+def _option_problem(key: str, value: object, method: str) -> str:
+    """What is wrong with one price option under ``method`` (empty when nothing is)."""
+    if key not in PRICE_OPTIONS:
+        return f"unknown price option {key!r}; allowed: {', '.join(PRICE_OPTIONS)}"
+    if not _finite(value) or value < 0:
+        return f"{key} is {value!r}; give a number of at least 0"
+    if key == "ceiling" and method != PriceMethod.LINEAR.value:
+        return f"'ceiling' is used only with price_method linear, not {method}"
+    if key in ("budget", "floor") and method != PriceMethod.BUDGET.value:
+        return f"{key!r} is used only with price_method budget, not {method}"
+    return ""
+
+
+def _budget_problem(budget: float, floor: float) -> str:
+    return f"budget {budget:g} must be above the floor {floor:g}" if budget <= floor else ""
+
+
+def _price_problems(method: str, options: Mapping[str, float]) -> list[str]:
+    """What is wrong with a price method and its options (empty when nothing is)."""
+    if method not in _METHODS:
+        return [f"unknown price_method {method!r}; use one of {', '.join(_METHODS)}"]
+    found = [
+        what for key, value in options.items() if (what := _option_problem(key, value, method))
+    ]
+    if method == PriceMethod.BUDGET.value and not found:
+        if "budget" not in options:
+            found.append(_NEEDS_BUDGET)
+        elif what := _budget_problem(options["budget"], options.get("floor", 0.0)):
+            found.append(what)
+    return found
+
+
+def _finite(value: object) -> TypeGuard[float]:
+    """A real number (not a boolean), neither NaN nor infinite."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _offer_problems(offers: Iterable[PartnerOffer], partners: Collection[str]) -> list[Problem]:
+    """Partners not evaluated, a second quote for the same pair, and no quotes at all."""
+    found = []
+    first: dict[tuple[str, str], str] = {}
+    listed = list(offers)
+    for o in listed:
+        where = o.origin or f"partner offer {o.partner!r} for {o.product!r}"
+        if o.partner not in partners:
+            found.append(Problem(where, unknown_vendor("partner", o.partner, partners)))
+        key = (o.partner, o.product)
+        if key in first:
+            found.append(
+                Problem(
+                    where,
+                    f"partner {o.partner!r} already quoted for product {o.product!r} "
+                    f"(first: {first[key]}); keep one quote per partner and product",
+                )
+            )
+        else:
+            first[key] = o.origin or "an earlier offer"
+    if not listed:
+        found.append(Problem("partner offers", "no partner quoted for any product"))
+    return found
+
+
+def unknown_vendor(kind: str, value: str, known: Collection[str]) -> str:
+    pool = "the partners' evaluation" if kind == "partner" else "the software evaluation"
+    return (
+        f"{kind} {value!r} is not a vendor of {pool}; known: {', '.join(sorted(known)) or 'none'}"
     )

@@ -6,12 +6,15 @@ Pure functions returning strings; the CLI prints them.
 from __future__ import annotations
 
 import math
+import textwrap
+from typing import Any, cast
 
 from crmselect.cost.business_case import BusinessCase, MonteCarloResult
+from crmselect.cost.partners import PairRanking
 from crmselect.cost.tco import TcoComparison, money
 from crmselect.text import text_table
 
-__all__ = ["business_case_report", "tco_report"]
+__all__ = ["business_case_report", "pairs_report", "tco_report"]
 
 
 def tco_report(comparison: TcoComparison) -> str:
@@ -89,3 +92,60 @@ def business_case_report(case: BusinessCase, simulation: MonteCarloResult | None
 
 def _payback(years: float) -> str:
     return "beyond horizon" if math.isnan(years) else f"{years:.1f} years"
+
+
+def pairs_report(ranking: PairRanking) -> str:
+    """The software × implementation-partner pairs, best first: both scores, the pair's
+    quality, the combined cost (software TCO with the partner's quote for the services)
+    and its NPV, the rank, whether the pair is on the quality-cost Pareto front, and why an
+    excluded pair is out."""
+    table = ranking.table
+    rule = (
+        f"quality = {1 - ranking.partner_share:.0%} software + {ranking.partner_share:.0%} "
+        "partner; "
+        + (
+            f"total = {1 - ranking.price_weight:.0%} quality + {ranking.price_weight:.0%} price "
+            f"score ({ranking.price_method})"
+            if ranking.price_weight > 0
+            else "ranked on quality, the combined cost shown beside it"
+        )
+    )
+    records = cast(dict[tuple[str, str], dict[str, Any]], table.to_dict(orient="index"))
+    best = ranking.best
+    if best is None:
+        head = "No pair is eligible: every quoted software or partner is knocked out."
+    else:
+        row = records[best]
+        head = (
+            f"Best pair: {best[0]} + {best[1]} (quality {row['quality']:.3f}, combined cost "
+            f"{money(float(row['total_cost']))}, NPV {money(float(row['npv_cost']))})"
+        )
+    rows = [
+        [
+            str(vendor),
+            str(partner),
+            f"{r['software_score']:.3f}",
+            f"{r['partner_score']:.3f}",
+            f"{r['quality']:.3f}",
+            money(float(r["total_cost"])),
+            money(float(r["npv_cost"])),
+            "-" if r["excluded"] else str(r["rank"]),
+            "yes" if r["pareto"] else "",
+            str(r["excluded"]),
+        ]
+        for (vendor, partner), r in records.items()
+    ]
+    headers = [
+        "software",
+        "partner",
+        "software",
+        "partner",
+        "quality",
+        "cost",
+        "NPV",
+        "rank",
+        "Pareto",
+        "excluded",
+    ]
+    listing = text_table(rows, headers, right=[2, 3, 4, 5, 6, 7])
+    return textwrap.fill(f"{head}; {rule}.", 100) + "\n" + listing

@@ -26,6 +26,10 @@ was not given is left out, never left empty):
 ``Robustness`` (when ``smaa``, ``stability`` or ``flips`` is given)
     Rank acceptability with a stacked bar chart, central weights, stability intervals,
     minimum weight change per challenger. See :mod:`crmselect.io.workbook_robustness`.
+``Costs`` (when a cost analysis, a price criterion or partner pairs are given)
+    The TCO side by side with cash flows by year, the business case and its Monte Carlo,
+    the price criterion's bids and scores, and the software × partner pairs. See
+    :mod:`crmselect.io.workbook_costs`.
 ``Audit``
     Every setting used (compliance scale, MoSCoW weights, missing policy, demo scale, demo
     share per criterion), every missing answer or demo score, and the ``audit`` tables given.
@@ -49,7 +53,7 @@ recalculation on load, so Excel and LibreOffice compute every number when the fi
 ...     path = export_workbook(result, pathlib.Path(folder) / "report.xlsx")
 ...     import openpyxl
 ...     openpyxl.load_workbook(path).sheetnames
-['Summary', 'Matrix', 'Weights', 'Requirements', 'Demos', 'Audit']
+['Summary', 'Matrix', 'Weights', 'Requirements', 'Demos', 'Costs', 'Audit']
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.cost.case import CostAnalysis
+from crmselect.cost.partners import PairRanking
 from crmselect.io.workbook_audit import write_audit, write_pairs
 from crmselect.io.workbook_cells import (
     BOLD,
@@ -116,6 +121,7 @@ def export_workbook(
     flips: Flips | None = None,
     audit: Mapping[str, pd.DataFrame] | None = None,
     costs: CostAnalysis | None = None,
+    pairs: PairRanking | None = None,
 ) -> Path:
     """Write the comparison workbook of ``result`` to ``path`` (``.xlsx``); returns the path.
 
@@ -125,7 +131,9 @@ def export_workbook(
     ``flips``: the frame of :func:`~crmselect.robustness.flip_table`, or one or several
     :func:`~crmselect.robustness.min_weight_change` results. ``audit``: further tables for
     the Audit sheet, by title (e.g. import problem reports). ``costs``: a
-    :class:`~crmselect.cost.case.CostAnalysis` for the Costs sheet.
+    :class:`~crmselect.cost.case.CostAnalysis` for the Costs sheet, which also shows the
+    price criterion's bids (when the evaluation has one) and ``pairs``, a
+    :class:`~crmselect.cost.partners.PairRanking`.
 
     The file is written atomically: a failed export leaves any existing file untouched.
     See the module docstring for the sheets and their formulas.
@@ -152,7 +160,8 @@ def export_workbook(
     requirements = new_sheet("Requirements")
     demos = new_sheet("Demos") if evaluation.demo_scripts else None
     robustness = new_sheet("Robustness") if robust else None
-    costs_sheet = new_sheet("Costs") if costs is not None else None
+    priced = costs is not None or pairs is not None or result.prices is not None
+    costs_sheet = new_sheet("Costs") if priced else None
     audit_sheet = new_sheet("Audit")
 
     provenance = _provenance(result, smaa)
@@ -162,8 +171,8 @@ def export_workbook(
         write_demos(demos, result)
     if robustness is not None:
         write_robustness(robustness, result, smaa, stability, flips)
-    if costs_sheet is not None and costs is not None:
-        write_costs(costs_sheet, costs)
+    if costs_sheet is not None:
+        write_costs(costs_sheet, costs, prices=result.prices, pairs=pairs)
     write_audit(audit_sheet, result, provenance, audit)
     _write_summary(summary, result, cells, headline(result, smaa, stability, flips), provenance)
 

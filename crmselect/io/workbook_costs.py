@@ -1,10 +1,13 @@
-"""The Costs sheet of the comparison workbook: TCO side by side and the business case."""
+"""The Costs sheet of the comparison workbook: TCO side by side, the business case, the
+price criterion's bids and scores, and the software × implementation-partner pairs."""
 
 from __future__ import annotations
 
+import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.cost.case import CostAnalysis
+from crmselect.cost.partners import PairRanking
 from crmselect.io.workbook_cells import (
     fit_columns,
     print_setup,
@@ -17,18 +20,61 @@ MONEY = "#,##0"
 SHARE = "0.0%"
 
 
-def write_costs(ws: Worksheet, costs: CostAnalysis) -> None:
+def write_costs(
+    ws: Worksheet,
+    costs: CostAnalysis | None,
+    *,
+    prices: pd.DataFrame | None = None,
+    pairs: PairRanking | None = None,
+) -> None:
     """Fill the Costs sheet: TCO summary and cash flows by year; when benefits were given,
-    the business case (NPV, ROI, payback) and its Monte Carlo summary."""
-    assumptions = costs.tco.assumptions
+    the business case (NPV, ROI, payback) and its Monte Carlo summary; the price
+    criterion's table (:func:`crmselect.scoring.price_table`) and the pair ranking
+    (:func:`crmselect.cost.rank_pairs`) when given."""
     write_title(
         ws,
-        "Costs: total cost of ownership and the business case",
+        "Costs: total cost of ownership, price scores and the business case",
+        _subtitle(costs),
+    )
+    row = _write_tco(ws, costs, 4) if costs is not None else 4
+    if prices is not None:
+        row = write_section(
+            ws,
+            row,
+            "Price criterion",
+            "score: the price criterion's column of the Matrix sheet; abnormally_low: more than "
+            "20 % under the median bid in the running — ask the vendor why.",
+        )
+        formats = {"price": MONEY, "score": "0.000"}
+        row = write_frame(ws, prices, row, name="PriceScores", formats=formats).next_row + 1
+    if pairs is not None:
+        row = write_section(
+            ws,
+            row,
+            "Software × implementation partner",
+            f"quality = {1 - pairs.partner_share:.0%} software + {pairs.partner_share:.0%} "
+            "partner; cost = the software's TCO with the partner's quote for the services.",
+        )
+        formats = {"total_cost": MONEY, "npv_cost": MONEY}
+        write_frame(ws, pairs.table, row, name="Pairs", formats=formats, default_format="0.000")
+    fit_columns(ws)
+    print_setup(ws, freeze="B5")
+
+
+def _subtitle(costs: CostAnalysis | None) -> str:
+    if costs is None:
+        return "Prices as given in the evaluation."
+    assumptions = costs.tco.assumptions
+    return (
         f"Every offer priced over {len(assumptions.users)} years of use in "
         f"{assumptions.currency}; year 0 is the project. NPV at "
-        f"{assumptions.discount_rate:.1%}.",
+        f"{assumptions.discount_rate:.1%}."
     )
-    row = write_section(ws, 4, "Total cost of ownership")
+
+
+def _write_tco(ws: Worksheet, costs: CostAnalysis, row: int) -> int:
+    """The TCO, business case and Monte Carlo tables from ``row``; returns the next free row."""
+    row = write_section(ws, row, "Total cost of ownership")
     summary = costs.tco.summary
     money = {c: MONEY for c in summary.columns if summary[c].dtype.kind == "f"}
     row = write_frame(ws, summary, row, name="TcoSummary", formats=money).next_row + 1
@@ -51,6 +97,5 @@ def write_costs(ws: Worksheet, costs: CostAnalysis) -> None:
         )
         simulation = costs.simulation.summary
         formats = {c: (SHARE if c.startswith("p_") else MONEY) for c in simulation.columns}
-        write_frame(ws, simulation, row, name="MonteCarlo", formats=formats)
-    fit_columns(ws)
-    print_setup(ws, freeze="B5")
+        row = write_frame(ws, simulation, row, name="MonteCarlo", formats=formats).next_row + 1
+    return row

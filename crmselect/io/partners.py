@@ -1,0 +1,360 @@
+"""The ``partners:`` section of ``evaluation.yaml`` → a :class:`PartnerSetup`: the
+implementation partners' own evaluation and their quotes, ready for
+:func:`crmselect.cost.rank_pairs`.
+
+The partners are evaluated like vendors, in a folder of their own beside the software
+evaluation — its "vendors" are the consultancies, scored on the bundled ``partner``
+catalogue (``crmselect catalogs partner``) — and one table says which partner quotes to
+implement which product::
+
+    my-tender/
+      evaluation.yaml        the software evaluation, with the partners: section below
+      responses.csv          the software vendors' answers
+      partner_offers.csv     partner, product, implementation_days, day_rate[,
+                             data_migration, integration] — one row per quote
+      partners/
+        evaluation.yaml      catalog: partner; vendors: the partners
+        responses.csv        the partners' answers to the partner questionnaire
+
+The section in the software evaluation's ``evaluation.yaml``::
+
+    partners:
+      evaluation: partners          # folder (or its evaluation.yaml), relative to this file
+      offers: partner_offers.csv    # relative to this file
+      partner_share: 0.3            # optional: the partner's share of a pair's quality, [0, 1]
+      price_weight: 0.0             # optional: the price score's share of a pair's total, [0, 1]
+      price_method: lowest_ratio    # optional: lowest_ratio | linear | budget
+      budget: 900000                # for price_method budget (with an optional floor:)
+      # ceiling: 1200000            # for price_method linear (default: the dearest pair)
+
+In ``partner_offers.csv`` each ``product`` is a software vendor's id and each ``partner`` a
+vendor id of the partners' evaluation; ``implementation_days`` and ``day_rate`` are
+required, ``data_migration`` and ``integration`` are fixed prices (an empty cell is 0: not
+quoted separately). Numbers are written plainly (``1150`` or ``1150.50``, no thousands
+separator or currency sign). A partner quotes at most once for each product.
+
+How a pair is scored — quality ``(1 − partner_share)·software + partner_share·partner``,
+the software's TCO with the partner's quote in place of the vendor's own services, and the
+price score — is :mod:`crmselect.cost.partners`. Every error names the file and the place
+(``evaluation.yaml: partners.price_weight (line 52)``, ``partner_offers.csv: row 4, column
+day_rate``), and every problem is listed at once; no row is ever dropped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from pathlib import Path
+
+import pandas as pd
+
+from crmselect.cost.partners import PRICE_OPTIONS, PartnerOffer, PartnerSetup, unknown_vendor
+from crmselect.errors import CrmselectError, InputFileError, Problem
+from crmselect.io.folder import FILE_NAME, load_evaluation
+from crmselect.io.tables import read_csv
+from crmselect.io.yamlfile import Reader, YNode, read_yaml
+from crmselect.model import Evaluation, PriceMethod
+
+__all__ = [
+    "OFFER_COLUMNS",
+    "PartnerSetup",
+    "load_partners",
+    "partner_offers_from_frame",
+]
+
+OFFER_COLUMNS = (
+    "partner",
+    "product",
+    "implementation_days",
+    "day_rate",
+    "data_migration",
+    "integration",
+)
+_REQUIRED_COLUMNS = OFFER_COLUMNS[:4]
+_NUMBERS = OFFER_COLUMNS[2:]
+_COLUMNS_TEXT = "partner, product, implementation_days, day_rate[, data_migration, integration]"
+_OPTIONAL = ("partner_share", "price_weight", "price_method", *PRICE_OPTIONS)
+_METHODS = tuple(m.value for m in PriceMethod)
+
+
+def _text(value: object) -> str:
+    """A cell as stripped text; empty for None/NaN."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _number(text: str) -> tuple[float, str]:
+    """A cell's number, or a description of why it is not one."""
+    plain = "write digits with a decimal point, no thousands separator or currency (1150.50)"
+    try:
+        value = float(text)
+    except ValueError:
+        return math.nan, f"{text!r} is not a number; {plain}"
+    if not math.isfinite(value):
+        return math.nan, f"{text!r} is not a finite number"
+    if value < 0:
+        return math.nan, f"{text!r} is negative; give a number of at least 0"
+    return value, ""
+
+
+def _offers_from_frame(
+    frame: pd.DataFrame,
+    source: str,
+    partners: Collection[str] | None,
+    products: Collection[str] | None,
+) -> tuple[list[PartnerOffer], list[Problem]]:
+    """Every row's offer and every problem (a row with a problem yields no offer, but its
+    partner, product and pair are still checked)."""
+    label = source or "table"
+    columns = [str(c).strip() for c in frame.columns]
+    found = [
+        Problem(label, f"missing column {c!r}; expected {_COLUMNS_TEXT}")
+        for c in _REQUIRED_COLUMNS
+        if c not in columns
+    ]
+    found += [
+        Problem(label, f"unknown column {c!r}; expected {_COLUMNS_TEXT}")
+        for c in columns
+        if c not in OFFER_COLUMNS
+    ]
+    if len(set(columns)) < len(columns):
+        found.append(Problem(label, "a column name appears twice; keep one"))
+    if found:
+        return [], found
+    if frame.empty:
+        return [], [Problem(label, f"no offers: the table has no rows; give {_COLUMNS_TEXT}")]
+    frame = frame.set_axis(columns, axis=1)
+    offers: list[PartnerOffer] = []
+    first: dict[tuple[str, str], int] = {}
+    for number, values in enumerate(frame.to_dict("records"), start=2):
+        where = f"{source}: row {number}" if source else f"row {number}"
+        row = {c: _text(values.get(c)) for c in OFFER_COLUMNS}
+        problems: list[Problem] = []
+        for key, what in (
+            ("partner", "name the partner (a vendor id of the partners' evaluation)"),
+            ("product", "name the product (a vendor id of the software evaluation)"),
+        ):
+            if not row[key]:
+                problems.append(Problem(f"{where}, column {key}", f"empty; {what}"))
+        amounts: dict[str, float] = {}
+        for column in _NUMBERS:
+            if not row[column]:
+                if column in _REQUIRED_COLUMNS:
+                    problems.append(
+                        Problem(f"{where}, column {column}", "empty; give a number of at least 0")
+                    )
+                amounts[column] = 0.0
+                continue
+            amounts[column], what = _number(row[column])
+            if what:
+                problems.append(Problem(f"{where}, column {column}", what))
+        partner, product = row["partner"], row["product"]
+        if partner and partners is not None and partner not in partners:
+            problems.append(
+                Problem(f"{where}, column partner", unknown_vendor("partner", partner, partners))
+            )
+        if product and products is not None and product not in products:
+            problems.append(
+                Problem(f"{where}, column product", unknown_vendor("product", product, products))
+            )
+        if partner and product:
+            if (partner, product) in first:
+                problems.append(
+                    Problem(
+                        where,
+                        f"partner {partner!r} already quoted for product {product!r} in row "
+                        f"{first[(partner, product)]}; keep one quote per partner and product",
+                    )
+                )
+            else:
+                first[(partner, product)] = number
+        if problems:
+            found += problems
+            continue
+        try:
+            offers.append(
+                PartnerOffer(
+                    partner,
+                    product,
+                    amounts["implementation_days"],
+                    amounts["day_rate"],
+                    amounts["data_migration"],
+                    amounts["integration"],
+                    origin=where,
+                )
+            )
+        except CrmselectError as exc:  # pragma: no cover - the checks above come first
+            found += [Problem(where, p.what) for p in getattr(exc, "problems", ())] or [
+                Problem(where, str(exc))
+            ]
+    return offers, found
+
+
+def partner_offers_from_frame(
+    frame: pd.DataFrame,
+    source: str = "",
+    *,
+    partners: Collection[str] | None = None,
+    products: Collection[str] | None = None,
+) -> list[PartnerOffer]:
+    """Partner offers from a table with columns partner, product, implementation_days,
+    day_rate[, data_migration, integration] — one row per quote, read as in
+    ``partner_offers.csv`` (module docstring).
+
+    ``source`` names the table in errors and origins (``partner_offers.csv: row 3``; the
+    header is row 1). ``partners`` and ``products``, when given, are the ids a row may
+    name (the partners' and the software evaluation's ``vendor_ids``). Raises
+    :class:`~crmselect.errors.InputFileError` listing every problem with its row and column.
+    """
+    offers, found = _offers_from_frame(frame, source, partners, products)
+    if found:
+        raise InputFileError(f"Cannot read {source or 'the partner offers'}", found)
+    return offers
+
+
+def load_partners(path: str | Path, software: Evaluation) -> PartnerSetup | None:
+    """The partner setup of an evaluation folder (or its ``evaluation.yaml``), or ``None``
+    when it has no ``partners:`` section.
+
+    ``software`` is the folder's own (software) evaluation: each offer's ``product`` must be
+    one of its vendors. Raises :class:`~crmselect.errors.InputFileError` listing every
+    problem in the section, the partners' evaluation and the offers table.
+    """
+    file = Path(path)
+    if file.is_dir():
+        file = file / FILE_NAME
+    root = read_yaml(file)
+    node = root.value.get("partners") if isinstance(root.value, dict) else None
+    if node is None:
+        return None
+    reader = Reader()
+    setup = _setup(reader, node, file, software)
+    reader.raise_if_problems(f"Cannot read the partners of {file}")
+    if setup is None:  # pragma: no cover - a None setup always comes with problems
+        raise CrmselectError(f"Cannot read the partners of {file}")
+    return setup
+
+
+def _setup(reader: Reader, node: YNode, file: Path, software: Evaluation) -> PartnerSetup | None:
+    f = reader.mapping(node, required=("evaluation", "offers"), optional=_OPTIONAL)
+    if f is None:
+        return None
+    partners = _partner_evaluation(reader, f.get("evaluation"), file)
+    offers = _offers(reader, f.get("offers"), file, partners, software)
+    partner_share = reader.number(f.get("partner_share"), 0.3, minimum=0, maximum=1)
+    price_weight = reader.number(f.get("price_weight"), 0.0, minimum=0, maximum=1)
+    method = _price_method(reader, f)
+    options = {
+        key: value
+        for key in PRICE_OPTIONS
+        if (value := reader.number(f.get(key), minimum=0)) is not None
+    }
+    if partners is None or offers is None or reader.problems:
+        return None
+    return reader.build(
+        node,
+        lambda: PartnerSetup(
+            partners,
+            offers,
+            partner_share,
+            price_weight,
+            method,
+            options,
+            origin=node.where,
+        ),
+    )
+
+
+def _price_method(reader: Reader, f: dict[str, YNode]) -> str:
+    node = f.get("price_method")
+    method = reader.text(node, PriceMethod.LOWEST_RATIO.value)
+    if node is not None and method not in _METHODS:
+        reader.fail(node, f"unknown price_method {method!r}; use one of {', '.join(_METHODS)}")
+    return method
+
+
+def _partner_evaluation(reader: Reader, node: YNode | None, file: Path) -> Evaluation | None:
+    """The partners' evaluation named at ``node``; its problems join the reader's, each
+    naming the partners' file."""
+    if node is None:
+        return None
+    name = reader.text(node)
+    if not name:
+        reader.fail(node, "expected the folder (or evaluation.yaml) of the partners' evaluation")
+        return None
+    target = (file.parent / name).resolve()
+    partner_file = target / FILE_NAME if target.is_dir() else target
+    if not partner_file.is_file():
+        missing = f"{name!r} has no {FILE_NAME}" if target.is_dir() else f"{name!r} not found"
+        reader.fail(
+            node,
+            f"{missing} next to the evaluation file; give the folder of the partners' "
+            f"evaluation (or its {FILE_NAME})",
+        )
+        return None
+    if partner_file == file.resolve():
+        reader.fail(
+            node,
+            "names this evaluation file itself; the partners need an evaluation of their own "
+            "(catalog: partner, the partners as vendors)",
+        )
+        return None
+    try:
+        return load_evaluation(partner_file)
+    except CrmselectError as exc:
+        reader.fail(node, f"the partners' evaluation {partner_file} has problems (listed here)")
+        inside = str(partner_file.parent)
+        found: tuple[Problem, ...] = getattr(exc, "problems", ())
+        reader.problems += [
+            p if inside in p.where else Problem(_joined(str(partner_file), p.where), p.what)
+            for p in found
+        ] or [Problem(str(partner_file), str(exc))]
+        return None
+
+
+def _joined(file: str, where: str) -> str:
+    return f"{file}: {where}" if where else file
+
+
+def _offers(
+    reader: Reader,
+    node: YNode | None,
+    file: Path,
+    partners: Evaluation | None,
+    software: Evaluation,
+) -> list[PartnerOffer] | None:
+    """The offers table named at ``node``; every problem joins the reader's."""
+    if node is None:
+        return None
+    name = reader.text(node)
+    if not name:
+        reader.fail(node, f"expected a file name (a CSV table: {_COLUMNS_TEXT})")
+        return None
+    csv = (file.parent / name).resolve()
+    if not csv.is_file():
+        reader.fail(node, f"file {name!r} not found next to the evaluation file")
+        return None
+    try:
+        frame = read_csv(csv)
+    except InputFileError as exc:
+        blank = csv.read_bytes().strip(b"\xef\xbb\xbf \t\r\n") == b""
+        reader.problems += (
+            [
+                Problem(
+                    str(csv),
+                    f"the file is empty; give the header {_COLUMNS_TEXT} and one row per quote",
+                )
+            ]
+            if blank
+            else list(exc.problems)
+        )
+        return None
+    offers, found = _offers_from_frame(
+        frame,
+        str(csv),
+        set(partners.vendor_ids) if partners is not None else None,
+        set(software.vendor_ids),
+    )
+    reader.problems += found
+    return offers if not found else None

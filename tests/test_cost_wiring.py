@@ -1,0 +1,102 @@
+"""Price scoring and partner pairing reach the user: the analysis, the CLI's report and
+tables, and the comparison workbook, on the bundled example."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import crmselect
+from crmselect.analysis import Analysis, analyse
+from crmselect.cli import main
+from crmselect.errors import ValidationError
+
+
+@functools.cache
+def example_analysis() -> Analysis:
+    evaluation = crmselect.example()
+    path = crmselect.example_path()
+    return analyse(
+        evaluation,
+        n_samples=1_000,
+        costs=crmselect.load_costs(path, evaluation),
+        partners=crmselect.load_partners(path, evaluation),
+    )
+
+
+def test_the_example_pairs_the_winner_with_the_best_partner() -> None:
+    pairs = example_analysis().pairs
+    assert pairs is not None
+    assert pairs.best == ("orbis", "granite")
+    table = pairs.table
+    excluded = table[table["excluded"] != ""]
+    # tidewater (software) and sundara (partner) are knocked out: their pairs get no rank
+    assert {v for v, _ in excluded.index} | {p for _, p in excluded.index} >= {
+        "tidewater",
+        "sundara",
+    }
+    assert excluded["rank"].isna().all()
+    ranked = table[table["excluded"] == ""]
+    assert sorted(ranked["rank"].astype(int)) == list(range(1, len(ranked) + 1))
+
+
+def test_a_pair_costs_the_software_tco_with_the_partners_quote_for_the_services() -> None:
+    analysis = example_analysis()
+    assert analysis.pairs is not None
+    assert analysis.costs is not None
+    setup = crmselect.load_partners(crmselect.example_path(), analysis.result.evaluation)
+    assert setup is not None
+    quote = next(o for o in setup.offers if (o.product, o.partner) == ("orbis", "granite"))
+    software = analysis.costs.tco["orbis"].cash_flows
+    services = ["implementation", "data_migration", "integration"]
+    expected = float(software.to_numpy().sum()) - float(software[services].to_numpy().sum())
+    expected += quote.cost
+    assert analysis.pairs.table.loc[("orbis", "granite"), "total_cost"] == pytest.approx(expected)
+
+
+def test_partners_without_a_cost_case_are_refused() -> None:
+    evaluation = crmselect.example()
+    partners = crmselect.load_partners(crmselect.example_path(), evaluation)
+    with pytest.raises(ValidationError, match="add a 'costs:' section"):
+        analyse(evaluation, n_samples=500, partners=partners)
+
+
+def test_demo_reports_the_price_criterion_and_the_pairs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo", "--samples", "1000"]) == 0
+    out = capsys.readouterr().out
+    price = out.split("== Price criterion ==")[1].split("==")[0]
+    assert "criterion 'price', 4.7% of the total" in price
+    quillpoint = next(line for line in price.splitlines() if line.startswith("quillpoint"))
+    assert "881,606" in quillpoint
+    assert "abnormally low" in quillpoint
+    tidewater = next(line for line in price.splitlines() if line.startswith("tidewater"))
+    assert "knocked out: not ranked" in tidewater
+    pairs = out.split("== Software × implementation partner ==")[1]
+    assert "Best pair: orbis + granite" in pairs
+    assert "partner knocked out (TEAM-002" in pairs
+
+
+def test_demo_out_writes_price_and_pair_tables(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--out", str(tmp_path), "--samples", "1000"]) == 0
+    prices = pd.read_csv(tmp_path / "price_scores.csv", index_col="vendor")
+    assert prices.loc["quillpoint", "abnormally_low"]
+    matrix = pd.read_csv(tmp_path / "matrix.csv", index_col="vendor")
+    assert matrix["price"].to_dict() == pytest.approx(prices["score"].to_dict())
+    pairs = pd.read_csv(tmp_path / "partner_pairs.csv")
+    best = pairs[pairs["rank"] == 1]
+    assert best[["vendor", "partner"]].to_numpy().tolist() == [["orbis", "granite"]]
+    workbook = openpyxl.load_workbook(tmp_path / "report.xlsx")
+    costs = workbook["Costs"]
+    assert {"tblTcoSummary", "tblPriceScores", "tblPairs"} <= set(costs.tables)
+    first, *_ = costs.tables["tblPriceScores"].ref.split(":")
+    header_row = int("".join(ch for ch in first if ch.isdigit()))
+    header = [c.value for c in costs[header_row]]
+    assert header[:3] == ["vendor", "price", "score"]
