@@ -99,4 +99,10 @@ def test_demo_out_writes_price_and_pair_tables(
     first, *_ = costs.tables["tblPriceScores"].ref.split(":")
     header_row = int("".join(ch for ch in first if ch.isdigit()))
     header = [c.value for c in costs[header_row]]
-    assert header[:3] == ["vendor", "price", "score"]
+    assert header[:5] == ["Vendor", "Price (input)", "In running", "Reference bid", "Score"]
+    row = next(
+        r for r in range(header_row + 1, costs.max_row + 1) if costs.cell(r, 1).value == "orbis"
+    )
+    assert costs.cell(row, 5).value.startswith("=IF(ISNUMBER($B$")  # live: follows the inputs
+    assert costs.cell(row, 6).value == pytest.approx(prices.loc["orbis", "score"])
+    assert costs.cell(row, 2).style == "Input"

@@ -36,6 +36,8 @@ import crmselect
 from crmselect import (
     Criterion,
     Evaluation,
+    PriceCriterion,
+    PriceMethod,
     Requirement,
     Response,
     ScoreResult,
@@ -61,6 +63,9 @@ pytestmark = [
 ]
 
 TOLERANCE = 1e-9
+RELATIVE = 1e-13
+"""LibreOffice saves numbers with 15 significant digits: a bid of 1,350,058.494838666 reads
+back as 1,350,058.49483867, 4e-9 away — within 1e-13 of itself, not within 1e-9."""
 
 
 # -- reading the recalculated workbook ---------------------------------------------------------
@@ -115,6 +120,8 @@ def expected_values(book: openpyxl.Workbook, result: ScoreResult) -> dict[tuple[
             "" if pd.isna(rank) else int(rank)
         )
 
+    expected.update(_price_values(book, result))
+
     ws = book["Summary"]
     header = _header_row(ws, "Rank", "Vendor")
     columns = _header(ws, header)
@@ -126,6 +133,62 @@ def expected_values(book: openpyxl.Workbook, result: ScoreResult) -> dict[tuple[
             "" if pd.isna(rank) else int(rank)
         )
     return expected
+
+
+def _price_values(book: openpyxl.Workbook, result: ScoreResult) -> dict[tuple[str, str], object]:
+    """The live price block (Costs: reference bid and score per vendor) and the Matrix
+    price column that links to it; nothing without a price criterion."""
+    rule, table = result.evaluation.price, result.prices
+    if rule is None or table is None:
+        return {}
+    expected: dict[tuple[str, str], object] = {}
+    ws = book["Costs"]
+    header = _header_row(ws, "Vendor", "Price (input)")
+    columns = _header(ws, header)
+    nobody = not table["in_running"].any()
+    for row in range(header + 1, header + 1 + len(table)):
+        vid = ws.cell(row, 1).value
+        price = table.loc[vid, "price"]
+        reference = price if (table.loc[vid, "in_running"] or nobody) else ""
+        expected[("Costs", ws.cell(row, columns["Reference bid"]).coordinate)] = (
+            "" if pd.isna(price) else reference
+        )
+        expected[("Costs", ws.cell(row, columns["Score"]).coordinate)] = table.loc[vid, "score"]
+    matrix = book["Matrix"]
+    column = _header(matrix, 5)[rule.criterion]
+    for row in range(6, 6 + len(result.totals)):
+        vid = matrix.cell(row, 1).value
+        expected[("Matrix", matrix.cell(row, column).coordinate)] = result.matrix.loc[
+            vid, rule.criterion
+        ]
+    return expected
+
+
+def set_price_inputs(
+    written: Path, target: Path, inputs: Mapping[str, float], bids: Mapping[str, float]
+) -> None:
+    """Type new price inputs (``Budget``, ``Floor``, ``Ceiling``) and bids into the Costs
+    sheet's input cells."""
+    book = openpyxl.load_workbook(written)
+    ws = book["Costs"]
+    labels = {str(ws.cell(r, 1).value).split(" (input)")[0]: r for r in range(1, ws.max_row + 1)}
+    for name, value in inputs.items():
+        ws.cell(labels[name], 2).value = value
+    header = _header_row(ws, "Vendor", "Price (input)")
+    rows = {ws.cell(r, 1).value: r for r in range(header + 1, ws.max_row + 1)}
+    for vendor, bid in bids.items():
+        ws.cell(rows[vendor], 2).value = bid
+    book.save(target)
+
+
+def repriced(
+    evaluation: Evaluation, inputs: Mapping[str, float], bids: Mapping[str, float]
+) -> Evaluation:
+    """The evaluation with the same price inputs and bids, built with attrs.evolve."""
+    assert evaluation.price is not None
+    fields = {k.lower(): v for k, v in inputs.items()}
+    rule = attrs.evolve(evaluation.price, prices={**evaluation.price.prices, **bids}, **fields)
+    return attrs.evolve(evaluation, price=rule)
 
 
 def check_recalculated(written: Path, recalculated: Path, result: ScoreResult) -> int:
@@ -151,7 +214,7 @@ def check_recalculated(written: Path, recalculated: Path, result: ScoreResult) -
             ok = isinstance(got, int | float) and got == want
         else:
             ok = isinstance(got, int | float) and math.isclose(
-                got, float(want), rel_tol=0, abs_tol=TOLERANCE
+                got, float(want), rel_tol=RELATIVE, abs_tol=TOLERANCE
             )
         if not ok:
             wrong.append(f"{sheet}!{coordinate}: got {got!r}, library {want!r}")
@@ -222,18 +285,48 @@ def example_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     )
     edited = folder / "example-edited.xlsx"
     set_weights(written, edited, winner_changing_edit(result))
-    out = convert([written, edited], folder / "out")
-    return {"written": written, "recalculated": out[0], "edited": edited, "edited-out": out[1]}
+    priced = folder / "example-priced.xlsx"
+    set_price_inputs(written, priced, PRICE_EDIT, BID_EDIT)
+    out = convert([written, edited, priced], folder / "out")
+    return {
+        "written": written,
+        "recalculated": out[0],
+        "edited": edited,
+        "edited-out": out[1],
+        "priced": priced,
+        "priced-out": out[2],
+    }
+
+
+PRICE_EDIT = {"Budget": 1_400_000.0, "Floor": 900_000.0}
+BID_EDIT = {"orbis": 950_000.0}
+"""A tighter budget and a cut bid from the winner, typed into the Costs sheet."""
 
 
 def test_example_every_formula_equals_the_library(example_books: dict[str, Path]) -> None:
     result = score(crmselect.example())
     checked = check_recalculated(example_books["written"], example_books["recalculated"], result)
     # nodes × (share, global) + Σ check, leaves' weight links + Σ, vendors × (total, rank) on
-    # the Matrix and vendors × (live total, live rank) on the Summary
+    # the Matrix, vendors × (live total, live rank) on the Summary, and vendors × (reference
+    # bid, price score) on the Costs sheet with the Matrix's price column linked to them
     nodes = len(result.evaluation.criteria_by_id())
     vendors = len(result.totals)
-    assert checked == 2 * nodes + 1 + len(result.weights) + 1 + 2 * vendors + 2 * vendors
+    assert checked == (
+        2 * nodes + 1 + len(result.weights) + 1 + 2 * vendors + 2 * vendors + 3 * vendors
+    )
+
+
+def test_example_edited_budget_and_bid_give_the_library_totals(
+    example_books: dict[str, Path],
+) -> None:
+    """The buyer tightens the budget and the winner cuts its bid: the live price scores,
+    totals and ranks equal score() on the evaluation with the same price rule and bids."""
+    before = score(crmselect.example())
+    after = score(repriced(crmselect.example(), PRICE_EDIT, BID_EDIT))
+    assert after.prices is not None
+    assert before.prices is not None
+    assert after.prices.loc["orbis", "score"] > before.prices.loc["orbis", "score"]
+    check_recalculated(example_books["priced"], example_books["priced-out"], after)
 
 
 def test_example_edited_weights_give_the_library_totals_for_those_weights(
@@ -301,8 +394,21 @@ def evaluations(draw: st.DrawFn) -> Evaluation:
     rows = [[draw(st.sampled_from(ANSWERS)) for _ in requirements] for _ in range(n_vendors)]
     if n_vendors > 2 and draw(st.booleans()):
         rows[1] = list(rows[0])  # an exact tie (or a shared knock-out)
+    price = None
+    if draw(st.booleans()):  # a price criterion, by any of the three methods
+        criteria = (*criteria, Criterion("price", weight=draw(weights_st)))
+        bids = {f"v{i}": draw(st.floats(1e4, 2e6)) for i in range(n_vendors)}
+        method = draw(st.sampled_from(["budget", "lowest_ratio", "linear"]))
+        rule: dict[str, float | None] = {}
+        if method == "budget":
+            floor = draw(st.floats(0, 5e5))
+            rule = {"floor": floor, "budget": floor + draw(st.floats(1e4, 3e6))}
+        elif method == "linear" and draw(st.booleans()):
+            rule = {"ceiling": max(bids.values()) * draw(st.floats(1.0, 2.0))}
+        price = PriceCriterion("price", method, basis="bid", prices=bids, **rule)  # type: ignore[arg-type]
     return Evaluation(
         name="random",
+        price=price,
         criteria=criteria,
         requirements=requirements,
         vendors=[Vendor(f"v{i}", f"Vendor {i}") for i in range(n_vendors)],
@@ -327,6 +433,17 @@ def edits(draw: st.DrawFn, evaluation: Evaluation) -> dict[str, float]:
     return changed
 
 
+@st.composite
+def price_edits(draw: st.DrawFn, rule: PriceCriterion) -> tuple[dict[str, float], dict[str, float]]:
+    """Some bids cut by up to half (so a linear ceiling stays above them) and, for method
+    budget, a new budget above the floor."""
+    bids = {v: p * draw(st.floats(0.5, 1.0)) for v, p in rule.prices.items() if draw(st.booleans())}
+    inputs = {}
+    if rule.method is PriceMethod.BUDGET and draw(st.booleans()):
+        inputs["Budget"] = rule.floor + draw(st.floats(1e4, 3e6))
+    return inputs, bids
+
+
 @settings(
     max_examples=3,
     deadline=None,
@@ -336,7 +453,8 @@ def edits(draw: st.DrawFn, evaluation: Evaluation) -> dict[str, float]:
 def test_property_random_evaluations_recalculate_to_the_library(
     tmp_path_factory: pytest.TempPathFactory, cases: list[Evaluation], data: st.DataObject
 ) -> None:
-    """Four random evaluations and an edited-weights copy of each: one LibreOffice run."""
+    """Four random evaluations, an edited-weights copy of each and, for those with a price
+    criterion, a copy with edited bids and budget: one LibreOffice run."""
     folder = tmp_path_factory.mktemp("random")
     books, expected = [], []
     for i, evaluation in enumerate(cases):
@@ -349,6 +467,12 @@ def test_property_random_evaluations_recalculate_to_the_library(
         set_weights(written, edited, change)
         books.append(edited)
         expected.append((edited, score(reweighted(evaluation, change))))
+        if evaluation.price is not None:  # and a copy with lower bids and another budget
+            inputs, bids = data.draw(price_edits(evaluation.price), label=f"prices {i}")
+            priced = folder / f"case{i}-priced.xlsx"
+            set_price_inputs(written, priced, inputs, bids)
+            books.append(priced)
+            expected.append((priced, score(repriced(evaluation, inputs, bids))))
     recalculated = convert(books, folder / "out")
     for (written, result), out in zip(expected, recalculated, strict=True):
         check_recalculated(written, out, result)

@@ -28,8 +28,9 @@ was not given is left out, never left empty):
     minimum weight change per challenger. See :mod:`crmselect.io.workbook_robustness`.
 ``Costs`` (when a cost analysis, a price criterion or partner pairs are given)
     The TCO side by side with cash flows by year, the business case and its Monte Carlo,
-    the price criterion's bids and scores, and the software × partner pairs. See
-    :mod:`crmselect.io.workbook_costs`.
+    the price criterion live — bids, budget and floor are input cells, the scores formulas
+    that the Matrix sheet's price column links to (:mod:`crmselect.io.workbook_price`) —
+    and the software × partner pairs. See :mod:`crmselect.io.workbook_costs`.
 ``Audit``
     Every setting used (compliance scale, MoSCoW weights, missing policy, demo scale, demo
     share per criterion), every missing answer or demo score, and the ``audit`` tables given.
@@ -165,14 +166,16 @@ def export_workbook(
     audit_sheet = new_sheet("Audit")
 
     provenance = _provenance(result, smaa)
-    cells = write_matrix(matrix, result, write_weights(weights, result))
+    price_cells = (
+        write_costs(costs_sheet, costs, result, pairs=pairs) if costs_sheet is not None else {}
+    )
+    links = {result.evaluation.price.criterion: price_cells} if result.evaluation.price else {}
+    cells = write_matrix(matrix, result, write_weights(weights, result), links=links)
     write_requirements(requirements, result)
     if demos is not None:
         write_demos(demos, result)
     if robustness is not None:
         write_robustness(robustness, result, smaa, stability, flips)
-    if costs_sheet is not None:
-        write_costs(costs_sheet, costs, prices=result.prices, pairs=pairs)
     write_audit(audit_sheet, result, provenance, audit)
     _write_summary(summary, result, cells, headline(result, smaa, stability, flips), provenance)
 

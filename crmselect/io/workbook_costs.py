@@ -3,7 +3,6 @@ price criterion's bids and scores, and the software × implementation-partner pa
 
 from __future__ import annotations
 
-import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.cost.case import CostAnalysis
@@ -15,6 +14,8 @@ from crmselect.io.workbook_cells import (
     write_section,
     write_title,
 )
+from crmselect.io.workbook_price import write_price
+from crmselect.scoring import ScoreResult
 
 MONEY = "#,##0"
 SHARE = "0.0%"
@@ -23,30 +24,22 @@ SHARE = "0.0%"
 def write_costs(
     ws: Worksheet,
     costs: CostAnalysis | None,
+    result: ScoreResult,
     *,
-    prices: pd.DataFrame | None = None,
     pairs: PairRanking | None = None,
-) -> None:
+) -> dict[str, str]:
     """Fill the Costs sheet: TCO summary and cash flows by year; when benefits were given,
-    the business case (NPV, ROI, payback) and its Monte Carlo summary; the price
-    criterion's table (:func:`crmselect.scoring.price_table`) and the pair ranking
-    (:func:`crmselect.cost.rank_pairs`) when given."""
+    the business case (NPV, ROI, payback) and its Monte Carlo summary; the price criterion
+    of ``result``'s evaluation, live (:mod:`crmselect.io.workbook_price`); the pair ranking
+    (:func:`crmselect.cost.rank_pairs`) when given. Returns vendor → the cell of its live
+    price score (empty without a price criterion)."""
     write_title(
         ws,
         "Costs: total cost of ownership, price scores and the business case",
         _subtitle(costs),
     )
     row = _write_tco(ws, costs, 4) if costs is not None else 4
-    if prices is not None:
-        row = write_section(
-            ws,
-            row,
-            "Price criterion",
-            "score: the price criterion's column of the Matrix sheet; abnormally_low: more than "
-            "20 % under the median bid in the running — ask the vendor why.",
-        )
-        formats = {"price": MONEY, "score": "0.000"}
-        row = write_frame(ws, prices, row, name="PriceScores", formats=formats).next_row + 1
+    price_cells, row = write_price(ws, result, row)
     if pairs is not None:
         row = write_section(
             ws,
@@ -59,6 +52,7 @@ def write_costs(
         write_frame(ws, pairs.table, row, name="Pairs", formats=formats, default_format="0.000")
     fit_columns(ws)
     print_setup(ws, freeze="B5")
+    return price_cells
 
 
 def _subtitle(costs: CostAnalysis | None) -> str:

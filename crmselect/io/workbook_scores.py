@@ -21,7 +21,9 @@ Matrix sheet, one row per vendor (best first as exported), one column per leaf c
 
     row 4        global weight of each leaf        = 'Weights'!$H$k (a link, per column)
     score cells  P_vc from ScoreResult.matrix — plain numbers, every cell filled (0 included):
-                 SUMPRODUCT counts a blank or text cell as 0 without a warning
+                 SUMPRODUCT counts a blank or text cell as 0 without a warning; the price
+                 criterion's column links to its live scores on the Costs sheet
+                 (:mod:`crmselect.io.workbook_price`)
     Total        = SUMPRODUCT($D$4:$X$4, D6:X6)                       (T_v = Σ_c w_c · P_vc)
     Rank         = IF($C6="eligible",
                       1 + SUMPRODUCT(($C$6:$C$11="eligible")
@@ -247,8 +249,16 @@ def write_weights(ws: Worksheet, result: ScoreResult) -> WeightCells:
     return WeightCells(ws.title, rows, E, H)
 
 
-def write_matrix(ws: Worksheet, result: ScoreResult, weights: WeightCells) -> MatrixCells:
-    """Fill the Matrix sheet (see the module docstring for its formulas)."""
+def write_matrix(
+    ws: Worksheet,
+    result: ScoreResult,
+    weights: WeightCells,
+    *,
+    links: Mapping[str, Mapping[str, str]] | None = None,
+) -> MatrixCells:
+    """Fill the Matrix sheet (see the module docstring for its formulas). ``links``:
+    criterion → vendor → a cell whose live value the score cell shows (``=<cell>``) instead
+    of the exported number — the price criterion's live scores on the Costs sheet."""
     evaluation = result.evaluation
     leaves = list(evaluation.leaves())
     names = {v.id: v.name for v in evaluation.vendors}
@@ -306,8 +316,12 @@ def write_matrix(ws: Worksheet, result: ScoreResult, weights: WeightCells) -> Ma
         if out:
             at(ws, row, 3).fill = KO_FILL
             at(ws, row, 3).font = KO_FONT
-        for j in range(n):
-            put(at(ws, row, first_score + j), float(values[i, j]), SCORE_FORMAT)
+        for j, c in enumerate(leaves):
+            link = (links or {}).get(c.id, {}).get(vid)
+            if link is None:
+                put(at(ws, row, first_score + j), float(values[i, j]), SCORE_FORMAT)
+            else:
+                put_formula(at(ws, row, first_score + j), f"={link}", SCORE_FORMAT)
         scores = f"{relative(row, first_score)}:{relative(row, total_col - 1)}"
         put_formula(at(ws, row, total_col), f"=SUMPRODUCT({weight_row},{scores})", TOTAL_FORMAT)
         own = f"${get_column_letter(total_col)}{row}"

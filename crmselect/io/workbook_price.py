@@ -1,0 +1,147 @@
+"""The price criterion on the Costs sheet of the comparison workbook, live: the buyer can
+edit a bid, the budget or the floor and watch the price scores, totals and ranks follow.
+
+Layout from the block's first row (``B`` holds the inputs)::
+
+    Method            budget | lowest_ratio | linear            (text, as exported)
+    Floor (input)     800000                                    (method budget)
+    Budget (input)    1600000                                   (method budget)
+    Ceiling (input)   [empty = the highest bid in the running]  (method linear)
+
+    Vendor | Price (input) | In running | Reference bid | Score | Exported score | Abnormally low
+
+per vendor row ``i`` (``D`` the reference bids, ``$D$f:$D$l`` their range)::
+
+    D  =IF(ISNUMBER(B), IF(OR(C="yes", COUNTIF(C range, "yes")=0), B, ""), "")
+    E  budget        =IF(ISNUMBER(B), MAX(0, MIN(1, (budget − B) / (budget − floor))), 0)
+       lowest_ratio  =IF(ISNUMBER(B), MIN(1, MIN(D range) / B), 0)
+       linear        =IF(ISNUMBER(B), IF(top = low, IF(B <= top, 1, 0),
+                                         MAX(0, MIN(1, (top − B) / (top − low)))), 0)
+                     low = MIN(D range), top = the ceiling if given, else MAX(D range)
+
+— the formulas of :func:`crmselect.cost.price_scores` with the bids in the running as the
+reference (:func:`crmselect.scoring.price_table`): a knocked-out bid is scored against them
+and never moves them; with nobody in the running every bid is a reference. A vendor without
+a price scores 0. The Matrix sheet's price column links to ``E``, so editing an input
+re-scores every vendor. "Abnormally low" is the exported flag (a reason to ask the bidder,
+not a formula).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from openpyxl.worksheet.worksheet import Worksheet
+
+from crmselect.io.workbook_cells import (
+    INPUT_STYLE,
+    LABEL_FONT,
+    SCORE_FORMAT,
+    Span,
+    absolute,
+    add_table,
+    at,
+    put,
+    put_formula,
+    sheet_ref,
+    write_header,
+    write_section,
+)
+from crmselect.model import PriceCriterion, PriceMethod
+from crmselect.scoring import ScoreResult
+
+MONEY = "#,##0"
+PRICE_HEADER = (
+    "Vendor",
+    "Price (input)",
+    "In running",
+    "Reference bid",
+    "Score",
+    "Exported score",
+    "Abnormally low",
+)
+YES, NO = "yes", "no"
+
+
+def write_price(ws: Worksheet, result: ScoreResult, top: int) -> tuple[dict[str, str], int]:
+    """Write the live price block from row ``top``; returns vendor → absolute reference of
+    its live score (for the Matrix sheet) and the next free row. Nothing is written without
+    a price criterion."""
+    rule, table = result.evaluation.price, result.prices
+    if rule is None or table is None:
+        return {}, top
+    row = write_section(
+        ws,
+        top,
+        f"Price criterion {rule.criterion!r} (live)",
+        "Edit a bid or the budget: the scores, the Matrix sheet's totals and the ranks follow. "
+        "The reference bids are those still in the running; abnormally low: more than 20 % "
+        "under the median bid in the running, as exported — ask the vendor why.",
+    )
+    inputs = _write_inputs(ws, rule, row)
+    header = row + 4
+    write_header(ws, header, 1, PRICE_HEADER)
+    first, last = header + 1, header + len(table)
+    references = f"{absolute(first, 4)}:{absolute(last, 4)}"
+    running = f"{absolute(first, 3)}:{absolute(last, 3)}"
+    cells: dict[str, str] = {}
+    for i, (vendor, values) in enumerate(table.iterrows()):
+        r = first + i
+        put(at(ws, r, 1), str(vendor))
+        price = at(ws, r, 2)
+        price.style = INPUT_STYLE
+        put(price, None if pd.isna(values["price"]) else float(values["price"]), MONEY)
+        put(at(ws, r, 3), YES if values["in_running"] else NO)
+        bid = absolute(r, 2)
+        put_formula(
+            at(ws, r, 4),
+            f'=IF(ISNUMBER({bid}),IF(OR({absolute(r, 3)}="{YES}",'
+            f'COUNTIF({running},"{YES}")=0),{bid},""),"")',
+            MONEY,
+        )
+        put_formula(at(ws, r, 5), _score(rule.method, bid, references, inputs), SCORE_FORMAT)
+        put(at(ws, r, 6), float(values["score"]), SCORE_FORMAT)
+        put(at(ws, r, 7), YES if values["abnormally_low"] else "")
+        cells[str(vendor)] = f"{sheet_ref(ws.title)}{absolute(r, 5)}"
+    add_table(ws, "PriceScores", Span(header, first, last, 1, len(PRICE_HEADER)))
+    return cells, last + 2
+
+
+def _write_inputs(ws: Worksheet, rule: PriceCriterion, row: int) -> Mapping[str, str]:
+    """The method (text) and its input cells; returns input name → absolute reference."""
+    put(at(ws, row, 1), "Method")
+    put(at(ws, row, 2), rule.method.value)
+    values: dict[str, float | None] = {}
+    if rule.method is PriceMethod.BUDGET:
+        values = {"Floor": rule.floor, "Budget": rule.budget}
+    elif rule.method is PriceMethod.LINEAR:
+        values = {"Ceiling": rule.ceiling}
+    refs: dict[str, str] = {}
+    for k, (name, value) in enumerate(values.items(), start=1):
+        label = f"{name} (input)"
+        if name == "Ceiling":
+            label += " — empty: the highest bid in the running"
+        put(at(ws, row + k, 1), label)
+        cell = at(ws, row + k, 2)
+        cell.style = INPUT_STYLE
+        put(cell, value, MONEY)
+        refs[name] = absolute(row + k, 2)
+    for r in range(row, row + 1 + len(values)):
+        at(ws, r, 1).font = LABEL_FONT
+    return refs
+
+
+def _score(method: PriceMethod, bid: str, references: str, inputs: Mapping[str, str]) -> str:
+    """The live score formula of one bid (module docstring)."""
+    if method is PriceMethod.BUDGET:
+        budget, floor = inputs["Budget"], inputs["Floor"]
+        body = f"MAX(0,MIN(1,({budget}-{bid})/({budget}-{floor})))"
+    elif method is PriceMethod.LOWEST_RATIO:
+        body = f"MIN(1,MIN({references})/{bid})"
+    else:
+        ceiling = inputs["Ceiling"]
+        top = f"IF(ISNUMBER({ceiling}),{ceiling},MAX({references}))"
+        low = f"MIN({references})"
+        body = f"IF({top}={low},IF({bid}<={top},1,0),MAX(0,MIN(1,({top}-{bid})/({top}-{low}))))"
+    return f"=IF(ISNUMBER({bid}),{body},0)"
