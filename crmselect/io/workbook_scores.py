@@ -270,12 +270,18 @@ def write_matrix(
             "Cannot export the performance matrix",
             [Problem("ScoreResult.matrix", "has missing or infinite scores; re-run score()")],
         )
+    linked = ", ".join(sorted(links or {}))
     write_title(
         ws,
         "Scored matrix",
         "Scores are the library's criterion scores P (0–1). Row 4 links each criterion's "
         "global weight from the Weights sheet; Total = SUMPRODUCT(weights, scores); Rank counts "
-        "only eligible vendors (knocked-out vendors have none). Both are live formulas.",
+        "only eligible vendors (knocked-out vendors have none). Both are live formulas."
+        + (
+            f" The {linked} column follows the live price scores on the Costs sheet."
+            if linked
+            else ""
+        ),
     )
     first_score, n = 4, len(leaves)
     total_col, rank_col = first_score + n, first_score + n + 1
