@@ -22,6 +22,9 @@ Pure functions of an :class:`~crmselect.model.Evaluation`; :func:`score` ties th
    then the mean over the scripts exercising *c*.
 5. **Blend**: ``P_vc = (1 − s_c) · rfp_vc + s_c · demo_vc``, with ``s_c`` the criterion's
    demo share (0 where no script exercises *c*, 1 where *c* has no weighted requirements).
+   A **price criterion** (``Evaluation.price``) takes its column from the bids instead:
+   ``P_v,price`` = the price score of vendor *v*'s bid (:func:`price_table`), scored among
+   the vendors not knocked out.
 6. **Total** ``T_v = Σ_c P_vc · w_c`` with ``w`` the global leaf weights
    (:func:`crmselect.weights.global_weights`); vendors not knocked out are ranked by
    ``T`` in descending order, and equal totals share a rank (competition ranking 1, 1, 3).
