@@ -297,8 +297,8 @@ def _number(value: object) -> float:
 
 def robustness_report(analysis: Analysis) -> str:
     """The robustness headline: rank-1 acceptability and confidence of the winner, the
-    closest challenger, each member's winner, the most sensitive weight and the smallest
-    weight change that flips the winner."""
+    closest challenger, each member's winner, the most sensitive weight, how far the price
+    criterion's weight may move, and the smallest weight change that flips the winner."""
     smaa = analysis.smaa
     if smaa is None:
         return "Fewer than two vendors are ranked: there is no ranking to test."
@@ -339,6 +339,15 @@ def robustness_report(analysis: Analysis) -> str:
             f"  most sensitive weight: {sensitive} — {winner} stays first for weights "
             f"{_number(row['lower']):.3f}–{_number(row['upper']):.3f} (now "
             f"{_number(row['weight']):.3f})"
+        )
+    price = analysis.result.evaluation.price
+    if price is not None and analysis.stability is not None and sensitive != price.criterion:
+        row = analysis.stability.loc[price.criterion]
+        above = f"; above it {row['upper_by']} wins" if isinstance(row["upper_by"], str) else ""
+        below = f"; below it {row['lower_by']} wins" if isinstance(row["lower_by"], str) else ""
+        lines.append(
+            f"  price weight: {winner} stays first for weights {_number(row['lower']):.3f}–"
+            f"{_number(row['upper']):.3f} (now {_number(row['weight']):.3f}){below}{above}"
         )
     if analysis.closest_flip is not None:
         flip = analysis.closest_flip

@@ -58,6 +58,26 @@ def test_a_pair_costs_the_software_tco_with_the_partners_quote_for_the_services(
     assert analysis.pairs.table.loc[("orbis", "granite"), "total_cost"] == pytest.approx(expected)
 
 
+def test_the_price_weight_bound_is_where_the_cheap_vendor_overtakes() -> None:
+    """Stability interval of the price weight, checked by hand: with the price weight at w
+    and the other weights scaled to 1 − w, T_v(w) = (1 − w)/(1 − w0)·(T_v − w0·p_v) + w·p_v;
+    orbis leads just below the reported bound and quillpoint just above it."""
+    analysis = example_analysis()
+    assert analysis.stability is not None
+    result = analysis.result
+    w0 = float(result.weights["price"])
+    upper = float(analysis.stability.loc["price", "upper"])
+    assert analysis.stability.loc["price", "upper_by"] == "quillpoint"
+
+    def total(vendor: str, w: float) -> float:
+        p = float(result.matrix.loc[vendor, "price"])
+        return (1 - w) / (1 - w0) * (float(result.totals[vendor]) - w0 * p) + w * p
+
+    assert total("orbis", upper - 1e-6) > total("quillpoint", upper - 1e-6)
+    assert total("quillpoint", upper + 1e-6) > total("orbis", upper + 1e-6)
+    assert total("orbis", upper) == pytest.approx(total("quillpoint", upper), abs=1e-12)
+
+
 def test_partners_without_a_cost_case_are_refused() -> None:
     evaluation = crmselect.example()
     partners = crmselect.load_partners(crmselect.example_path(), evaluation)
@@ -77,6 +97,10 @@ def test_demo_reports_the_price_criterion_and_the_pairs(
     assert "abnormally low" in quillpoint
     tidewater = next(line for line in price.splitlines() if line.startswith("tidewater"))
     assert "knocked out: not ranked" in tidewater
+    assert (
+        "price weight: orbis stays first for weights 0.000–0.269 (now 0.047); above it "
+        "quillpoint wins"
+    ) in out
     pairs = out.split("== Software × implementation partner ==")[1]
     assert "Best pair: orbis + granite" in pairs
     assert "partner knocked out (TEAM-002" in pairs
