@@ -138,8 +138,8 @@ def pairs_report(ranking: PairRanking) -> str:
     headers = [
         "software",
         "partner",
-        "software",
-        "partner",
+        "software score",
+        "partner score",
         "quality",
         "cost",
         "NPV",

@@ -47,6 +47,9 @@ A folder holds one selection::
     response_workbooks: [returned/*.xlsx]   # the vendors' returned RFP workbooks
     weighting_workbooks: [workshop/*.xlsx]  # members' pairwise comparisons (AHP, per member)
     demo_scores: demo_scores.csv
+    costs: {...}                     # cost assumptions and benefits: crmselect.io.costs
+    price: {criterion: price, method: budget, budget: 1600000}   # price criterion: io.costs
+    partners: {evaluation: partners, offers: partner_offers.csv}  # crmselect.io.partners
 
 Returned workbooks are read as untrusted input (:mod:`crmselect.io.rfp_response`); what
 they contain that cannot be used is listed in ``Evaluation.import_problems``.
