@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import math
+from itertools import permutations
 
 import numpy as np
 import pandas as pd
@@ -154,6 +155,17 @@ def test_permuting_evaluators_changes_nothing(table: np.ndarray, data: st.DataOb
     assert krippendorff_alpha(table).alpha == pytest.approx(
         krippendorff_alpha(table[order]).alpha, nan_ok=True
     )
+
+
+def test_a_denominator_that_is_zero_stays_zero_in_every_evaluator_order() -> None:
+    """Found by the property above: here MSR + (MSC − MSE)/n is 0 in exact arithmetic; by
+    rounding it came out 0 in one evaluator order (ICC(2,k) = −inf) and 4e-17 in another
+    (ICC(2,k) = 1.5e16, a nonsense agreement)."""
+    table = np.array([[0.0, 1.5, 1.0], [1.0, 1.5, 1.0], [2.0, 0.0, 2.5]])
+    results = [icc(table[list(order)]).table["icc"] for order in permutations(range(3))]
+    for r in results:
+        assert r["ICC(2,k)"] == -math.inf
+        assert np.allclose(r, results[0], equal_nan=True)
 
 
 @settings(max_examples=60, deadline=None)

@@ -356,9 +356,13 @@ def icc(
     return ICCResult(table, n, k, msr, msc, mse, msw, confidence, dropped)
 
 
-def _div(a: float, b: float) -> float:
-    if b == 0:
-        return math.nan if a == 0 else math.copysign(math.inf, a)
+def _div(a: float, b: float, scale: float = 0.0) -> float:
+    """``a / b``, with a ``b`` within ``1e-12 · scale`` of 0 taken as exactly 0 (±inf, or
+    NaN for 0/0): a denominator that is 0 in exact arithmetic must not turn into ±1e16 —
+    or flip its sign — with the order of the rows, through rounding."""
+    tolerance = 1e-12 * scale
+    if abs(b) <= tolerance:
+        return math.nan if abs(a) <= tolerance else math.copysign(math.inf, a)
     return a / b
 
 
@@ -366,14 +370,15 @@ def _icc_rows(
     n: int, k: int, msr: float, msc: float, mse: float, msw: float, alpha: float
 ) -> list[tuple[float, ...]]:
     df1, df1w, df2 = n - 1, n * (k - 1), (n - 1) * (k - 1)
-    icc1 = _div(msr - msw, msr + (k - 1) * msw)
-    icc1k = _div(msr - msw, msr)
-    icc2 = _div(msr - mse, msr + (k - 1) * mse + k * (msc - mse) / n)
-    icc2k = _div(msr - mse, msr + (msc - mse) / n)
-    icc3 = _div(msr - mse, msr + (k - 1) * mse)
-    icc3k = _div(msr - mse, msr)
-    f1 = _div(msr, msw)
-    f3 = _div(msr, mse)
+    scale = msr + msc + mse + msw  # the size of the mean squares, for rounding noise
+    icc1 = _div(msr - msw, msr + (k - 1) * msw, scale)
+    icc1k = _div(msr - msw, msr, scale)
+    icc2 = _div(msr - mse, msr + (k - 1) * mse + k * (msc - mse) / n, scale)
+    icc2k = _div(msr - mse, msr + (msc - mse) / n, scale)
+    icc3 = _div(msr - mse, msr + (k - 1) * mse, scale)
+    icc3k = _div(msr - mse, msr, scale)
+    f1 = _div(msr, msw, scale)
+    f3 = _div(msr, mse, scale)
     p1 = float(stats.f.sf(f1, df1, df1w)) if not math.isnan(f1) else math.nan
     p3 = float(stats.f.sf(f3, df1, df2)) if not math.isnan(f3) else math.nan
     upper = 1 - alpha / 2
@@ -383,7 +388,7 @@ def _icc_rows(
     f3_low = _div(f3, float(stats.f.ppf(upper, df1, df2)))
     f3_high = f3 * float(stats.f.ppf(upper, df2, df1))
     # absolute agreement: Satterthwaite approximation (Shrout & Fleiss 1979, eqs. 9–11)
-    fj = _div(msc, mse)
+    fj = _div(msc, mse, scale)
     a = k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2
     b = df1 * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
     v = _div(df2 * a**2, b)
