@@ -18,9 +18,11 @@ import enum
 import hashlib
 import json
 import math
+import numbers
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -207,8 +209,14 @@ def _price_basis(value: str | PriceBasis) -> PriceBasis:
     return value if isinstance(value, PriceBasis) else cast(PriceBasis, PriceBasis.parse(value))
 
 
-def _prices(value: Mapping[str, float]) -> dict[str, float]:
-    return dict(value)
+def _prices(value: Mapping[str, float]) -> Mapping[str, float]:
+    """A read-only copy: a validated price cannot be changed behind the evaluation's back."""
+    return MappingProxyType(dict(value))
+
+
+def _is_number(value: object) -> bool:
+    """A real number (numpy's included), not a boolean."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _where(obj: Any, kind: str) -> str:
@@ -576,6 +584,14 @@ class PriceCriterion:
     def __attrs_post_init__(self) -> None:
         where = self.origin or f"price criterion {self.criterion!r}"
         found = _id_problem(where, self.criterion, "criterion")
+        settings = {"budget": self.budget, "floor": self.floor, "ceiling": self.ceiling}
+        found += [
+            Problem(where, f"{name} {value!r} is not a number")
+            for name, value in settings.items()
+            if value is not None and not _is_number(value)
+        ]
+        if found:
+            _raise_if(found, "Invalid price criterion")
         if self.method is PriceMethod.BUDGET:
             if self.budget is None:
                 found.append(
@@ -593,6 +609,10 @@ class PriceCriterion:
             found.append(
                 Problem(where, f"a budget is only used by method 'budget', not {self.method}")
             )
+        if self.floor != 0 and self.method is not PriceMethod.BUDGET:
+            found.append(
+                Problem(where, f"a floor is only used by method 'budget', not {self.method}")
+            )
         if self.ceiling is not None and self.method is not PriceMethod.LINEAR:
             found.append(
                 Problem(where, f"a ceiling is only used by method 'linear', not {self.method}")
@@ -600,7 +620,7 @@ class PriceCriterion:
         if self.ceiling is not None and not (math.isfinite(self.ceiling) and self.ceiling > 0):
             found.append(Problem(where, f"ceiling {self.ceiling} must be a positive number"))
         for vendor, price in self.prices.items():
-            if isinstance(price, bool) or not isinstance(price, int | float):
+            if not _is_number(price):
                 found.append(Problem(where, f"price of {vendor!r}: {price!r} is not a number"))
             elif not (math.isfinite(price) and price > 0):
                 found.append(

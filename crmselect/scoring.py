@@ -274,8 +274,8 @@ def price_table(
         hint = (
             "give it under price.prices"
             if rule.basis is PriceBasis.BID
-            else "the cost model has no offer for it: no returned Pricing sheet and no "
-            "'pricing:' entry"
+            else "give it under price.prices, or let the costs: section price its offer (a "
+            "returned Pricing sheet or a 'pricing:' entry)"
         )
         raise ValidationError(
             f"Cannot score the price criterion {rule.criterion!r}",
@@ -289,14 +289,21 @@ def price_table(
         scores = pd.Series(0.0, index=vendors)
         flagged = pd.Series(False, index=vendors)
     else:
-        scores = price_scores(
-            prices,
-            rule.method,
-            ceiling=rule.ceiling,
-            budget=rule.budget,
-            floor=rule.floor,
-            among=running or None,
-        )
+        try:
+            scores = price_scores(
+                prices,
+                rule.method,
+                ceiling=rule.ceiling,
+                budget=rule.budget,
+                floor=rule.floor,
+                among=running or None,
+            )
+        except ValidationError as exc:  # e.g. a ceiling below the lowest bid: say where
+            where = rule.origin or f"price criterion {rule.criterion!r}"
+            raise ValidationError(
+                f"Cannot score the price criterion {rule.criterion!r}",
+                [Problem(where, f"{p.where}: {p.what}") for p in exc.problems],
+            ) from None
         flagged = abnormally_low(prices[running])["flagged"] if running else pd.Series(dtype=bool)
     frame = pd.DataFrame(
         {

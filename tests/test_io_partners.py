@@ -191,6 +191,17 @@ def partner_folder(
     return folder
 
 
+@pytest.mark.parametrize("written", ["Lowest ratio", "lowest-price ratio", "LINEAR"])
+def test_price_methods_parse_the_ways_people_write_them(tmp_path: Path, written: str) -> None:
+    section = (
+        f"partners:\n  evaluation: partners\n  offers: offers.csv\n  price_method: {written}\n"
+    )
+    folder = partner_folder(tmp_path, section)
+    setup = load_partners(folder, load_evaluation(folder))
+    assert setup is not None
+    assert setup.price_method == ("linear" if written == "LINEAR" else "lowest_ratio")
+
+
 def test_no_partners_section_gives_none(tmp_path: Path) -> None:
     folder = write_minimal(tmp_path / "plain")
     assert load_partners(folder, load_evaluation(folder)) is None
@@ -346,7 +357,7 @@ MALFORMED: list[tuple[str, str, str | None, str]] = [
         "a row with too many cells",
         section(),
         HEADER + "granite,x,200,1400,,\nnordkap,x,180,1050,,,99\n",
-        "offers.csv: Error tokenizing data. C error: Expected 6 fields in line 3, saw 7",
+        "offers.csv: row 3: 7 cells, but the header has 6 columns",
     ),
     (
         "share above 1",

@@ -8,9 +8,11 @@ carries one mandatory requirement so that a vendor can be knocked out.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import attrs
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -165,12 +167,30 @@ def test_a_knocked_out_vendor_without_a_price_scores_zero_and_is_listed() -> Non
         ({"method": "budget", "budget": 50.0, "floor": 60.0}, "must be above the floor"),
         ({"method": "lowest_ratio", "budget": 50.0}, "only used by method 'budget'"),
         ({"method": "budget", "budget": 9.0, "ceiling": 5.0}, "only used by method 'linear'"),
+        ({"method": "lowest_ratio", "floor": 5.0}, "floor is only used by method 'budget'"),
+        ({"method": "budget", "budget": "100"}, "budget '100' is not a number"),
+        ({"prices": {"A": "ten"}}, "price of 'A': 'ten' is not a number"),
     ],
 )
 def test_invalid_price_rules_are_refused(changes: dict[str, object], message: str) -> None:
     fields: dict[str, object] = {"method": "lowest_ratio", **changes}
     with pytest.raises(ValidationError, match=message):
         PriceCriterion("price", **fields)  # type: ignore[arg-type]
+
+
+def test_numpy_prices_are_numbers_and_validated_prices_cannot_change() -> None:
+    rule = PriceCriterion("price", "lowest_ratio", prices={"A": np.float64(100), "B": np.int64(80)})
+    with pytest.raises(TypeError):
+        rule.prices["A"] = -5.0  # type: ignore[index]
+    assert points(attrs.evolve(tender(), price=rule)) == {"A": 80.0, "B": 82.0}
+
+
+def test_a_ceiling_below_the_lowest_bid_is_reported_at_the_price_criterion() -> None:
+    bids = {"A": 100.0, "B": 80.0}
+    rule = PriceCriterion("price", "linear", ceiling=60.0, prices=bids, origin="here (line 9)")
+    with pytest.raises(ValidationError) as caught:
+        score(attrs.evolve(tender(), price=rule))
+    assert "here (line 9): ceiling: 60.0 is below the lowest bid 80" in str(caught.value)
 
 
 def test_method_and_basis_parse_the_ways_people_write_them() -> None:
@@ -294,6 +314,14 @@ def test_a_saved_folder_keeps_the_price_criterion_and_its_prices(tmp_path: Path)
     assert points(again) == points(evaluation)
 
 
+def test_a_saved_folder_without_prices_loads_again(tmp_path: Path) -> None:
+    """Everyone knocked out and nobody priced is a valid (if sorry) state: it round-trips."""
+    evaluation = tender(("A", "B"), knocked_out=("A", "B"), prices={})
+    again = crmselect.load_evaluation(crmselect.save_evaluation(evaluation, tmp_path / "none"))
+    assert again.price == evaluation.price
+    assert score(again).matrix["price"].tolist() == [0.0, 0.0]
+
+
 def test_prices_given_in_the_folder_are_bids(tmp_path: Path) -> None:
     path = _folder(
         tmp_path,
@@ -336,6 +364,50 @@ def test_a_bad_price_section_is_reported_with_its_line(tmp_path: Path) -> None:
     text = str(caught.value)
     assert "price.prices.A (line" in text
     assert "'cheapest' is not one of" in text
+
+
+def _example_with(tmp: Path, old: str, new: str) -> Path:
+    """A copy of the example whose evaluation.yaml has ``old`` replaced by ``new``."""
+    folder = tmp / "larkspur"
+    shutil.copytree(crmselect.example_path(), folder)
+    path = folder / "evaluation.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return folder
+
+
+EXAMPLE_LINES = (crmselect.example_path() / "evaluation.yaml").read_text(encoding="utf-8")
+PRICE_LINE = EXAMPLE_LINES.splitlines().index("  criterion: price") + 1  # the mapping's line
+BASIS_LINE = EXAMPLE_LINES.splitlines().index("  basis: npv") + 1
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        (
+            "basis: npv\n  prices: {orbis: 1560000}",
+            f"price.prices (line {BASIS_LINE + 1}): with basis 'npv' the prices come from the "
+            "costs: section",
+        ),
+        (
+            "basis: bid",
+            f"price (line {PRICE_LINE}): basis 'bid' scores the prices given under 'prices:'",
+        ),
+        (
+            "basis: bid\n  prices: {orbis: null}",
+            f"price.prices.orbis (line {BASIS_LINE + 1}): no price: give a number, or leave the "
+            "vendor out",
+        ),
+    ],
+)
+def test_prices_given_two_ways_or_none_are_refused_with_the_line(
+    tmp_path: Path, new: str, message: str
+) -> None:
+    folder = _example_with(tmp_path, "basis: npv", new)
+    with pytest.raises(crmselect.CrmselectError) as caught:
+        crmselect.load_evaluation(folder)
+    assert message in str(caught.value)
 
 
 def test_the_example_prices_its_bids_from_the_cost_model() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
-from conftest import minimal_evaluation
+from conftest import minimal_evaluation, write_minimal
 
 import crmselect
 from crmselect import InputFileError
@@ -60,3 +62,18 @@ def test_requirements_frame_rejects_unclear_mandatory_flag() -> None:
     frame = pd.DataFrame({"id": ["R1"], "criterion": ["a"], "text": ["t"], "mandatory": ["maybe"]})
     with pytest.raises(InputFileError, match="row 2: mandatory 'maybe' must be yes or no"):
         crmselect.requirements_from_frame(frame)
+
+
+def test_a_row_longer_than_the_header_is_refused_not_shifted(tmp_path: Path) -> None:
+    """pandas would take the first column of such a file as an index and shift every value
+    one column to the right (vendor 'x' becoming the requirement, and so on)."""
+    folder = write_minimal(tmp_path / "long")
+    (folder / "responses.csv").write_text(
+        "vendor,requirement,compliance\nx,R1,out_of_box,oops\ny,R1,configuration\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError) as caught:
+        crmselect.load_evaluation(folder)
+    text = str(caught.value)
+    assert "responses.csv: row 2: 4 cells, but the header has 3 columns" in text
+    assert "row 3" not in text

@@ -348,6 +348,24 @@ def test_example_edited_weights_give_the_library_totals_for_those_weights(
     assert set(moved) >= {before.winners[0], after.winners[0]}
 
 
+def test_inputs_the_library_refuses_show_not_available(tmp_path: Path) -> None:
+    """A budget below the floor, which the library refuses, must not give inverted scores
+    in the workbook: every live price score shows #N/A, and so do the totals."""
+    written = export_workbook(score(crmselect.example()), tmp_path / "example.xlsx")
+    broken = tmp_path / "broken.xlsx"
+    set_price_inputs(written, broken, {"Budget": 500_000.0, "Floor": 800_000.0}, {})
+    (out,) = convert([broken], tmp_path / "out")
+    values = openpyxl.load_workbook(out, data_only=True)
+    ws = values["Costs"]
+    header = _header_row(ws, "Vendor", "Price (input)")
+    column = _header(ws, header)["Score"]
+    scores = [ws.cell(r, column).value for r in range(header + 1, header + 7)]
+    assert scores == ["#N/A"] * 6
+    matrix = values["Matrix"]
+    total = _header(matrix, 5)["Total"]
+    assert {matrix.cell(r, total).value for r in range(6, 12)} == {"#N/A"}
+
+
 # -- random small evaluations ------------------------------------------------------------------
 
 LEVELS = ("out_of_box", "configuration", "customisation", "third_party", "roadmap")

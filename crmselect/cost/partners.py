@@ -331,7 +331,12 @@ def _frozen_options(values: Mapping[str, float]) -> Mapping[str, float]:
 
 
 def _method_text(value: object) -> str:
-    return str(value)
+    """The method's canonical name when it is one (``"Lowest ratio"`` → ``lowest_ratio``);
+    anything else is kept as written, for validation to report."""
+    try:
+        return PriceMethod.parse(str(value)).value
+    except ValueError:
+        return str(value)
 
 
 @attrs.frozen(eq=False)

@@ -136,7 +136,7 @@ def price_scores(
     """
     p = _prices(prices)
     try:
-        how = PriceMethod(str(method))
+        how = method if isinstance(method, PriceMethod) else PriceMethod.parse(str(method))
     except ValueError:
         allowed = ", ".join(m.value for m in PriceMethod)
         raise ValidationError(

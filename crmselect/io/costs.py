@@ -33,7 +33,8 @@ The ``price:`` section makes a leaf criterion scored from prices
       budget: 1800000         # method budget: scores 0 at or above it, 1 at the floor
       floor: 0
       basis: npv              # npv | total of the costs: section's TCO — or bid, with
-      prices: {orbis: 1560000}  # prices given directly (these win over the cost model)
+      prices: {orbis: 1560000}  # the prices given here (a folder without costs: may also
+                                # give npv or total prices, as save_evaluation writes them)
 """
 
 from __future__ import annotations
@@ -285,6 +286,8 @@ def read_price(reader: Reader, node: YNode | None) -> PriceCriterion | None:
             value = reader.number(item, minimum=0)
             if value is not None:
                 prices[str(vendor)] = value
+            elif item.value is None:
+                reader.fail(item, "no price: give a number, or leave the vendor out")
     elif given is not None:
         reader.fail(given, "expected a mapping of vendor id to price")
     default_basis = PriceBasis.BID if given is not None else PriceBasis.NPV

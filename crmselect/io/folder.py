@@ -95,6 +95,7 @@ from crmselect.model import (
     Evaluation,
     Evaluator,
     Judgements,
+    PriceBasis,
     PriceCriterion,
     Process,
     ProcessRating,
@@ -170,11 +171,7 @@ def load_evaluation(path: str | Path) -> Evaluation:
     judgements = _judgements(reader, fields.get("weighting"))
     pricing = _pricing(reader, fields.get("pricing"))
     price = read_price(reader, fields.get("price"))
-    if price is not None and not price.prices and "costs" not in fields:
-        reader.fail(
-            fields["price"],
-            "give the prices to score under 'prices:', or a 'costs:' section to derive them from",
-        )
+    derive = _derives_prices(reader, fields, price)
     processes = [
         p for item in reader.sequence(fields.get("processes")) if (p := _process(reader, item))
     ]
@@ -232,7 +229,7 @@ def load_evaluation(path: str | Path) -> Evaluation:
             )
         if workbooks:
             evaluation = _import_workbooks(evaluation, workbooks)
-        if price is not None and not price.prices:
+        if derive:
             case = load_costs(file, evaluation)
             if case is not None:
                 evaluation = with_tco_prices(evaluation, case)
@@ -254,6 +251,36 @@ def _workbook_paths(reader: Reader, node: YNode | None, folder: Path) -> list[Pa
             reader.fail(item, f"no file matches {pattern!r} next to the evaluation file")
         paths += [p for p in matched if p not in paths]
     return paths
+
+
+def _derives_prices(reader: Reader, fields: dict[str, YNode], price: PriceCriterion | None) -> bool:
+    """Whether the price criterion's prices come from the ``costs:`` section (basis npv or
+    total, no ``prices:``); reports a section that gives prices two ways, or none."""
+    if price is None:
+        return False
+    node = fields["price"]
+    given = node.value.get("prices") if isinstance(node.value, dict) else None
+    costs = "costs" in fields
+    if price.basis is PriceBasis.BID:
+        if given is None:
+            reader.fail(
+                node,
+                "basis 'bid' scores the prices given under 'prices:'; give them, or use basis "
+                "npv or total to derive them from the costs: section",
+            )
+        return False
+    if given is not None and costs:
+        reader.fail(
+            given,
+            f"with basis {price.basis.value!r} the prices come from the costs: section; "
+            "remove 'prices:', or use basis 'bid' to score the prices given here",
+        )
+    elif given is None and not costs:
+        reader.fail(
+            node,
+            "give the prices to score under 'prices:', or a 'costs:' section to derive them from",
+        )
+    return given is None and costs
 
 
 def _import_scoring_sheets(evaluation: Evaluation, paths: list[Path]) -> Evaluation:

@@ -267,11 +267,16 @@ def _setup(reader: Reader, node: YNode, file: Path, software: Evaluation) -> Par
 
 
 def _price_method(reader: Reader, f: dict[str, YNode]) -> str:
+    """The price method's canonical name (``Lowest ratio`` → ``lowest_ratio``)."""
     node = f.get("price_method")
-    method = reader.text(node, PriceMethod.LOWEST_RATIO.value)
-    if node is not None and method not in _METHODS:
+    if node is None:
+        return PriceMethod.LOWEST_RATIO.value
+    method = reader.text(node)
+    try:
+        return PriceMethod.parse(method).value
+    except ValueError:
         reader.fail(node, f"unknown price_method {method!r}; use one of {', '.join(_METHODS)}")
-    return method
+        return method
 
 
 def _partner_evaluation(reader: Reader, node: YNode | None, file: Path) -> Evaluation | None:

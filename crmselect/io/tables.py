@@ -11,6 +11,7 @@ vendor typed is changed or dropped on the way in.
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -186,12 +187,40 @@ def requirements_to_frame(requirements: Sequence[Requirement]) -> pd.DataFrame:
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    """A UTF-8 CSV file as text cells only; errors name the file."""
+    """A UTF-8 CSV file as text cells only; errors name the file.
+
+    A row with more cells than the header is refused with its row number: pandas would
+    otherwise shift the row's values one column to the right (taking the first as an
+    index) or drop the extra ones.
+    """
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            records = list(csv.reader(handle))
+        if records:
+            width = len(records[0])
+            long = [
+                Problem(
+                    f"{path}: row {number}",
+                    f"{len(cells)} cells, but the header has {width} columns; a value would "
+                    "be shifted or lost — remove the extra cells or quote a value holding a comma",
+                )
+                for number, cells in enumerate(records[1:], start=2)
+                if len(cells) > width
+            ]
+            if long:
+                raise InputFileError(f"{path} has rows longer than its header", long)
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False
+        )
     except FileNotFoundError:
         raise InputFileError(f"{path} not found", [Problem(str(path), "file not found")]) from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except (
+        OSError,
+        UnicodeDecodeError,
+        csv.Error,
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+    ) as exc:
         raise InputFileError(
             f"{path} is not a readable CSV file", [Problem(str(path), str(exc).strip())]
         ) from None

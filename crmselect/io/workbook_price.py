@@ -13,25 +13,31 @@ Layout from the block's first row (``B`` holds the inputs)::
 per vendor row ``i`` (``D`` the reference bids, ``$D$f:$D$l`` their range)::
 
     D  =IF(ISNUMBER(B), IF(OR(C="yes", COUNTIF(C range, "yes")=0), B, ""), "")
-    E  budget        =IF(ISNUMBER(B), MAX(0, MIN(1, (budget − B) / (budget − floor))), 0)
-       lowest_ratio  =IF(ISNUMBER(B), MIN(1, MIN(D range) / B), 0)
-       linear        =IF(ISNUMBER(B), IF(top = low, IF(B <= top, 1, 0),
-                                         MAX(0, MIN(1, (top − B) / (top − low)))), 0)
-                     low = MIN(D range), top = the ceiling if given, else MAX(D range)
+    E  =IF(ISNUMBER(B), IF(valid, score, NA()), 0)          with low = MIN(D range) and
+       budget        score = MAX(0, MIN(1, (budget − B) / (budget − floor)))
+                     valid = B > 0, floor ≥ 0, budget > floor
+       lowest_ratio  score = MIN(1, low / B)                 valid = B > 0, low > 0
+       linear        score = IF(top = low, IF(B <= top, 1, 0),
+                                MAX(0, MIN(1, (top − B) / (top − low))))
+                     top = the ceiling if given, else MAX(D range)
+                     valid = B > 0, low > 0, top ≥ low
 
 — the formulas of :func:`crmselect.cost.price_scores` with the bids in the running as the
 reference (:func:`crmselect.scoring.price_table`): a knocked-out bid is scored against them
-and never moves them; with nobody in the running every bid is a reference. A vendor without
-a price scores 0. The Matrix sheet's price column links to ``E``, so editing an input
-re-scores every vendor. "Abnormally low" is the exported flag (a reason to ask the bidder,
-not a formula).
+and never moves them; with nobody in the running every bid is a reference. ``#N/A`` shows
+where the library would refuse the inputs, and the input cells carry data validation (bids
+above 0, the rest 0 or more). A vendor without a price scores 0. The Matrix sheet's price
+column links to ``E``, so editing an input re-scores every vendor. "Abnormally low" is the
+exported flag (a reason to ask the bidder, not a formula).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 import pandas as pd
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.io.workbook_cells import (
@@ -105,7 +111,29 @@ def write_price(ws: Worksheet, result: ScoreResult, top: int) -> tuple[dict[str,
         put(at(ws, r, 7), YES if values["abnormally_low"] else "")
         cells[str(vendor)] = f"{sheet_ref(ws.title)}{absolute(r, 5)}"
     add_table(ws, "PriceScores", Span(header, first, last, 1, len(PRICE_HEADER)))
+    _validate(ws, f"{absolute(first, 2)}:{absolute(last, 2)}", "greaterThan", "A bid is above 0.")
+    for ref in inputs.values():
+        _validate(ws, ref, "greaterThanOrEqual", "An amount of 0 or more.")
     return cells, last + 2
+
+
+def _validate(
+    ws: Worksheet,
+    cells: str,
+    operator: Literal["greaterThan", "greaterThanOrEqual"],
+    message: str,
+) -> None:
+    """Excel data validation: a decimal number compared with 0."""
+    rule = DataValidation(
+        type="decimal",
+        operator=operator,
+        formula1="0",
+        showErrorMessage=True,
+        errorTitle="Price",
+        error=message,
+    )
+    rule.add(cells.replace("$", ""))
+    ws.add_data_validation(rule)
 
 
 def _write_inputs(ws: Worksheet, rule: PriceCriterion, row: int) -> Mapping[str, str]:
@@ -133,15 +161,20 @@ def _write_inputs(ws: Worksheet, rule: PriceCriterion, row: int) -> Mapping[str,
 
 
 def _score(method: PriceMethod, bid: str, references: str, inputs: Mapping[str, str]) -> str:
-    """The live score formula of one bid (module docstring)."""
+    """The live score formula of one bid (module docstring); ``#N/A`` where the library
+    would refuse the inputs (a bid of 0 or less, a budget not above the floor, a ceiling
+    below the lowest bid)."""
+    low = f"MIN({references})"
     if method is PriceMethod.BUDGET:
         budget, floor = inputs["Budget"], inputs["Floor"]
+        valid = f"AND({bid}>0,{floor}>=0,{budget}>{floor})"
         body = f"MAX(0,MIN(1,({budget}-{bid})/({budget}-{floor})))"
     elif method is PriceMethod.LOWEST_RATIO:
-        body = f"MIN(1,MIN({references})/{bid})"
+        valid = f"AND({bid}>0,{low}>0)"
+        body = f"MIN(1,{low}/{bid})"
     else:
         ceiling = inputs["Ceiling"]
         top = f"IF(ISNUMBER({ceiling}),{ceiling},MAX({references}))"
-        low = f"MIN({references})"
+        valid = f"AND({bid}>0,{low}>0,{top}>={low})"
         body = f"IF({top}={low},IF({bid}<={top},1,0),MAX(0,MIN(1,({top}-{bid})/({top}-{low}))))"
-    return f"=IF(ISNUMBER({bid}),{body},0)"
+    return f"=IF(ISNUMBER({bid}),IF({valid},{body},NA()),0)"

@@ -12,6 +12,7 @@ keys, missing keys, wrong types) instead of stopping at the first.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -111,7 +112,15 @@ def read_yaml(path: Path) -> YNode:
         raise InputFileError(f"{path} not found", [Problem(str(path), "file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputFileError(f"{path} cannot be read", [Problem(str(path), str(exc))]) from None
-    return parse_yaml(text, str(path))
+    return _parse_once(text, str(path))
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_once(text: str, file: str) -> YNode:
+    """:func:`parse_yaml`, remembered by text and file: the loaders of an evaluation folder's
+    sections (:mod:`crmselect.io.folder`, ``costs``, ``partners``) each read the same
+    ``evaluation.yaml``, and parsing it is the slow part. The tree is never modified."""
+    return parse_yaml(text, file)
 
 
 class Reader:
