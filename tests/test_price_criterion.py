@@ -410,6 +410,15 @@ def test_prices_given_two_ways_or_none_are_refused_with_the_line(
     assert message in str(caught.value)
 
 
+def test_an_empty_prices_mapping_gives_way_to_the_costs_section(tmp_path: Path) -> None:
+    """A folder saved before the bids came back says ``prices: {}``; once a costs: section
+    is added, the prices come from it."""
+    folder = _example_with(tmp_path, "basis: npv", "basis: npv\n  prices: {}")
+    loaded = crmselect.load_evaluation(folder)
+    assert loaded.price is not None
+    assert dict(loaded.price.prices) == dict(crmselect.example().price.prices)  # type: ignore[union-attr]
+
+
 def test_the_example_prices_its_bids_from_the_cost_model() -> None:
     evaluation = crmselect.example()
     assert evaluation.price is not None

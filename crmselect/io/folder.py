@@ -269,7 +269,7 @@ def _derives_prices(reader: Reader, fields: dict[str, YNode], price: PriceCriter
                 "npv or total to derive them from the costs: section",
             )
         return False
-    if given is not None and costs:
+    if given is not None and price.prices and costs:  # an empty 'prices: {}' gives way
         reader.fail(
             given,
             f"with basis {price.basis.value!r} the prices come from the costs: section; "
@@ -280,7 +280,7 @@ def _derives_prices(reader: Reader, fields: dict[str, YNode], price: PriceCriter
             node,
             "give the prices to score under 'prices:', or a 'costs:' section to derive them from",
         )
-    return given is None and costs
+    return costs and not price.prices
 
 
 def _import_scoring_sheets(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
