@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -164,3 +165,41 @@ def test_pair_ranking_display_and_plot() -> None:
     ax = ranking.plot()
     assert len(ax.collections) == 1
     plt.close("all")
+
+
+WITHOUT_NORTHWIND_ORBIS = [q for q in QUOTES if (q.partner, q.product) != ("northwind", "orbis")]
+
+
+@pytest.mark.parametrize(
+    ("quotes", "price_weight", "edges"),
+    [
+        (QUOTES, 0.0, (0.0, 1.0)),  # the best software with the best partner: never overtaken
+        (QUOTES, 0.4, (0.2732, 1.0)),  # the cheaper bluebird quote wins below 0.27
+        (WITHOUT_NORTHWIND_ORBIS, 0.0, (0.0, 1 / 3)),  # kestrel + northwind above 1/3
+    ],
+)
+def test_share_interval_matches_ranking_at_every_partner_share(
+    quotes: list[PartnerOffer], price_weight: float, edges: tuple[float, float]
+) -> None:
+    """The closed-form interval against brute force: re-rank the pairs at 101 partner
+    shares; the best pair is the same exactly inside the interval."""
+    partners = partner_evaluation()
+    ranking = rank_pairs(SOFTWARE, partners, quotes, costs(), price_weight=price_weight)
+    interval = ranking.share_interval()
+    assert interval is not None
+    assert interval.best == ranking.best
+    assert (interval.low, interval.high) == pytest.approx(edges, abs=1e-4)
+    shares = np.linspace(0, 1, 101)
+    best = [
+        rank_pairs(
+            SOFTWARE, partners, quotes, costs(), partner_share=a, price_weight=price_weight
+        ).best
+        for a in shares
+    ]
+    inside = (shares > interval.low + 1e-9) & (shares < interval.high - 1e-9)
+    outside = (shares < interval.low - 1e-9) | (shares > interval.high + 1e-9)
+    assert all(b == interval.best for b, i in zip(best, inside, strict=True) if i)
+    assert all(b != interval.best for b, o in zip(best, outside, strict=True) if o)
+    assert interval.low < interval.share < interval.high
+    takers = {b for b, o in zip(best, outside, strict=True) if o}
+    assert takers <= {interval.by_low, interval.by_high}

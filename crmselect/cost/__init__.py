@@ -71,6 +71,7 @@ from crmselect.cost.partners import (
     PairRanking,
     PartnerOffer,
     PartnerSetup,
+    ShareInterval,
     implementers,
     rank_pairs,
 )
@@ -111,6 +112,7 @@ __all__ = [
     "PriceMethod",
     "PricePeriod",
     "Range",
+    "ShareInterval",
     "TcoComparison",
     "TcoResult",
     "TierMode",

@@ -54,6 +54,7 @@ __all__ = [
     "PairRanking",
     "PartnerOffer",
     "PartnerSetup",
+    "ShareInterval",
     "implementers",
     "rank_pairs",
 ]
@@ -139,6 +140,20 @@ PAIR_COLUMNS = [
 ]
 
 
+@attrs.frozen
+class ShareInterval:
+    """The partner shares for which :attr:`best` stays the best pair: ``low`` to ``high``
+    (within 0–1; the share now is ``share``), and the pairs that overtake it below ``low``
+    (``by_low``) and above ``high`` (``by_high``), ``None`` where nothing does."""
+
+    best: tuple[str, str]
+    share: float
+    low: float
+    high: float
+    by_low: tuple[str, str] | None
+    by_high: tuple[str, str] | None
+
+
 @attrs.frozen(eq=False)
 class PairRanking:
     """Every quoted software × partner pair: scores, combined cost, total and rank.
@@ -162,6 +177,37 @@ class PairRanking:
             return None
         vendor, partner = cast(tuple[str, str], first.index[0])
         return str(vendor), str(partner)
+
+    def share_interval(self) -> ShareInterval | None:
+        """How far the partner's share ``α`` may move (from 0 to 1) before another pair
+        overtakes the best one; ``None`` when no pair is eligible.
+
+        With ``β`` the price weight, pair *j*'s total is linear in ``α``:
+        ``(1 − β)·((1 − α)·T_j + α·U_j) + β·s_j`` (its price score ``s_j`` does not depend
+        on ``α``), so the best pair *b* stays first while, for every eligible *j*,
+        ``c0_j + α·c1_j ≥ 0`` with ``c0_j = (1 − β)(T_b − T_j) + β(s_b − s_j)`` and
+        ``c1_j = (1 − β)((U_b − U_j) − (T_b − T_j))`` — an interval in closed form, like
+        the weight stability intervals of :func:`crmselect.robustness.stability_intervals`.
+        """
+        best = self.best
+        if best is None:
+            return None
+        ok = self.table[self.table["excluded"] == ""]
+        beta = self.price_weight
+        t, u = ok["software_score"], ok["partner_score"]
+        s = ok["price_score"].fillna(0.0)
+        c0 = (1 - beta) * (t[best] - t) + beta * (s[best] - s)
+        c1 = (1 - beta) * ((u[best] - u) - (t[best] - t))
+        low, high, by_low, by_high = 0.0, 1.0, None, None
+        for pair in ok.index:
+            if pair == best or abs(c1[pair]) < 1e-15:
+                continue
+            edge = float(-c0[pair] / c1[pair])
+            if c1[pair] > 0 and edge > low:
+                low, by_low = edge, cast(tuple[str, str], pair)
+            elif c1[pair] < 0 and edge < high:
+                high, by_high = edge, cast(tuple[str, str], pair)
+        return ShareInterval(best, self.partner_share, low, high, by_low, by_high)
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()

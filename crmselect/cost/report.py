@@ -148,4 +148,13 @@ def pairs_report(ranking: PairRanking) -> str:
         "excluded",
     ]
     listing = text_table(rows, headers, right=[2, 3, 4, 5, 6, 7])
-    return textwrap.fill(f"{head}; {rule}.", 100) + "\n" + listing
+    text = textwrap.fill(f"{head}; {rule}.", 100)
+    interval = ranking.share_interval()
+    if interval is not None:
+        below = f"; below, {' + '.join(interval.by_low)}" if interval.by_low else ""
+        above = f"; above, {' + '.join(interval.by_high)}" if interval.by_high else ""
+        text += (
+            f"\nThe best pair holds for partner shares {interval.low:.2f}–{interval.high:.2f} "
+            f"(now {interval.share:.2f}){below}{above}."
+        )
+    return text + "\n" + listing
