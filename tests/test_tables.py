@@ -77,3 +77,13 @@ def test_a_row_longer_than_the_header_is_refused_not_shifted(tmp_path: Path) -> 
     text = str(caught.value)
     assert "responses.csv: row 2: 4 cells, but the header has 3 columns" in text
     assert "row 3" not in text
+
+
+def test_a_column_named_twice_is_refused(tmp_path: Path) -> None:
+    folder = write_minimal(tmp_path / "twice")
+    (folder / "responses.csv").write_text(
+        "vendor,requirement,compliance,compliance\nx,R1,out_of_box,roadmap\n", encoding="utf-8"
+    )
+    with pytest.raises(InputFileError) as caught:
+        crmselect.load_evaluation(folder)
+    assert "responses.csv: row 1: column 'compliance' appears twice" in str(caught.value)

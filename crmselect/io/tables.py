@@ -191,12 +191,20 @@ def read_csv(path: Path) -> pd.DataFrame:
 
     A row with more cells than the header is refused with its row number: pandas would
     otherwise shift the row's values one column to the right (taking the first as an
-    index) or drop the extra ones.
+    index) or drop the extra ones. So is a header naming a column twice, which pandas would
+    keep as ``name`` and ``name.1``.
     """
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             records = list(csv.reader(handle))
         if records:
+            names = [name.strip() for name in records[0]]
+            twice = sorted({name for name in names if name and names.count(name) > 1})
+            if twice:  # pandas would rename the second one 'name.1' and keep both
+                raise InputFileError(
+                    f"{path} names a column twice",
+                    [Problem(f"{path}: row 1", f"column {name!r} appears twice") for name in twice],
+                )
             width = len(records[0])
             long = [
                 Problem(
