@@ -186,6 +186,30 @@ def requirements_to_frame(requirements: Sequence[Requirement]) -> pd.DataFrame:
     )
 
 
+def _check_shape(path: Path, records: list[list[str]]) -> None:
+    """Refuse a header naming a column twice and rows longer than the header."""
+    if not records:
+        return
+    names = [name.strip() for name in records[0]]
+    twice = sorted({name for name in names if name and names.count(name) > 1})
+    if twice:  # pandas would rename the second one 'name.1' and keep both
+        raise InputFileError(
+            f"{path} names a column twice",
+            [Problem(f"{path}: row 1", f"column {name!r} appears twice") for name in twice],
+        )
+    long = [
+        Problem(
+            f"{path}: row {number}",
+            f"{len(cells)} cells, but the header has {len(names)} columns; a value would be "
+            "shifted or lost — remove the extra cells or quote a value holding a comma",
+        )
+        for number, cells in enumerate(records[1:], start=2)
+        if len(cells) > len(names)
+    ]
+    if long:
+        raise InputFileError(f"{path} has rows longer than its header", long)
+
+
 def read_csv(path: Path) -> pd.DataFrame:
     """A UTF-8 CSV file as text cells only; errors name the file.
 
@@ -196,27 +220,7 @@ def read_csv(path: Path) -> pd.DataFrame:
     """
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            records = list(csv.reader(handle))
-        if records:
-            names = [name.strip() for name in records[0]]
-            twice = sorted({name for name in names if name and names.count(name) > 1})
-            if twice:  # pandas would rename the second one 'name.1' and keep both
-                raise InputFileError(
-                    f"{path} names a column twice",
-                    [Problem(f"{path}: row 1", f"column {name!r} appears twice") for name in twice],
-                )
-            width = len(records[0])
-            long = [
-                Problem(
-                    f"{path}: row {number}",
-                    f"{len(cells)} cells, but the header has {width} columns; a value would "
-                    "be shifted or lost — remove the extra cells or quote a value holding a comma",
-                )
-                for number, cells in enumerate(records[1:], start=2)
-                if len(cells) > width
-            ]
-            if long:
-                raise InputFileError(f"{path} has rows longer than its header", long)
+            _check_shape(path, list(csv.reader(handle)))
         return pd.read_csv(
             path, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False
         )
