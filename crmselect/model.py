@@ -15,8 +15,6 @@ takes no part in equality or hashing.
 from __future__ import annotations
 
 import enum
-import hashlib
-import json
 import math
 import numbers
 import re
@@ -31,6 +29,7 @@ import pandas as pd
 from crmselect.converters import as_tuple
 from crmselect.display import html_table
 from crmselect.errors import ImportProblem, Problem, ValidationError
+from crmselect.hashing import canonical, sha256_hex
 from crmselect.scales import ComplianceScale, DemoScale, normalise_token
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -420,7 +419,7 @@ class Judgements:
         found = [
             Problem(where, f"judgement {a!r} vs {b!r} is {x}; it must be a positive number")
             for a, b, x in self.pairs
-            if not (isinstance(x, int | float) and math.isfinite(x) and x > 0)
+            if not (_is_number(x) and math.isfinite(x) and x > 0)
         ]
         found += [
             Problem(where, f"{a!r} is compared with itself") for a, b, _ in self.pairs if a == b
@@ -763,10 +762,18 @@ class Evaluation:
         return self.policy.demo_share if has_requirements else 1.0
 
     def fingerprint(self) -> str:
-        """SHA-256 of the evaluation's content (origins excluded): provenance for results."""
-        return hashlib.sha256(
-            json.dumps(_plain(self), sort_keys=True, ensure_ascii=True).encode()
-        ).hexdigest()
+        """SHA-256 of the evaluation's *inputs* (origins and import findings excluded): the
+        provenance of results and the identity a handed-out workbook is checked against.
+
+        The same on every machine (:mod:`crmselect.hashing`): the local weights of a node
+        with :attr:`judgements` are derived from them by an eigen-solver whose last bits
+        depend on the BLAS kernel, so they are left out and the judgements are hashed
+        instead; every other float is hashed with 12 significant digits.
+        """
+        plain = canonical(self, exclude=_NOT_FINGERPRINTED)
+        judged = frozenset(j.node for j in self.judgements)
+        plain["criteria"] = _given_weights(plain["criteria"], judged)
+        return sha256_hex(plain)
 
     def __repr__(self) -> str:
         return (
@@ -1065,20 +1072,17 @@ def tree_problems(
     return found
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-ready, order-stable rendering of model objects (origins left out)."""
-    if attrs.has(type(value)):
-        return {
-            a.name: _plain(getattr(value, a.name))
-            for a in attrs.fields(type(value))
-            if a.name not in ("origin", "import_problems")
+_NOT_FINGERPRINTED = ("origin", "import_problems")
+
+
+def _given_weights(criteria: list[dict[str, Any]], judged: frozenset[str], node: str = "") -> Any:
+    """The canonical criteria tree with the weights of judged nodes' children replaced by
+    ``"from judgements"`` (they are derived; see :meth:`Evaluation.fingerprint`)."""
+    return [
+        {
+            **c,
+            "weight": "from judgements" if node in judged else c["weight"],
+            "children": _given_weights(c["children"], judged, c["id"]),
         }
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, frozenset | set):
-        return sorted(_plain(v) for v in value)
-    if isinstance(value, Mapping):
-        return {str(_plain(k)): _plain(v) for k, v in value.items()}
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    return value
+        for c in criteria
+    ]

@@ -52,7 +52,6 @@ the end leaves the draws of the others unchanged.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -67,6 +66,7 @@ from crmselect.converters import as_tuple
 from crmselect.cost.tco import TcoComparison, discount_factors
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
+from crmselect.hashing import digest
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -611,19 +611,19 @@ def monte_carlo(
         ]
     )
     values = case.npv_at(x)
-    digest = hashlib.sha256()
-    for part in (
-        case.pv_per_unit.to_numpy(),
-        case.pv_costs.to_numpy(),
-        inputs[["low", "likely", "high"]].to_numpy(),
-    ):
-        digest.update(np.ascontiguousarray(part, dtype=float).tobytes())
-    digest.update(f"{n}|{entropy}|{distribution}".encode())
+    fingerprint = digest(
+        case.pv_per_unit.to_numpy(dtype=float),
+        case.pv_costs.to_numpy(dtype=float),
+        inputs[["low", "likely", "high"]].to_numpy(dtype=float),
+        n,
+        entropy,
+        distribution,
+    )
     return MonteCarloResult(
         npv=pd.DataFrame(values, columns=pd.Index(case.vendors, name="vendor")),
         draws=pd.DataFrame(x, columns=inputs.index),
         n=n,
         seed=entropy,
         distribution=distribution,
-        fingerprint=digest.hexdigest(),
+        fingerprint=fingerprint,
     )

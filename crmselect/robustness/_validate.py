@@ -6,17 +6,15 @@ whose messages say what to fix.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from crmselect.errors import Problem, ValidationError
+from crmselect.hashing import digest as digest  # re-exported: the robustness results' provenance
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -183,36 +181,3 @@ def positive_int(value: object, where: str, minimum: int = 1) -> int:
             "Invalid argument", [Problem(where, f"must be an integer >= {minimum}, got {value!r}")]
         )
     return int(value)
-
-
-def digest(*parts: Any) -> str:
-    """SHA-256 over arrays, frames, series, attrs objects and plain values: input provenance."""
-    h = hashlib.sha256()
-
-    def feed(obj: Any) -> None:
-        if isinstance(obj, pd.DataFrame):
-            feed(("frame", list(map(str, obj.index)), list(map(str, obj.columns))))
-            feed(obj.to_numpy(dtype=float))
-        elif isinstance(obj, pd.Series):
-            feed(("series", list(map(str, obj.index))))
-            feed(obj.to_numpy(dtype=float))
-        elif isinstance(obj, np.ndarray):
-            h.update(str((obj.dtype.str, obj.shape)).encode())
-            h.update(np.ascontiguousarray(obj).tobytes())
-        elif attrs.has(type(obj)):
-            h.update(type(obj).__name__.encode())
-            for field in attrs.fields(type(obj)):
-                if field.init:
-                    feed(getattr(obj, field.name))
-        elif isinstance(obj, tuple | list):
-            h.update(b"(")
-            for item in obj:
-                feed(item)
-            h.update(b")")
-        else:
-            h.update(repr(obj).encode())
-        h.update(b"|")
-
-    for part in parts:
-        feed(part)
-    return h.hexdigest()

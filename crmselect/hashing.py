@@ -1,0 +1,155 @@
+"""Hashes that come out the same on every machine: SHA-256 over a canonical rendering.
+
+A hash in crmselect identifies *inputs* — what a committee wrote or a vendor returned — so
+that a workbook made on one computer is recognised on another, and a result's provenance
+can be checked months later. Two rules make that hold across CPUs and BLAS kernels:
+
+1. Hash what was given, not what was derived. A number computed by an eigen-solver or a
+   vectorised ``exp``/``power`` (AHP priorities, present values) may differ in its last
+   bits between OpenBLAS core types or SIMD paths; callers leave such numbers out and hash
+   the inputs they came from (e.g. :meth:`crmselect.model.Evaluation.fingerprint` hashes
+   the pairwise judgements, not the weights derived from them).
+2. Where a float must be hashed, it is first written with :data:`SIGNIFICANT_DIGITS`
+   significant digits (:func:`canonical_float`). Inputs typed as decimals (``0.25``,
+   ``1e6``, ``850.5``) round-trip exactly; a derived float whose machines disagree only
+   beyond the 12th digit gives the same text unless it lies within a few units in the
+   last place of a rounding boundary (a chance of about 1e-4 per value), which is why
+   rule 1 comes first.
+
+Canonical form (:func:`canonical`): attrs instances become mappings of their fields
+(fields named in ``exclude`` left out), enums their values, sets sorted lists, mappings
+dicts with string keys, tuples and lists lists, numpy scalars Python scalars, numpy arrays
+nested lists, floats the strings of :func:`canonical_float`, anything else its ``str``.
+:func:`sha256_hex` hashes the JSON of that form with sorted keys.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+SIGNIFICANT_DIGITS = 12
+"""Significant digits a float keeps in every hash (see the module docstring)."""
+
+
+def canonical_float(value: float) -> str:
+    """``value`` with :data:`SIGNIFICANT_DIGITS` significant digits; ``-0`` is ``0``.
+
+    >>> canonical_float(0.1 + 0.2), canonical_float(-0.0), canonical_float(1e300 * 10)
+    ('0.3', '0', 'inf')
+    >>> canonical_float(0.4000000000000001) == canonical_float(0.4)
+    True
+    """
+    number = float(value)
+    if number == 0:
+        return "0"
+    if math.isnan(number):
+        return "nan"
+    return format(number, f".{SIGNIFICANT_DIGITS}g")
+
+
+def canonical(value: Any, exclude: Iterable[str] = ()) -> Any:
+    """A JSON-ready, order-stable rendering of ``value`` in which every float is the text
+    of :func:`canonical_float`; attrs fields named in ``exclude`` are left out (at any
+    depth).
+
+    >>> canonical({"b": (1, 2.50), "a": {3.0, 1.0}})
+    {'b': [1, '2.5'], 'a': ['1', '3']}
+    """
+    skip = frozenset(exclude)
+
+    def walk(item: Any) -> Any:
+        if attrs.has(type(item)):
+            return {
+                a.name: walk(getattr(item, a.name))
+                for a in attrs.fields(type(item))
+                if a.name not in skip
+            }
+        if isinstance(item, enum.Enum):
+            return walk(item.value)
+        if isinstance(item, bool | np.bool_):
+            return bool(item)
+        if isinstance(item, int | np.integer):
+            return int(item)
+        if isinstance(item, float | np.floating):
+            return canonical_float(float(item))
+        if isinstance(item, np.ndarray):
+            return walk(item.tolist())
+        if isinstance(item, frozenset | set):
+            return sorted((walk(v) for v in item), key=_sort_key)
+        if isinstance(item, Mapping):
+            return {str(walk(k)): walk(v) for k, v in item.items()}
+        if isinstance(item, tuple | list):
+            return [walk(v) for v in item]
+        if item is None or isinstance(item, str):
+            return item
+        return str(item)
+
+    return walk(value)
+
+
+def _sort_key(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, ensure_ascii=True)
+
+
+def sha256_hex(value: Any, exclude: Iterable[str] = ()) -> str:
+    """SHA-256 (hex) of the sorted-keys JSON of :func:`canonical` ``(value, exclude)``.
+
+    >>> sha256_hex([0.1 + 0.2]) == sha256_hex([0.3])
+    True
+    """
+    text = json.dumps(canonical(value, exclude), sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def digest(*parts: Any) -> str:
+    """SHA-256 (hex) over arrays, frames, series, attrs objects and plain values, floats
+    canonicalised (:func:`canonical_float`): the provenance of a result.
+
+    A frame or series contributes its index and column labels as text and its values;
+    ``digest(frame)`` equals ``digest`` of the same frame rebuilt on another machine whose
+    arithmetic differed beyond the 12th significant digit.
+
+    >>> a = np.array([[0.1 + 0.2, 1.0]])
+    >>> digest(a, "seed", 7) == digest(np.array([[0.3, 1.0]]), "seed", 7)
+    True
+    >>> digest(a) == digest(a.T)
+    False
+    """
+    h = hashlib.sha256()
+
+    def feed(obj: Any) -> None:
+        if isinstance(obj, pd.DataFrame):
+            feed(("frame", list(map(str, obj.index)), list(map(str, obj.columns))))
+            feed(obj.to_numpy(dtype=float))
+        elif isinstance(obj, pd.Series):
+            feed(("series", list(map(str, obj.index))))
+            feed(obj.to_numpy(dtype=float))
+        elif isinstance(obj, np.ndarray):
+            h.update(f"array{obj.shape}".encode())
+            h.update(_sort_key(canonical(obj)).encode())
+        elif attrs.has(type(obj)):
+            h.update(type(obj).__name__.encode())
+            for field in attrs.fields(type(obj)):
+                if field.init:
+                    feed(getattr(obj, field.name))
+        elif isinstance(obj, tuple | list):
+            h.update(b"(")
+            for item in obj:
+                feed(item)
+            h.update(b")")
+        else:
+            h.update(_sort_key(canonical(obj)).encode())
+        h.update(b"|")
+
+    for part in parts:
+        feed(part)
+    return h.hexdigest()

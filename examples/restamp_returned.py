@@ -1,0 +1,76 @@
+"""Re-stamp the example's returned RFP workbooks with the evaluation's current fingerprint.
+
+``examples/larkspur/returned/*.xlsx`` stand for the files six vendors sent back. Each one's
+hidden ``crmselect`` sheet records the ``evaluation_hash`` of the template it was made from
+(:func:`crmselect.io.rfp_template.questions_fingerprint`). When the *definition* of that
+hash changes, or a setting of the example that is not a question (a weight, the scale)
+changes, the importer rightly reports "the evaluation changed since this template was made".
+This script brings the bundled files up to date as if the vendors had been sent templates of
+the current evaluation: only the hash text is replaced, byte for byte, in the sheet that
+holds it; every answer, every deliberate defect and every other byte of the files stays.
+
+Run from the repository root: ``python examples/restamp_returned.py``. It prints each file
+with its old and new hash and changes nothing where the hash is already current.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import attrs
+import openpyxl
+
+from crmselect.io.folder import load_evaluation
+from crmselect.io.rfp_template import META_SHEET, questions_fingerprint
+
+FOLDER = Path(__file__).resolve().parent / "larkspur"
+
+
+def stored_hash(path: Path) -> str:
+    """The ``evaluation_hash`` fact of a returned workbook's hidden sheet."""
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        for key, value, *_ in workbook[META_SHEET].iter_rows(values_only=True):
+            if key == "evaluation_hash":
+                return str(value)
+    finally:
+        workbook.close()
+    raise SystemExit(f"{path}: no evaluation_hash in sheet {META_SHEET!r}")
+
+
+def restamp(path: Path, old: str, new: str) -> None:
+    """Rewrite ``path`` with ``old`` replaced by ``new`` in the one member that holds it."""
+    with zipfile.ZipFile(path) as source:
+        holders = [i.filename for i in source.infolist() if old.encode() in source.read(i)]
+        if len(holders) != 1:
+            raise SystemExit(f"{path}: the hash appears in {holders or 'no member'}")
+        with (
+            tempfile.NamedTemporaryFile(dir=path.parent, suffix=".xlsx", delete=False) as tmp,
+            zipfile.ZipFile(tmp, "w") as target,
+        ):
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename == holders[0]:
+                    data = data.replace(old.encode(), new.encode())
+                target.writestr(info, data, compress_type=info.compress_type)
+    shutil.copymode(path, tmp.name)
+    Path(tmp.name).replace(path)
+
+
+def main() -> None:
+    evaluation = load_evaluation(FOLDER)
+    current = questions_fingerprint(attrs.evolve(evaluation, responses=(), import_problems=()))
+    for path in sorted((FOLDER / "returned").glob("*.xlsx")):
+        old = stored_hash(path)
+        if old == current:
+            print(f"{path.name}: current")
+            continue
+        restamp(path, old, current)
+        print(f"{path.name}: {old[:12]} -> {current[:12]}")
+
+
+if __name__ == "__main__":
+    main()

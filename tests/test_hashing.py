@@ -1,0 +1,161 @@
+"""Hashes identify inputs and come out the same on every machine (crmselect/hashing.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import attrs
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import crmselect
+from crmselect.hashing import canonical, canonical_float, digest, sha256_hex
+from crmselect.io.rfp_template import questions_fingerprint
+from crmselect.model import Criterion, Evaluation, Judgements, Requirement, Vendor
+from crmselect.weights import apply_judgements
+
+
+def _tree_evaluation(judgements: tuple[Judgements, ...] = ()) -> Evaluation:
+    tree = (
+        Criterion("a", children=(Criterion("a1", weight=2), Criterion("a2"))),
+        Criterion("b"),
+    )
+    if judgements:
+        tree = apply_judgements(tree, judgements)
+    return Evaluation(
+        "t",
+        tree,
+        [Requirement("r1", "x", "a1"), Requirement("r2", "y", "a2"), Requirement("r3", "z", "b")],
+        [Vendor("v1", "V1"), Vendor("v2", "V2")],
+        judgements=judgements,
+    )
+
+
+def _nudged(evaluation: Evaluation, ulps: int) -> Evaluation:
+    """The same evaluation with every top-level weight moved by ``ulps`` units in the last
+    place — what another BLAS kernel's eigen-solver may return."""
+    moved = tuple(
+        attrs.evolve(c, weight=float(c.weight + ulps * np.spacing(c.weight)))
+        for c in evaluation.criteria
+    )
+    return attrs.evolve(evaluation, criteria=moved)
+
+
+def test_canonical_float_keeps_twelve_significant_digits() -> None:
+    assert canonical_float(0.1 + 0.2) == "0.3"
+    assert canonical_float(1 / 3) == "0.333333333333"
+    assert canonical_float(-0.0) == canonical_float(0.0) == "0"
+    assert canonical_float(float("inf")) == "inf"
+    assert canonical_float(float("nan")) == "nan"
+    assert canonical_float(123456789012345.0) == "1.23456789012e+14"
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, width=64))
+def test_decimal_inputs_of_twelve_digits_round_trip_exactly(x: float) -> None:
+    typed = float(f"{x:.12g}")  # what a committee types: at most 12 significant digits
+    assert float(canonical_float(typed)) == typed
+
+
+def test_canonical_renders_numpy_like_python() -> None:
+    plain = canonical({"n": np.int64(10), "x": np.float64(0.5), "a": np.array([1.0, 2.0])})
+    assert (
+        plain
+        == canonical({"n": 10, "x": 0.5, "a": [1.0, 2.0]})
+        == {
+            "n": 10,
+            "x": "0.5",
+            "a": ["1", "2"],
+        }
+    )
+    assert sha256_hex([np.int64(3)]) == sha256_hex([3]) != sha256_hex([3.0])
+
+
+def test_digest_ignores_last_bits_but_not_values_or_shape() -> None:
+    a = np.array([[0.2, 0.7], [0.1, 0.9]])
+    assert digest(a, 1) == digest(a + np.spacing(a), 1)
+    assert digest(a, 1) != digest(a, 2)
+    assert digest(a) != digest(a.T)
+    assert digest(a) != digest(a.ravel())
+    assert digest(a) != digest(a * (1 + 1e-9))
+
+
+def test_fingerprint_leaves_out_weights_derived_from_judgements() -> None:
+    judged = _tree_evaluation((Judgements("", [("a", "b", 3)]),))
+    assert [c.weight for c in judged.criteria] == pytest.approx([0.75, 0.25])
+    # Another machine's eigen-solver: the same judgements, weights a few ulps apart.
+    assert _nudged(judged, 3).fingerprint() == judged.fingerprint()
+    # The judgements themselves are inputs: changing one changes the hash.
+    other = _tree_evaluation((Judgements("", [("a", "b", 5)]),))
+    assert other.fingerprint() != judged.fingerprint()
+
+
+def test_fingerprint_keeps_weights_given_as_inputs() -> None:
+    given_weights = _tree_evaluation()
+    moved = attrs.evolve(
+        given_weights,
+        criteria=(
+            attrs.evolve(given_weights.criteria[0], weight=1.5),
+            given_weights.criteria[1],
+        ),
+    )
+    assert moved.fingerprint() != given_weights.fingerprint()
+    # The sub-criteria of a judged top level are not judged: their weights still count.
+    judged = _tree_evaluation((Judgements("", [("a", "b", 3)]),))
+    a = judged.criteria[0]
+    reweighted = attrs.evolve(
+        judged,
+        criteria=(
+            attrs.evolve(a, children=(attrs.evolve(a.children[0], weight=3), a.children[1])),
+            judged.criteria[1],
+        ),
+    )
+    assert reweighted.fingerprint() != judged.fingerprint()
+
+
+def test_fingerprint_of_the_example_ignores_last_bits_of_its_ahp_weights() -> None:
+    example = crmselect.example()
+    assert example.judgements, "the example derives its top-level weights from judgements"
+    assert _nudged(example, 2).fingerprint() == example.fingerprint()
+    assert questions_fingerprint(_nudged(example, -2)) == questions_fingerprint(example)
+
+
+_PRINT_HASHES = (
+    "import crmselect; from crmselect.io.rfp_template import questions_fingerprint as q; "
+    "e = crmselect.example(); r = crmselect.score(e); "
+    "print(e.fingerprint(), q(e), r.fingerprint)"
+)
+
+
+@pytest.mark.parametrize("core", ["Haswell", "Sandybridge", "SkylakeX"])
+def test_fingerprints_agree_across_openblas_kernels(core: str) -> None:
+    """The example's hashes with OpenBLAS forced to another kernel equal those of this
+    process (whatever kernel it runs): the AHP weights differ in their last bits between
+    kernels on this project's CI machine, the hashes must not."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+    env["OPENBLAS_CORETYPE"] = core
+    out = subprocess.run(
+        [sys.executable, "-c", _PRINT_HASHES],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout.split()
+    example = crmselect.example()
+    here = [
+        example.fingerprint(),
+        questions_fingerprint(example),
+        crmselect.score(example).fingerprint,
+    ]
+    assert out == here
+
+
+def test_example_returned_workbooks_carry_the_current_questions_fingerprint() -> None:
+    """``examples/restamp_returned.py`` keeps them current; no 'evaluation changed' info."""
+    evaluation = crmselect.example()
+    stale = [p for p in evaluation.import_problems if "evaluation changed" in p.what]
+    assert stale == []
