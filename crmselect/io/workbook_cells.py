@@ -107,7 +107,9 @@ def put(cell: Cell, value: object, number_format: str | None = None, where: str 
 
 def _where(cell: Cell, text: str) -> str:
     """``Sheet!C7`` for the error message of text too long for a cell (built only when the
-    text could be: escapes of control characters take up to 4 characters each)."""
+    text could be: a control character's escape takes 4 characters, a character beyond
+    U+FFFF 2 UTF-16 code units — so ``4 · len(text)`` bounds its length as Excel counts it,
+    :func:`~crmselect.io.xlsx.excel_length`)."""
     return f"{cell.parent.title}!{cell.coordinate}" if 4 * len(text) > MAX_CELL_TEXT else ""
 
 

@@ -1,8 +1,9 @@
-"""Writing Excel workbooks safely: literal text, legal sheet names, atomic saves.
+"""Writing spreadsheet files safely: literal text, legal sheet names, atomic saves, CSV.
 
 Every workbook crmselect writes (RFP templates, comparison workbooks, scoring sheets) goes
-through these helpers, so that no string that came from outside the library — requirement
-text, vendor names, answers, comments — can ever become a formula:
+through these helpers, and every CSV file through :func:`write_csv`, so that no string that
+came from outside the library — requirement text, vendor names, answers, comments — can
+ever become a formula:
 
 * openpyxl turns a string starting with ``=`` into a formula. :func:`put_text` forces the
   cell's type to text, and sets Excel's ``quotePrefix`` style on text that starts with a
@@ -13,17 +14,29 @@ text, vendor names, answers, comments — can ever become a formula:
 * Carriage returns are written as line feeds (``\r\n`` and ``\r`` → ``\n``): XML
   parsers normalise them anyway, so this only makes the stored text what will be read.
 * Excel truncates cell text beyond 32,767 characters; :func:`put_text` refuses such text
-  with an error instead of losing the tail silently.
+  with an error instead of losing the tail silently. Excel counts UTF-16 code units
+  (:func:`excel_length`): a character outside the Basic Multilingual Plane — an emoji, a
+  rare CJK ideograph — counts twice.
+* In a CSV file (:func:`write_csv`) a text cell starting with a formula trigger is written
+  with a leading apostrophe ``'``, the OWASP recommendation: ``=1+1`` → ``'=1+1``.
+
+Files are replaced atomically (:func:`replace_atomically`): written to a temporary file
+next to the target and renamed over it, with the permissions an ordinary write would give.
+
+Reference: OWASP, *CSV Injection*, https://owasp.org/www-community/attacks/CSV_Injection.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+import secrets
+import stat
+import time
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
 
+import pandas as pd
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.workbook.workbook import Workbook
@@ -32,7 +45,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from crmselect.errors import CrmselectError, Problem, ValidationError
 
 MAX_CELL_TEXT = 32_767
-"""Excel's limit on the characters in one cell."""
+"""Excel's limit on the characters in one cell, in UTF-16 code units (:func:`excel_length`)."""
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 """Leading characters that spreadsheet programs may read as the start of a formula."""
@@ -51,6 +64,19 @@ def escape_illegal(text: str) -> str:
     return _ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def excel_length(text: str) -> int:
+    r"""The length of ``text`` as Excel counts it: UTF-16 code units, so a character beyond
+    U+FFFF (an emoji) counts 2 — ``len(text) + #{c : ord(c) > 0xFFFF}``.
+
+    Reference: Microsoft, *Excel specifications and limits* (32,767 characters per cell);
+    Excel holds text as UTF-16, and its ``LEN`` gives 2 for an emoji.
+
+    >>> excel_length("abc"), excel_length("\U0001f600" * 3)
+    (3, 6)
+    """
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
 def put_text(cell: Cell | MergedCell, text: str, where: str = "") -> None:
     """Write ``text`` into ``cell`` as literal text, never as a formula.
 
@@ -61,14 +87,14 @@ def put_text(cell: Cell | MergedCell, text: str, where: str = "") -> None:
     if isinstance(cell, MergedCell):
         raise CrmselectError(f"{where or cell.coordinate}: cannot write into a merged cell")
     value = escape_illegal(str(text).replace("\r\n", "\n").replace("\r", "\n"))
-    if len(value) > MAX_CELL_TEXT:
+    if 2 * len(value) > MAX_CELL_TEXT and (units := excel_length(value)) > MAX_CELL_TEXT:
         raise ValidationError(
             "Text too long for one Excel cell",
             [
                 Problem(
                     where or cell.coordinate,
-                    f"{len(value):,} characters; Excel holds at most {MAX_CELL_TEXT:,} per cell — "
-                    "shorten it",
+                    f"{units:,} characters as Excel counts them (UTF-16 code units); Excel "
+                    f"holds at most {MAX_CELL_TEXT:,} per cell — shorten it",
                 )
             ],
         )
@@ -99,23 +125,190 @@ def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
     return candidate
 
 
+TEMPORARY_MARK = "~crmselect-"
+"""Part of every temporary file's name: ``.{stem}~crmselect-{pid}-{8 hex digits}{suffix}``
+next to the target (``.report~crmselect-4711-1a2b3c4d.xlsx`` for ``report.xlsx``)."""
+
+STALE_AFTER = 24 * 3600.0
+"""Seconds after which a temporary file of a process that may still run counts as left over."""
+
+_IN_PROGRESS: set[str] = set()
+"""The temporary files this process is writing now (any thread): never left over."""
+
+
+def _temporary_pattern(target: Path) -> re.Pattern[str]:
+    """The names of :func:`replace_atomically`'s temporary files for ``target`` (the process
+    id is captured)."""
+    return re.compile(
+        rf"\.{re.escape(target.stem)}{re.escape(TEMPORARY_MARK)}(\d+)-[0-9a-f]{{8}}"
+        rf"{re.escape(target.suffix)}"
+    )
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` may still be running (always presumed so where it cannot be
+    asked: on Windows, ``os.kill(pid, 0)`` would terminate it)."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Delete the temporary files an interrupted :func:`replace_atomically` of ``target``
+    left behind (a killed process never reaches its clean-up).
+
+    Only names matching the helper's exact pattern (:data:`TEMPORARY_MARK`) are candidates,
+    and of those only regular files — never a symbolic link or a folder — owned by the
+    current user whose writing process has ended — or is this one, from an earlier run
+    with the same process id (in a container), and not being written now — or that are
+    older than :data:`STALE_AFTER` (the process id may have been reused, or belong to
+    another machine's process on a shared drive, which cannot be asked). The
+    entry is examined without following links and removed with ``unlink``, which removes a
+    link itself, never what it points to. Files that cannot be examined or removed are left.
+    """
+    pattern = _temporary_pattern(target)
+    uid = os.geteuid() if hasattr(os, "geteuid") else None
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode) or (uid is not None and info.st_uid != uid):
+                continue
+            if entry.path in _IN_PROGRESS:
+                continue
+            pid = int(match.group(1))
+            old = time.time() - info.st_mtime > STALE_AFTER
+            if pid == os.getpid() or old or not _running(pid):
+                os.unlink(entry.path)
+        except OSError:
+            continue
+
+
+def _kept_permissions(target: Path) -> int | None:
+    """The permission bits of the regular file at ``target`` (following a link to it), or
+    ``None`` when there is none."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return None
+    return mode & 0o777 if stat.S_ISREG(mode) else None
+
+
+def _new_temporary(target: Path) -> str:
+    """Create an empty temporary file next to ``target`` with the permissions an ordinary
+    write of ``target`` would give (see :func:`replace_atomically`); returns its path.
+
+    ``O_EXCL`` refuses a name that exists already, even as a (dangling) symbolic link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    kept = _kept_permissions(target)
+    while True:
+        name = f".{target.stem}{TEMPORARY_MARK}{os.getpid()}-{secrets.token_hex(4)}{target.suffix}"
+        path = os.path.join(target.parent, name)
+        try:
+            handle = os.open(path, flags, 0o666 if kept is None else kept)
+        except FileExistsError:
+            continue
+        _IN_PROGRESS.add(path)
+        try:
+            if kept is not None and os.chmod in os.supports_fd:
+                os.chmod(handle, kept)  # exactly the old file's bits, whatever the umask
+        finally:
+            os.close(handle)
+        return path
+
+
 def replace_atomically(path: str | Path, write: Callable[[str], None]) -> Path:
     """Create ``path`` by calling ``write(temporary_path)`` on a temporary file in the same
     folder and renaming it into place: an interrupted or failed write never leaves a
-    half-written file, and never destroys an existing file at ``path``."""
+    half-written file, and never destroys an existing file at ``path``.
+
+    **Permissions** are those an ordinary ``open(path, "w")`` gives: a new file gets
+    ``0o666 & ~umask`` — the temporary file is created with mode ``0o666`` and the operating
+    system applies the process's umask, so the umask is never read or changed — and an
+    existing regular file keeps its permission bits (``st_mode & 0o777``; not its owner).
+    ``write`` must write into the file at the path it is given (truncating it), as
+    openpyxl and pandas do.
+
+    **Left-over temporary files** of ``path`` from a killed process are deleted first
+    (:func:`_remove_stale_temporaries`); the temporary file of a failed ``write`` is deleted
+    at once.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent
-    )
-    os.close(handle)
+    _remove_stale_temporaries(target)
+    temporary = _new_temporary(target)
     try:
         write(temporary)
         os.replace(temporary, target)
     finally:
-        if os.path.exists(temporary):
+        if os.path.lexists(temporary):
             os.unlink(temporary)
+        _IN_PROGRESS.discard(temporary)
     return target
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path, *, index: bool = True) -> Path:
+    r"""Write ``frame`` to ``path`` as a UTF-8 CSV file, atomically (:func:`replace_atomically`)
+    and safe to open in a spreadsheet program.
+
+    Every text cell — values, column names, index values and names — that starts with a
+    formula trigger (:data:`FORMULA_TRIGGERS`: ``= + - @``, tab, carriage return and their
+    full-width forms) is written with a leading apostrophe, so that Excel, LibreOffice and
+    Google Sheets show it as text instead of evaluating it (OWASP, *CSV Injection*):
+    ``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``. Numbers stay numbers, negative ones included
+    (``-3.5`` held as a number is written ``-3.5``); only ``str`` cells are changed.
+    ``index`` writes the index as the first column(s), as in ``DataFrame.to_csv``.
+
+    Lines end with CR LF, as RFC 4180 §2 prescribes: then a text holding a carriage return
+    or a line feed is quoted (with ``\n`` line ends pandas leaves a lone ``\r`` unquoted, and
+    a reader splits the row there).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> table = pd.DataFrame({"note": ["=1+1", "fine"], "delta": [-3.5, 2.0]})
+    >>> write_csv(table, folder / "t.csv", index=False).read_bytes()
+    b"note,delta\r\n'=1+1,-3.5\r\nfine,2.0\r\n"
+    """
+    safe = frame.copy()
+    for j in range(safe.shape[1]):
+        column = safe.iloc[:, j]
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype | pd.CategoricalDtype):
+            safe.isetitem(j, column.map(_literal_csv).to_numpy())
+    safe.columns = _literal_index(safe.columns)
+    safe.index = _literal_index(safe.index)
+
+    def write(temporary: str) -> None:
+        safe.to_csv(temporary, index=index, encoding="utf-8", lineterminator="\r\n")
+
+    return replace_atomically(path, write)
+
+
+def _literal_csv(value: object) -> object:
+    """``'`` + ``value`` for text starting with a formula trigger; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _literal_index(index: pd.Index) -> pd.Index:
+    """:func:`_literal_csv` on every label and name of ``index`` (one level or several)."""
+    names: list[Hashable] = [_literal_csv(n) for n in index.names]
+    if isinstance(index, pd.MultiIndex):
+        levels = [index.get_level_values(i).map(_literal_csv) for i in range(index.nlevels)]
+        return pd.MultiIndex.from_arrays(levels, names=names)
+    return index.map(_literal_csv).rename(names[0])
 
 
 def save_atomic(workbook: Workbook, path: str | Path) -> Path:
