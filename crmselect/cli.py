@@ -12,15 +12,20 @@
                                         check returned workbooks and read their answers
     crmselect workshop PATH [--member ID] --out FILE_OR_DIR
                                         pairwise-comparison workbooks for the weights
+    crmselect scoring-sheets PATH --out DIR [--vendor ID]…
+                                        demo scoring sheets per evaluator, script packs
+    crmselect import-scores PATH FILES… [--strict] [--csv OUT]
+                                        check returned scoring sheets; agreement, moderation
 
 Bad input prints one clear message (every problem, with file and place) and exits with
-status 2; ``--debug`` shows the traceback instead.
+status 2; ``--debug`` (before or after the command) shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import shutil
 import sys
 from collections.abc import Sequence
@@ -148,7 +153,13 @@ def _demo(args: argparse.Namespace) -> int:
     source = example_path()
     if args.out is not None:
         copy = args.out / "evaluation"
-        shutil.copytree(source, copy, dirs_exist_ok=True)
+        if copy.exists() and not args.force:
+            raise CrmselectError(
+                f"{copy} exists and may hold your edits; choose another --out, or add "
+                "--force to replace it with a fresh copy of the example"
+            )
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(source, copy)
         print(
             f"Copied the example evaluation to {copy}/ — edit it and run "
             f"`crmselect evaluate {copy}`\n"
@@ -281,9 +292,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"crmselect {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    # The same flag after the command: SUPPRESS keeps a subcommand from resetting it to False.
+    debug_after = argparse.ArgumentParser(add_help=False)
+    debug_after.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_command = functools.partial(commands.add_parser, parents=[debug_after])
 
-    demo = commands.add_parser(
+    demo = add_command(
         "demo",
         help="score the bundled example tender",
         description="Score the bundled, fictional Larkspur tender and test the winner; leaves "
@@ -293,6 +310,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="DIR", help="copy the example there and write the result tables"
     )
     demo.add_argument(
+        "--force",
+        action="store_true",
+        help="replace DIR/evaluation/ if it exists (it may hold your edits)",
+    )
+    demo.add_argument(
         "--strict",
         action="store_true",
         help="fail when a returned workbook has any error or warning",
@@ -300,14 +322,18 @@ def build_parser() -> argparse.ArgumentParser:
     _analysis_options(demo)
     demo.set_defaults(run=_demo)
 
-    evaluate = commands.add_parser(
+    evaluate = add_command(
         "evaluate",
         help="score an evaluation folder",
         description="Score an evaluation folder (or its YAML file).",
     )
     evaluate.add_argument("path", type=Path, metavar="PATH")
     evaluate.add_argument(
-        "--out", type=Path, metavar="DIR", help="write the result tables there as CSV"
+        "--out",
+        type=Path,
+        metavar="DIR_OR_XLSX",
+        help="an .xlsx file: the comparison workbook; a folder: the result tables as CSV and "
+        "the workbook as report.xlsx",
     )
     evaluate.add_argument(
         "--strict",
@@ -317,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     _analysis_options(evaluate)
     evaluate.set_defaults(run=lambda a: _evaluate(a.path, a.out, a))
 
-    cats = commands.add_parser(
+    cats = add_command(
         "catalogs",
         help="list the bundled criteria catalogues",
         description="List the bundled catalogues, or show one's tree.",
@@ -325,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     cats.add_argument("name", nargs="?", metavar="NAME", help="a catalogue name or YAML path")
     cats.set_defaults(run=_catalogs)
 
-    template = commands.add_parser(
+    template = add_command(
         "template",
         help="write RFP workbooks for vendors to fill in",
         description="Write the RFP response workbook for one vendor (--vendor) or for all.",
@@ -347,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     template.set_defaults(run=_template)
 
-    imports = commands.add_parser(
+    imports = add_command(
         "import",
         help="check returned RFP workbooks and read their answers",
         description="Read returned RFP workbooks as untrusted input; list every finding.",
@@ -364,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imports.set_defaults(run=_import)
 
-    workshop = commands.add_parser(
+    workshop = add_command(
         "workshop",
         help="write weights-workshop workbooks (pairwise comparisons)",
         description="Write a pairwise-comparison workbook for one member (--member) or for "
@@ -381,7 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     workshop.set_defaults(run=_workshop)
 
-    sheets = commands.add_parser(
+    sheets = add_command(
         "scoring-sheets",
         help="write demo scoring sheets for evaluators and script packs for vendors",
         description="Write one scoring sheet per evaluator (OUT/scoring/<id>.xlsx) and one "
@@ -394,7 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sheets.set_defaults(run=_scoring_sheets)
 
-    scores = commands.add_parser(
+    scores = add_command(
         "import-scores",
         help="check returned demo scoring sheets, show panel agreement and what to moderate",
         description="Read evaluators' returned scoring sheets as untrusted input; print every "

@@ -1,0 +1,74 @@
+"""The command line on the edges a new user hits: re-running demo --out, --debug's place,
+the help naming what each option takes."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+import crmselect.cli
+from crmselect.cli import build_parser, main
+from crmselect.errors import CrmselectError
+
+
+def test_demo_out_refuses_to_overwrite_an_edited_copy_unless_forced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--out", str(tmp_path), "--samples", "200"]) == 0
+    edited = tmp_path / "evaluation" / "evaluation.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# my edit\n", encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["demo", "--out", str(tmp_path), "--samples", "200"]) == 2
+    err = capsys.readouterr().err
+    assert "evaluation exists" in err
+    assert "--force" in err
+    assert edited.read_text(encoding="utf-8").endswith("# my edit\n")
+
+    stray = tmp_path / "evaluation" / "stray.txt"
+    stray.write_text("left over", encoding="utf-8")
+    assert main(["demo", "--out", str(tmp_path), "--force", "--samples", "200"]) == 0
+    assert "# my edit" not in edited.read_text(encoding="utf-8")
+    assert not stray.exists()  # --force gives a fresh copy, not a merge
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--debug", "evaluate", "no-such-folder"],
+        ["evaluate", "no-such-folder", "--debug"],
+    ],
+)
+def test_debug_shows_the_traceback_before_or_after_the_command(argv: list[str]) -> None:
+    with pytest.raises(CrmselectError, match="no-such-folder"):
+        main(argv)
+
+
+def test_without_debug_bad_input_is_one_message_and_status_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["evaluate", "no-such-folder"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("crmselect: ")
+    assert "Traceback" not in err
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def test_module_docstring_lists_every_command() -> None:
+    doc = crmselect.cli.__doc__ or ""
+    missing = [name for name in _subcommands() if f"crmselect {name} " not in doc]
+    assert missing == []
+
+
+def test_evaluate_out_help_names_both_forms(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        _subcommands()["evaluate"].parse_args(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--out DIR_OR_XLSX" in help_text
+    assert "an .xlsx file: the comparison workbook" in help_text
