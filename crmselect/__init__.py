@@ -1,17 +1,29 @@
 """crmselect — choose a CRM system and implementation partner, and show the choice holds.
 
-The public API, re-exported::
+The public API::
 
     import crmselect
     evaluation = crmselect.load_evaluation("my-tender/")   # or crmselect.example()
     result = crmselect.score(evaluation)
     result.to_frame()        # totals, ranks, knock-outs, missing answers
+    analysis = crmselect.analyse(evaluation, seed=1)       # ... and does the winner hold?
 
-Robustness lives in :mod:`crmselect.robustness` (and :func:`crmselect.analysis.analyse`),
-RFP workbooks in :mod:`crmselect.rfp`, weighting methods in :mod:`crmselect.weights`, cost,
-price scoring and partner pairing in :mod:`crmselect.cost` (a folder's ``costs:`` and
-``partners:`` sections: :func:`load_costs`, :func:`load_partners`).
+The subpackages are reached as attributes and imported on first use (PEP 562), so that
+``import crmselect`` stays light: :mod:`crmselect.analysis` (:func:`analyse`),
+:mod:`crmselect.robustness` (SMAA, stability, flips), :mod:`crmselect.rfp` (RFP workbooks),
+:mod:`crmselect.consensus` (the evaluation panel), :mod:`crmselect.cost` (TCO, price
+scoring, partner pairs; a folder's ``costs:`` and ``partners:`` sections:
+:func:`load_costs`, :func:`load_partners`), :mod:`crmselect.plots` (matplotlib figures,
+extra ``crmselect[plots]``), :mod:`crmselect.weights` (weighting methods).
+
+The analytic core (``model``, ``scales``, ``weights``, ``scoring``, ``consensus``, ``cost``,
+``robustness``, ``analysis``) is pure: it never reads a file, prints or imports openpyxl.
+Files and workbooks (``io``), text reports (``report``), figures (``plots``) and the
+command (``cli``) sit at the edge.
 """
+
+import importlib
+from typing import Any
 
 from crmselect._version import __version__
 from crmselect.catalog import Catalog, catalogs, load_catalog
@@ -69,6 +81,7 @@ from crmselect.weights import (
 __all__ = [
     "Access",
     "AhpResult",
+    "Analysis",
     "Catalog",
     "ComplianceLevel",
     "ComplianceScale",
@@ -102,6 +115,7 @@ __all__ = [
     "Vendor",
     "__version__",
     "ahp",
+    "analyse",
     "apply_judgements",
     "catalogs",
     "demo_scores_from_frame",
@@ -124,3 +138,19 @@ __all__ = [
     "swing_weights",
     "weights_from_ranking",
 ]
+
+_SUBMODULES = ("analysis", "consensus", "cost", "plots", "rfp", "robustness", "weights")
+_LAZY = {"analyse": "crmselect.analysis", "Analysis": "crmselect.analysis"}
+
+
+def __getattr__(name: str) -> Any:
+    """``crmselect.robustness`` & co., and :func:`analyse`, imported on first use."""
+    if name in _SUBMODULES:
+        return importlib.import_module(f"crmselect.{name}")
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'crmselect' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_SUBMODULES, *_LAZY})
