@@ -174,3 +174,13 @@ def test_example_returned_workbooks_carry_the_current_questions_fingerprint() ->
     evaluation = crmselect.example()
     stale = [p for p in evaluation.import_problems if "evaluation changed" in p.what]
     assert stale == []
+
+
+def test_module_examples() -> None:
+    import doctest
+
+    import crmselect.hashing
+
+    outcome = doctest.testmod(crmselect.hashing)
+    assert outcome.attempted >= 7
+    assert outcome.failed == 0
