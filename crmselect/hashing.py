@@ -43,7 +43,7 @@ SIGNIFICANT_DIGITS = 12
 def canonical_float(value: float) -> str:
     """``value`` with :data:`SIGNIFICANT_DIGITS` significant digits; ``-0`` is ``0``.
 
-    >>> canonical_float(0.1 + 0.2), canonical_float(-0.0), canonical_float(1e300 * 10)
+    >>> canonical_float(0.1 + 0.2), canonical_float(-0.0), canonical_float(1e308 * 10)
     ('0.3', '0', 'inf')
     >>> canonical_float(0.4000000000000001) == canonical_float(0.4)
     True
