@@ -5,9 +5,13 @@ from __future__ import annotations
 import functools
 import math
 
+import attrs
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 import crmselect
 from crmselect import DemoScale, ValidationError
@@ -15,6 +19,7 @@ from crmselect.consensus import (
     ModeratedScore,
     aggregate_scores,
     apply_moderation,
+    evaluator_correlations,
     leave_one_out,
     moderation_list,
     moderations_from_frame,
@@ -135,6 +140,144 @@ def test_the_example_moderation_list() -> None:
     assert report.evaluators.loc["finance", "missing"] == 2
     assert "<table" in report._repr_html_()
     assert "5 of 40" in repr(report)
+
+
+# -- singling out the dissenter ----------------------------------------------------------------
+
+AGREED = [0, 0.5, 1, 2, 3.5, 4, 5]
+"""Items in increasing order of merit; ``AGREED[::-1]`` ranks them the other way round."""
+
+
+def test_of_three_evaluators_only_the_one_who_reverses_the_order_is_flagged() -> None:
+    panel = frame({"ann": AGREED, "bob": AGREED, "odd": AGREED[::-1]})
+    evaluators = moderation_list(panel).evaluators
+    assert list(evaluators.index[evaluators["flagged"]]) == ["odd"]
+    assert evaluators.loc["odd", "correlation"] == pytest.approx(-1.0)
+    assert evaluators.loc["odd", "compared_with"] == "ann, bob"
+    assert "low agreement: Spearman ρ = -1.00 with the mean of ann, bob" in str(
+        evaluators.loc["odd", "reasons"]
+    )
+    # ann and bob are compared with each other once odd is set aside — not with a reference
+    # half made of odd's reversed scores, which hardly correlates with either of them:
+    assert stats.spearmanr(AGREED, (np.array(AGREED) + AGREED[::-1]) / 2).statistic < 0.3
+    assert evaluators.loc[["ann", "bob"], "correlation"].tolist() == pytest.approx([1.0, 1.0])
+    assert evaluators.loc[["ann", "bob"], "compared_with"].tolist() == ["bob", "ann"]
+    assert evaluators.loc[["ann", "bob"], "reasons"].tolist() == ["", ""]
+
+
+def test_of_four_evaluators_the_dissenter_alone_is_flagged() -> None:
+    panel = frame(
+        {
+            "ann": [1, 2, 3, 4, 5, 2, 4],
+            "bob": [1.5, 2, 3.5, 4, 5, 2.5, 3.5],
+            "odd": [5, 5, 2, 0, 0, 5, 1],
+            "cy": [1, 2.5, 3, 3.5, 4.5, 2, 4],
+        }
+    )
+    report = moderation_list(panel)
+    assert report.flagged_evaluators == ("odd",)
+    assert report.evaluators.loc["odd", "correlation"] < -0.8
+    assert report.evaluators.loc["ann", "compared_with"] == "bob, cy"
+
+
+def test_of_five_evaluators_two_dissenters_are_both_flagged() -> None:
+    panel = frame(
+        {
+            "ann": [1, 2, 3, 4, 5, 2, 4, 0],
+            "odd": [5, 4, 3, 2, 1, 4, 2, 5],
+            "bob": [1.5, 2, 3.5, 4, 5, 2.5, 3.5, 0.5],
+            "cy": [1, 2.5, 3, 3.5, 4.5, 2, 4, 1],
+            "rev": [4, 5, 2, 1, 0, 4.5, 1, 5],
+        }
+    )
+    report = moderation_list(panel)
+    assert report.flagged_evaluators == ("odd", "rev")
+    for e in ("ann", "bob", "cy"):
+        assert report.evaluators.loc[e, "correlation"] > 0.9
+    assert report.evaluators.loc["ann", "compared_with"] == "bob, cy"
+
+
+def test_two_evaluators_who_disagree_are_both_flagged() -> None:
+    report = moderation_list(frame({"ann": AGREED, "bob": AGREED[::-1]}))
+    assert report.flagged_evaluators == ("ann", "bob")  # nobody to tell who dissents
+
+
+def test_a_panel_in_agreement_sets_nobody_aside() -> None:
+    rho, compared = evaluator_correlations(
+        np.array([[1.0, 2, 3, 4, 5], [1, 2, 3, 5, 4], [2, 1, 3, 4, 5]])
+    )
+    # ann 1 2 3 4 5 against the others' mean 1.5 1.5 3 4.5 4.5: ρ = 9 / √90; bob against
+    # 1.5 1.5 3 4 5: ρ = 8.5 / √95, and cy likewise
+    assert rho.tolist() == pytest.approx([9 / math.sqrt(90), *[8.5 / math.sqrt(95)] * 2])
+    assert compared == [(1, 2), (0, 2), (0, 1)]
+
+
+half_points = st.integers(0, 10).map(lambda k: k / 2)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(3, 5).flatmap(
+        lambda m: st.tuples(
+            st.lists(st.lists(half_points, min_size=6, max_size=6), min_size=m, max_size=m),
+            st.permutations(range(m)),
+        )
+    )
+)
+def test_permuting_the_evaluators_permutes_the_flags(
+    case: tuple[list[list[float]], list[int]],
+) -> None:
+    scores, order = case
+    names = [f"e{i}" for i in range(len(scores))]
+    first = moderation_list(frame(dict(zip(names, scores, strict=True)))).evaluators
+    second = moderation_list(frame({names[i]: scores[i] for i in order})).evaluators
+    assert list(second.index) == [names[i] for i in order]
+    second = second.loc[names]
+    assert first["flagged"].tolist() == second["flagged"].tolist()
+    assert [set(r.split(", ")) for r in first["compared_with"]] == [
+        set(r.split(", ")) for r in second["compared_with"]
+    ]
+    assert first["correlation"].tolist() == pytest.approx(
+        second["correlation"].tolist(), nan_ok=True
+    )
+
+
+# -- items already moderated ---------------------------------------------------------------------
+
+
+def test_the_moderation_list_marks_items_already_moderated() -> None:
+    agreed = ModeratedScore("v1", "D", "fit", 2.5, "failed live", "chair", "2026-03-12")
+    report = moderation_list(PANEL, moderations=[agreed])
+    items = report.items
+    assert items.loc[("v1", "D", "fit"), "moderated"]
+    assert items.loc[("v1", "D", "fit"), "agreed"] == 2.5
+    assert items.loc[("v1", "D", "fit"), "agreed_by"] == "chair, 2026-03-12"
+    rest = items.drop(index=("v1", "D", "fit"))
+    assert not rest["moderated"].any()
+    assert rest["agreed"].isna().all()
+    assert (rest["agreed_by"] == "").all()
+    columns = list(items.columns)
+    assert columns[columns.index("reasons") + 1 :][:3] == ["moderated", "agreed", "agreed_by"]
+    assert "1 moderated already" in repr(report)
+    assert not moderation_list(PANEL).items["moderated"].any()
+    table = pd.DataFrame(
+        [("v2", "D", "fit", "4", "shown after the break", "panel")],
+        columns=["vendor", "script", "criterion", "score", "reason", "by"],
+    )
+    from_table = moderation_list(PANEL, moderations=table).items
+    assert from_table.loc[("v2", "D", "fit"), "agreed_by"] == "panel"
+    assert from_table["moderated"].sum() == 1
+
+
+def test_the_evaluations_own_moderations_are_marked() -> None:
+    top = ("kestrel", "D1", "sfa")
+    agreed = ModeratedScore(*top, 2.0, "integration not shown", "chair")
+    evaluation = attrs.evolve(example(), moderations=[agreed])
+    items = moderation_list(evaluation).items
+    assert items.loc[top, "moderated"]
+    assert items.loc[top, "agreed"] == 2.0
+    assert items["moderated"].sum() == 1
+    assert moderation_list(evaluation, moderations=[]).items["moderated"].sum() == 0
 
 
 # -- moderated scores ----------------------------------------------------------------------------

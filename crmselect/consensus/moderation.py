@@ -20,9 +20,17 @@ and ``max_e |deviation| / (deviation_threshold · W)`` (≥ 1 for every flagged 
   one very lenient member from making everyone else look strict (with the mean, a member
   ``d`` points above the rest shifts every other member's bias by ``−d/(m − 1)``). Bias
   normalisation (:func:`~crmselect.consensus.aggregate_scores` ``normalise=``) can remove it;
-* *correlation* — Spearman's ρ between ``x_ei`` and ``x̄_{−e,i}`` over the items: does the
-  evaluator order the items as the rest of the panel does? Flagged when
-  ``ρ < correlation_threshold`` (default 0.3, a weak correlation by Cohen's 1988 bands);
+* *correlation* — the evaluator–rest correlation: Spearman's ρ between ``x_ei`` and the mean
+  ``x̄_{R∖e,i}`` of the rest *R* of the panel over the items: does the evaluator order the
+  items as the others do? Flagged when ``ρ < correlation_threshold`` (default 0.3, a weak
+  correlation by Cohen's 1988 bands). The rest is found by **sequential exclusion**
+  (:func:`evaluator_correlations`): with *R* = every evaluator, compute every member's ρ
+  against the others of *R*; if some fall below the threshold, set the lowest aside (all of
+  them when tied) and compute again without them, until every remaining member clears the
+  threshold (or fewer than two remain). An evaluator set aside keeps the ρ that set them
+  aside. Without this a strong dissenter drags down everyone else's reference — they make
+  up ``1/(m − 1)`` of it, half with three evaluators — so that two members who agree
+  perfectly would be flagged along with the one who reverses their order;
 * ``spread`` — the evaluator's standard deviation over the others' mean standard deviation
   (< 1: uses less of the scale), reported, not flagged.
 
@@ -32,16 +40,23 @@ and ``max_e |deviation| / (deviation_threshold · W)`` (≥ 1 for every flagged 
 aggregate, every original is kept, and :attr:`ConsensusScores.audit` lists every override
 with the scores it replaced.
 
-Reference: J. Cohen (1988), *Statistical Power Analysis for the Behavioral Sciences*, 2nd ed.
-(ρ = 0.1 / 0.3 / 0.5 small / medium / large).
+The moderation list also marks the items the consensus meeting has settled already
+(``moderated``, ``agreed``, ``agreed_by``: the chair's :class:`ModeratedScore`), so the chair
+sees what is done.
+
+References: J. Cohen (1988), *Statistical Power Analysis for the Behavioral Sciences*, 2nd
+ed. (ρ = 0.1 / 0.3 / 0.5 small / medium / large); the evaluator–rest correlation is the
+panel's form of the corrected item–total correlation of J. C. Nunnally and I. H. Bernstein
+(1994), *Psychometric Theory*, 3rd ed., ch. 8, and sequential exclusion the usual way of
+removing, one at a time, the items that correlate worst with the rest.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Iterable, Sequence
+from typing import Literal, cast
 
 import attrs
 import numpy as np
@@ -53,7 +68,7 @@ from crmselect.consensus._panel import FloatArray, Panel, PanelLike, as_panel
 from crmselect.consensus.aggregate import PanelAggregate, matrix_frame
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
-from crmselect.model import ModeratedScore
+from crmselect.model import Evaluation, ModeratedScore
 from crmselect.scales import DemoScale
 
 MODERATION_COLUMNS = ("vendor", "script", "criterion", "score", "reason", "by", "date")
@@ -144,6 +159,63 @@ def leave_one_out(values: FloatArray, statistic: Literal["mean", "median"] = "me
     return np.where(given & (others > 0), values - mean_others, np.nan)
 
 
+_TIE = 1e-12
+"""Correlations this close count as tied (set aside together: the order of evaluators
+never decides who is set aside)."""
+
+
+def _rest_correlation(values: FloatArray, e: int, rest: Sequence[int]) -> float:
+    """Spearman's ρ of evaluator ``e``'s scores with the mean of ``rest``'s, over the items
+    ``e`` and at least one of ``rest`` scored (NaN for fewer than 3 such items or a constant
+    side). The mean is summed in sorted order, so it is the same whatever the order of
+    ``rest``."""
+    others = np.sort(values[list(rest)], axis=0)  # NaN last
+    count = (~np.isnan(others)).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        reference = np.nansum(others, axis=0) / count
+    pair = ~np.isnan(values[e]) & (count > 0)
+    if pair.sum() < 3:
+        return math.nan
+    with warnings.catch_warnings(action="ignore", category=stats.ConstantInputWarning):
+        return float(stats.spearmanr(values[e, pair], reference[pair]).statistic)
+
+
+def evaluator_correlations(
+    values: FloatArray, threshold: float = 0.30
+) -> tuple[FloatArray, list[tuple[int, ...]]]:
+    """Each evaluator's Spearman ρ with the rest of the panel, the rest found by sequential
+    exclusion (evaluators × items; see the module docstring); returns the correlations and,
+    per evaluator, the rest they were compared with (row indices).
+
+    Round by round, every evaluator still in the rest *R* gets ``ρ_e = ρ_S(x_e, x̄_{R∖e})``;
+    while some ``ρ_e < threshold``, the lowest (and any within 1e-12 of it) leave *R*,
+    keeping that ρ. NaN (too few items, a constant side) never counts as below. The result
+    does not depend on the order of the evaluators: permuting the rows permutes the output.
+
+    Two evaluators who agree and one who reverses their order: against the mean of all the
+    others, the two would get ρ = 0 (flagged); set aside first, the dissenter alone is.
+
+    >>> same = [0.0, 1.0, 2.0, 4.0, 5.0]
+    >>> rho, rest = evaluator_correlations(np.array([same, same, same[::-1]]))
+    >>> [round(float(r), 2) for r in rho], rest
+    ([1.0, 1.0, -1.0], [(1,), (0,), (0, 1)])
+    """
+    m = values.shape[0]
+    rho = np.full(m, np.nan)
+    compared: list[tuple[int, ...]] = [() for _ in range(m)]
+    rest = list(range(m))
+    while len(rest) >= 2:
+        for e in rest:
+            compared[e] = tuple(o for o in rest if o != e)
+            rho[e] = _rest_correlation(values, e, compared[e])
+        below = [float(rho[e]) for e in rest if rho[e] < threshold]
+        if not below:
+            break
+        lowest = min(below)
+        rest = [e for e in rest if not rho[e] <= lowest + _TIE]
+    return rho, compared
+
+
 @attrs.frozen(eq=False)
 class ModerationReport:
     """What the chair takes to the consensus meeting.
@@ -151,11 +223,14 @@ class ModerationReport:
     ``items``: the flagged items, most severe first (index vendor, script, criterion;
     columns ``n``, ``mean``, ``min``, ``max``, ``range``, ``range_share``, ``farthest``
     (evaluator), ``deviation`` (their score minus the others' mean), ``severity``,
-    ``reasons``, then one column per evaluator with their score). ``evaluators``: one row
-    per evaluator (``scored``, ``missing``, ``mean``, ``bias`` (mean deviation from the
-    others' median), ``bias_share``, ``mean_abs_deviation`` (from the others' mean),
-    ``correlation``, ``spread``, ``flagged``, ``reasons``).
-    Thresholds are shares of the scale width (see the module docstring).
+    ``reasons``, ``moderated`` (the meeting agreed a score already), ``agreed`` (that score,
+    NaN if none), ``agreed_by`` (who, and the date if given), then one column per evaluator
+    with their score). ``evaluators``: one row per evaluator (``scored``, ``missing``,
+    ``mean``, ``bias`` (mean deviation from the others' median), ``bias_share``,
+    ``mean_abs_deviation`` (from the others' mean), ``correlation`` (with the rest of the
+    panel), ``compared_with`` (that rest), ``spread``, ``flagged``, ``reasons``).
+    Thresholds are shares of the scale width (see the module docstring); ``moderations``
+    are the agreed scores the items were marked with.
     """
 
     panel: Panel
@@ -165,6 +240,7 @@ class ModerationReport:
     deviation_threshold: float
     bias_threshold: float
     correlation_threshold: float
+    moderations: tuple[ModeratedScore, ...] = ()
     version: str = __version__
 
     @property
@@ -189,9 +265,10 @@ class ModerationReport:
 
     def __repr__(self) -> str:
         flagged = ", ".join(self.flagged_evaluators) or "none"
+        done = int(self.items["moderated"].sum())
         return (
             f"<ModerationReport {len(self.items)} of {len(self.panel.items)} items to "
-            f"moderate; evaluators flagged: {flagged}>"
+            f"moderate ({done} moderated already); evaluators flagged: {flagged}>"
         )
 
     def _repr_html_(self) -> str:
@@ -217,9 +294,15 @@ def moderation_list(
     bias_threshold: float = 0.10,
     correlation_threshold: float = 0.30,
     scale: DemoScale | None = None,
+    moderations: Iterable[ModeratedScore] | pd.DataFrame | None = None,
 ) -> ModerationReport:
     """Items where the evaluators disagree most, and evaluators whose scoring stands out
     (rules and defaults in the module docstring; thresholds are shares of the scale width).
+
+    ``moderations``: the scores the consensus meeting agreed so far (default: the
+    evaluation's own, when ``source`` is an :class:`~crmselect.model.Evaluation`); the
+    items they settle are marked ``moderated`` on the list, with the agreed score and who
+    agreed it. Moderations of items not on the list are not shown.
 
     >>> import crmselect
     >>> report = moderation_list(crmselect.example())
@@ -232,10 +315,17 @@ def moderation_list(
     found += _share("correlation_threshold", correlation_threshold, -1, 1)
     if found:
         raise ValidationError("Invalid moderation thresholds", found)
+    if moderations is None:
+        moderations = source.moderations if isinstance(source, Evaluation) else ()
+    elif isinstance(moderations, pd.DataFrame):
+        moderations = moderations_from_frame(moderations)
+    agreed = tuple(moderations)
     panel = as_panel(source, scale)
     values = panel.values()
     deviation = leave_one_out(values)
-    items = _items(panel, values, deviation, range_threshold, deviation_threshold)
+    items = _mark_moderated(
+        _items(panel, values, deviation, range_threshold, deviation_threshold), agreed
+    )
     evaluators = _evaluators(
         panel,
         values,
@@ -252,7 +342,26 @@ def moderation_list(
         deviation_threshold,
         bias_threshold,
         correlation_threshold,
+        agreed,
     )
+
+
+def _mark_moderated(items: pd.DataFrame, moderations: Sequence[ModeratedScore]) -> pd.DataFrame:
+    """``items`` with the columns ``moderated``, ``agreed`` and ``agreed_by`` inserted after
+    ``reasons``: the score the meeting agreed for the item, and who agreed it (and when)."""
+    by_item = {m.item: m for m in moderations}
+    found = [by_item.get(cast(tuple[str, str, str], key)) for key in items.index]
+    marked = items.copy()
+    at = list(marked.columns).index("reasons") + 1
+    columns: dict[str, list[object]] = {
+        "moderated": [m is not None for m in found],
+        "agreed": [math.nan if m is None else m.score for m in found],
+        "agreed_by": ["" if m is None else m.by + (f", {m.date}" if m.date else "") for m in found],
+    }
+    for offset, (name, column) in enumerate(columns.items()):
+        # an evaluator may be called "agreed": their column stays, as with "mean" before
+        marked.insert(at + offset, name, column, allow_duplicates=True)
+    return marked
 
 
 def _items(
@@ -337,7 +446,7 @@ def _evaluators(
     width = panel.width
     tol = 1e-9 * width
     given = ~np.isnan(values)
-    others_mean = values - deviation
+    correlations, compared = evaluator_correlations(values, correlation_threshold)
     sds = np.array(
         [np.std(row[~np.isnan(row)]) if (~np.isnan(row)).any() else np.nan for row in values]
     )
@@ -346,11 +455,8 @@ def _evaluators(
         dev = deviation[e][~np.isnan(deviation[e])]
         robust = from_median[e][~np.isnan(from_median[e])]
         bias = float(robust.mean()) if robust.size else math.nan
-        pair = ~np.isnan(others_mean[e])
-        rho = math.nan
-        if pair.sum() >= 3:
-            with warnings.catch_warnings(action="ignore", category=stats.ConstantInputWarning):
-                rho = float(stats.spearmanr(values[e, pair], others_mean[e, pair]).statistic)
+        rho = float(correlations[e])
+        rest = ", ".join(panel.evaluators[o] for o in compared[e])
         other_sds = np.delete(sds, e)
         mean_other_sd = float(np.nanmean(other_sds)) if np.isfinite(other_sds).any() else math.nan
         spread = sds[e] / mean_other_sd if mean_other_sd and mean_other_sd > 0 else math.nan
@@ -363,7 +469,7 @@ def _evaluators(
             )
         if not math.isnan(rho) and rho < correlation_threshold:
             reasons.append(
-                f"low agreement: Spearman ρ = {rho:.2f} with the others' mean "
+                f"low agreement: Spearman ρ = {rho:.2f} with the mean of {rest} "
                 f"(threshold {correlation_threshold:g})"
             )
         rows.append(
@@ -375,6 +481,7 @@ def _evaluators(
                 "bias_share": bias / width,
                 "mean_abs_deviation": float(np.abs(dev).mean()) if dev.size else math.nan,
                 "correlation": rho,
+                "compared_with": rest,
                 "spread": float(spread),
                 "flagged": bool(reasons),
                 "reasons": "; ".join(reasons),
