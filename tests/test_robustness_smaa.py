@@ -235,7 +235,7 @@ def test_bad_input_is_refused_with_what_to_fix():
 def test_result_converts_renders_and_plots():
     result = smaa(HAND.rename(index={"A": "<b>A</b>"}), n_samples=2_000, seed=0)
     frame = result.to_frame()
-    assert list(frame.columns) == ["rank_1", "rank_2", "rank_3", "holistic", "confidence"]
+    assert list(frame.columns) == ["rank_1", "rank_2", "rank_3", "holistic", "confidence", "note"]
     assert frame["holistic"].is_monotonic_decreasing
     html = result._repr_html_()
     assert "&lt;b&gt;A&lt;/b&gt;" in html

@@ -14,6 +14,21 @@ the vendor ``lower_by`` draws level with the winner and overtakes it just below;
 ``upper``/``upper_by``. ``None`` means the winner stays first up to the end of [0, 1]. When
 ``w_k = 1`` the others' proportions are undefined and are taken equal.
 
+**Tied winners.** Vendors whose totals agree within 10⁻¹² share first place; none is
+preferred for being listed first, so every result is the same whatever the order of the
+vendors. With a tie the interval is the range of ``t`` in which the *set* of winners is
+unchanged. If the co-winners' totals move differently with ``w_k`` (different slopes),
+any change decides the tie: ``lower = upper = w_k``, ``margin = 0``, and ``lower_by`` /
+``upper_by`` name the co-winner that leads just below / above. If their totals move alike
+(identical lines), they stay tied and the interval ends where another vendor reaches them.
+Where several vendors lead alike just beyond an end, ``*_by`` names them all, sorted by id
+and joined by ", ". ``frame.attrs["winners"]`` holds the sorted co-winners and
+``attrs["winner"]`` the same ids joined by ", ".
+
+In the flip table (:func:`flip_table`) the incumbent is the set of winners: a co-winner
+already ties for first, so its flip costs 0 ("already ties"); any other challenger must
+tie or beat *every* co-winner (with one winner, the usual LP below).
+
 **Minimum weight change** (Wolters & Mareschal 1995, *Novel types of sensitivity analysis for
 additive MCDM methods*, EJOR 81(2):281–290): the smallest ``Σ_j |Δw_j|`` such that the
 challenger ``c`` ties or beats the incumbent ``a``::
@@ -27,11 +42,12 @@ agree within 10⁻¹² count as tied.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import linprog  # type: ignore[import-untyped, unused-ignore]
 
@@ -60,9 +76,14 @@ INTERVAL_COLUMNS = [
 ]
 
 
-def _winner(totals: FloatArray) -> int:
-    """Index of the first vendor (in listed order) among those with the highest total."""
-    return int(np.flatnonzero(totals >= totals.max() - TIE_TOLERANCE)[0])
+def _winners(totals: FloatArray) -> npt.NDArray[np.intp]:
+    """Indices of every vendor whose total ties the highest (within :data:`TIE_TOLERANCE`)."""
+    return np.flatnonzero(totals >= totals.max() - TIE_TOLERANCE)
+
+
+def _names(indices: Iterable[int], vendors: list[str]) -> str:
+    """Vendor ids sorted and joined by ", " (independent of the listed order)."""
+    return ", ".join(sorted(vendors[int(i)] for i in indices))
 
 
 def _lines(P: FloatArray, w: FloatArray, k: int) -> tuple[FloatArray, FloatArray]:
@@ -101,7 +122,8 @@ def _takeover(
     """The end of the winner's interval on one side (``+1``: below the current weight,
     where the winner's lead shrinks as ``t`` falls) and the vendor that draws level there.
 
-    Among vendors crossing at the same point, the one gaining fastest beyond it is named.
+    Among vendors crossing at the same point, the one gaining fastest beyond it is named
+    (all of them, sorted, if several gain equally fast).
     """
     gaining = (side * steep > 0) & ~np.isnan(t)
     gaining[v] = False
@@ -111,18 +133,46 @@ def _takeover(
     ends = np.where(inside, t, -np.inf if side > 0 else np.inf)
     edge = ends.max() if side > 0 else ends.min()
     at_edge = np.flatnonzero(inside & (np.abs(t - edge) <= TIE_TOLERANCE))
-    j = int(at_edge[np.argmax(side * steep[at_edge])])
-    return float(np.clip(edge, 0.0, 1.0)), vendors[j]
+    fastest = (side * steep[at_edge]).max()
+    named = at_edge[side * steep[at_edge] >= fastest - TIE_TOLERANCE]
+    return float(np.clip(edge, 0.0, 1.0)), _names(named, vendors)
+
+
+def _winner_interval(
+    t: FloatArray,
+    steep: FloatArray,
+    slope: FloatArray,
+    winners: npt.NDArray[np.intp],
+    wk: float,
+    vendors: list[str],
+) -> tuple[float, str | None, float, str | None]:
+    """``(lower, lower_by, upper, upper_by)``: the range of criterion ``k``'s weight in
+    which the set of winners is unchanged (module docstring, *Tied winners*)."""
+    v = int(winners[0])
+    own = slope[winners]
+    if own.max() - own.min() <= TIE_TOLERANCE:  # one winner, or co-winners moving alike
+        lower, lower_by = _takeover(t[v], steep[v], v, vendors, side=+1)
+        upper, upper_by = _takeover(t[v], steep[v], v, vendors, side=-1)
+        return lower, lower_by, upper, upper_by
+    # the co-winners part at once: the flattest leads below w_k, the steepest above
+    flattest = winners[own <= own.min() + TIE_TOLERANCE]
+    steepest = winners[own >= own.max() - TIE_TOLERANCE]
+    lower_by = _names(flattest, vendors) if wk > 0 else None
+    upper_by = _names(steepest, vendors) if wk < 1 else None
+    return wk, lower_by, wk, upper_by
 
 
 def stability_intervals(performance: Performance, weights: pd.Series | None = None) -> pd.DataFrame:
     """Per criterion, the range of its weight over which the winner (and the ranking) holds.
 
-    See the module docstring for the formula and tie convention. Columns: ``weight``,
-    ``lower``, ``upper``, ``lower_by``, ``upper_by`` (vendor taking over at that end, or
-    None), ``margin`` (distance from the current weight to the nearest end where the winner
-    changes; inf if it never does), ``rank_lower``, ``rank_upper``. ``frame.attrs["winner"]``
-    names the winner. ``weights`` default to a ScoreResult's own.
+    See the module docstring for the formula and the tie conventions (a tie is a change
+    point; tied winners are shared). Columns: ``weight``, ``lower``, ``upper``,
+    ``lower_by``, ``upper_by`` (vendor taking over at that end, or None), ``margin``
+    (distance from the current weight to the nearest end where the winner changes; inf if
+    it never does, 0 when tied winners part as soon as the weight moves), ``rank_lower``,
+    ``rank_upper``. ``frame.attrs["winner"]`` names the winner (tied winners joined by
+    ", "), ``frame.attrs["winners"]`` is the tuple of them. ``weights`` default to a
+    ScoreResult's own.
 
     >>> P = pd.DataFrame({"fit": [0.9, 0.5], "price": [0.2, 0.6]}, index=["acme", "bolt"])
     >>> s = stability_intervals(P, pd.Series({"fit": 0.6, "price": 0.4}))
@@ -134,7 +184,7 @@ def stability_intervals(performance: Performance, weights: pd.Series | None = No
     P, wv = matrix.to_numpy(), w.to_numpy()
     vendors = list(matrix.index)
     m, n_criteria = P.shape
-    v = _winner(P @ wv)
+    winners = _winners(P @ wv)
     rows: list[list[float | str | None]] = []
     for k in range(n_criteria):
         wk = float(wv[k])
@@ -143,8 +193,7 @@ def stability_intervals(performance: Performance, weights: pd.Series | None = No
             continue
         current, slope = _lines(P, wv, k)
         t, steep = _crossings(current, slope, wk)
-        lower, lower_by = _takeover(t[v], steep[v], v, vendors, side=+1)
-        upper, upper_by = _takeover(t[v], steep[v], v, vendors, side=-1)
+        lower, lower_by, upper, upper_by = _winner_interval(t, steep, slope, winners, wk, vendors)
         pairs = t[np.triu_indices(m, 1)]
         pairs = pairs[~np.isnan(pairs)]
         below = pairs[(pairs <= wk + TIE_TOLERANCE) & (pairs >= -TIE_TOLERANCE)]
@@ -167,7 +216,8 @@ def stability_intervals(performance: Performance, weights: pd.Series | None = No
             for i, name in enumerate(INTERVAL_COLUMNS)
         }
     )
-    frame.attrs["winner"] = vendors[v]
+    frame.attrs["winner"] = _names(winners, vendors)
+    frame.attrs["winners"] = tuple(sorted(vendors[int(i)] for i in winners))
     return frame
 
 
@@ -278,6 +328,10 @@ def min_weight_change(
     """The smallest ``Σ|Δw|`` letting ``challenger`` tie or beat ``incumbent`` (default:
     the current winner); LP of Wolters & Mareschal (1995), see the module docstring.
 
+    With tied winners the default incumbent is every co-winner other than the challenger
+    (``incumbent`` then names them, sorted and joined by ", "): the challenger must tie or
+    beat each, and a co-winner already does (distance 0).
+
     ``bounds``: criterion id → (lower, upper) for the new weights. ``against_all``: the
     challenger must tie or beat *every* other vendor (become first), not only the
     incumbent. A challenger that no admissible weights can lift gives ``feasible=False``.
@@ -297,21 +351,19 @@ def min_weight_change(
         )
     out = knocked_out(performance)
     challenger = check_vendor(challenger, vendors, "challenger", out)
-    incumbent = (
-        vendors[_winner(P @ wv)]
-        if incumbent is None
-        else check_vendor(incumbent, vendors, "incumbent", out)
-    )
-    if challenger == incumbent:
+    c = vendors.index(challenger)
+    if incumbent is None:
+        held = [int(j) for j in _winners(P @ wv) if j != c]
+    else:
+        held = [vendors.index(check_vendor(incumbent, vendors, "incumbent", out))]
+    if c in held or not held:
         raise ValidationError(
             "Invalid challenger",
             [Problem("challenger", f"{challenger!r} is the incumbent; pick another vendor")],
         )
+    incumbent = _names(held, vendors)
     lower, upper = _bounds(bounds, criteria)
-    c = vendors.index(challenger)
-    opponents = (
-        [j for j in range(len(vendors)) if j != c] if against_all else [vendors.index(incumbent)]
-    )
+    opponents = [j for j in range(len(vendors)) if j != c] if against_all else held
     diff = P[c] - P[opponents]  # opponents × criteria
     k = len(criteria)
     eye = np.eye(k)
@@ -393,15 +445,30 @@ def flip_table(
 
     Columns: ``distance`` (Σ|Δw|, inf if impossible), ``feasible``, ``increase`` and
     ``decrease`` (the criteria whose weights move most up and down), ``message``; sorted by
-    ``distance``. ``frame.attrs["incumbent"]`` names the winner.
+    ``distance``, then by challenger id. ``frame.attrs["incumbent"]`` names the winner.
+
+    Tied winners (module docstring): every co-winner is a row of its own with distance 0
+    (it already ties for first, so the tie is decided by any change that favours it), and
+    any other challenger must tie or beat every co-winner. ``attrs["incumbent"]`` joins the
+    co-winners' ids with ", " and ``attrs["winners"]`` is their sorted tuple; the table is
+    the same whatever the order of the vendors.
+
+    >>> P = pd.DataFrame({"x": [0.9, 0.5, 0.4], "y": [0.1, 0.5, 0.4]}, index=["a", "b", "c"])
+    >>> table = flip_table(P, pd.Series({"x": 0.5, "y": 0.5}))
+    >>> table.attrs["incumbent"], table["distance"].round(6).to_dict()
+    ('a, b', {'a': 0.0, 'b': 0.0, 'c': inf})
     """
     matrix, w = point_and_weights(performance, weights)
-    incumbent = list(matrix.index)[_winner(matrix.to_numpy() @ w.to_numpy())]
+    vendors = list(matrix.index)
+    winners = _winners(matrix.to_numpy() @ w.to_numpy())
+    tied = len(winners) > 1
     rows = []
-    for challenger in matrix.index:
-        if challenger == incumbent:
+    for challenger in vendors:
+        if not tied and challenger == vendors[int(winners[0])]:
             continue
-        change = min_weight_change(matrix, w, challenger, incumbent, bounds=bounds)
+        change = min_weight_change(
+            matrix, w, challenger, None if tied else vendors[int(winners[0])], bounds=bounds
+        )
         delta = change.change
         rows.append(
             {
@@ -415,6 +482,7 @@ def flip_table(
         )
     columns = ["distance", "feasible", "increase", "decrease", "message"]
     frame = pd.DataFrame(rows, columns=["challenger", *columns]).set_index("challenger")
-    frame = frame.sort_values("distance", kind="stable")
-    frame.attrs["incumbent"] = incumbent
+    frame = frame.sort_index(kind="stable").sort_values("distance", kind="stable")
+    frame.attrs["incumbent"] = _names(winners, vendors)
+    frame.attrs["winners"] = tuple(sorted(vendors[int(i)] for i in winners))
     return frame

@@ -124,10 +124,15 @@ class SmaaResult:
     """Everything :func:`smaa` computed, with its inputs and provenance.
 
     DataFrames are indexed by vendor id (ranked vendors only); ``acceptability`` columns are
-    ranks ``1 … m``; ``central_weights`` columns are criteria (a row of NaN for a vendor
-    that is never first); ``confidence`` is NaN for such vendors; ``pairwise`` has NaN on
-    its diagonal. ``seed`` is the entropy actually used (also when ``seed=None`` was given),
-    so ``smaa(..., seed=result.seed)`` repeats the run exactly.
+    ranks ``1 … m``; ``central_weights`` columns are criteria; ``pairwise`` has NaN on its
+    diagonal. ``seed`` is the entropy actually used (also when ``seed=None`` was given), so
+    ``smaa(..., seed=result.seed)`` repeats the run exactly.
+
+    **Undefined statistics.** A vendor that never ranks first (``b_i^1 = 0``) has no
+    central weight vector (the mean of an empty set) and hence no confidence factor: its
+    row of ``central_weights`` and its ``confidence`` are NaN, and :attr:`notes` says why
+    (shown in :meth:`to_frame` and the HTML table). No other value is ever NaN: the weights
+    are checked finite in every block.
     """
 
     acceptability: pd.DataFrame
@@ -171,11 +176,23 @@ class SmaaResult:
         frame = pd.DataFrame({"h": self.holistic, "b1": self.acceptability.iloc[:, 0]})
         return frame.sort_values(["h", "b1"], ascending=False, kind="stable").index
 
+    @property
+    def notes(self) -> pd.Series:
+        """Per vendor, why a statistic is undefined ('' when every one is defined): a vendor
+        never ranked first has no central weights and no confidence factor (NaN there)."""
+        never = self.acceptability.iloc[:, 0] <= 0
+        text = (
+            f"never first in {self.n_samples:,} samples: no central weights, so no "
+            "confidence factor"
+        )
+        return pd.Series(np.where(never, text, ""), index=self.acceptability.index, name="note")
+
     def to_frame(self) -> pd.DataFrame:
         """One row per vendor, best first (:attr:`ranking`): ``rank_1 … rank_m``
-        acceptabilities, ``holistic`` and ``confidence``."""
+        acceptabilities, ``holistic``, ``confidence`` and ``note`` (:attr:`notes`: why a
+        confidence is NaN)."""
         frame = self.acceptability.rename(columns=lambda r: f"rank_{r}")
-        frame = frame.assign(holistic=self.holistic, confidence=self.confidence)
+        frame = frame.assign(holistic=self.holistic, confidence=self.confidence, note=self.notes)
         return frame.loc[self.ranking]
 
     def __repr__(self) -> str:
@@ -187,7 +204,9 @@ class SmaaResult:
         )
 
     def _repr_html_(self) -> str:
-        frame = self.to_frame().map(lambda v: "–" if v != v else f"{100 * v:.1f} %")
+        table = self.to_frame()
+        frame = table.drop(columns="note").map(lambda v: "–" if v != v else f"{100 * v:.1f} %")
+        frame["note"] = table["note"]
         margin = 1.96 * float(self.standard_errors.to_numpy().max())
         caption = (
             f"SMAA-2 rank acceptability — N = {self.n_samples:,} samples, seed {self.seed}, "
@@ -320,6 +339,7 @@ def smaa(
         size = min(BLOCK, n_samples - b * BLOCK)
         rng = np.random.default_rng(block_seeds[b])
         draws, sums = draw_unnormalised(sampler, rng, size)
+        _check_finite(draws, sampler)
         if perf is None:
             totals = draws @ p_t
         else:
@@ -375,6 +395,23 @@ def smaa(
         performance_sampler=perf,
         fingerprint=digest(matrix, sampler, perf, n_samples, entropy),
     )
+
+
+def _check_finite(draws: FloatArray, sampler: WeightSampler) -> None:
+    """Refuse weight draws with NaN or infinity (a faulty custom sampler), which would
+    otherwise turn into NaN statistics without a word."""
+    if not np.isfinite(draws).all():
+        bad = int((~np.isfinite(draws)).any(axis=1).sum())
+        raise ValidationError(
+            "Invalid weight draws",
+            [
+                Problem(
+                    type(sampler).__name__,
+                    f"{bad} of {len(draws)} weight vectors drawn contain NaN or infinity; "
+                    "fix the sampler (every draw must be finite, non-negative, summing to 1)",
+                )
+            ],
+        )
 
 
 def _confidence(
