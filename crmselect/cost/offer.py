@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import enum
 import math
+import numbers
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
+import numpy as np
 
 from crmselect.converters import as_tuple
 from crmselect.errors import Problem, ValidationError
@@ -195,6 +197,42 @@ def _deployment(value: object) -> object:
         return value
 
 
+def is_number(value: object) -> TypeGuard[float]:
+    """A real number — Python or numpy (``np.int64``, ``np.float32`` …) — but not a bool
+    (Python's or numpy's); NaN and infinity pass (callers check ``math.isfinite``).
+
+    >>> import numpy as np
+    >>> is_number(np.int64(10)), is_number(np.float32(0.5)), is_number(True), is_number("1")
+    (True, True, False, False)
+    """
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def is_whole(value: object) -> TypeGuard[int]:
+    """A whole number of type int or a numpy integer, not a bool (``2.0`` is not: a count
+    given as a float is refused, as before).
+
+    >>> import numpy as np
+    >>> is_whole(np.int64(10)), is_whole(np.uint8(3)), is_whole(2.0), is_whole(np.bool_(True))
+    (True, True, False, False)
+    """
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def plain(value: Any) -> Any:
+    """A numpy scalar as the Python number it holds (``np.int64(10)`` → ``10``,
+    ``np.float32(0.5)`` → ``0.5``, ``np.bool_`` → bool, so it is still refused as a bool);
+    anything else unchanged, for validation to report."""
+    if isinstance(value, np.number | np.bool_):
+        return value.item()
+    return value
+
+
+def _number(default: Any) -> Any:
+    """An attrs field holding a number, numpy scalars converted by :func:`plain`."""
+    return attrs.field(default=default, converter=plain)
+
+
 def number_problems(where: str, values: Mapping[str, object]) -> list[Problem]:
     """A problem at ``where`` for each value that is not a finite number of at least 0
     (missing, negative, NaN, infinite, not a number); shared by the cost package's inputs."""
@@ -202,12 +240,7 @@ def number_problems(where: str, values: Mapping[str, object]) -> list[Problem]:
     for name, value in values.items():
         if value is None:
             found.append(Problem(where, f"{name} is missing; give a number of at least 0"))
-        elif (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-            or value < 0
-        ):
+        elif not is_number(value) or not math.isfinite(value) or value < 0:
             found.append(Problem(where, f"{name} is {value!r}; it must be a number of at least 0"))
     return found
 
@@ -218,7 +251,7 @@ def _rate_problems(where: str, values: Mapping[str, float]) -> list[Problem]:
     found += [
         Problem(where, f"{name} is {value}; give it as a fraction (0.2 for 20 %), at most 1")
         for name, value in values.items()
-        if isinstance(value, int | float) and math.isfinite(value) and value > 1
+        if is_number(value) and math.isfinite(value) and value > 1
     ]
     return found
 
@@ -228,8 +261,8 @@ class VolumeTier:
     """From the ``from_licences``-th licence on, a licence costs ``price`` (per the offer's
     period). The offer's ``unit_price`` applies below the first tier."""
 
-    from_licences: int
-    price: float
+    from_licences: int = attrs.field(converter=plain)
+    price: float = attrs.field(converter=plain)
 
 
 def _tiers(values: Iterable[VolumeTier | tuple[int, float]]) -> tuple[VolumeTier, ...]:
@@ -249,8 +282,10 @@ class Offer:
     ``tiers`` / ``tier_mode``
         volume discounts (:class:`VolumeTier`, :class:`TierMode`).
     ``maintenance_rate``
-        annual maintenance of a perpetual licence as a share of its list price
-        (typically 0.15–0.22); must be 0 for a subscription (which includes it).
+        annual maintenance of a perpetual licence as a share of the licence fee paid for
+        it, net of the volume-tier discount (typically 0.15–0.22; the rule and a worked
+        example: :mod:`crmselect.cost.tco`); must be 0 for a subscription (which includes
+        it).
     ``escalation`` / ``price_hold_years``
         vendor prices (subscription, maintenance, hosting, additional licences) rise by
         ``escalation`` a year once the first ``price_hold_years`` operating years are over
@@ -270,23 +305,23 @@ class Offer:
 
     vendor: str
     licensing: LicenceModel = attrs.field(converter=_licence_model)
-    unit_price: float
+    unit_price: float = attrs.field(converter=plain)
     period: PricePeriod = attrs.field(converter=_price_period)
     user_type: UserType = attrs.field(default=UserType.NAMED, converter=_user_type)
     currency: str = "EUR"
     deployment: Deployment = attrs.field(default=Deployment.SAAS, converter=_deployment)
     tiers: tuple[VolumeTier, ...] = attrs.field(default=(), converter=_tiers)
     tier_mode: TierMode = attrs.field(default=TierMode.GRADUATED, converter=_tier_mode)
-    maintenance_rate: float = 0.0
-    escalation: float = 0.0
-    price_hold_years: int = 1
-    hosting_fee: float = 0.0
-    implementation_days: float = 0.0
-    day_rate: float = 0.0
-    data_migration: float = 0.0
-    integration: float = 0.0
-    training: float = 0.0
-    min_term_years: int = 0
+    maintenance_rate: float = _number(0.0)
+    escalation: float = _number(0.0)
+    price_hold_years: int = _number(1)
+    hosting_fee: float = _number(0.0)
+    implementation_days: float = _number(0.0)
+    day_rate: float = _number(0.0)
+    data_migration: float = _number(0.0)
+    integration: float = _number(0.0)
+    training: float = _number(0.0)
+    min_term_years: int = _number(0)
     origin: str = attrs.field(default="", eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -358,7 +393,7 @@ class Offer:
         found = []
         previous = 1
         for tier in self.tiers:
-            if not isinstance(tier.from_licences, int) or tier.from_licences <= previous:
+            if not is_whole(tier.from_licences) or tier.from_licences <= previous:
                 found.append(
                     Problem(
                         where,
@@ -379,7 +414,7 @@ class Offer:
 
 
 def _users(values: Iterable[int]) -> tuple[int, ...]:
-    return as_tuple(values)
+    return tuple(plain(v) for v in as_tuple(values))
 
 
 @attrs.frozen
@@ -411,17 +446,17 @@ class Assumptions:
     """
 
     users: tuple[int, ...] = attrs.field(converter=_users)
-    discount_rate: float = 0.08
-    concurrency_ratio: float | None = None
+    discount_rate: float = _number(0.08)
+    concurrency_ratio: float | None = _number(None)
     timing: Timing = attrs.field(default=Timing.END, converter=_timing)
-    training_per_user: float = 0.0
-    project_fte: float = 0.0
-    support_fte: float = 0.0
-    fte_cost: float = 0.0
-    hardware: float = 0.0
-    hardware_refresh_years: int | None = None
-    on_premise_operations: float = 0.0
-    inflation: float = 0.0
+    training_per_user: float = _number(0.0)
+    project_fte: float = _number(0.0)
+    support_fte: float = _number(0.0)
+    fte_cost: float = _number(0.0)
+    hardware: float = _number(0.0)
+    hardware_refresh_years: int | None = _number(None)
+    on_premise_operations: float = _number(0.0)
+    inflation: float = _number(0.0)
     currency: str = "EUR"
     origin: str = attrs.field(default="", eq=False, repr=False)
 
@@ -433,7 +468,7 @@ class Assumptions:
                 Problem(where, "users is empty: give the number of named users in each year")
             )
         for year, count in enumerate(self.users, start=1):
-            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            if not is_whole(count) or count < 0:
                 found.append(
                     Problem(
                         where,
@@ -448,14 +483,12 @@ class Assumptions:
                 )
             )
         rate = self.discount_rate
-        if not (isinstance(rate, int | float) and math.isfinite(rate) and -1 < rate <= 1):
+        if not (is_number(rate) and math.isfinite(rate) and -1 < rate <= 1):
             found.append(
                 Problem(where, f"discount_rate is {rate!r}; give a fraction (0.08 for 8 %)")
             )
         ratio = self.concurrency_ratio
-        if ratio is not None and not (
-            isinstance(ratio, int | float) and math.isfinite(ratio) and 0 < ratio <= 1
-        ):
+        if ratio is not None and not (is_number(ratio) and math.isfinite(ratio) and 0 < ratio <= 1):
             found.append(Problem(where, f"concurrency_ratio is {ratio!r}; it must lie in (0, 1]"))
         found += number_problems(
             where,
@@ -470,9 +503,7 @@ class Assumptions:
         )
         found += _rate_problems(where, {"inflation": self.inflation})
         refresh = self.hardware_refresh_years
-        if refresh is not None and (
-            isinstance(refresh, bool) or not isinstance(refresh, int) or refresh < 1
-        ):
+        if refresh is not None and (not is_whole(refresh) or refresh < 1):
             found.append(
                 Problem(
                     where,
@@ -497,7 +528,7 @@ class Assumptions:
         >>> Assumptions.growing(120, 0.10, 5).users
         (120, 132, 145, 160, 176)
         """
-        if not (isinstance(years, int) and years >= 1):
+        if not (is_whole(years) and years >= 1):
             raise ValidationError(
                 "Invalid cost assumptions",
                 [Problem("cost assumptions", f"years is {years!r}; it must be at least 1")],
@@ -603,7 +634,7 @@ def offer_from_pricing(
     }
     if LicenceModel.parse(licensing) is LicenceModel.PERPETUAL:
         percent = get("maintenance_percent")
-        if isinstance(percent, int | float):
+        if is_number(percent):
             fields["maintenance_rate"] = percent / 100
     if deployment is None and "deployment" not in extra:
         found.append(
@@ -624,7 +655,7 @@ def offer_from_pricing(
         ("contract_years", "price_hold_years"),
     ):
         value = pricing.get(key)
-        if isinstance(value, int | float) and float(value).is_integer() and value >= 0:
+        if is_number(value) and float(value).is_integer() and value >= 0:
             fields[name] = int(value)
     fields.update(extra)
     if found:

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from crmselect.converters import as_tuple
-from crmselect.cost.offer import number_problems
+from crmselect.cost.offer import is_number, number_problems
 from crmselect.cost.price import price_scores
 from crmselect.cost.tco import SERVICES, TcoComparison, npv
 from crmselect.display import html_table
@@ -276,7 +276,7 @@ def rank_pairs(
     """
     found = []
     for name, share in (("partner_share", partner_share), ("price_weight", price_weight)):
-        if not (isinstance(share, int | float) and 0 <= share <= 1):
+        if not (is_number(share) and 0 <= share <= 1):
             found.append(Problem(name, f"{share!r}; give a share between 0 and 1"))
     t_software, out_software = _totals(software, "software")
     t_partner, out_partner = _totals(partners, "partner")
@@ -486,7 +486,7 @@ def _price_problems(method: str, options: Mapping[str, float]) -> list[str]:
 
 def _finite(value: object) -> TypeGuard[float]:
     """A real number (not a boolean), neither NaN nor infinite."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return is_number(value) and math.isfinite(value)
 
 
 def _offer_problems(offers: Iterable[PartnerOffer], partners: Collection[str]) -> list[Problem]:

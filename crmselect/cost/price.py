@@ -62,10 +62,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
+from crmselect.cost.offer import is_number
 from crmselect.errors import Problem, ValidationError
 from crmselect.model import PriceMethod
 from crmselect.ranking import rank
@@ -75,6 +77,7 @@ __all__ = [
     "PriceMethod",
     "abnormally_low",
     "add_price_criterion",
+    "price_notes",
     "price_quality_totals",
     "price_scores",
 ]
@@ -87,9 +90,9 @@ def _prices(prices: Mapping[str, float | None] | pd.Series) -> pd.Series:
     values: dict[str, float] = {}
     for vendor, value in series.items():
         where = f"price of {vendor!r}"
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if value is None or (is_number(value) and math.isnan(value)):
             found.append(Problem(where, "missing; every scored bid needs a price"))
-        elif isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        elif not is_number(value):
             found.append(Problem(where, f"{value!r} is not a number"))
         elif not math.isfinite(float(value)) or float(value) <= 0:
             found.append(
@@ -135,13 +138,7 @@ def price_scores(
     {'a': 0.5, 'b': 0.6}
     """
     p = _prices(prices)
-    try:
-        how = method if isinstance(method, PriceMethod) else PriceMethod.parse(str(method))
-    except ValueError:
-        allowed = ", ".join(m.value for m in PriceMethod)
-        raise ValidationError(
-            "Invalid price method", [Problem("method", f"{method!r} is unknown; use {allowed}")]
-        ) from None
+    how = _method(method)
     reference = p if among is None else p.reindex(list(among))
     if among is not None and (reference.empty or reference.isna().any()):
         raise ValidationError(
@@ -173,6 +170,57 @@ def price_scores(
             )
         scores = (budget - p) / (budget - floor)
     return scores.clip(0.0, 1.0).astype(float).rename("price")
+
+
+def _method(method: PriceMethod | str) -> PriceMethod:
+    try:
+        parsed = method if isinstance(method, PriceMethod) else PriceMethod.parse(str(method))
+        return cast(PriceMethod, parsed)
+    except ValueError:
+        allowed = ", ".join(m.value for m in PriceMethod)
+        raise ValidationError(
+            "Invalid price method", [Problem("method", f"{method!r} is unknown; use {allowed}")]
+        ) from None
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def price_notes(
+    prices: Mapping[str, float | None] | pd.Series,
+    method: PriceMethod | str = PriceMethod.LOWEST_RATIO,
+    *,
+    ceiling: float | None = None,
+    budget: float | None = None,
+    floor: float = 0.0,
+    among: Iterable[str] | None = None,
+) -> pd.Series:
+    """Why a bid scores what it does, where the formula alone does not say: by vendor,
+    ``""`` or a note for the price table.
+
+    A bid at or over the ``budget`` (method ``budget``), or at or over a given
+    ``ceiling`` (method ``linear``), scores 0 whatever its amount — the score is clipped
+    (``s_i = clip(…, 0, 1)``, module docstring) — so it gets the note "over the budget of
+    B: scores 0" ("at the budget …" when equal; likewise for the ceiling). Arguments and
+    checks as :func:`price_scores`.
+
+    >>> price_notes({"a": 150.0, "b": 250.0}, "budget", budget=200.0).to_dict()
+    {'a': '', 'b': 'over the budget of 200: scores 0'}
+    """
+    price_scores(prices, method, ceiling=ceiling, budget=budget, floor=floor, among=among)
+    p = _prices(prices)
+    how = _method(method)
+    limit, name = (budget, "budget") if how is PriceMethod.BUDGET else (ceiling, "ceiling")
+    if how is PriceMethod.LOWEST_RATIO or limit is None:
+        return pd.Series("", index=p.index, dtype=object, name="note")
+    notes = [
+        f"{'over' if price > limit else 'at'} the {name} of {_amount(limit)}: scores 0"
+        if price >= limit
+        else ""
+        for price in p
+    ]
+    return pd.Series(notes, index=p.index, dtype=object, name="note")
 
 
 def price_quality_totals(
@@ -239,7 +287,7 @@ def add_price_criterion(
 
 
 def _check_weight(weight: float) -> None:
-    if not (isinstance(weight, int | float) and 0 <= weight <= 1):
+    if not (is_number(weight) and 0 <= weight <= 1):
         raise ValidationError(
             "Invalid price weight",
             [Problem("price_weight", f"{weight!r}; give a share between 0 and 1 (0.4 = 40 %)")],
@@ -258,10 +306,16 @@ def _same_vendors(a: pd.Index, b: pd.Index) -> None:
 LOW_BID_RULES = ("median", "mean_sd", "next_lowest")
 
 
+#: ``mean_sd``: the spread is floored at this share of the other bids' mean.
+MIN_SPREAD = 0.01
+
+
 def abnormally_low(
     prices: Mapping[str, float | None] | pd.Series,
     rule: str = "median",
     threshold: float | None = None,
+    *,
+    min_spread: float = MIN_SPREAD,
 ) -> pd.DataFrame:
     """Flag bids that look abnormally low, so the committee asks the bidder to explain them.
 
@@ -271,11 +325,15 @@ def abnormally_low(
         ``p_i < threshold × median(all bids)``: more than 20 % under the median bid. The
         median is barely moved by the low bid itself, so this works from three bids on.
     ``mean_sd`` [2.0]
-        ``p_i < mean − threshold × sd`` of the *other* bids (leave-one-out, sample sd), so
-        that a very low bid does not inflate the spread it is measured against; needs at
-        least three bids. (Measured against all bids including itself, a bid can never lie
-        more than ``(n − 1)/√n`` sd from the mean — under 2 with five bids: Shiffler 1988,
-        *The American Statistician* 42(1): 79–80.)
+        ``p_i < m − threshold × max(sd, min_spread × m)``, ``m`` and ``sd`` the mean and
+        sample sd of the *other* bids (leave-one-out), so that a very low bid does not
+        inflate the spread it is measured against; needs at least three bids. (Measured
+        against all bids including itself, a bid can never lie more than ``(n − 1)/√n`` sd
+        from the mean — under 2 with five bids: Shiffler 1988, *The American Statistician*
+        42(1): 79–80.) The floor ``min_spread`` (default 1 % of ``m``) keeps identical or
+        nearly identical other bids (sd 0) from flagging any bid a cent below them: with
+        three bids of 100 a bid must be under ``100 − 2 × 1 = 98`` (2 % below) to be
+        flagged, so a 0.5 % undercut is not.
     ``next_lowest`` [0.2]
         the lowest bid is more than ``threshold`` (a fraction) below the second lowest —
         the "gap to the next bid" trigger of German review practice, where 10–20 % is the
@@ -291,12 +349,21 @@ def abnormally_low(
 
     >>> abnormally_low({"a": 100.0, "b": 95.0, "c": 60.0})["flagged"].to_dict()
     {'a': False, 'b': False, 'c': True}
+    >>> same = {"a": 100.0, "b": 100.0, "c": 100.0}
+    >>> frame = abnormally_low({**same, "d": 99.5}, "mean_sd")
+    >>> round(float(frame.loc["d", "reference"]), 9), bool(frame.loc["d", "flagged"])
+    (98.0, False)
     """
     p = _prices(prices)
     if rule not in LOW_BID_RULES:
         raise ValidationError(
             "Invalid abnormally-low rule",
             [Problem("rule", f"{rule!r} is unknown; use one of: {', '.join(LOW_BID_RULES)}")],
+        )
+    if not (is_number(min_spread) and 0 <= min_spread < 1):
+        raise ValidationError(
+            "Invalid abnormally-low rule",
+            [Problem("min_spread", f"{min_spread!r}; give a share of the mean in [0, 1)")],
         )
     values = p.to_numpy()
     reference = np.full(len(p), np.nan)
@@ -309,7 +376,8 @@ def abnormally_low(
         if len(p) >= 3:
             for i in range(len(p)):
                 others = np.delete(values, i)
-                reference[i] = others.mean() - k * others.std(ddof=1)
+                spread = max(float(others.std(ddof=1)), min_spread * float(others.mean()))
+                reference[i] = others.mean() - k * spread
     else:
         gap = 0.2 if threshold is None else threshold
         if len(p) >= 2:

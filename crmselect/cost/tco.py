@@ -20,8 +20,26 @@ the vendor's escalation factor ``(1 + e)^max(0, t − h)`` with ``h = max(1, pri
     once bought are kept; all-units tiers price the added licences at the band the new
     total reaches).
 ``maintenance``
-    perpetual only: ``m · L_t · e_t`` in each year of use, ``L_t`` = list price of the
-    licences held in year *t*, ``m`` the maintenance rate.
+    perpetual only: ``m · L_t · e_t`` in each year of use, ``m`` the maintenance rate and
+    ``L_t = Σ_{s≤t} b_s`` the *net licence fee paid* for the licences held in year *t* —
+    what the purchases cost after the volume-tier discount, at today's prices (``b_s``:
+    year *s*'s purchase before escalation, ``b_1`` the year-0 purchase). This is the usual
+    contract rule: maintenance is a percentage of the licence fee actually paid. With
+    graduated tiers ``L_t = C(H_t)``; with all-units tiers licences bought earlier at a
+    higher band keep the price paid for them, so ``L_t`` can exceed ``C(H_t)``.
+
+    Worked example (all-units, 1,000 a licence, 800 from the 101st, 20 % maintenance, users
+    100 then 150): year 0 buys 100 × 1,000 = 100,000; year 2 buys 50 × 800 = 40,000 (the
+    band 150 reaches). Maintenance: year 1 ``0.2 × 100,000 = 20,000``, year 2 ``0.2 ×
+    140,000 = 28,000`` — not ``0.2 × C(150) = 0.2 × 120,000 = 24,000``::
+
+        >>> from crmselect.cost.offer import Assumptions, Offer, VolumeTier
+        >>> o = Offer("x", "perpetual", 1000.0, "one_off", tiers=[VolumeTier(101, 800.0)],
+        ...           tier_mode="all_units", maintenance_rate=0.2)
+        >>> flows = cash_flows(o, Assumptions([100, 150]))
+        >>> flows[["licence", "maintenance"]].to_numpy().tolist()
+        [[100000.0, 0.0], [0.0, 20000.0], [40000.0, 28000.0]]
+
 ``subscription``
     subscription only: ``C(n_t) · periods per year · e_t`` in each year of use.
 ``hosting``
