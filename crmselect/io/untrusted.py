@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 from crmselect.errors import ImportProblem, InputFileError, Problem
+from crmselect.io.xlsx import excel_length
 
 # openpyxl parses worksheets with defusedxml when it is installed; we depend on it.
 assert openpyxl.DEFUSEDXML, (
@@ -244,12 +245,12 @@ def read_grid(workbook: Workbook, title: str, path: Path, limits: ReadLimits) ->
                 raise refuse(path, f"sheet {title!r} uses more than {limits.max_columns} columns")
             values = [(cell.value, getattr(cell, "data_type", "n")) for cell in row]
             for column, (value, _) in enumerate(values, start=1):
-                if isinstance(value, str) and len(value) > limits.max_cell_chars:
+                if isinstance(value, str) and excel_length(value) > limits.max_cell_chars:
                     raise refuse(
                         path,
                         f"{title}!{cell_ref(len(rows) + 1, column)} holds "
-                        f"{len(value):,} characters; a cell holds at most "
-                        f"{limits.max_cell_chars:,}",
+                        f"{excel_length(value):,} characters as Excel counts them (UTF-16 "
+                        f"code units); a cell holds at most {limits.max_cell_chars:,}",
                     )
             rows.append(values)
     except UntrustedInputError:
