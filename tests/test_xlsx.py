@@ -24,6 +24,7 @@ from crmselect.io.xlsx import (
     FORMULA_TRIGGERS,
     MAX_CELL_TEXT,
     STALE_AFTER,
+    csv_text,
     excel_length,
     put_text,
     replace_atomically,
@@ -335,4 +336,13 @@ def test_csv_text_reads_back_with_an_apostrophe_only_before_a_trigger(
     path = tmp_path_factory.mktemp("csv") / "t.csv"
     write_csv(pd.DataFrame({"text": texts}), path, index=False)
     read = pd.read_csv(path, dtype=str, keep_default_na=False)["text"].tolist()
-    assert read == ["'" + t if t.startswith(FORMULA_TRIGGERS) else t for t in texts]
+    assert read == ["'" + t if t.lstrip("'").startswith(FORMULA_TRIGGERS) else t for t in texts]
+    assert [csv_text(r) for r in read] == texts  # crmselect reads back what it was given
+
+
+def test_csv_apostrophes_typed_before_a_trigger_survive_a_round_trip(tmp_path: Path) -> None:
+    texts = ["'=x", "''+1", "'plain", "=a", "'", "it's", "-", "'-2"]
+    path = write_csv(pd.DataFrame({"text": texts}), tmp_path / "t.csv", index=False)
+    read = pd.read_csv(path, dtype=str, keep_default_na=False)["text"].tolist()
+    assert read == ["''=x", "'''+1", "'plain", "'=a", "'", "it's", "'-", "''-2"]
+    assert [csv_text(r) for r in read] == texts

@@ -265,7 +265,8 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, index: bool = True) -> P
 
     Every text cell — values, column names, index values and names — that starts with a
     formula trigger (:data:`FORMULA_TRIGGERS`: ``= + - @``, tab, carriage return and their
-    full-width forms) is written with a leading apostrophe, so that Excel, LibreOffice and
+    full-width forms), after any apostrophes, is written with a leading apostrophe
+    (:func:`csv_text` undoes it when crmselect reads the file back), so that Excel, LibreOffice and
     Google Sheets show it as text instead of evaluating it (OWASP, *CSV Injection*):
     ``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``. Numbers stay numbers, negative ones included
     (``-3.5`` held as a number is written ``-3.5``); only ``str`` cells are changed.
@@ -296,10 +297,24 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, index: bool = True) -> P
 
 
 def _literal_csv(value: object) -> object:
-    """``'`` + ``value`` for text starting with a formula trigger; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """``'`` + ``value`` for text whose first character after any apostrophes is a formula
+    trigger; anything else unchanged. Counting the apostrophes makes the rule reversible
+    (:func:`csv_text`): ``'=x`` typed by a vendor is written ``''=x`` and read back ``'=x``."""
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def csv_text(text: str) -> str:
+    """What :func:`write_csv` was given for a cell that reads ``text``: one leading
+    apostrophe removed where the text after its apostrophes starts with a formula trigger.
+
+    >>> csv_text("'=1+1"), csv_text("''=1+1"), csv_text("'quoted'"), csv_text("-3.5")
+    ('=1+1', "'=1+1", "'quoted'", '-3.5')
+    """
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_TRIGGERS):
+        return text[1:]
+    return text
 
 
 def _literal_index(index: pd.Index) -> pd.Index:
