@@ -50,6 +50,7 @@ from crmselect.io.tables import demo_scores_to_frame, responses_to_frame
 from crmselect.io.untrusted import UntrustedInputError
 from crmselect.io.workbook import export_workbook
 from crmselect.io.workshop import write_workshop
+from crmselect.io.xlsx import write_csv
 from crmselect.progress import progress
 from crmselect.report import catalog_report, full_report, panel_report
 from crmselect.scoring import panel_scores, process_gaps
@@ -125,10 +126,7 @@ def _write_outputs(analysis: Analysis, out: Path) -> list[Path]:
         tables["price_scores.csv"] = result.prices
     if analysis.pairs is not None:
         tables["partner_pairs.csv"] = analysis.pairs.table
-    written = []
-    for name, frame in tables.items():
-        frame.to_csv(out / name, index=name != "missing.csv")
-        written.append(out / name)
+    written = [write_csv(f, out / name, index=name != "missing.csv") for name, f in tables.items()]
     return [*written, workbook(out / "report.xlsx")]
 
 
@@ -192,7 +190,7 @@ def _import_scores(args: argparse.Namespace) -> int:
     for problem in imported.refused:
         print(f"REFUSED {problem}")
     if args.csv is not None and imported.sheets:
-        demo_scores_to_frame(imported.scores).to_csv(args.csv, index=False)
+        write_csv(demo_scores_to_frame(imported.scores), args.csv, index=False)
         print(f"wrote {args.csv}")
     if imported.refused:
         raise InputFileError(f"{len(imported.refused)} scoring sheet(s) refused", imported.refused)
@@ -262,7 +260,9 @@ def _import(args: argparse.Namespace) -> int:
     for problem in refused:
         print(f"REFUSED {problem}")
     if args.csv is not None and imported:
-        responses_to_frame([r for i in imported for r in i.responses]).to_csv(args.csv, index=False)
+        write_csv(
+            responses_to_frame([r for i in imported for r in i.responses]), args.csv, index=False
+        )
         print(f"wrote {args.csv}")
     if refused:
         raise InputFileError(f"{len(refused)} workbook(s) refused", refused)

@@ -4,11 +4,14 @@ the help naming what each option takes."""
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import crmselect.cli
+from crmselect import example_path
 from crmselect.cli import build_parser, main
 from crmselect.errors import CrmselectError
 
@@ -72,3 +75,24 @@ def test_evaluate_out_help_names_both_forms(capsys: pytest.CaptureFixture[str]) 
     help_text = " ".join(capsys.readouterr().out.split())
     assert "--out DIR_OR_XLSX" in help_text
     assert "an .xlsx file: the comparison workbook" in help_text
+
+
+def test_result_csv_files_hold_vendor_text_as_literal_text(tmp_path: Path) -> None:
+    """A vendor name a spreadsheet would run as a formula is written with a leading
+    apostrophe in every CSV output (OWASP CSV injection)."""
+    folder = tmp_path / "tender"
+    shutil.copytree(example_path(), folder)
+    yaml_file = folder / "evaluation.yaml"
+    text = yaml_file.read_text(encoding="utf-8")
+    assert "  name: Orbis CRM Cloud\n" in text
+    hostile = '=HYPERLINK("http://evil.example","Orbis")'
+    yaml_file.write_text(
+        text.replace("  name: Orbis CRM Cloud\n", f"  name: '{hostile}'\n"), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    assert main(["evaluate", str(folder), "--out", str(out), "--samples", "200"]) == 0
+    ranking = pd.read_csv(out / "ranking.csv", dtype=str, keep_default_na=False)
+    assert ranking["name"].tolist().count("'" + hostile) == 1
+    for csv in out.glob("*.csv"):
+        cells = pd.read_csv(csv, dtype=str, keep_default_na=False, header=None).to_numpy()
+        assert not [c for c in cells.ravel() if c.startswith(("=", "@"))], csv.name
