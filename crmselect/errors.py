@@ -58,12 +58,58 @@ class InputFileError(_ProblemsError):
     """A file could not be read or parsed; ``problems`` names the file and the place in it."""
 
 
+VALUE_LIMIT = 240
+"""Characters an :attr:`ImportProblem.value` keeps (after escaping); longer values end in
+"…". The full value stays in the file it came from."""
+SHOWN_IN_LINE = 80
+"""Characters of the value that ``str(ImportProblem)`` quotes (one line of a report)."""
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str) -> str:
+    r"""``text`` with every character that does not print (control and format characters,
+    line separators, non-breaking and other unusual spaces) written as an escape, so that a
+    hostile value cannot break a report line, reorder it (bidi overrides) or hide in it.
+
+    Backslashes are kept as they are, so escaping twice changes nothing.
+
+    >>> escape_controls("Yes\xa0\n\x1b[31m")
+    'Yes\\xa0\\n\\x1b[31m'
+    """
+    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def shorten_value(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, the last one an ellipsis when it was longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _safe_value(value: object) -> str:
+    return shorten_value(escape_controls(str(value)), VALUE_LIMIT)
+
+
 @attrs.frozen
 class ImportProblem:
     """One finding from importing a returned workbook, located to the cell.
 
     ``severity``: ``"error"`` — the value cannot be used and is excluded (it stays in this
     report); ``"warning"`` — used, but someone should check it; ``"info"`` — noted.
+
+    ``value`` is what was typed in the cell (empty when the finding is about no one cell's
+    content), made safe to print: control characters escaped (:func:`escape_controls`),
+    at most :data:`VALUE_LIMIT` characters. ``str()`` quotes it, shortened to
+    :data:`SHOWN_IN_LINE` characters::
+
+        file!sheet!cell: what (typed: 'value') — action
     """
 
     file: str
@@ -73,8 +119,18 @@ class ImportProblem:
     what: str
     action: str
     requirement: str = ""
-    value: str = ""
+    value: str = attrs.field(default="", converter=_safe_value)
+
+    @property
+    def place(self) -> str:
+        """``file!sheet!cell`` (the parts that are known)."""
+        return "!".join(p for p in (self.file, self.sheet, self.cell) if p)
+
+    @property
+    def quoted_value(self) -> str:
+        """The value in quotes, at most :data:`SHOWN_IN_LINE` characters (``""`` if none)."""
+        return f"'{shorten_value(self.value, SHOWN_IN_LINE)}'" if self.value else ""
 
     def __str__(self) -> str:
-        place = "!".join(p for p in (self.file, self.sheet, self.cell) if p)
-        return f"{place}: {self.what} — {self.action}"
+        typed = f" (typed: {self.quoted_value})" if self.value else ""
+        return f"{self.place}: {self.what}{typed} — {self.action}"

@@ -156,9 +156,13 @@ def price_report(result: ScoreResult) -> str:
 
 
 def knockout_report(result: ScoreResult) -> str:
+    """The knock-out rule of the evaluation's scale (:meth:`ComplianceScale.mandatory_rule
+    <crmselect.scales.ComplianceScale.mandatory_rule>`; by default a roadmap promise does
+    not meet a must-have), then each knocked-out vendor with its reasons."""
+    rule = textwrap.fill(result.evaluation.scale.mandatory_rule(), 100)
     if not result.knocked_out:
-        return "No vendor failed a mandatory requirement."
-    return "\n".join(
+        return f"{rule}\nNo vendor failed a mandatory requirement."
+    return f"{rule}\n" + "\n".join(
         f"{vid}:\n" + "\n".join(f"  - {reason}" for reason in reasons)
         for vid, reasons in result.knocked_out.items()
     )

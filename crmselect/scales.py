@@ -8,12 +8,15 @@ can be overridden per evaluation)::
     configuration  Supported by configuration (no code)          0.80   yes
     customisation  Supported by customisation (code)             0.50   yes
     third_party    Supported via a third-party product          0.40   yes
-    roadmap        On the roadmap (not yet available)           0.20   yes
+    roadmap        On the roadmap (not yet available)           0.20   no
     not_supported  Not supported                                0.00   no
 
-A mandatory requirement answered with a level that does not satisfy it — or left blank —
-knocks the vendor out. Committees that refuse roadmap promises for must-haves set
-``satisfies_mandatory: false`` on ``roadmap``.
+A mandatory requirement answered with a level that does not satisfy it — or left blank, or
+answered with a value the importer excluded — knocks the vendor out. A roadmap promise is
+not a product: by default it does not meet a must-have (otherwise a vendor without single
+sign-on could win a tender that requires it). A committee that accepts roadmap promises
+for must-haves sets ``satisfies_mandatory: true`` on ``roadmap`` (and may do so, or the
+opposite, for any level).
 
 Demo scores are given on a numeric scale (default 0–5) and normalised linearly:
 ``(x − minimum) / (maximum − minimum)``.
@@ -95,7 +98,7 @@ def _default_levels() -> tuple[ComplianceLevel, ...]:
             "roadmap",
             "On the roadmap (not yet available)",
             0.2,
-            True,
+            False,
             ("planned", "future_release", "rm"),
         ),
         ComplianceLevel(
@@ -167,6 +170,37 @@ class ComplianceScale:
     def score(self, key: str) -> float:
         """The score in [0, 1] of the level ``key``."""
         return self.level(key).score
+
+    def failing_mandatory(self) -> str:
+        """The labels of the levels that do not meet a mandatory requirement, quoted and
+        joined (``""`` when every level meets one).
+
+        >>> ComplianceScale().failing_mandatory()
+        "'On the roadmap (not yet available)' or 'Not supported'"
+        """
+        failing = [f"'{level.label}'" for level in self.levels if not level.satisfies_mandatory]
+        if len(failing) <= 1:
+            return "".join(failing)
+        return f"{', '.join(failing[:-1])} or {failing[-1]}"
+
+    def mandatory_rule(self) -> str:
+        """The knock-out rule of this scale in one sentence, for reports.
+
+        >>> print(ComplianceScale().mandatory_rule())  # doctest: +NORMALIZE_WHITESPACE
+        A mandatory requirement is not met by an answer 'On the roadmap (not yet
+        available)' or 'Not supported', nor by a blank or excluded one: each knocks the
+        vendor out.
+        """
+        failing = self.failing_mandatory()
+        if not failing:
+            return (
+                "A mandatory requirement is met by any answer on the scale, but not by a "
+                "blank or excluded one: that knocks the vendor out."
+            )
+        return (
+            f"A mandatory requirement is not met by an answer {failing}, nor by a blank or "
+            "excluded one: each knocks the vendor out."
+        )
 
     def describe(self) -> str:
         """The accepted answers, for error messages: ``"out_of_box, configuration, …"``."""

@@ -5,8 +5,9 @@ Pure functions of an :class:`~crmselect.model.Evaluation`; :func:`score` ties th
 1. **Requirement score** ``a_vr`` = the compliance scale's score of vendor *v*'s answer to
    requirement *r* (NaN when blank or absent).
 2. **Knock-outs**: a vendor whose answer to a *mandatory* requirement does not satisfy it
-   (``not_supported`` on the default scale) or is missing is knocked out; every failed
-   requirement is listed as a reason.
+   (``roadmap`` or ``not_supported`` on the default scale), is missing, or was excluded
+   on import is knocked out; every failed requirement is listed as a reason (an excluded
+   answer with the cell and what was typed: clarify it before deciding).
 3. **RFP criterion score**, per leaf criterion *c*, a priority-weighted mean::
 
        rfp_vc = Σ_{r∈c} p_r · a_vr / Σ_{r∈c} p_r        (p_r = MoSCoW weight of r)
@@ -46,7 +47,7 @@ from crmselect._version import __version__
 from crmselect.consensus import ConsensusScores, PanelAggregate, aggregate_scores, apply_moderation
 from crmselect.cost.price import abnormally_low, price_scores
 from crmselect.display import html_table
-from crmselect.errors import Problem, ValidationError
+from crmselect.errors import ImportProblem, Problem, ValidationError
 from crmselect.model import Evaluation, MissingPolicy, PriceBasis, Priority
 from crmselect.ranking import rank
 from crmselect.weights import global_weights
@@ -117,13 +118,41 @@ def process_gaps(evaluation: Evaluation) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def excluded_answers(evaluation: Evaluation) -> dict[tuple[str, str], ImportProblem]:
+    """(vendor, requirement) → the import finding that excluded the vendor's answer.
+
+    An answer read from a returned workbook (its ``origin`` is ``file!sheet!cell``) whose
+    compliance the importer could not use — a value outside the drop-down, a formula, a
+    changed requirement text — comes back blank, and the error it caused is among
+    ``evaluation.import_problems``: the one at the answer's cell, else the first error
+    about that requirement in that file.
+    """
+    errors: dict[tuple[str, str], list[ImportProblem]] = {}
+    for p in evaluation.import_problems:
+        if p.severity == "error" and p.requirement:
+            errors.setdefault((p.file, p.requirement), []).append(p)
+    found = {}
+    for a in evaluation.responses:
+        if a.compliance is not None or not a.origin:
+            continue
+        candidates = errors.get((a.origin.split("!")[0], a.requirement), [])
+        if candidates:
+            at_cell = [p for p in candidates if p.place == a.origin]
+            found[(a.vendor, a.requirement)] = (at_cell or candidates)[0]
+    return found
+
+
 def knockouts(evaluation: Evaluation) -> dict[str, tuple[str, ...]]:
     """Vendor id → reasons it is knocked out (only knocked-out vendors appear).
 
     A mandatory requirement knocks a vendor out when the answer's level does not satisfy
-    mandatory requirements, or when there is no answer.
+    mandatory requirements (on the default scale ``roadmap`` and ``not_supported``), or
+    when there is no answer. An answer the importer excluded (:func:`excluded_answers`)
+    is not silence: its reason names the cell and what was typed, ``"R3: answer excluded
+    (acme.xlsx!Requirements!F4: 'Mostly') — clarify before deciding"``.
     """
     answers = {(a.vendor, a.requirement): a for a in evaluation.responses}
+    excluded = excluded_answers(evaluation)
     reasons: dict[str, list[str]] = {}
     for v in evaluation.vendors:
         for r in evaluation.requirements:
@@ -131,7 +160,15 @@ def knockouts(evaluation: Evaluation) -> dict[str, tuple[str, ...]]:
                 continue
             a = answers.get((v.id, r.id))
             if a is None or a.compliance is None:
-                reasons.setdefault(v.id, []).append(f"{r.id}: mandatory requirement not answered")
+                finding = excluded.get((v.id, r.id))
+                reason = (
+                    f"answer excluded ({finding.place}: "
+                    + (finding.quoted_value or finding.what)
+                    + ") — clarify before deciding"
+                    if finding is not None
+                    else "mandatory requirement not answered"
+                )
+                reasons.setdefault(v.id, []).append(f"{r.id}: {reason}")
             elif not evaluation.scale.level(a.compliance).satisfies_mandatory:
                 label = evaluation.scale.level(a.compliance).label
                 reasons.setdefault(v.id, []).append(

@@ -565,7 +565,9 @@ def test_excluded_values_stay_in_the_report(tmp_path: Path, filled: bytes) -> No
     workbook.save(path)
     result = read_scoring_sheet(path, evaluation())
     (problem,) = result.errors
-    assert str(problem).startswith("sales.xlsx!Scores!I2: not a number; excluded — ask")
+    assert str(problem).startswith(
+        "sales.xlsx!Scores!I2: not a number; excluded (typed: 'excellent!') — ask"
+    )
     assert (problem.value, problem.requirement) == ("excellent!", "orbis/D1/sfa")
     assert "<table" in result._repr_html_()
     assert "1 errors" in repr(result)

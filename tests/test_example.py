@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import openpyxl
+
 import crmselect
 from crmselect import Deployment, Licensing, Offering
 
@@ -27,8 +31,32 @@ def test_example_has_the_promised_shape() -> None:
 def test_example_shows_knock_out_and_missing_answers() -> None:
     result = crmselect.score(crmselect.example())
     assert list(result.knocked_out) == ["tidewater"]
-    assert "CMP-002" in result.knocked_out["tidewater"][0]
+    assert result.knocked_out["tidewater"] == (
+        "CMP-002: mandatory requirement answered 'Not supported'",
+        # a roadmap promise does not meet a mandatory requirement (issue 14)
+        "CON-001: mandatory requirement answered 'On the roadmap (not yet available)'",
+    )
     missing = result.missing
     assert (missing["kind"] == "rfp answer").sum() == 13  # 3 excluded by the workbook import
     assert (missing["kind"] == "demo score").any()
     assert result.winners == ("orbis",)
+
+
+def test_workbook_marks_the_example_s_excluded_answers_with_a_note(tmp_path: Path) -> None:
+    from crmselect.io.workbook import export_workbook
+
+    result = crmselect.score(crmselect.example())
+    wb = openpyxl.load_workbook(export_workbook(result, tmp_path / "larkspur.xlsx"))
+    ws = wb["Requirements"]
+    header = {str(c.value): c.column for c in ws[5] if c.value is not None}
+    row = next(c.row for c in ws["A"] if c.value == "SFA-004")
+    cell = ws.cell(row, header["quillpoint answer"])
+    assert cell.value == "(no answer)"
+    assert cell.comment is not None
+    assert cell.comment.text.startswith(
+        "Answer excluded on import (quillpoint.xlsx!Requirements!F5: '=F2'): a formula was typed"
+    )
+    answered = ws.cell(row, header["orbis answer"])
+    assert answered.comment is None
+    subtitle = " ".join(str(c.value) for c in ws[2] if c.value)
+    assert "is not met by an answer 'On the roadmap (not yet available)'" in subtitle

@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 import crmselect
 from crmselect import Evaluation, Requirement, Vendor, rfp
+from crmselect.errors import VALUE_LIMIT
+from crmselect.io.rfp_response import PROBLEM_COLUMNS
 from crmselect.io.rfp_template import META_SHEET, requirements_hash
 from crmselect.io.xlsx import put_text
 from crmselect.rfp import UntrustedInputError, read_response, write_template
@@ -403,3 +405,204 @@ def test_two_workbooks_from_one_vendor_are_refused(tmp_path: Path, returned: Pat
         (folder / "returned" / name).write_bytes(returned.read_bytes())
     with pytest.raises(crmselect.CrmselectError, match="a second RFP workbook from 'x'"):
         crmselect.load_evaluation(folder)
+
+
+# -- excluded mandatory answers, aliases, offending values, pricing (issue 14) -----------------
+
+
+def scored_with(result: rfp.RfpResponse) -> crmselect.ScoreResult:
+    """The minimal evaluation scored with x's answers and findings from ``result``."""
+    others = [r for r in minimal_evaluation().responses if r.vendor != "x"]
+    return crmselect.score(
+        attrs.evolve(
+            questions(),
+            responses=[*result.responses, *others],
+            import_problems=result.problems,
+        )
+    )
+
+
+def test_excluded_mandatory_answer_is_a_knock_out_risk_not_silence(returned: Path) -> None:
+    edit(returned, lambda wb: wb["Requirements"].__setitem__("F4", "Yes, via partner"))
+    result = read_response(returned, questions())
+    (problem,) = result.problems
+    assert (problem.cell, problem.severity, problem.value) == ("F4", "error", "Yes, via partner")
+    assert "KNOCK-OUT RISK" in problem.what
+    assert problem.action.startswith("clarify with the vendor before deciding")
+    assert scored_with(result).knocked_out["x"] == (
+        "R3: answer excluded (x.xlsx!Requirements!F4: 'Yes, via partner') — clarify before "
+        "deciding",
+    )
+
+
+def test_excluded_optional_answer_is_no_knock_out_risk(returned: Path) -> None:
+    edit(returned, lambda wb: wb["Requirements"].__setitem__("F5", "Mostly"))
+    (problem,) = read_response(returned, questions()).problems
+    assert problem.cell == "F5"
+    assert "KNOCK-OUT RISK" not in problem.what
+
+
+def test_mandatory_answer_next_to_changed_text_names_the_changed_cell(returned: Path) -> None:
+    edit(returned, lambda wb: wb["Requirements"].__setitem__("C4", "EU or UK data residency"))
+    result = read_response(returned, questions())
+    (problem,) = result.problems
+    assert problem.cell == "C4"
+    assert "KNOCK-OUT RISK" in problem.what
+    assert scored_with(result).knocked_out["x"] == (
+        "R3: answer excluded (x.xlsx!Requirements!C4: 'EU or UK data residency') — clarify "
+        "before deciding",
+    )
+
+
+def test_blank_mandatory_answer_is_still_not_answered(returned: Path) -> None:
+    edit(returned, lambda wb: wb["Requirements"].__setitem__("F4", None))
+    result = read_response(returned, questions())
+    assert scored_with(result).knocked_out["x"] == ("R3: mandatory requirement not answered",)
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("yes", "out_of_box"),
+        ("no", "not_supported"),
+        ("tp", "third_party"),
+        ("standard", "out_of_box"),
+        ("Supported\xa0by configuration (no code)", "configuration"),
+        ("supported by configuration (no code)", "configuration"),
+        ("roadmap", "roadmap"),
+    ],
+)
+def test_an_answer_read_through_an_alias_is_used_with_a_warning(
+    returned: Path, typed: str, key: str
+) -> None:
+    edit(returned, lambda wb: wb["Requirements"].__setitem__("F3", typed))
+    result = read_response(returned, questions())
+    (problem,) = result.problems
+    assert (problem.cell, problem.severity, problem.requirement) == ("F3", "warning", "R2")
+    assert problem.value == typed.replace("\xa0", "\\xa0")
+    assert f"read as {LABELS[key]!r} ({key})" in problem.what
+    assert next(r for r in result.responses if r.requirement == "R2").compliance == key
+
+
+def test_every_finding_shows_the_typed_value_in_str_and_frame(returned: Path) -> None:
+    edit(returned, lambda wb: wb["Requirements"].__setitem__("F3", "Partially"))
+    result = read_response(returned, questions())
+    (problem,) = result.problems
+    assert str(problem) == (
+        "x.xlsx!Requirements!F3: not one of the drop-down values; the answer is excluded "
+        f"(typed: 'Partially') — {problem.action}"
+    )
+    frame = result.problems_frame()
+    assert frame.loc[0, "value"] == "Partially"
+    assert list(frame.columns) == PROBLEM_COLUMNS
+
+
+def test_hostile_values_are_escaped_and_shortened_in_findings(returned: Path) -> None:
+    hostile = "\x1b[2J\u202eevil\u2028" + "x" * 5000
+    edit(returned, lambda wb: put_text(wb["Requirements"]["F3"], hostile))
+    (problem,) = read_response(returned, questions()).problems
+    assert problem.value.startswith("\\x1b[2J\\u202eevil\\u2028xxx")
+    assert "…" in problem.value
+    assert len(problem.value) <= VALUE_LIMIT
+    line = str(problem)
+    assert line.isprintable()
+    assert "…') — ask the vendor" in line
+    assert len(line) < 500
+
+
+def test_duplicated_row_shows_its_answer(returned: Path) -> None:
+    def duplicate(wb: openpyxl.Workbook) -> None:
+        ws = wb["Requirements"]
+        for column, cell in enumerate(ws[2], start=1):
+            ws.cell(row=6, column=column, value=cell.value)
+        ws["F6"] = LABELS["roadmap"]
+
+    edit(returned, duplicate)
+    problem = next(p for p in read_response(returned, questions()).problems if p.cell == "A6")
+    assert problem.value.startswith(LABELS["roadmap"])
+
+
+def set_pricing(cells: dict[str, object]) -> Callable[[openpyxl.Workbook], None]:
+    def change(wb: openpyxl.Workbook) -> None:
+        for cell, value in cells.items():
+            wb["Pricing"][cell] = value
+
+    return change
+
+
+@pytest.mark.parametrize("typed", ["£", "Euro", "EURO", "XAU", "€"])
+def test_a_currency_that_is_no_iso_code_is_reported_at_its_cell(returned: Path, typed: str) -> None:
+    edit(returned, set_pricing({"C4": typed}))
+    result = read_response(returned, questions())
+    (problem,) = result.problems
+    assert str(problem).startswith(
+        f"x.xlsx!Pricing!C4: Currency of every price (ISO code, e.g. EUR): not an ISO 4217 "
+        f"currency code; not used (typed: '{typed}')"
+    )
+    assert problem.severity == "error"
+    assert result.pricing["currency"] is None
+
+
+def test_a_currency_in_another_case_is_read_with_a_warning(returned: Path) -> None:
+    edit(returned, set_pricing({"C4": " gbp"}))
+    result = read_response(returned, questions())
+    (problem,) = result.problems
+    assert (problem.cell, problem.severity, problem.value) == ("C4", "warning", " gbp")
+    assert result.pricing["currency"] == "GBP"
+
+
+def test_an_iso_currency_is_read_without_a_finding(returned: Path) -> None:
+    edit(returned, set_pricing({"C4": "CHF"}))
+    result = read_response(returned, questions())
+    assert result.problems == ()
+    assert result.pricing["currency"] == "CHF"
+
+
+@pytest.mark.parametrize("typed", [1e308, "inf", -5, 2e12, "1e308", "-40"])
+def test_an_absurd_price_is_reported_at_its_cell(returned: Path, typed: object) -> None:
+    edit(returned, set_pricing({"C7": typed}))
+    result = read_response(returned, questions())
+    (problem,) = result.problems
+    assert (problem.cell, problem.severity, problem.requirement) == (
+        "C7",
+        "error",
+        "price_per_named_user",
+    )
+    assert "Price per named user: not a number from 0 to 1,000,000,000,000" in problem.what
+    assert result.pricing["price_per_named_user"] is None
+
+
+def test_maintenance_above_100_percent_is_reported(returned: Path) -> None:
+    edit(returned, set_pricing({"C10": 150}))
+    (problem,) = read_response(returned, questions()).problems
+    assert (problem.cell, problem.value) == ("C10", "150")
+    assert "from 0 to 100;" in problem.what
+
+
+@pytest.mark.parametrize(("typed", "number"), [("850", 850.0), (" 12.5 ", 12.5)])
+def test_a_number_stored_as_text_is_read_with_a_warning(
+    returned: Path, typed: str, number: float
+) -> None:
+    edit(returned, set_pricing({"C7": typed}))
+    result = read_response(returned, questions())
+    (problem,) = result.problems
+    assert (problem.cell, problem.severity, problem.value) == ("C7", "warning", typed)
+    assert f"a number stored as text; read as {number:g}" in problem.what
+    assert result.pricing["price_per_named_user"] == number
+
+
+def test_template_states_the_mandatory_rule_and_the_pricing_bounds(tmp_path: Path) -> None:
+    path = write_template(questions(), "x", tmp_path / "x.xlsx")
+    wb = openpyxl.load_workbook(path)
+    texts = [c.value for row in wb["Instructions"].iter_rows() for c in row if c.value]
+    assert (
+        "A requirement marked mandatory that is left blank, or answered 'On the roadmap (not "
+        "yet available)' or 'Not supported', excludes the offer." in texts
+    )
+    rules = {
+        str(v.sqref): (v.operator, v.formula1, v.formula2)
+        for v in wb["Pricing"].data_validations.dataValidation
+        if v.type in ("decimal", "whole")
+    }
+    assert rules["C7"] == ("between", "0", "1000000000000")
+    assert rules["C10"] == ("between", "0", "100")

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crmselect import CrmselectError, Evaluation
+from crmselect.errors import escape_controls
 from crmselect.io.rfp_response import RfpResponse
 from crmselect.io.xlsx import put_text
 from crmselect.rfp import ReadLimits, read_response, write_template
@@ -375,7 +376,8 @@ def found_again(outcome: RfpResponse, value: object) -> bool:
         or text.lower().startswith(r.compliance or "\0")
         for r in outcome.responses
     )
-    in_report = any(text[:100] in p.value or text in p.requirement for p in outcome.problems)
+    quoted = escape_controls(text)[:100]  # a finding's value shows control characters escaped
+    in_report = any(quoted in p.value or text in p.requirement for p in outcome.problems)
     parsed = any(r.compliance is not None and r.origin.endswith("!F3") for r in outcome.responses)
     return in_answers or in_report or parsed
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import doctest
+from types import ModuleType
+
 import pytest
 
+import crmselect.errors
+import crmselect.scales
 from crmselect import ComplianceLevel, ComplianceScale, DemoScale, ValidationError
 
 
@@ -21,7 +26,8 @@ def test_default_scale_scores_and_order() -> None:
     assert scores == [1.0, 0.8, 0.5, 0.4, 0.2, 0.0]
     assert scores == sorted(scores, reverse=True)
     assert [level.key for level in scale.levels if not level.satisfies_mandatory] == [
-        "not_supported"
+        "roadmap",
+        "not_supported",
     ]
 
 
@@ -62,3 +68,23 @@ def test_demo_scale_normalises_linearly_and_checks_range() -> None:
     assert not scale.contains(float("nan"))
     with pytest.raises(ValidationError, match="minimum < maximum"):
         DemoScale(5, 5)
+
+
+@pytest.mark.parametrize("module", [crmselect.scales, crmselect.errors])
+def test_docstring_examples_hold(module: ModuleType) -> None:
+    outcome = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert outcome.attempted > 0
+    assert outcome.failed == 0
+
+
+def test_mandatory_rule_follows_the_scale() -> None:
+    scale = ComplianceScale()
+    assert scale.failing_mandatory() == "'On the roadmap (not yet available)' or 'Not supported'"
+    one = ComplianceScale(
+        [
+            ComplianceLevel("full", "Full", 1),
+            ComplianceLevel("none", "None at all", 0, satisfies_mandatory=False),
+        ]
+    )
+    assert one.failing_mandatory() == "'None at all'"
+    assert "not met by an answer 'None at all', nor by a blank" in one.mandatory_rule()

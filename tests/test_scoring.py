@@ -28,7 +28,10 @@ from crmselect import (
     Vendor,
     score,
 )
+from crmselect.errors import ImportProblem
 from crmselect.ranking import rank
+from crmselect.report import knockout_report
+from crmselect.scoring import excluded_answers
 
 LEVELS = ComplianceScale().keys  # best first: out_of_box … not_supported
 
@@ -88,10 +91,10 @@ def test_every_failed_mandatory_requirement_is_a_reason() -> None:
     assert [reason.split(":")[0] for reason in result.knocked_out["z"]] == ["R1", "R3"]
 
 
-def test_roadmap_knocks_out_when_the_scale_says_it_does_not_satisfy_mandatory() -> None:
-    strict = ComplianceScale(
+def test_roadmap_knocks_out_by_default_unless_the_scale_accepts_it() -> None:
+    lenient = ComplianceScale(
         [
-            attrs.evolve(level, satisfies_mandatory=False) if level.key == "roadmap" else level
+            attrs.evolve(level, satisfies_mandatory=True) if level.key == "roadmap" else level
             for level in ComplianceScale().levels
         ]
     )
@@ -99,9 +102,11 @@ def test_roadmap_knocks_out_when_the_scale_says_it_does_not_satisfy_mandatory() 
         Response("x", "R3", "roadmap") if (r.vendor, r.requirement) == ("x", "R3") else r
         for r in minimal_evaluation().responses
     ]
-    assert "x" not in score(minimal_evaluation(responses=responses)).knocked_out
-    result = score(minimal_evaluation(responses=responses, scale=strict))
-    assert "x" in result.knocked_out
+    result = score(minimal_evaluation(responses=responses))
+    assert result.knocked_out["x"] == (
+        "R3: mandatory requirement answered 'On the roadmap (not yet available)'",
+    )
+    assert "x" not in score(minimal_evaluation(responses=responses, scale=lenient)).knocked_out
 
 
 def test_demo_blend_hand_computed() -> None:
@@ -282,7 +287,7 @@ def test_property_knocked_out_vendors_are_never_ranked(rows, mandatory) -> None:
     for vendor in result.knocked_out:
         assert pd.isna(result.ranking[vendor])
     for vendor, row in zip(result.totals.index, answers, strict=True):
-        failed = row[mandatory] is None or LEVELS[row[mandatory]] == "not_supported"
+        failed = row[mandatory] is None or LEVELS[row[mandatory]] in ("roadmap", "not_supported")
         assert (vendor in result.knocked_out) == failed
     ranked = result.ranking.dropna()
     assert sorted(ranked.tolist()) == sorted(
@@ -311,3 +316,52 @@ def test_property_global_weights_sum_to_one(spec) -> None:  # type: ignore[no-un
     weights = global_weights(roots)
     assert weights.sum() == pytest.approx(1.0)
     assert (weights >= 0).all()
+
+
+def test_an_answer_excluded_on_import_knocks_out_with_the_cell_and_what_was_typed() -> None:
+    finding = ImportProblem(
+        "x.xlsx",
+        "Requirements",
+        "F4",
+        "error",
+        "not one of the drop-down values; the answer is excluded",
+        "ask the vendor",
+        requirement="R3",
+        value="Mostly\n",
+    )
+    other = attrs.evolve(finding, cell="C4", value="EU data residency (UK only)")
+    responses = [
+        Response("x", "R3", None, origin="x.xlsx!Requirements!F4")
+        if (r.vendor, r.requirement) == ("x", "R3")
+        else r
+        for r in minimal_evaluation().responses
+    ]
+    evaluation = minimal_evaluation(responses=responses, import_problems=[other, finding])
+    assert excluded_answers(evaluation) == {("x", "R3"): finding}
+    result = score(evaluation)
+    assert result.knocked_out["x"] == (
+        "R3: answer excluded (x.xlsx!Requirements!F4: 'Mostly\\n') — clarify before deciding",
+    )
+    assert "answer excluded" in knockout_report(result)
+    # the same blank answer typed into a CSV (no origin) is simply not answered
+    plain = [attrs.evolve(r, origin="") for r in responses]
+    assert score(minimal_evaluation(responses=plain, import_problems=[finding])).knocked_out[
+        "x"
+    ] == ("R3: mandatory requirement not answered",)
+
+
+def test_the_knock_out_report_states_the_rule_of_the_scale() -> None:
+    text = knockout_report(score(minimal_evaluation()))
+    assert " ".join(text.split()).startswith(
+        "A mandatory requirement is not met by an answer 'On the roadmap (not yet available)' "
+        "or 'Not supported', nor by a blank or excluded one: each knocks the vendor out. z:"
+    )
+    assert text.endswith("\nz:\n  - R3: mandatory requirement answered 'Not supported'")
+    lenient = ComplianceScale(
+        [attrs.evolve(level, satisfies_mandatory=True) for level in ComplianceScale().levels]
+    )
+    text = knockout_report(score(minimal_evaluation(scale=lenient)))
+    assert " ".join(text.split()) == (
+        "A mandatory requirement is met by any answer on the scale, but not by a blank or "
+        "excluded one: that knocks the vendor out. No vendor failed a mandatory requirement."
+    )

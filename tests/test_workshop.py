@@ -110,7 +110,9 @@ def test_moved_rows_and_foreign_workbooks_are_caught(tmp_path: Path) -> None:
     wb[NODE_A]["A5"], wb[NODE_A]["A6"] = "a2", "a1"
     wb.save(path)
     result = read_workshop(path, minimal_evaluation())
-    assert any(p.sheet == NODE_A and "moved" in p.what for p in result.problems)
+    moved = next(p for p in result.problems if p.sheet == NODE_A and "moved" in p.what)
+    assert moved.value == "rows a2, a1; columns a1, a2"
+    assert "(typed: 'rows a2, a1; columns a1, a2')" in str(moved)
     with pytest.raises(UntrustedInputError, match="another criteria tree"):
         read_workshop(filled(tmp_path, "eve"), crmselect.example())
     wb = openpyxl.load_workbook(path)

@@ -23,6 +23,7 @@ never modifies the file.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from crmselect.errors import ImportProblem
 from crmselect.io.rfp_template import (
     ANSWER_HEADERS,
     COMPANY_SHEET,
+    ISO_4217,
     LISTS_SHEET,
     META_FIRST_ROW,
     META_SHEET,
@@ -46,6 +48,7 @@ from crmselect.io.rfp_template import (
     REQUIREMENTS_SHEET,
     TEMPLATE_VERSION,
     YES_NO,
+    PricingField,
     company_rows,
     questions_fingerprint,
     reference_start_row,
@@ -252,14 +255,19 @@ def _check_meta(
         raise refuse(
             path, "made for another evaluation: most of its requirements are not in this one"
         )
+    mandatory = {r.id for r in evaluation.requirements if r.mandatory}
     for rid, checksum in sent.items():
         if rid in current and current[rid] != checksum:
             report.add(
                 META_SHEET,
                 "",
                 "error",
-                f"requirement {rid} changed after this template was sent; the answer is excluded",
-                "ask the vendor to answer the current text",
+                *_knockout_risk(
+                    rid in mandatory,
+                    f"requirement {rid} changed after this template was sent; the answer is "
+                    "excluded",
+                    "ask the vendor to answer the current text",
+                ),
                 requirement=rid,
             )
     return vendor_id
@@ -359,6 +367,7 @@ def _requirements(
                 f"requirement {rid} appears again (first in row {seen[rid]}); this row is not used",
                 "ask the vendor to keep one row per requirement",
                 requirement=rid,
+                value=" | ".join(as_text(v, t) for v, t in answers if not is_blank(v)),
             )
             continue
         seen[rid] = row_number
@@ -433,8 +442,11 @@ def _check_rowas_text(
                 REQUIREMENTS_SHEET,
                 cell,
                 "error",
-                "the vendor changed the requirement text; the answer is excluded",
-                "ask the vendor to answer the original text",
+                *_knockout_risk(
+                    expected[3] == "yes",
+                    "the vendor changed the requirement text; the answer is excluded",
+                    "ask the vendor to answer the original text",
+                ),
                 requirement=rid,
                 value=value,
             )
@@ -449,6 +461,18 @@ def _check_rowas_text(
                 value=value,
             )
     return changed_text
+
+
+def _knockout_risk(mandatory: bool, what: str, action: str) -> tuple[str, str]:
+    """``what`` and ``action`` of an error that excludes an answer; for a mandatory
+    requirement they say that the exclusion knocks the vendor out until it is clarified."""
+    if not mandatory:
+        return what, action
+    return (
+        f"{what}. KNOCK-OUT RISK: the requirement is mandatory, so the vendor is knocked out "
+        "until this is clarified",
+        f"clarify with the vendor before deciding: {action}",
+    )
 
 
 def _answer(
@@ -472,26 +496,17 @@ def _answer(
             sheet,
             cell,
             "error",
-            "a formula was typed into the answer cell; it was read "
-            "as text and not evaluated, and the answer is excluded",
-            "ask the vendor to choose a value from the drop-down",
+            *_knockout_risk(
+                mandatory,
+                "a formula was typed into the answer cell; it was read "
+                "as text and not evaluated, and the answer is excluded",
+                "ask the vendor to choose a value from the drop-down",
+            ),
             requirement=rid,
             value=value,
         )
     elif not is_blank(value):
-        text = value if isinstance(value, str) else None
-        level = evaluation.scale.parse(text) if text is not None else None
-        if level is None:
-            report.add(
-                sheet,
-                cell,
-                "error",
-                "not one of the drop-down values; the answer is excluded",
-                f"ask the vendor to choose one of: "
-                f"{', '.join(lv.label for lv in evaluation.scale.levels)}",
-                requirement=rid,
-                value=value,
-            )
+        level = _compliance(evaluation, value, mandatory, excluded, cell, rid, report)
     elif mandatory:
         report.add(
             sheet,
@@ -519,7 +534,56 @@ def _answer(
     return Response(vendor, rid, level, comment, evidence, origin=origin)
 
 
+def _compliance(
+    evaluation: Evaluation,
+    value: object,
+    mandatory: bool,
+    excluded: bool,
+    cell: str,
+    rid: str,
+    report: Findings,
+) -> str | None:
+    """The level key of a non-blank, non-formula compliance cell, or ``None`` (reported).
+
+    A value that is not exactly a drop-down label but names a level anyway — its key, an
+    alias (``yes``, ``tp``, ``standard``), another case, stray or non-breaking spaces — is
+    used, with a warning naming what was typed and the level it was read as (unless the
+    answer is excluded anyway because the requirement text was changed).
+    """
+    scale = evaluation.scale
+    level = scale.parse(value) if isinstance(value, str) else None
+    if level is None:
+        report.add(
+            REQUIREMENTS_SHEET,
+            cell,
+            "error",
+            *_knockout_risk(
+                mandatory,
+                "not one of the drop-down values; the answer is excluded",
+                f"ask the vendor to choose one of: {', '.join(lv.label for lv in scale.levels)}",
+            ),
+            requirement=rid,
+            value=value,
+        )
+        return None
+    label = scale.level(level).label
+    if value != label and not excluded:
+        report.add(
+            REQUIREMENTS_SHEET,
+            cell,
+            "warning",
+            f"not exactly a drop-down value; read as {label!r} ({level})",
+            "check that this is what the vendor meant; if not, ask them to choose from the "
+            "drop-down",
+            requirement=rid,
+            value=value,
+        )
+    return level
+
+
 def _pricing(grid: Grid, report: Findings) -> dict[str, float | str | None]:
+    """The Pricing sheet's answers by field key (``None``: blank or not usable); each
+    finding names the field's key as what it is about (``requirement``)."""
     fields = {f.key: f for f in PRICING_FIELDS}
     values: dict[str, float | str | None] = dict.fromkeys(fields)
     found: set[str] = set()
@@ -540,10 +604,11 @@ def _pricing(grid: Grid, report: Findings) -> dict[str, float | str | None]:
                 "error",
                 "a formula was typed in; read as text, not evaluated, and not used",
                 "ask the vendor for a plain value",
+                requirement=f.key,
                 value=value,
             )
             continue
-        values[key] = _pricing_value(f.kind, f.choices, value, cell, f.label, report)
+        values[key] = _pricing_value(f, value, cell, report)
     for key in fields.keys() - found:
         report.add(
             PRICING_SHEET,
@@ -551,51 +616,113 @@ def _pricing(grid: Grid, report: Findings) -> dict[str, float | str | None]:
             "warning",
             f"the row for {fields[key].label!r} was deleted",
             "ask the vendor for it",
+            requirement=key,
         )
     return values
 
 
 def _pricing_value(
-    kind: str, choices: tuple[str, ...], value: object, cell: str, label: str, report: Findings
+    f: PricingField, value: object, cell: str, report: Findings
 ) -> float | str | None:
-    if kind in ("number", "integer"):
-        number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
-        if number is None or not math.isfinite(number) or number < 0:
-            report.add(
-                PRICING_SHEET,
-                cell,
-                "error",
-                f"{label}: not a number of at least 0; not used",
-                "ask the vendor for a plain number",
-                value=value,
-            )
-            return None
-        if kind == "integer" and not float(number).is_integer():
-            report.add(
-                PRICING_SHEET,
-                cell,
-                "error",
-                f"{label}: not a whole number; not used",
-                "ask the vendor for a whole number",
-                value=value,
-            )
-            return None
-        return float(number)
+    if f.kind in ("number", "integer"):
+        return _pricing_number(f, value, cell, report)
     text = str(value).strip()
-    if kind == "choice":
-        folded = {c.lower(): c for c in choices}
+    if f.kind == "currency":
+        return _currency(f, value, cell, report)
+    if f.kind == "choice":
+        folded = {c.lower(): c for c in f.choices}
         if text.lower() not in folded:
             report.add(
                 PRICING_SHEET,
                 cell,
                 "error",
-                f"{label}: not one of {', '.join(choices)}; not used",
+                f"{f.label}: not one of {', '.join(f.choices)}; not used",
                 "ask the vendor to use the drop-down",
+                requirement=f.key,
                 value=value,
             )
             return None
         return folded[text.lower()]
     return text
+
+
+_NUMBER_TEXT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
+def _pricing_number(f: PricingField, value: object, cell: str, report: Findings) -> float | None:
+    """A number cell of the Pricing sheet, in [0, ``f.maximum``]; a plain number stored as
+    text (``"850"``) is read as the number, with a warning. Anything else is reported at the
+    cell and not used (``None``)."""
+    stored_as_text = isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()) is not None
+    number: float | None = None
+    if stored_as_text:
+        number = float(str(value).strip())
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    if number is None or not math.isfinite(number) or not 0 <= number <= f.maximum:
+        report.add(
+            PRICING_SHEET,
+            cell,
+            "error",
+            f"{f.label}: not a number from 0 to {f.maximum:,.0f}; not used",
+            "ask the vendor for a plain number (digits, a decimal point, no currency)",
+            requirement=f.key,
+            value=value,
+        )
+        return None
+    if f.kind == "integer" and not number.is_integer():
+        report.add(
+            PRICING_SHEET,
+            cell,
+            "error",
+            f"{f.label}: not a whole number; not used",
+            "ask the vendor for a whole number",
+            requirement=f.key,
+            value=value,
+        )
+        return None
+    if stored_as_text:
+        report.add(
+            PRICING_SHEET,
+            cell,
+            "warning",
+            f"{f.label}: a number stored as text; read as {number:g}",
+            "check the number; nothing else to do",
+            requirement=f.key,
+            value=value,
+        )
+    return number
+
+
+def _currency(f: PricingField, value: object, cell: str, report: Findings) -> str | None:
+    """The ISO 4217 code of the Pricing sheet's currency cell: another case or stray spaces
+    are read with a warning; a symbol (``£``) or a name (``Euro``) is reported and not
+    used."""
+    text = str(value).strip()
+    code = text.upper()
+    if code not in ISO_4217:
+        report.add(
+            PRICING_SHEET,
+            cell,
+            "error",
+            f"{f.label}: not an ISO 4217 currency code; not used",
+            "ask the vendor for the three-letter code of the currency of their prices "
+            "(GBP for £, EUR for €, USD for US$)",
+            requirement=f.key,
+            value=value,
+        )
+        return None
+    if code != value:
+        report.add(
+            PRICING_SHEET,
+            cell,
+            "warning",
+            f"{f.label}: read as {code}",
+            "nothing to do",
+            requirement=f.key,
+            value=value,
+        )
+    return code
 
 
 def _company(

@@ -71,18 +71,40 @@ META_FIRST_ROW = 10
 """Row of the meta sheet where the per-requirement checksum table starts (after a header)."""
 
 
+MONEY_LIMIT = 1e12
+"""The largest amount a Pricing cell may hold: no CRM price comes near 10¹² in any
+currency (10¹² Vietnamese đồng is about 36 million euros), and larger numbers (``1e308``)
+would overflow the cost model."""
+
+
 @attrs.frozen
 class PricingField:
-    """One input cell of the Pricing sheet."""
+    """One input cell of the Pricing sheet; a number lies in [0, ``maximum``]."""
 
     key: str
     label: str
-    kind: str  # "number", "integer", "text" or "choice"
+    kind: str  # "number", "integer", "currency" or "choice"
     choices: tuple[str, ...] = ()
+    maximum: float = MONEY_LIMIT
+
+
+_CURRENCIES = (
+    "AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN "
+    "BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUP CVE CZK DJF DKK DOP DZD EGP "
+    "ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR "
+    "ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA "
+    "MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK "
+    "PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC "
+    "SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND "
+    "VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG"
+)
+ISO_4217 = frozenset(_CURRENCIES.split())
+"""The ISO 4217 codes of the currencies in circulation (list one; precious metals, fund
+and test codes such as XAU and XXX left out): what the Pricing sheet's currency must be."""
 
 
 PRICING_FIELDS: tuple[PricingField, ...] = (
-    PricingField("currency", "Currency of every price (ISO code, e.g. EUR)", "text"),
+    PricingField("currency", "Currency of every price (ISO code, e.g. EUR)", "currency"),
     PricingField(
         "licensing_model", "Licensing model offered", "choice", ("perpetual", "subscription")
     ),
@@ -93,13 +115,20 @@ PRICING_FIELDS: tuple[PricingField, ...] = (
         "price_period", "The user prices above are", "choice", ("per month", "per year", "one-off")
     ),
     PricingField(
-        "maintenance_percent", "Annual maintenance, % of licence price (perpetual)", "number"
+        "maintenance_percent",
+        "Annual maintenance, % of licence price (perpetual)",
+        "number",
+        maximum=100,
     ),
-    PricingField("subscription_term_years", "Minimum subscription term (years)", "integer"),
-    PricingField("implementation_days", "Implementation effort (person-days)", "number"),
+    PricingField(
+        "subscription_term_years", "Minimum subscription term (years)", "integer", maximum=50
+    ),
+    PricingField(
+        "implementation_days", "Implementation effort (person-days)", "number", maximum=1e6
+    ),
     PricingField("day_rate", "Implementation day rate", "number"),
     PricingField("hosting_fee_per_year", "Hosting or operation fee per year", "number"),
-    PricingField("contract_years", "Contract length offered (years)", "integer"),
+    PricingField("contract_years", "Contract length offered (years)", "integer", maximum=50),
 )
 PRICING_FIRST_ROW = 4
 
@@ -190,11 +219,7 @@ def _instructions(
             "delete, reorder or reword rows: we match answers to requirements by "
             "a hidden id and check every row.",
         ),
-        (
-            "Mandatory requirements",
-            "A requirement marked mandatory that is answered 'Not "
-            "supported' or left blank excludes the offer.",
-        ),
+        ("Mandatory requirements", _mandatory_instruction(evaluation)),
         ("Format", "Return this file as .xlsx (no macros, no password)."),
     ]
     start = label_rows(sheet, lines, start=3) + 1
@@ -206,6 +231,14 @@ def _instructions(
         )
         put_text(sheet.cell(row=start + offset, column=2), meaning)
     protect(sheet)
+
+
+def _mandatory_instruction(evaluation: Evaluation) -> str:
+    """What excludes an offer, from the scale (by default: a mandatory requirement left
+    blank, or answered 'On the roadmap (not yet available)' or 'Not supported')."""
+    failing = evaluation.scale.failing_mandatory()
+    answered = f", or answered {failing}," if failing else ""
+    return f"A requirement marked mandatory that is left blank{answered} excludes the offer."
 
 
 def _named_list(workbook: Workbook, name: str, column: int, values: Sequence[str]) -> None:
@@ -287,12 +320,13 @@ def _pricing(sheet: Worksheet) -> None:
         elif f.kind in ("number", "integer"):
             validation = DataValidation(
                 type="decimal" if f.kind == "number" else "whole",
-                operator="greaterThanOrEqual",
+                operator="between",
                 formula1="0",
+                formula2=f"{f.maximum:.0f}",
                 allow_blank=True,
                 showErrorMessage=True,
                 errorStyle="stop",
-                error="Enter a number of at least 0.",
+                error=f"Enter a number from 0 to {f.maximum:,.0f}.",
             )
             answer.number_format = "#,##0.00" if f.kind == "number" else "0"
         else:

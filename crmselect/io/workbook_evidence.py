@@ -6,7 +6,9 @@ so that a reader can trace every number on the Matrix sheet back to its source.
 Requirements: one row per requirement; per vendor three columns — the answer's compliance
 label, its score on the compliance scale (empty when unanswered) and the vendor's comment.
 A knock-out (a mandatory requirement answered with a level that does not satisfy it, or not
-answered) is red; any other missing answer is amber.
+answered) is red; any other missing answer is amber. An answer the importer excluded (a
+value outside the drop-down, a formula) shows as not answered, with a cell note naming the
+returned workbook's cell and what was typed (:func:`crmselect.scoring.excluded_answers`).
 
 Demos: every evaluator's score with its note (scores not given are amber) and, beside it,
 the mean normalised demo score per vendor × criterion, exactly the library's
@@ -15,8 +17,11 @@ the mean normalised demo score per vendor × criterion, exactly the library's
 
 from __future__ import annotations
 
+from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
 from openpyxl.worksheet.worksheet import Worksheet
 
+from crmselect.errors import ImportProblem
 from crmselect.io.workbook_cells import (
     BOLD,
     KO_FILL,
@@ -41,7 +46,7 @@ from crmselect.io.workbook_cells import (
     write_title,
 )
 from crmselect.model import Response
-from crmselect.scoring import ScoreResult
+from crmselect.scoring import ScoreResult, excluded_answers
 
 NO_ANSWER = "(no answer)"
 NO_SCORE = "(no score)"
@@ -59,7 +64,8 @@ def write_requirements(ws: Worksheet, result: ScoreResult) -> None:
         "Requirements and answers",
         "Per vendor: the answer (compliance level), its score on the compliance scale and the "
         "vendor's comment. Red: knock-out (a mandatory requirement not satisfied or not "
-        "answered). Amber: a missing answer.",
+        "answered). Amber: a missing answer. A note marks an answer excluded on import. "
+        + scale.mandatory_rule(),
     )
     fixed = ["ID", "Criterion", "Priority", "Weight", "Mandatory", "Requirement"]
     vendors = list(evaluation.vendors)
@@ -80,6 +86,7 @@ def write_requirements(ws: Worksheet, result: ScoreResult) -> None:
     labels_by_key = {level.key: level.label for level in scale.levels}
     satisfies = {level.key: level.satisfies_mandatory for level in scale.levels}
     scores_by_key = {level.key: float(level.score) for level in scale.levels}
+    excluded = excluded_answers(evaluation)
     row = header
     for row, r in enumerate(evaluation.requirements, start=header + 1):
         written = [at(ws, row, c) for c in range(1, 5)]
@@ -104,6 +111,7 @@ def write_requirements(ws: Worksheet, result: ScoreResult) -> None:
             written += (answer_cell, score_cell)
             if key is None:
                 put(answer_cell, NO_ANSWER)
+                _note_excluded(answer_cell, excluded.get((v.id, r.id)))
             else:
                 put(answer_cell, labels_by_key[key])
                 score_cell.value = scores_by_key[key]  # General format: 1, 0.8, 0.5 …
@@ -135,6 +143,19 @@ def write_requirements(ws: Worksheet, result: ScoreResult) -> None:
     ws.row_dimensions[header].height = 30
     fit_columns(ws, fixed=fixed_widths, sample_rows=1)
     print_setup(ws, title_rows=f"{group_row}:{header}", freeze=relative(header + 1, left))
+
+
+def _note_excluded(cell: Cell, finding: ImportProblem | None) -> None:
+    """A cell note on an unanswered cell whose answer the importer excluded: where, what was
+    typed and why (no note when ``finding`` is ``None``)."""
+    if finding is None:
+        return
+    typed = f": {finding.quoted_value}" if finding.value else ""
+    cell.comment = Comment(
+        f"Answer excluded on import ({finding.place}{typed}): {finding.what}. Clarify with "
+        "the vendor before deciding.",
+        "crmselect",
+    )
 
 
 def write_demos(ws: Worksheet, result: ScoreResult) -> None:

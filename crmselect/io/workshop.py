@@ -316,6 +316,7 @@ def _pairs(
             "error",
             "rows or columns were moved, added or deleted; this node is not read",
             "ask the member for an unchanged workbook",
+            value=f"rows {', '.join(found)}; columns {', '.join(columns)}",
         )
         return []
     pairs: list[tuple[str, str, float]] = []
