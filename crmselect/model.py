@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import enum
 import math
-import numbers
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -26,7 +25,7 @@ from typing import Any, TypeVar, cast
 import attrs
 import pandas as pd
 
-from crmselect.converters import as_tuple
+from crmselect.converters import as_tuple, is_number
 from crmselect.display import html_table
 from crmselect.errors import ImportProblem, Problem, ValidationError
 from crmselect.hashing import canonical, sha256_hex
@@ -211,11 +210,6 @@ def _price_basis(value: str | PriceBasis) -> PriceBasis:
 def _prices(value: Mapping[str, float]) -> Mapping[str, float]:
     """A read-only copy: a validated price cannot be changed behind the evaluation's back."""
     return MappingProxyType(dict(value))
-
-
-def _is_number(value: object) -> bool:
-    """A real number (numpy's included), not a boolean."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _where(obj: Any, kind: str) -> str:
@@ -419,7 +413,7 @@ class Judgements:
         found = [
             Problem(where, f"judgement {a!r} vs {b!r} is {x}; it must be a positive number")
             for a, b, x in self.pairs
-            if not (_is_number(x) and math.isfinite(x) and x > 0)
+            if not (is_number(x) and math.isfinite(x) and x > 0)
         ]
         found += [
             Problem(where, f"{a!r} is compared with itself") for a, b, _ in self.pairs if a == b
@@ -587,7 +581,7 @@ class PriceCriterion:
         found += [
             Problem(where, f"{name} {value!r} is not a number")
             for name, value in settings.items()
-            if value is not None and not _is_number(value)
+            if value is not None and not is_number(value)
         ]
         if found:
             _raise_if(found, "Invalid price criterion")
@@ -619,7 +613,7 @@ class PriceCriterion:
         if self.ceiling is not None and not (math.isfinite(self.ceiling) and self.ceiling > 0):
             found.append(Problem(where, f"ceiling {self.ceiling} must be a positive number"))
         for vendor, price in self.prices.items():
-            if not _is_number(price):
+            if not is_number(price):
                 found.append(Problem(where, f"price of {vendor!r}: {price!r} is not a number"))
             elif not (math.isfinite(price) and price > 0):
                 found.append(

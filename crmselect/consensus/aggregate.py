@@ -69,6 +69,7 @@ from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 from crmselect._version import __version__
 from crmselect.consensus._panel import FloatArray, Panel, PanelLike, as_panel
+from crmselect.converters import is_number, is_whole
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.scales import DemoScale
@@ -423,9 +424,9 @@ def check_settings(
     found += _choice(missing, get_args(MissingScores), "missing")
     if normalise is not None:
         found += _choice(normalise, get_args(Normalisation), "normalise")
-    if not (isinstance(trim, int | float) and 0.0 <= trim < 0.5):
+    if not (is_number(trim) and 0.0 <= trim < 0.5):
         found.append(Problem("trim", f"{trim!r} must lie in [0, 0.5)"))
-    if not (isinstance(min_evaluators, int) and min_evaluators >= 1):
+    if not (is_whole(min_evaluators) and min_evaluators >= 1):
         found.append(Problem("min_evaluators", f"{min_evaluators!r} must be an integer >= 1"))
     if found:
         raise ValidationError("Invalid aggregation settings", found)

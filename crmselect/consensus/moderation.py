@@ -66,6 +66,7 @@ from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 from crmselect._version import __version__
 from crmselect.consensus._panel import FloatArray, Panel, PanelLike, as_panel
 from crmselect.consensus.aggregate import PanelAggregate, matrix_frame
+from crmselect.converters import is_number
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.model import Evaluation, ModeratedScore
@@ -281,7 +282,7 @@ class ModerationReport:
 
 
 def _share(name: str, value: float, low: float, high: float) -> list[Problem]:
-    if isinstance(value, int | float) and math.isfinite(value) and low <= value <= high:
+    if is_number(value) and math.isfinite(value) and low <= value <= high:
         return []
     return [Problem(name, f"{value!r} must lie in [{low:g}, {high:g}]")]
 

@@ -43,6 +43,7 @@ from crmselect.consensus.aggregate import (
     criterion_means,
 )
 from crmselect.consensus.moderation import ConsensusScores
+from crmselect.converters import is_whole
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.scales import DemoScale
@@ -145,7 +146,7 @@ class PanelBootstrap:
 def _seed_sequence(seed: int | np.random.SeedSequence | None) -> np.random.SeedSequence:
     if isinstance(seed, np.random.SeedSequence):
         return seed
-    if seed is not None and not (isinstance(seed, int) and seed >= 0):
+    if seed is not None and not (is_whole(seed) and seed >= 0):
         raise ValidationError(
             "Invalid seed", [Problem("seed", f"{seed!r} must be a non-negative integer")]
         )
@@ -171,7 +172,7 @@ def panel_bootstrap(
     >>> boot.samples.shape, bool(((boot.samples >= 0) & (boot.samples <= 1)).all())
     ((200, 5, 7), True)
     """
-    if not (isinstance(n_samples, int) and n_samples >= 1):
+    if not (is_whole(n_samples) and n_samples >= 1):
         raise ValidationError(
             "Invalid sample count", [Problem("n_samples", f"{n_samples!r} must be >= 1")]
         )

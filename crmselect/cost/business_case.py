@@ -62,7 +62,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from crmselect._version import __version__
-from crmselect.converters import as_tuple
+from crmselect.converters import as_tuple, is_number, is_whole
 from crmselect.cost.tco import TcoComparison, discount_factors
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
@@ -92,7 +92,7 @@ COST_FACTOR = "cost_factor"
 
 
 def _finite(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return is_number(value) and math.isfinite(value)
 
 
 @attrs.frozen
@@ -591,7 +591,7 @@ def monte_carlo(
     ``seed``).
     """
     found = []
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    if not is_whole(n) or n < 1:
         found.append(Problem("n", f"{n!r}; give a whole number of draws of at least 1"))
     if distribution not in DISTRIBUTIONS:
         found.append(

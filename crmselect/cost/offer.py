@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import enum
 import math
-import numbers
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeGuard
+from typing import Any
 
 import attrs
 import numpy as np
 
-from crmselect.converters import as_tuple
+from crmselect.converters import as_tuple, is_number, is_whole
 from crmselect.errors import Problem, ValidationError
 from crmselect.model import Deployment
 from crmselect.scales import normalise_token
@@ -195,28 +194,6 @@ def _deployment(value: object) -> object:
         return Deployment.parse(str(value))
     except ValueError:
         return value
-
-
-def is_number(value: object) -> TypeGuard[float]:
-    """A real number — Python or numpy (``np.int64``, ``np.float32`` …) — but not a bool
-    (Python's or numpy's); NaN and infinity pass (callers check ``math.isfinite``).
-
-    >>> import numpy as np
-    >>> is_number(np.int64(10)), is_number(np.float32(0.5)), is_number(True), is_number("1")
-    (True, True, False, False)
-    """
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
-def is_whole(value: object) -> TypeGuard[int]:
-    """A whole number of type int or a numpy integer, not a bool (``2.0`` is not: a count
-    given as a float is refused, as before).
-
-    >>> import numpy as np
-    >>> is_whole(np.int64(10)), is_whole(np.uint8(3)), is_whole(2.0), is_whole(np.bool_(True))
-    (True, True, False, False)
-    """
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def plain(value: Any) -> Any:

@@ -34,8 +34,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from crmselect.converters import as_tuple
-from crmselect.cost.offer import is_number, number_problems
+from crmselect.converters import as_tuple, is_number
+from crmselect.cost.offer import number_problems
 from crmselect.cost.price import price_scores
 from crmselect.cost.tco import SERVICES, TcoComparison, npv
 from crmselect.display import html_table

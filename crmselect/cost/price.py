@@ -67,7 +67,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from crmselect.cost.offer import is_number
+from crmselect.converters import is_number
 from crmselect.errors import Problem, ValidationError
 from crmselect.model import PriceMethod
 from crmselect.ranking import rank

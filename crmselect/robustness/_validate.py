@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from crmselect.converters import is_number
 from crmselect.errors import Problem, ValidationError
 from crmselect.hashing import digest as digest  # re-exported: the robustness results' provenance
 
@@ -146,7 +147,7 @@ def check_bounds(bounds: object, criteria: Sequence[str], default: float, where:
     """Per-criterion bounds (a number, or a Series/dict over a subset of criteria) → array."""
     if bounds is None:
         return np.full(len(criteria), default)
-    if isinstance(bounds, int | float):
+    if is_number(bounds):
         return np.full(len(criteria), float(bounds))
     if not isinstance(bounds, pd.Series | dict):
         raise ValidationError(
