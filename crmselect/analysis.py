@@ -5,7 +5,9 @@ first (pure: no files, no printing):
 
 * SMAA-2 rank acceptability (:func:`crmselect.robustness.smaa`) with the weights uncertain
   around the committee's own — a Dirichlet distribution centred on them (concentration
-  ``concentration``: 100 gives each weight a coefficient of variation of roughly 10–30 %);
+  ``concentration``: a weight ``c`` then varies with standard deviation
+  ``sqrt(c (1 − c) / (concentration + 1))``, so at 100 a leaf weight of 0.25 by 17 % of itself
+  and one of 0.02 by 70 %; the report quotes the range for the tender's own weights);
 * the same question under each committee member's own weights, when members judged the
   weights separately (:func:`crmselect.weights.member_weights`): who would win for each;
 * the same question with the weights fixed and the demo scores of a different panel —

@@ -17,6 +17,7 @@ from crmselect.cost.report import business_case_report, pairs_report, tco_report
 from crmselect.cost.tco import money
 from crmselect.errors import ValidationError
 from crmselect.model import Evaluation, PriceBasis, PriceCriterion, PriceMethod
+from crmselect.robustness import describe
 from crmselect.scoring import ScoreResult, process_gaps
 from crmselect.text import text_table
 from crmselect.weights import AhpResult, judgement_results, local_weights
@@ -310,8 +311,8 @@ def robustness_report(analysis: Analysis) -> str:
     first = _number(smaa.acceptability.loc[winner, 1])
     error = _number(smaa.standard_errors.loc[winner, 1]) * 1.96
     lines = [
-        f"SMAA-2, {smaa.n_samples:,} weight samples around the committee's weights "
-        f"(Dirichlet, concentration {analysis.concentration:g}), seed {smaa.seed}:",
+        f"SMAA-2, {smaa.n_samples:,} weight samples, seed {smaa.seed}; weights: "
+        f"{describe(smaa.weights)}:",
         f"  {winner} ranks first in {first:.1%} ± {error:.1%} of samples; confidence factor "
         f"{_number(smaa.confidence[winner]):.2f}",
     ]

@@ -96,7 +96,13 @@ from crmselect.io.workbook_cells import (
 )
 from crmselect.io.workbook_costs import write_costs
 from crmselect.io.workbook_evidence import write_demos, write_requirements
-from crmselect.io.workbook_robustness import Flips, SmaaLike, headline, write_robustness
+from crmselect.io.workbook_robustness import (
+    Flips,
+    SmaaLike,
+    headline,
+    sampler_text,
+    write_robustness,
+)
 from crmselect.io.workbook_scores import (
     ELIGIBLE,
     KNOCKED_OUT,
@@ -202,6 +208,8 @@ def _provenance(result: ScoreResult, smaa: SmaaLike | None) -> list[tuple[str, o
     ]
     if smaa is not None:
         pairs += [("SMAA samples", int(smaa.n_samples)), ("SMAA seed", str(smaa.seed))]
+        if getattr(smaa, "weights", None) is not None:
+            pairs.append(("SMAA weights", sampler_text(smaa)))
         digest = getattr(smaa, "fingerprint", "")
         if digest:
             pairs.append(("SMAA run hash", str(digest)))

@@ -132,6 +132,14 @@ def flip_frame(flips: Flips) -> pd.DataFrame:
     return frame
 
 
+def sampler_text(smaa: SmaaLike) -> str:
+    """What the SMAA run's weight sampler assumed, in words: its ``description`` (every
+    sampler of :mod:`crmselect.robustness` has one), else its class name."""
+    sampler = getattr(smaa, "weights", None)
+    text = getattr(sampler, "description", None)
+    return text if isinstance(text, str) else type(sampler).__name__
+
+
 def _smaa_order(smaa: SmaaLike) -> list[str]:
     ranking = getattr(smaa, "ranking", None)
     if ranking is not None:
@@ -263,8 +271,7 @@ def write_robustness(
 
 def _write_smaa(ws: Worksheet, smaa: SmaaLike, names: dict[str, str], row: int) -> int:
     n = int(smaa.n_samples)
-    sampler = getattr(smaa, "weights", None)
-    described = f"; weights: {type(sampler).__name__}" if sampler is not None else ""
+    described = f"; weights: {sampler_text(smaa)}" if getattr(smaa, "weights", None) else ""
     b = smaa.acceptability
     worst = float((b * (1 - b)).to_numpy().max()) if b.size else 0.0
     margin = 1.96 * math.sqrt(worst / n) if n else float("nan")
@@ -283,6 +290,9 @@ def _write_smaa(ws: Worksheet, smaa: SmaaLike, names: dict[str, str], row: int) 
     if isinstance(holistic, pd.Series):
         table["Holistic"] = holistic.reindex(order)
     table["Confidence"] = smaa.confidence.reindex(order)
+    notes = getattr(smaa, "notes", None)
+    if isinstance(notes, pd.Series) and notes.astype(bool).any():
+        table["Note"] = notes.reindex(order).fillna("")
     span = write_frame(
         ws, table.rename_axis("Vendor"), row, name="Acceptability", default_format=SHARE_FORMAT
     )
@@ -317,7 +327,7 @@ def _write_smaa(ws: Worksheet, smaa: SmaaLike, names: dict[str, str], row: int) 
         ws,
         row,
         "Central weights (the mean weights with which each vendor ranks first)",
-        "Empty: the vendor never ranks first.",
+        "Empty: the vendor never ranks first (see the Note column above).",
     )
     central = smaa.central_weights.reindex(order)
     central.insert(0, "Vendor name", [names.get(v, "") for v in order])

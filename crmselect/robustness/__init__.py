@@ -42,6 +42,7 @@ from crmselect.robustness.samplers import (
     PerformanceSampler,
     UniformWeights,
     WeightSampler,
+    describe,
 )
 from crmselect.robustness.scenarios import ScenarioComparison, compare_rankings, equal_weights
 from crmselect.robustness.sensitivity import (
@@ -71,6 +72,7 @@ __all__ = [
     "WeightChange",
     "WeightSampler",
     "compare_rankings",
+    "describe",
     "equal_weights",
     "flip_table",
     "holistic_acceptability",

@@ -86,6 +86,7 @@ __all__ = [
     "PerformanceSampler",
     "UniformWeights",
     "WeightSampler",
+    "describe",
 ]
 
 
@@ -100,6 +101,17 @@ class WeightSampler(Protocol):
     def exact(self) -> bool: ...
 
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray: ...
+
+
+def describe(sampler: object) -> str:
+    """The sampler's :attr:`description` (every sampler here has one), or its class name
+    for a sampler of your own without one.
+
+    >>> describe(UniformWeights(["a", "b"]))
+    'uniform on the simplex: no weight information at all'
+    """
+    text = getattr(sampler, "description", None)
+    return text if isinstance(text, str) else type(sampler).__name__
 
 
 @runtime_checkable
@@ -231,6 +243,11 @@ class UniformWeights:
     def _unnormalised(self, rng: np.random.Generator, n: int) -> FloatArray:
         return rng.standard_exponential((n, len(self.criteria)))
 
+    @property
+    def description(self) -> str:
+        """What the draws assume, in words (for reports and the workbook)."""
+        return "uniform on the simplex: no weight information at all"
+
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
         e = self._unnormalised(rng, n)
         e /= e.sum(axis=1, keepdims=True)
@@ -295,6 +312,17 @@ class DirichletWeights:
             log_g[:, small] += np.log1p(-rng.random((n, int(small.sum())))) / alpha[small]
         log_g -= log_g.max(axis=1, keepdims=True)
         return np.exp(log_g)
+
+    @property
+    def description(self) -> str:
+        """What the draws assume, in words (for reports and the workbook)."""
+        c = self.center.to_numpy()
+        c = c[c > 0]
+        cv = np.sqrt((1 - c) / (c * (self.concentration + 1)))  # sd / mean of each w_j
+        return (
+            f"Dirichlet around the given weights, concentration {self.concentration:g} "
+            f"(each weight's standard deviation {cv.min():.0%}–{cv.max():.0%} of itself)"
+        )
 
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
         g = self._unnormalised(rng, n)
@@ -388,6 +416,12 @@ class BoundedWeights:
 
     def _accept(self, draws: FloatArray) -> npt.NDArray[np.bool_]:
         return np.asarray((draws <= np.array(self.upper) + 1e-12).all(axis=1))
+
+    @property
+    def description(self) -> str:
+        """What the draws assume, in words (for reports and the workbook)."""
+        bounded = sum(lo > 0 or hi < 1 for lo, hi in zip(self.lower, self.upper, strict=True))
+        return f"uniform within lower and upper bounds on {bounded} weight(s)"
 
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
         lower = np.array(self.lower, dtype=np.float64)
@@ -493,6 +527,11 @@ class OrderedWeights:
         if len(constrained):
             order[np.isin(order, constrained)] = extension.ravel()
         return order
+
+    @property
+    def description(self) -> str:
+        """What the draws assume, in words (for reports and the workbook)."""
+        return f"uniform among the weights that respect {len(self.relations)} ranking relation(s)"
 
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
         k = len(self.criteria)
@@ -664,6 +703,12 @@ class ConstrainedWeights:
             return 1.0
         return min(1.0, self.effective_thinning / self.dimension**2)
 
+    @property
+    def description(self) -> str:
+        """What the draws assume, in words (for reports and the workbook)."""
+        how = "by rejection, exact" if self.exact else "by hit-and-run, approximate"
+        return f"uniform within {self.b.size} linear constraint(s), drawn {how}"
+
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
         if len(self.criteria) == 1:
             return np.ones((n, 1))
@@ -822,6 +867,11 @@ class EvaluatorWeights:
     def criteria(self) -> tuple[str, ...]:
         return _ids(self.table.columns)
 
+    @property
+    def description(self) -> str:
+        """What the draws assume, in words (for reports and the workbook)."""
+        return f"each of {len(self.table)} committee members' own weights, equally often"
+
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
         values = self.table.to_numpy(dtype=float)
         return values[rng.integers(len(values), size=n)]
@@ -842,6 +892,11 @@ class FixedWeights:
     @property
     def criteria(self) -> tuple[str, ...]:
         return _ids(self.weights.index)
+
+    @property
+    def description(self) -> str:
+        """What the draws assume, in words (for reports and the workbook)."""
+        return "the given weights, fixed: only the performance varies"
 
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
         return np.tile(self.weights.to_numpy(dtype=float), (n, 1))
