@@ -16,6 +16,7 @@ repository. An evaluation picks requirements from a catalogue and adds its own.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from crmselect._resources import data_path
 from crmselect.converters import as_tuple
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
 from crmselect.io.schema import parse_criteria, parse_requirement
-from crmselect.io.yamlfile import Reader, read_yaml
+from crmselect.io.yamlfile import Reader, is_file, read_yaml, shorten
 from crmselect.model import Criterion, Requirement, tree_problems, walk_tree
 
 SCHEMA = "crmselect.catalog/1"
@@ -72,26 +73,41 @@ class Catalog:
         """
         if ids is None:
             return self.requirements
-        by_criterion: dict[str, set[str]] = {}
-        for path, c in walk_tree(self.criteria):
-            for ancestor in path:
-                by_criterion.setdefault(ancestor, set()).add(c.id)
         wanted_ids = list(ids)
-        requirement_ids = {r.id for r in self.requirements}
-        unknown = [i for i in wanted_ids if i not in requirement_ids and i not in by_criterion]
+        unknown = [i for i in wanted_ids if not self.knows(i)]
         if unknown:
             raise ValidationError(
                 f"Unknown ids in catalogue {self.name!r}",
-                [
-                    Problem(f"catalogue {self.name!r}", f"no requirement or criterion {i!r}")
-                    for i in unknown
-                ],
+                [Problem(f"catalogue {self.name!r}", self.unknown_id(i)) for i in unknown],
             )
+        by_criterion = self._leaves_below()
         leaves: set[str] = set()
         for i in wanted_ids:
             leaves |= by_criterion.get(i, set())
-        chosen = set(wanted_ids) & requirement_ids
+        chosen = set(wanted_ids) & {r.id for r in self.requirements}
         return tuple(r for r in self.requirements if r.id in chosen or r.criterion in leaves)
+
+    def knows(self, ident: str) -> bool:
+        """Whether ``ident`` is one of the catalogue's requirements or criteria."""
+        return ident in self._leaves_below() or any(r.id == ident for r in self.requirements)
+
+    def unknown_id(self, ident: str) -> str:
+        """What to say of ``ident``, an id the catalogue lacks, with the closest ones it holds.
+
+        >>> load_catalog("crm-core").unknown_id("markting")
+        "no requirement or criterion 'markting' in catalogue 'crm-core'; did you mean 'marketing'?"
+        """
+        return f"no requirement or criterion {ident!r} in catalogue {self.name!r}" + did_you_mean(
+            ident, [*self._leaves_below(), *(r.id for r in self.requirements)]
+        )
+
+    def _leaves_below(self) -> dict[str, set[str]]:
+        """Criterion id → the ids of the leaf criteria at or below it."""
+        below: dict[str, set[str]] = {}
+        for path, c in walk_tree(self.criteria):
+            for ancestor in path:
+                below.setdefault(ancestor, set()).add(c.id)
+        return below
 
     def to_frame(self) -> pd.DataFrame:
         """Requirements as a table indexed by id: criterion, priority, mandatory, text."""
@@ -116,6 +132,16 @@ class Catalog:
         )
 
 
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` naming the closest of ``known`` (up to three), or ``""``.
+
+    >>> did_you_mean("crm-cor", ["crm-core", "partner"])
+    "; did you mean 'crm-core'?"
+    """
+    close = difflib.get_close_matches(word, list(known), n=3, cutoff=0.75)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
 def catalogs() -> tuple[str, ...]:
     """Names of the bundled catalogues, sorted.
 
@@ -128,11 +154,13 @@ def catalogs() -> tuple[str, ...]:
 def load_catalog(name_or_path: str | Path) -> Catalog:
     """A bundled catalogue by name (``"crm-core"``) or a catalogue YAML file by path."""
     path = Path(name_or_path)
-    if not path.suffix and not path.exists():
+    if not path.suffix and not is_file(path):
         path = data_path("criteria") / f"{name_or_path}.yaml"
-        if not path.exists():
+        if not is_file(path):
             raise CrmselectError(
-                f"No bundled catalogue {str(name_or_path)!r}; available: {', '.join(catalogs())}"
+                f"No bundled catalogue {shorten(str(name_or_path))!r}"
+                f"{did_you_mean(str(name_or_path), catalogs())} (available: "
+                f"{', '.join(catalogs())}; or give the path of a catalogue file)"
             )
     return _parse_catalog(path)
 

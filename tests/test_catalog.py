@@ -152,3 +152,18 @@ def test_wheel_ships_catalogues_and_example_and_loads_them_in_a_clean_venv(
     assert "site-packages" in lines[0]
     assert lines[1].startswith("partner ")
     assert lines[2] == "winner orbis"
+
+
+def test_unknown_ids_are_named_with_the_closest_known_ones() -> None:
+    core = load_catalog("crm-core")
+    assert core.knows("SFA-001")
+    assert core.knows("functional")
+    assert not core.knows("SFA-0001")
+    with pytest.raises(ValidationError) as caught:
+        core.select(["SFA-0001", "markting", "zzz"])
+    assert [p.what for p in caught.value.problems] == [
+        "no requirement or criterion 'SFA-0001' in catalogue 'crm-core'; did you mean "
+        "'SFA-001' or 'SFA-019' or 'SFA-018'?",
+        "no requirement or criterion 'markting' in catalogue 'crm-core'; did you mean 'marketing'?",
+        "no requirement or criterion 'zzz' in catalogue 'crm-core'",
+    ]

@@ -103,6 +103,95 @@ vendors:
     assert evaluation.criteria_by_id()["sfa"].name == "Sales force automation"
 
 
+CATALOGUE_YAML = (
+    MINIMAL_YAML.split("requirements:")[0]
+    .replace("name: Minimal tender\n", "name: Minimal tender\ncatalog: crm-core\n")
+    .replace(
+        "      - {id: a1, weight: 1}\n      - {id: a2, weight: 2}",
+        "      - {id: sfa}\n      - {id: marketing}",
+    )
+    + """\
+requirements:
+  catalog: [SFA-001, SFA-002, marketing]
+  overrides:
+    SFA-001: {mandatory: true}
+    SFA-002: {priority: must}
+    MKT-001: {priority: must}
+    MKT-002: {priority: could}
+  custom:
+    - {id: OWN-1, criterion: b, text: Our own requirement}
+vendors:
+  - {id: x, name: Xylo}
+"""
+)
+
+
+def _only_problem(tmp_path: Path, old: str, new: str) -> str:
+    """The one problem of the catalogue evaluation with ``old`` changed to ``new``."""
+    assert old in CATALOGUE_YAML
+    folder = tmp_path / "typo"
+    folder.mkdir(exist_ok=True)
+    (folder / "evaluation.yaml").write_text(CATALOGUE_YAML.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(CrmselectError) as caught:
+        load_evaluation(folder)
+    problems = getattr(caught.value, "problems", ())
+    assert len(problems) == 1, str(caught.value)
+    return str(problems[0])
+
+
+def test_catalogue_evaluation_without_typos_loads(tmp_path: Path) -> None:
+    folder = tmp_path / "fine"
+    folder.mkdir()
+    (folder / "evaluation.yaml").write_text(CATALOGUE_YAML, encoding="utf-8")
+    by_id = {r.id: r for r in load_evaluation(folder).requirements}
+    assert by_id["SFA-001"].mandatory
+    assert by_id["MKT-002"].priority.value == "could"
+
+
+def test_a_typo_in_the_catalogue_name_is_reported_alone(tmp_path: Path) -> None:
+    """Not also 'no top-level catalog', four 'not selected' overrides and two weights."""
+    problem = _only_problem(tmp_path, "catalog: crm-core", "catalog: crm-cor")
+    assert problem.endswith(
+        "evaluation.yaml: catalog (line 3): No bundled catalogue 'crm-cor'; did you mean "
+        "'crm-core'? (available: crm-core, partner; or give the path of a catalogue file)"
+    )
+
+
+def test_a_typo_in_a_catalogue_id_is_reported_alone_at_its_line(tmp_path: Path) -> None:
+    """The known ids are still selected, so only the overrides of SFA-001 could be false
+    alarms: they are not reported while the selection has a typo."""
+    problem = _only_problem(tmp_path, "[SFA-001, SFA-002,", "[SFA-01, SFA-002,")
+    assert problem.endswith(
+        "evaluation.yaml: requirements.catalog[0] (line 12): no requirement or criterion "
+        "'SFA-01' in catalogue 'crm-core'; did you mean 'SFA-019' or 'SFA-018' or 'SFA-017'?"
+    )
+    problem = _only_problem(tmp_path, "SFA-002, marketing]", "SFA-002, markting]")
+    assert "'markting' in catalogue 'crm-core'; did you mean 'marketing'?" in problem
+
+
+def test_an_override_of_an_unselected_requirement_suggests_the_selected_one(
+    tmp_path: Path,
+) -> None:
+    problem = _only_problem(
+        tmp_path, "    SFA-002: {priority: must}", "    SFA-02: {priority: must}"
+    )
+    assert problem.endswith(
+        "evaluation.yaml: requirements.overrides.SFA-02 (line 15): overrides requirement "
+        "'SFA-02', which is not selected; did you mean 'SFA-002' or 'SFA-001'?"
+    )
+    # with a typo in the selection, an override naming no catalogue requirement is reported
+    typo = CATALOGUE_YAML.replace("[SFA-001,", "[SFA-01,").replace("SFA-002: {", "SFA-2: {")
+    folder = tmp_path / "both"
+    folder.mkdir()
+    (folder / "evaluation.yaml").write_text(typo, encoding="utf-8")
+    with pytest.raises(CrmselectError) as caught:
+        load_evaluation(folder)
+    assert [p.where.rsplit(": ", 1)[-1] for p in getattr(caught.value, "problems", ())] == [
+        "requirements.catalog[0] (line 12)",
+        "requirements.overrides.SFA-2 (line 15)",
+    ]
+
+
 # -- the malformed-file table ------------------------------------------------------------------
 
 Edit = Callable[[Path], None]

@@ -527,3 +527,25 @@ def test_partner_setup_built_in_code_is_checked() -> None:
         PartnerSetup(partners, [])
     with pytest.raises(TypeError):
         setup.price_options["budget"] = 1.0  # type: ignore[index]
+
+
+def test_an_unknown_column_is_reported_with_the_rows_problems() -> None:
+    frame = pd.DataFrame(
+        {
+            "partner": ["granite", ""],
+            "product": ["x", "x"],
+            "implementation_days": ["200", "many"],
+            "day_rate": ["1400", "1200"],
+            "currency": ["EUR", "EUR"],
+        }
+    )
+    with pytest.raises(InputFileError) as caught:
+        partner_offers_from_frame(frame, "offers.csv")
+    assert [str(p) for p in caught.value.problems] == [
+        "offers.csv: unknown column 'currency'; expected partner, product, implementation_days, "
+        "day_rate[, data_migration, integration]",
+        "offers.csv: row 3, column partner: empty; name the partner (a vendor id of the "
+        "partners' evaluation)",
+        "offers.csv: row 3, column implementation_days: 'many' is not a number; write digits "
+        "with a decimal point, no thousands separator or currency (1150.50)",
+    ]

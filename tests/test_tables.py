@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import minimal_evaluation, write_minimal
+from conftest import MINIMAL_YAML, minimal_evaluation, write_minimal
 
 import crmselect
 from crmselect import InputFileError
@@ -87,3 +87,84 @@ def test_a_column_named_twice_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as caught:
         crmselect.load_evaluation(folder)
     assert "responses.csv: row 1: column 'compliance' appears twice" in str(caught.value)
+
+
+def test_demo_scores_report_every_problem_in_one_pass(tmp_path: Path) -> None:
+    """The reading's problems ('four') and the cross-checks' (unknown ids, the scale,
+    duplicates) come together, in row order — not the second lot after fixing the first."""
+    folder = write_minimal(
+        tmp_path / "scores",
+        demo_scores="evaluator,vendor,script,criterion,score,note\n"
+        "e1,x,D,b,four,\n"
+        "e9,x,D,b,4,\n"
+        "e1,q,D,b,4,\n"
+        "e1,y,D,b,9,\n"
+        "e2,x,D,a1,3,\n"
+        "e2,x,Z,b,3,\n"
+        "e2,y,D,b,2,\n"
+        "e2,y,D,b,3,\n"
+        ",z,D,,x,\n",
+    )
+    with pytest.raises(InputFileError) as caught:
+        crmselect.load_evaluation(folder)
+    source = folder / "demo_scores.csv"
+    assert [str(p).removeprefix(f"{source}: ") for p in caught.value.problems] == [
+        "row 2: score 'four' is not a number",
+        "row 3: unknown evaluator 'e9'",
+        "row 4: unknown vendor 'q'",
+        "row 5: score 9.0 is off the demo scale 0..5",
+        "row 6: demo script 'D' does not exercise criterion 'a1'",
+        "row 7: unknown demo script 'Z'",
+        "row 9: second score for the same evaluator, vendor, script and criterion (first at "
+        f"{source}: row 8); keep one",
+        "row 10: evaluator is empty",
+        "row 10: criterion is empty",
+        "row 10: score 'x' is not a number",
+    ]
+
+
+def test_responses_and_moderations_report_every_problem_in_one_pass(tmp_path: Path) -> None:
+    yaml_text = MINIMAL_YAML.replace(
+        "demo_scores: demo_scores.csv", "demo_scores: demo_scores.csv\nmoderations: moderations.csv"
+    )
+    folder = write_minimal(
+        tmp_path / "answers",
+        yaml_text=yaml_text,
+        responses="vendor,requirement,compliance,comment,price\n"
+        "x,R1,sort of,,\n"
+        "q,R2,out_of_box,,\n"
+        ",R9,maybe,,\n",
+    )
+    (folder / "moderations.csv").write_text(
+        "vendor,script,criterion,score,reason,by\nx,D,b,high,agreed,chair\nq,D,b,3,agreed,chair\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError) as caught:
+        crmselect.load_evaluation(folder)
+    found = [str(p).removeprefix(f"{folder}/") for p in caught.value.problems]
+    assert found == [
+        "responses.csv: unknown column 'price'; expected vendor, requirement, compliance, "
+        "comment, evidence",
+        "moderations.csv: row 2: score 'high' is not a number",
+        "moderations.csv: row 3: unknown vendor 'q'",
+        "responses.csv: row 2: compliance 'sort of' is not on the scale; use one of: "
+        "out_of_box, configuration, customisation, third_party, roadmap, not_supported",
+        "responses.csv: row 3: unknown vendor 'q'",
+        "responses.csv: row 4: compliance 'maybe' is not on the scale; use one of: "
+        "out_of_box, configuration, customisation, third_party, roadmap, not_supported",
+        "responses.csv: row 4: vendor is empty",
+    ]
+
+
+def test_a_column_named_twice_and_a_long_row_are_reported_together(tmp_path: Path) -> None:
+    folder = write_minimal(tmp_path / "shape")
+    (folder / "responses.csv").write_text(
+        "vendor,requirement,compliance,compliance\nx,R1,out_of_box,roadmap,oops\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError) as caught:
+        crmselect.load_evaluation(folder)
+    assert [p.where.rsplit("/", 1)[-1] for p in caught.value.problems] == [
+        "responses.csv: row 1",
+        "responses.csv: row 2",
+    ]

@@ -98,7 +98,7 @@ def load_costs(path: str | Path, evaluation: Evaluation) -> CostCase | None:
 
 def _case(reader: Reader, node: YNode, evaluation: Evaluation) -> CostCase | None:
     f = reader.mapping(node, required=("users",), optional=_TOP)
-    if f is None:
+    if f is None or "users" not in f:  # reported by the reader
         return None
     staff = (
         reader.mapping(f["internal_staff"], optional=("project_fte", "support_fte", "fte_cost"))
@@ -162,7 +162,8 @@ def _users(reader: Reader, node: YNode, years: YNode | None) -> list[int]:
     if start is None:
         return []
     if span is None:
-        reader.fail(node, "with users given as {start, growth}, also give 'years'")
+        if years is None:  # otherwise reported as it is
+            reader.fail(node, "with users given as {start, growth}, also give 'years'")
         return []
     return [round(start * (1 + growth) ** year) for year in range(int(span))]
 
@@ -234,6 +235,9 @@ def _triple(
     reader: Reader, node: YNode | None, default: tuple[float, float, float]
 ) -> tuple[float, float, float]:
     if node is None:
+        return default
+    if not isinstance(node.value, list):
+        reader.fail(node, "expected [low, likely, high]")
         return default
     values = [reader.number(item, minimum=0) for item in reader.sequence(node)]
     if len(values) != 3 or any(v is None for v in values):

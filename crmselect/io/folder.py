@@ -51,15 +51,27 @@ A folder holds one selection::
     price: {criterion: price, method: budget, budget: 1600000}   # price criterion: io.costs
     partners: {evaluation: partners, offers: partner_offers.csv}  # crmselect.io.partners
 
+``response_workbooks``, ``weighting_workbooks`` and ``scoring_sheets`` take one entry or a
+list; each is a path or a glob pattern (``*``, ``?``, ``[abc]``, ``**``), relative to this
+file or absolute (``/srv/tender/returned/*.xlsx``). An entry naming an existing file is
+taken as it is written, glob characters and all (``offer [v2].xlsx``); to match a literal
+``[`` in a pattern, write ``[[]``. An entry that matches no file is an error at its line.
+
 Returned workbooks are read as untrusted input (:mod:`crmselect.io.rfp_response`); what
 they contain that cannot be used is listed in ``Evaluation.import_problems``.
 
 Errors name the file, the key path and the line (``evaluation.yaml: vendors[2].id (line
-31)``), or the CSV file and row.
+31)``), or the CSV file and row. Every problem is reported at once: the problems of the CSV
+tables' rows come together with the cross-checks of the rows that could be read (an unknown
+vendor, a score off the scale). A mistake that makes others follow is reported alone: an
+unknown catalogue, or a typo in ``requirements.catalog``, is not followed by errors about
+the overrides of what it would have selected. ``evaluation.yaml`` is read as untrusted
+text (:mod:`crmselect.io.yamlfile`: at most 8 MiB, 64 levels of nesting).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -69,7 +81,7 @@ import attrs
 import pandas as pd
 import yaml
 
-from crmselect.catalog import Catalog, load_catalog
+from crmselect.catalog import Catalog, catalogs, did_you_mean, load_catalog
 from crmselect.consensus import moderations_from_frame
 from crmselect.cost.case import with_tco_prices
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
@@ -87,7 +99,7 @@ from crmselect.io.tables import (
 )
 from crmselect.io.untrusted import UntrustedInputError
 from crmselect.io.workshop import read_workshop
-from crmselect.io.yamlfile import Reader, YNode, read_yaml
+from crmselect.io.yamlfile import Reader, YNode, is_dir, is_file, read_yaml, shorten
 from crmselect.model import (
     Criterion,
     DemoAggregation,
@@ -151,15 +163,21 @@ def load_evaluation(path: str | Path) -> Evaluation:
     if "schema" in fields and reader.text(fields["schema"]) != SCHEMA:
         reader.fail(fields["schema"], f"expected schema {SCHEMA!r}")
 
+    name = reader.text(fields.get("name"))
+    description = reader.text(fields.get("description"))
     catalog = _catalog(reader, fields.get("catalog"), folder)
+    catalog_failed = catalog is None and "catalog" in fields
     defaults = catalog.criteria_by_id() if catalog else {}
     criteria = parse_criteria(
         reader,
         fields.get("criteria"),
         allow_demo_share=True,
         defaults=defaults,
+        defaults_missing=catalog_failed,
     )
-    requirements = _requirements(reader, fields.get("requirements"), catalog)
+    requirements = _requirements(
+        reader, fields.get("requirements"), catalog, catalog_failed=catalog_failed
+    )
     vendors = [v for item in reader.sequence(fields.get("vendors")) if (v := _vendor(reader, item))]
     evaluators = [
         e for item in reader.sequence(fields.get("evaluators")) if (e := _evaluator(reader, item))
@@ -175,32 +193,37 @@ def load_evaluation(path: str | Path) -> Evaluation:
     processes = [
         p for item in reader.sequence(fields.get("processes")) if (p := _process(reader, item))
     ]
+    found: list[Problem] = []  # the problems of the rows of the CSV tables
     responses = _table(
         reader,
         fields.get("responses"),
         folder,
-        lambda frame, source: responses_from_frame(frame, scale, source=source),
+        lambda frame, source, rows: responses_from_frame(frame, scale, source, found=rows),
+        found,
     )
     demo_scores = _table(
         reader,
         fields.get("demo_scores"),
         folder,
-        lambda frame, source: demo_scores_from_frame(frame, source=source),
+        lambda frame, source, rows: demo_scores_from_frame(frame, source, found=rows),
+        found,
     )
     moderations = _table(
         reader,
         fields.get("moderations"),
         folder,
-        lambda frame, source: moderations_from_frame(frame, source=source),
+        _collecting(moderations_from_frame),
+        found,
     )
     workbooks = _workbook_paths(reader, fields.get("response_workbooks"), folder)
     workshops = _workbook_paths(reader, fields.get("weighting_workbooks"), folder)
     sheets = _workbook_paths(reader, fields.get("scoring_sheets"), folder)
-    reader.raise_if_problems(f"Cannot read evaluation {file}")
+    if reader.problems:
+        raise InputFileError(f"Cannot read evaluation {file}", [*reader.problems, *found])
     try:
         evaluation = Evaluation(
-            name=reader.text(fields.get("name")),
-            description=reader.text(fields.get("description")),
+            name=name,
+            description=description,
             criteria=criteria,
             requirements=requirements,
             vendors=vendors,
@@ -218,39 +241,119 @@ def load_evaluation(path: str | Path) -> Evaluation:
             price=price,
             origin=str(file),
         )
-        if workshops:
-            evaluation = _import_workshops(evaluation, workshops)
-        if sheets:
-            evaluation = _import_scoring_sheets(evaluation, sheets)
-        if evaluation.judgements:
-            evaluation = attrs.evolve(
-                evaluation,
-                criteria=apply_judgements(evaluation.criteria, evaluation.judgements),
-            )
-        if workbooks:
-            evaluation = _import_workbooks(evaluation, workbooks)
-        if derive:
-            case = load_costs(file, evaluation)
-            if case is not None:
-                evaluation = with_tco_prices(evaluation, case)
-        return evaluation
-    except ValidationError as exc:
+        evaluation = _complete(evaluation, file, workshops, sheets, workbooks, derive)
+    except (ValidationError, InputFileError) as exc:
+        if found:
+            raise InputFileError(
+                f"Cannot read evaluation {file}", _by_row([*found, *exc.problems])
+            ) from None
+        if isinstance(exc, InputFileError):
+            raise
         raise ValidationError(f"Invalid evaluation {file}", exc.problems) from None
+    if found:
+        raise InputFileError(f"Cannot read evaluation {file}", found)
+    return evaluation
+
+
+def _complete(
+    evaluation: Evaluation,
+    file: Path,
+    workshops: list[Path],
+    sheets: list[Path],
+    workbooks: list[Path],
+    derive: bool,
+) -> Evaluation:
+    """The evaluation with what the returned workbooks add (judgements, demo scores,
+    answers and pricing), the judgements' weights, and prices derived from the costs."""
+    if workshops:
+        evaluation = _import_workshops(evaluation, workshops)
+    if sheets:
+        evaluation = _import_scoring_sheets(evaluation, sheets)
+    if evaluation.judgements:
+        evaluation = attrs.evolve(
+            evaluation,
+            criteria=apply_judgements(evaluation.criteria, evaluation.judgements),
+        )
+    if workbooks:
+        evaluation = _import_workbooks(evaluation, workbooks)
+    if derive:
+        case = load_costs(file, evaluation)
+        if case is not None:
+            evaluation = with_tco_prices(evaluation, case)
+    return evaluation
+
+
+_ROW = re.compile(r"^(?P<file>.*): row (?P<row>\d+)")
+
+
+def _by_row(problems: list[Problem]) -> list[Problem]:
+    """``problems`` with those of CSV rows in file and row order (the reading's and the
+    cross-checks' problems of one row side by side); the others first, as they came."""
+
+    def key(problem: Problem) -> tuple[str, int]:
+        match = _ROW.match(problem.where)
+        return (match["file"], int(match["row"])) if match else ("", 0)
+
+    return sorted(problems, key=key)
 
 
 def _workbook_paths(reader: Reader, node: YNode | None, folder: Path) -> list[Path]:
-    """Files matched by ``response_workbooks`` (paths or glob patterns, relative to the folder)."""
+    """Files named by ``response_workbooks``, ``weighting_workbooks`` or ``scoring_sheets``:
+    one entry or a list, each a path or a glob pattern, relative to the folder or absolute.
+
+    An entry naming an existing file is taken as is, even when its name holds glob
+    characters (``offer [v2].xlsx``); any other entry is a pattern (``*``, ``?``, ``[abc]``;
+    write ``[[]`` for a literal ``[`` in a pattern). A pattern matching no file is reported;
+    a file matched twice is read once.
+    """
     if node is None:
         return []
     items = reader.sequence(node) if isinstance(node.value, list) else [node]
     paths: list[Path] = []
+    seen: set[Path] = set()
     for item in items:
         pattern = reader.text(item)
-        matched = sorted(folder.glob(pattern)) if pattern else []
-        if not matched:
-            reader.fail(item, f"no file matches {pattern!r} next to the evaluation file")
-        paths += [p for p in matched if p not in paths]
+        if not pattern:
+            reader.fail(item, "expected a file name or a glob pattern such as returned/*.xlsx")
+            continue
+        matched = _matching_files(reader, item, folder, pattern)
+        for path in matched:
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                paths.append(path)
     return paths
+
+
+_GLOB_CHARACTERS = frozenset("*?[")
+
+
+def _matching_files(reader: Reader, item: YNode, folder: Path, pattern: str) -> list[Path]:
+    """The files ``pattern`` names (see :func:`_workbook_paths`), sorted; a pattern that
+    matches none is reported at ``item``."""
+    given = Path(pattern)
+    literal = given if given.is_absolute() else folder / given
+    if is_file(literal):
+        return [literal]
+    parts = literal.parts if given.is_absolute() else given.parts
+    fixed = next((i for i, p in enumerate(parts) if _GLOB_CHARACTERS & set(p)), len(parts))
+    place = "" if given.is_absolute() else " next to the evaluation file"
+    if fixed == len(parts):
+        what = "is a folder, not a file" if is_dir(literal) else "not found"
+        reader.fail(item, f"file {shorten(pattern)!r} {what}{place}")
+        return []
+    base = Path(*parts[:fixed]) if given.is_absolute() else folder.joinpath(*parts[:fixed])
+    try:
+        matched = sorted(p for p in base.glob(str(Path(*parts[fixed:]))) if is_file(p))
+    except (ValueError, OSError) as exc:
+        reader.fail(item, f"cannot search for {shorten(pattern)!r}: {exc}")
+        return []
+    if not matched:
+        reader.fail(
+            item,
+            f"no file matches {shorten(pattern)!r}{place}; check the folder and the name "
+            "(a literal '[' in a pattern is written '[[]')",
+        )
+    return matched
 
 
 def _derives_prices(reader: Reader, fields: dict[str, YNode], price: PriceCriterion | None) -> bool:
@@ -362,20 +465,50 @@ def _import_workbooks(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
 
 
 def _table(
-    reader: Reader, node: YNode | None, folder: Path, parse: Callable[[pd.DataFrame, str], list[T]]
+    reader: Reader,
+    node: YNode | None,
+    folder: Path,
+    parse: Callable[[pd.DataFrame, str, list[Problem]], list[T]],
+    found: list[Problem],
 ) -> list[T]:
-    """Read the CSV file named at ``node`` (relative to the folder) with ``parse``; its
-    problems join the reader's instead of stopping the load."""
+    """Read the CSV file named at ``node`` (relative to the folder) with ``parse``. A file
+    that cannot be found or read is the reader's problem; ``parse`` adds the problems of
+    the rows to ``found`` and returns the rows that could be read, so that they are still
+    cross-checked with the rest of the evaluation (all problems are reported at once)."""
     if node is None:
         return []
     csv = _table_path(reader, node, folder)
     if csv is None:
         return []
     try:
-        return parse(read_csv(csv), str(csv))
+        frame = read_csv(csv)
     except InputFileError as exc:
         reader.problems += exc.problems
         return []
+    return parse(frame, str(csv), found)
+
+
+def _collecting(
+    parse: Callable[[pd.DataFrame, str], list[T]],
+) -> Callable[[pd.DataFrame, str, list[Problem]], list[T]]:
+    """``parse`` (which raises on any problem) as a reader that adds the problems to a list
+    and returns the rows it accepts on their own, with their origins."""
+
+    def collect(frame: pd.DataFrame, source: str, found: list[Problem]) -> list[T]:
+        try:
+            return parse(frame, source)
+        except (InputFileError, ValidationError) as exc:
+            found += exc.problems
+        rows: list[T] = []
+        for i in range(len(frame)):
+            try:
+                (row,) = parse(frame.iloc[[i]].reset_index(drop=True), source)
+            except (InputFileError, ValidationError):
+                continue
+            rows.append(attrs.evolve(row, origin=f"{source}: row {i + 2}"))  # type: ignore[misc]
+        return rows
+
+    return collect
 
 
 def _table_path(reader: Reader, node: YNode, folder: Path) -> Path | None:
@@ -384,19 +517,25 @@ def _table_path(reader: Reader, node: YNode, folder: Path) -> Path | None:
     if not name:
         reader.fail(node, "expected a file name")
         return None
-    if not path.is_file():
-        reader.fail(node, f"file {name!r} not found next to the evaluation file")
+    if not is_file(path):
+        reader.fail(node, f"file {shorten(name)!r} not found next to the evaluation file")
         return None
     return path
 
 
 def _catalog(reader: Reader, node: YNode | None, folder: Path) -> Catalog | None:
+    """The catalogue named at ``node``: a file relative to the folder, or a bundled name (an
+    unknown name is reported with the closest bundled ones)."""
     if node is None:
         return None
     name = reader.text(node)
+    if not name:
+        if not isinstance(node.value, dict | list):
+            reader.fail(node, f"expected a catalogue name ({', '.join(catalogs())}) or a path")
+        return None
     local = folder / name
     try:
-        return load_catalog(local if local.is_file() else name)
+        return load_catalog(local if is_file(local) else name)
     except InputFileError as exc:
         reader.problems += exc.problems
     except CrmselectError as exc:
@@ -404,7 +543,13 @@ def _catalog(reader: Reader, node: YNode | None, folder: Path) -> Catalog | None
     return None
 
 
-def _requirements(reader: Reader, node: YNode | None, catalog: Catalog | None) -> list[Requirement]:
+def _requirements(
+    reader: Reader, node: YNode | None, catalog: Catalog | None, *, catalog_failed: bool = False
+) -> list[Requirement]:
+    """The ``requirements:`` section: a list of requirements, or a mapping picking from the
+    catalogue (``catalog``), changing what it picked (``overrides``) and adding its own
+    (``custom``). With ``catalog_failed`` (the top-level catalogue was named but could not be
+    read, which is reported already) nothing is said about what it would have selected."""
     if node is None:
         if catalog is None:
             return []
@@ -415,34 +560,72 @@ def _requirements(reader: Reader, node: YNode | None, catalog: Catalog | None) -
     if fields is None:
         return []
     chosen: list[Requirement] = []
-    if "catalog" in fields:
-        pick = fields["catalog"]
-        if catalog is None:
-            reader.fail(pick, "selects catalogue requirements but no top-level 'catalog' is set")
-        else:
-            everything = reader.text(pick) == "all" if not isinstance(pick.value, list) else False
-            try:
-                chosen = list(catalog.select(None if everything else reader.texts(pick)))
-            except ValidationError as exc:
-                reader.problems += [Problem(pick.where, p.what) for p in exc.problems]
-    by_id = {r.id: i for i, r in enumerate(chosen)}
-    overrides = fields.get("overrides")
-    if overrides is not None and not isinstance(overrides.value, dict):
-        reader.fail(overrides, "expected a mapping of requirement id to the keys it changes")
-    elif overrides is not None:
-        for rid, item in overrides.value.items():
-            if rid not in by_id:
-                reader.fail(item, f"overrides requirement {rid!r}, which is not selected")
-                continue
-            updated = parse_requirement(reader, item, base=chosen[by_id[rid]])
-            if updated is not None:
-                chosen[by_id[rid]] = updated
+    typo = catalog_failed
+    if "catalog" in fields and catalog is not None:
+        chosen, unknown = _pick(reader, fields["catalog"], catalog)
+        typo = typo or unknown
+    elif "catalog" in fields and not catalog_failed:
+        reader.fail(
+            fields["catalog"], "selects catalogue requirements but no top-level 'catalog' is set"
+        )
+    _override(reader, fields.get("overrides"), chosen, catalog, typo)
     custom = [
         r
         for item in reader.sequence(fields.get("custom"))
         if (r := parse_requirement(reader, item))
     ]
     return chosen + custom
+
+
+def _pick(reader: Reader, pick: YNode, catalog: Catalog) -> tuple[list[Requirement], bool]:
+    """``requirements.catalog``: ``all``, or requirement and criterion ids. Each unknown id is
+    reported at its line with the closest known ones, and the known ids are still selected.
+    Returns the selection and whether an id was unknown."""
+    if isinstance(pick.value, dict):
+        reader.fail(pick, "expected 'all' or a list of requirement and criterion ids")
+        return [], True
+    if not isinstance(pick.value, list) and reader.text(pick) == "all":
+        return list(catalog.requirements), False
+    items = pick.value if isinstance(pick.value, list) else [pick]
+    known: list[str] = []
+    unknown = False
+    for item in items:
+        ident = reader.text(item)
+        if catalog.knows(ident):
+            known.append(ident)
+        elif ident:
+            reader.fail(item, catalog.unknown_id(ident))
+            unknown = True
+    return list(catalog.select(known)), unknown
+
+
+def _override(
+    reader: Reader,
+    overrides: YNode | None,
+    chosen: list[Requirement],
+    catalog: Catalog | None,
+    typo: bool,
+) -> None:
+    """Apply ``requirements.overrides`` to ``chosen`` in place. An override of a requirement
+    that is not selected is reported, unless it may be what a reported typo in the
+    selection (``typo``) meant to select: a catalogue requirement, or any when the catalogue
+    itself could not be read."""
+    if overrides is None:
+        return
+    if not isinstance(overrides.value, dict):
+        reader.fail(overrides, "expected a mapping of requirement id to the keys it changes")
+        return
+    by_id = {r.id: i for i, r in enumerate(chosen)}
+    for rid, item in overrides.value.items():
+        if rid in by_id:
+            updated = parse_requirement(reader, item, base=chosen[by_id[rid]])
+            if updated is not None:
+                chosen[by_id[rid]] = updated
+        elif not typo or (catalog is not None and not catalog.knows(rid)):
+            reader.fail(
+                item,
+                f"overrides requirement {rid!r}, which is not selected" + did_you_mean(rid, by_id),
+            )
 
 
 def _ratio(reader: Reader, node: YNode) -> float | None:
@@ -667,9 +850,8 @@ def _demo_aggregation(reader: Reader, node: YNode) -> DemoAggregation | None:
     weights: dict[str, float | dict[str, float]] = {}
     given = f.get("evaluator_weights")
     if given is not None:
-        for evaluator, value in (
-            reader.mapping(given, optional=tuple(given.value or ())) or {}
-        ).items():
+        keys = tuple(given.value) if isinstance(given.value, dict) else ()
+        for evaluator, value in (reader.mapping(given, optional=keys) or {}).items():
             if isinstance(value.value, dict):
                 per = {c: reader.number(x, minimum=0) for c, x in value.value.items()}
                 weights[evaluator] = {c: x for c, x in per.items() if x is not None}

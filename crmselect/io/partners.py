@@ -52,7 +52,7 @@ from crmselect.cost.partners import PRICE_OPTIONS, PartnerOffer, PartnerSetup, u
 from crmselect.errors import CrmselectError, InputFileError, Problem
 from crmselect.io.folder import FILE_NAME, load_evaluation
 from crmselect.io.tables import read_csv
-from crmselect.io.yamlfile import Reader, YNode, read_yaml
+from crmselect.io.yamlfile import Reader, YNode, is_dir, is_file, read_yaml
 from crmselect.model import Evaluation, PriceMethod
 
 __all__ = [
@@ -98,6 +98,64 @@ def _number(text: str) -> tuple[float, str]:
     return value, ""
 
 
+def _column_problems(columns: list[str], label: str) -> tuple[list[Problem], bool]:
+    """The problems of the header, and whether they stop the reading of the rows (a missing
+    or repeated column does; an unknown one is reported with the rows' problems)."""
+    missing = [
+        Problem(label, f"missing column {c!r}; expected {_COLUMNS_TEXT}")
+        for c in _REQUIRED_COLUMNS
+        if c not in columns
+    ]
+    unknown = [
+        Problem(label, f"unknown column {c!r}; expected {_COLUMNS_TEXT}")
+        for c in columns
+        if c not in OFFER_COLUMNS
+    ]
+    twice = (
+        [Problem(label, "a column name appears twice; keep one")]
+        if len(set(columns)) < len(columns)
+        else []
+    )
+    return missing + unknown + twice, bool(missing or twice)
+
+
+def _amounts(row: dict[str, str], where: str) -> tuple[dict[str, float], list[Problem]]:
+    """A row's numbers (an empty optional cell is 0) and the problems of its number cells."""
+    amounts: dict[str, float] = {}
+    problems: list[Problem] = []
+    for column in _NUMBERS:
+        if not row[column]:
+            if column in _REQUIRED_COLUMNS:
+                problems.append(
+                    Problem(f"{where}, column {column}", "empty; give a number of at least 0")
+                )
+            amounts[column] = 0.0
+            continue
+        amounts[column], what = _number(row[column])
+        if what:
+            problems.append(Problem(f"{where}, column {column}", what))
+    return amounts, problems
+
+
+def _name_problems(
+    row: dict[str, str],
+    where: str,
+    partners: Collection[str] | None,
+    products: Collection[str] | None,
+) -> list[Problem]:
+    """A row's empty or unknown partner and product."""
+    problems: list[Problem] = []
+    for key, what, known in (
+        ("partner", "name the partner (a vendor id of the partners' evaluation)", partners),
+        ("product", "name the product (a vendor id of the software evaluation)", products),
+    ):
+        if not row[key]:
+            problems.append(Problem(f"{where}, column {key}", f"empty; {what}"))
+        elif known is not None and row[key] not in known:
+            problems.append(Problem(f"{where}, column {key}", unknown_vendor(key, row[key], known)))
+    return problems
+
+
 def _offers_from_frame(
     frame: pd.DataFrame,
     source: str,
@@ -108,67 +166,33 @@ def _offers_from_frame(
     partner, product and pair are still checked)."""
     label = source or "table"
     columns = [str(c).strip() for c in frame.columns]
-    found = [
-        Problem(label, f"missing column {c!r}; expected {_COLUMNS_TEXT}")
-        for c in _REQUIRED_COLUMNS
-        if c not in columns
-    ]
-    found += [
-        Problem(label, f"unknown column {c!r}; expected {_COLUMNS_TEXT}")
-        for c in columns
-        if c not in OFFER_COLUMNS
-    ]
-    if len(set(columns)) < len(columns):
-        found.append(Problem(label, "a column name appears twice; keep one"))
-    if found:
+    found, stop = _column_problems(columns, label)
+    if stop:
         return [], found
     if frame.empty:
-        return [], [Problem(label, f"no offers: the table has no rows; give {_COLUMNS_TEXT}")]
+        return [], [
+            *found,
+            Problem(label, f"no offers: the table has no rows; give {_COLUMNS_TEXT}"),
+        ]
     frame = frame.set_axis(columns, axis=1)
     offers: list[PartnerOffer] = []
     first: dict[tuple[str, str], int] = {}
     for number, values in enumerate(frame.to_dict("records"), start=2):
         where = f"{source}: row {number}" if source else f"row {number}"
         row = {c: _text(values.get(c)) for c in OFFER_COLUMNS}
-        problems: list[Problem] = []
-        for key, what in (
-            ("partner", "name the partner (a vendor id of the partners' evaluation)"),
-            ("product", "name the product (a vendor id of the software evaluation)"),
-        ):
-            if not row[key]:
-                problems.append(Problem(f"{where}, column {key}", f"empty; {what}"))
-        amounts: dict[str, float] = {}
-        for column in _NUMBERS:
-            if not row[column]:
-                if column in _REQUIRED_COLUMNS:
-                    problems.append(
-                        Problem(f"{where}, column {column}", "empty; give a number of at least 0")
-                    )
-                amounts[column] = 0.0
-                continue
-            amounts[column], what = _number(row[column])
-            if what:
-                problems.append(Problem(f"{where}, column {column}", what))
+        amounts, problems = _amounts(row, where)
+        problems = _name_problems(row, where, partners, products) + problems
         partner, product = row["partner"], row["product"]
-        if partner and partners is not None and partner not in partners:
+        if partner and product and (partner, product) in first:
             problems.append(
-                Problem(f"{where}, column partner", unknown_vendor("partner", partner, partners))
-            )
-        if product and products is not None and product not in products:
-            problems.append(
-                Problem(f"{where}, column product", unknown_vendor("product", product, products))
-            )
-        if partner and product:
-            if (partner, product) in first:
-                problems.append(
-                    Problem(
-                        where,
-                        f"partner {partner!r} already quoted for product {product!r} in row "
-                        f"{first[(partner, product)]}; keep one quote per partner and product",
-                    )
+                Problem(
+                    where,
+                    f"partner {partner!r} already quoted for product {product!r} in row "
+                    f"{first[(partner, product)]}; keep one quote per partner and product",
                 )
-            else:
-                first[(partner, product)] = number
+            )
+        elif partner and product:
+            first[(partner, product)] = number
         if problems:
             found += problems
             continue
@@ -289,9 +313,9 @@ def _partner_evaluation(reader: Reader, node: YNode | None, file: Path) -> Evalu
         reader.fail(node, "expected the folder (or evaluation.yaml) of the partners' evaluation")
         return None
     target = (file.parent / name).resolve()
-    partner_file = target / FILE_NAME if target.is_dir() else target
-    if not partner_file.is_file():
-        missing = f"{name!r} has no {FILE_NAME}" if target.is_dir() else f"{name!r} not found"
+    partner_file = target / FILE_NAME if is_dir(target) else target
+    if not is_file(partner_file):
+        missing = f"{name!r} has no {FILE_NAME}" if is_dir(target) else f"{name!r} not found"
         reader.fail(
             node,
             f"{missing} next to the evaluation file; give the folder of the partners' "
@@ -337,7 +361,7 @@ def _offers(
         reader.fail(node, f"expected a file name (a CSV table: {_COLUMNS_TEXT})")
         return None
     csv = (file.parent / name).resolve()
-    if not csv.is_file():
+    if not is_file(csv):
         reader.fail(node, f"file {name!r} not found next to the evaluation file")
         return None
     try:

@@ -22,11 +22,13 @@ def parse_criteria(
     *,
     allow_demo_share: bool = False,
     defaults: Mapping[str, Criterion] | None = None,
+    defaults_missing: bool = False,
 ) -> list[Criterion]:
     """A list of criterion mappings (with nested ``children``) → :class:`Criterion` trees.
 
     ``defaults`` supplies name, description and weight for ids that a catalogue defines,
-    so an evaluation only writes what it changes.
+    so an evaluation only writes what it changes. ``defaults_missing`` says the catalogue
+    could not be read (a problem reported already): a weight left to it is not reported.
     """
     defaults = defaults or {}
     built: list[Criterion] = []
@@ -38,13 +40,17 @@ def parse_criteria(
         cid = reader.text(fields.get("id"))
         base = defaults.get(cid)
         children = parse_criteria(
-            reader, fields.get("children"), allow_demo_share=allow_demo_share, defaults=defaults
+            reader,
+            fields.get("children"),
+            allow_demo_share=allow_demo_share,
+            defaults=defaults,
+            defaults_missing=defaults_missing,
         )
         if "children" in fields and not children:
             reader.fail(fields["children"], "children is empty; remove the key for a leaf")
         weight = reader.number(fields.get("weight"), base.weight if base else None, minimum=0)
         if weight is None:
-            if "weight" not in fields:
+            if "weight" not in fields and not defaults_missing:
                 reader.fail(item, f"criterion {cid!r} needs a weight")
             weight = 0.0
         share = reader.number(fields.get("demo_share"), minimum=0, maximum=1)

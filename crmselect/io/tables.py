@@ -45,27 +45,44 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
+class _RowProblems(ValueError):
+    """Everything wrong with one row, so that all of it is reported at once."""
+
+    def __init__(self, whats: list[str]) -> None:
+        super().__init__("; ".join(whats))
+        self.whats = whats
+
+
 def _rows(
     frame: pd.DataFrame,
     columns: Sequence[str],
     source: str,
     make: Callable[[dict[str, str], str], T],
+    found: list[Problem] | None = None,
 ) -> list[T]:
-    """Build one object per row, collecting every problem before raising."""
+    """Build one object per row, collecting every problem before raising — or, with
+    ``found``, appending them to it and returning the rows that could be read.
+
+    A missing required column stops the reading (no row can be read without it); unknown
+    columns are reported together with the problems of the rows.
+    """
     columns = tuple(columns)
     required = _REQUIRED[columns]
-    problems = [
+    missing = [
         Problem(source or "table", f"missing column {c!r}")
         for c in required
         if c not in frame.columns
     ]
-    problems += [
+    if missing and found is not None:
+        found += missing
+        return []
+    if missing:
+        raise InputFileError(f"Wrong columns in {source or 'table'}", missing)
+    problems = [
         Problem(source or "table", f"unknown column {c!r}; expected {', '.join(columns)}")
         for c in frame.columns
         if c not in columns
     ]
-    if problems:
-        raise InputFileError(f"Wrong columns in {source or 'table'}", problems)
     built: list[T] = []
     for number, values in enumerate(frame.to_dict("records"), start=2):
         where = f"{source}: row {number}" if source else f"row {number}"
@@ -76,60 +93,87 @@ def _rows(
             problems += [Problem(where, p.what) for p in getattr(exc, "problems", ())] or [
                 Problem(where, str(exc))
             ]
+        except _RowProblems as exc:
+            problems += [Problem(where, what) for what in exc.whats]
         except ValueError as exc:
             problems.append(Problem(where, str(exc)))
-    if problems:
+    if found is not None:
+        found += problems
+    elif problems:
         raise InputFileError(f"Cannot read {source or 'table'}", problems)
     return built
 
 
+def _empty(row: dict[str, str], keys: Sequence[str]) -> list[str]:
+    """``"<key> is empty"`` for each of ``keys`` whose cell is empty."""
+    return [f"{key} is empty" for key in keys if not row[key]]
+
+
 def responses_from_frame(
-    frame: pd.DataFrame, scale: ComplianceScale | None = None, source: str = ""
+    frame: pd.DataFrame,
+    scale: ComplianceScale | None = None,
+    source: str = "",
+    *,
+    found: list[Problem] | None = None,
 ) -> list[Response]:
     """RFP answers from a table with columns vendor, requirement, compliance[, comment, evidence].
 
     ``compliance`` may be a scale key, label or alias in any case (see
     :meth:`ComplianceScale.parse`); an empty cell is a blank answer. Anything else is an
-    error naming the row — an answer is never guessed or dropped.
+    error naming the row — an answer is never guessed or dropped. Every problem of every
+    row is reported at once: raised as :class:`~crmselect.errors.InputFileError`, or, with
+    ``found``, appended to it (and the rows without problems returned).
     """
     scale = scale or ComplianceScale()
 
     def make(row: dict[str, str], where: str) -> Response:
         level = scale.parse(row["compliance"]) if row["compliance"] else None
+        whats = []
         if row["compliance"] and level is None:
-            raise ValueError(
+            whats.append(
                 f"compliance {row['compliance']!r} is not on the scale; "
                 f"use one of: {scale.describe()}"
             )
-        for key in ("vendor", "requirement"):
-            if not row[key]:
-                raise ValueError(f"{key} is empty")
+        whats += _empty(row, ("vendor", "requirement"))
+        if whats:
+            raise _RowProblems(whats)
         return Response(
             row["vendor"], row["requirement"], level, row["comment"], row["evidence"], origin=where
         )
 
-    return _rows(frame, RESPONSE_COLUMNS, source, make)
+    return _rows(frame, RESPONSE_COLUMNS, source, make, found)
 
 
-def demo_scores_from_frame(frame: pd.DataFrame, source: str = "") -> list[DemoScore]:
+def _score(text: str) -> tuple[float | None, str]:
+    """A demo score cell: the number (``None`` when empty), or why it is not one."""
+    if not text:
+        return None, ""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return None, f"score {text!r} is not a number"
+    if not math.isfinite(value):
+        return None, f"score {text!r} is not a finite number"
+    return value, ""
+
+
+def demo_scores_from_frame(
+    frame: pd.DataFrame, source: str = "", *, found: list[Problem] | None = None
+) -> list[DemoScore]:
     """Demo scores from a table with columns evaluator, vendor, script, criterion, score[, note].
 
     An empty score cell means "not scored" (reported as missing); text that is not a number
-    is an error naming the row.
+    is an error naming the row. Every problem of every row is reported at once (``found``
+    as in :func:`responses_from_frame`).
     """
 
     def make(row: dict[str, str], where: str) -> DemoScore:
-        for key in ("evaluator", "vendor", "script", "criterion"):
-            if not row[key]:
-                raise ValueError(f"{key} is empty")
-        value: float | None = None
-        if row["score"]:
-            try:
-                value = float(row["score"].replace(",", "."))
-            except ValueError:
-                raise ValueError(f"score {row['score']!r} is not a number") from None
-            if not math.isfinite(value):
-                raise ValueError(f"score {row['score']!r} is not a finite number")
+        whats = _empty(row, ("evaluator", "vendor", "script", "criterion"))
+        value, what = _score(row["score"])
+        if what:
+            whats.append(what)
+        if whats:
+            raise _RowProblems(whats)
         return DemoScore(
             row["evaluator"],
             row["vendor"],
@@ -140,7 +184,7 @@ def demo_scores_from_frame(frame: pd.DataFrame, source: str = "") -> list[DemoSc
             origin=where,
         )
 
-    return _rows(frame, DEMO_SCORE_COLUMNS, source, make)
+    return _rows(frame, DEMO_SCORE_COLUMNS, source, make, found)
 
 
 def requirements_from_frame(frame: pd.DataFrame, source: str = "") -> list[Requirement]:
@@ -187,17 +231,15 @@ def requirements_to_frame(requirements: Sequence[Requirement]) -> pd.DataFrame:
 
 
 def _check_shape(path: Path, records: list[list[str]]) -> None:
-    """Refuse a header naming a column twice and rows longer than the header."""
+    """Refuse a header naming a column twice and rows longer than the header (all of them
+    at once)."""
     if not records:
         return
     names = [name.strip() for name in records[0]]
     twice = sorted({name for name in names if name and names.count(name) > 1})
-    if twice:  # pandas would rename the second one 'name.1' and keep both
-        raise InputFileError(
-            f"{path} names a column twice",
-            [Problem(f"{path}: row 1", f"column {name!r} appears twice") for name in twice],
-        )
-    long = [
+    # pandas would rename the second one 'name.1' and keep both
+    found = [Problem(f"{path}: row 1", f"column {name!r} appears twice") for name in twice]
+    found += [
         Problem(
             f"{path}: row {number}",
             f"{len(cells)} cells, but the header has {len(names)} columns; a value would be "
@@ -206,8 +248,9 @@ def _check_shape(path: Path, records: list[list[str]]) -> None:
         for number, cells in enumerate(records[1:], start=2)
         if len(cells) > len(names)
     ]
-    if long:
-        raise InputFileError(f"{path} has rows longer than its header", long)
+    if found:
+        headline = "names a column twice" if twice else "has rows longer than its header"
+        raise InputFileError(f"{path} {headline}", found)
 
 
 def read_csv(path: Path) -> pd.DataFrame:

@@ -1,10 +1,27 @@
 """Read YAML safely and remember where every value came from.
 
-:func:`parse_yaml` composes the document with PyYAML's *safe* loader (no Python objects,
-no code) and keeps, for each value, its key path and line, so errors can say
-``evaluation.yaml: vendors[2].deployment (line 31)``. Duplicate keys and anchors/aliases are
-refused — PyYAML would silently keep the last duplicate, and aliases let a small hostile
-file expand to gigabytes.
+:func:`parse_yaml` reads the document with PyYAML's *safe* loader (no Python objects, no
+code) and keeps, for each value, its key path and line, so errors can say
+``evaluation.yaml: vendors[2].deployment (line 31)``. The tree is composed here, from the
+parser's events and without recursion, so that hostile input is refused with its place
+instead of a traceback. Every problem in the file is reported at once:
+
+* duplicate keys (PyYAML would silently keep the last one), and anchors/aliases (they let a
+  small hostile file expand to gigabytes);
+* a value its tag cannot make: an impossible date (``2026-02-30``), ``!!float abc``, a number
+  of more digits than Python converts (4,300), an unknown tag (``!foo``), a collection tag
+  on a plain value (``!!map x``);
+* a mapping or a list used as a key.
+
+Some problems stop the reading at once, each still naming the line: a syntax error,
+characters YAML does not allow (a NUL byte, other control characters), text that is not
+UTF-8, nesting deeper than :data:`MAX_DEPTH` levels, a second document in the stream, and a
+file larger than :data:`MAX_BYTES`.
+
+The parser is libyaml's (``yaml.CSafeLoader``) when PyYAML was built with it — some twenty
+times faster — and PyYAML's own otherwise; both give the same tree, the same lines and the
+same messages: a file libyaml cannot parse is parsed again with PyYAML, whose message is
+the one reported.
 
 :class:`Reader` pulls typed values out of the parsed tree and *collects* problems (unknown
 keys, missing keys, wrong types) instead of stopping at the first.
@@ -12,6 +29,7 @@ keys, missing keys, wrong types) instead of stopping at the first.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import math
 from collections.abc import Callable
@@ -24,6 +42,19 @@ import yaml
 from crmselect.errors import CrmselectError, InputFileError, Problem
 
 T = TypeVar("T")
+
+MiB = 1 << 20
+MAX_BYTES = 8 * MiB
+"""The largest YAML file read: 8 MiB, some 700 times the bundled example's evaluation.yaml."""
+MAX_DEPTH = 64
+"""The deepest nesting of mappings and lists read; an evaluation file needs about eight."""
+
+Loader = type[yaml.SafeLoader] | type[yaml.CSafeLoader]
+FAST_LOADER: Loader | None = yaml.CSafeLoader if yaml.__with_libyaml__ else None
+"""libyaml's safe loader when PyYAML has it (``None`` otherwise): used first."""
+
+_SCALARS = (str, int, float, bool, type(None), datetime.date, bytes)
+_SHOWN = 40
 
 
 @attrs.frozen
@@ -46,72 +77,323 @@ class YNode:
         return f"{self.file}: {place} (line {self.line})"
 
 
-def parse_yaml(text: str, file: str) -> YNode:
-    """Parse one YAML document into :class:`YNode` objects; raise :class:`InputFileError`."""
-    loader = yaml.SafeLoader(text)
+def parse_yaml(text: str, file: str, loader: Loader | None = None) -> YNode:
+    """Parse one YAML document into :class:`YNode` objects; raise :class:`InputFileError`
+    listing every problem (see the module docstring).
+
+    ``loader`` is the parser to use; by default :data:`FAST_LOADER`, falling back to PyYAML's
+    ``SafeLoader`` for a syntax error's message, and when libyaml is missing.
+    """
+    if len(text) > MAX_BYTES:
+        raise _too_large(file, text[:MAX_BYTES].count("\n") + 1)
+    if loader is None and FAST_LOADER is not None:
+        try:
+            return _Composer(text, file, FAST_LOADER).compose()
+        except yaml.YAMLError:
+            pass  # read again below, for PyYAML's message (libyaml's differs)
     try:
-        root = loader.get_single_node()
-        if root is None:
-            raise InputFileError(f"{file} is empty", [Problem(file, "the file is empty")])
-        return _convert(root, loader, file, "", set())
+        return _Composer(text, file, loader or yaml.SafeLoader).compose()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{file} (line {mark.line + 1}, column {mark.column + 1})" if mark else file
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputFileError(f"{file} is not valid YAML", [Problem(where, str(problem))]) from None
-    finally:
-        loader.dispose()
+        raise _syntax_error(exc, text, file) from None
 
 
-def _convert(
-    node: yaml.Node, loader: yaml.SafeLoader, file: str, path: str, seen: set[int]
-) -> YNode:
-    line = node.start_mark.line + 1
-    if id(node) in seen:
-        raise InputFileError(
-            f"{file} uses YAML aliases",
-            [
-                Problem(
-                    f"{file}: {path} (line {line})", "anchors and aliases (&, *) are not allowed"
-                )
-            ],
+class _Syntax(yaml.YAMLError):
+    """A parser error, with the key path of the collection it happened in."""
+
+    def __init__(self, error: yaml.YAMLError, path: str) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.path = path
+
+
+def _syntax_error(exc: yaml.YAMLError, text: str, file: str) -> InputFileError:
+    """The parser's error as an :class:`InputFileError` naming the line (and the key path
+    of the mapping or list it happened in)."""
+    error, path = (exc.error, exc.path) if isinstance(exc, _Syntax) else (exc, "")
+    place = f"{file}: {path}" if path else file
+    if isinstance(error, yaml.reader.ReaderError):
+        line, column = _line_column(text, error.position)
+        code = error.character if isinstance(error.character, int) else ord(str(error.character))
+        what = (
+            f"character U+{code:04X} is not allowed in YAML (no NUL bytes or other control "
+            "characters); remove it — or the file is not text at all"
         )
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        items: dict[str, YNode] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            child = f"{path}.{key}" if path else key
-            if key in items:
-                raise InputFileError(
-                    f"{file} repeats a key",
-                    [
+        return InputFileError(
+            f"{file} is not valid YAML", [Problem(f"{place} (line {line}, column {column})", what)]
+        )
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    where = f"{place} (line {mark.line + 1}, column {mark.column + 1})" if mark else place
+    problem = getattr(error, "problem", None) or str(error)
+    return InputFileError(f"{file} is not valid YAML", [Problem(where, str(problem))])
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of ``text[position]``."""
+    return text.count("\n", 0, position) + 1, position - (text.rfind("\n", 0, position) + 1) + 1
+
+
+def _too_large(file: str, line: int) -> InputFileError:
+    return InputFileError(
+        f"{file} is too large",
+        [
+            Problem(
+                f"{file} (line {line})",
+                f"the file passes the limit of {MAX_BYTES // MiB} MiB here; an evaluation file "
+                "is a few dozen KiB — keep tables in CSV files beside it",
+            )
+        ],
+    )
+
+
+def _line(event: yaml.Event) -> int:
+    """The 1-based line an event starts on."""
+    return event.start_mark.line + 1 if event.start_mark is not None else 1
+
+
+def _where(file: str, path: str, line: int) -> str:
+    return f"{file}: {path or '(top level)'} (line {line})"
+
+
+@attrs.define
+class _Open:
+    """A mapping or list being composed; ``key`` is the mapping's key awaiting its value,
+    ``drop`` says that value is not kept (a repeated or refused key)."""
+
+    path: str
+    line: int
+    items: dict[str, YNode] | list[YNode]
+    key: str | None = None
+    drop: bool = False
+    is_key: bool = False
+
+
+class _Composer:
+    """Builds the :class:`YNode` tree from the parser's events, with an explicit stack (no
+    recursion, whatever the nesting), collecting the problems of the content."""
+
+    def __init__(self, text: str, file: str, loader: Loader) -> None:
+        self.file = file
+        self.stack: list[_Open] = []
+        self.root: YNode | None = None
+        self.problems: list[Problem] = []
+        self.loader: Any = loader(text)  # the stubs do not type resolve()
+
+    def compose(self) -> YNode:
+        try:
+            self._events()
+        finally:
+            self.loader.dispose()
+        if self.problems:
+            raise InputFileError(f"Cannot read {self.file}", self.problems)
+        if self.root is None:
+            raise InputFileError(
+                f"{self.file} is empty",
+                [Problem(f"{self.file} (line 1)", "the file is empty (or holds only comments)")],
+            )
+        return self.root
+
+    def _events(self) -> None:
+        documents = 0
+        while True:
+            try:
+                event = self.loader.get_event()
+            except yaml.YAMLError as exc:
+                raise _Syntax(exc, self.stack[-1].path if self.stack else "") from None
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self.problems.append(
                         Problem(
-                            f"{file}: {child} (line {key_node.start_mark.line + 1})",
-                            f"key {key!r} appears twice in the same mapping; keep one",
+                            f"{self.file} (line {_line(event)})",
+                            "a second YAML document ('---') begins here; keep one document "
+                            "per file",
                         )
-                    ],
+                    )
+                    return
+            elif isinstance(event, yaml.CollectionStartEvent):
+                self._open(event)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                self._close()
+            elif isinstance(event, yaml.ScalarEvent):
+                self._scalar(event)
+            elif isinstance(event, yaml.AliasEvent):
+                line = _line(event)
+                self.problems.append(
+                    Problem(
+                        _where(self.file, self._child_path(), line),
+                        "anchors and aliases (&, *) are not allowed",
+                    )
                 )
-            items[key] = _convert(value_node, loader, file, child, seen)
-        return YNode(items, file, path, line)
-    if isinstance(node, yaml.SequenceNode):
-        return YNode(
-            [_convert(n, loader, file, f"{path}[{i}]", seen) for i, n in enumerate(node.value)],
-            file,
-            path,
-            line,
+                self._attach(YNode(None, self.file, self._child_path(), line))
+
+    def _expects_key(self) -> bool:
+        top = self.stack[-1] if self.stack else None
+        return top is not None and isinstance(top.items, dict) and top.key is None and not top.drop
+
+    def _child_path(self) -> str:
+        if not self.stack:
+            return ""
+        top = self.stack[-1]
+        if isinstance(top.items, list):
+            return f"{top.path}[{len(top.items)}]"
+        if top.key is None:
+            return top.path
+        return f"{top.path}.{top.key}" if top.path else top.key
+
+    def _open(self, event: yaml.CollectionStartEvent) -> None:
+        line = _line(event)
+        path = self._child_path()
+        if len(self.stack) >= MAX_DEPTH:
+            raise InputFileError(
+                f"{self.file} is nested too deeply",
+                [
+                    Problem(
+                        _where(self.file, shorten(path), line),
+                        f"mappings and lists are nested more than {MAX_DEPTH} levels deep here; "
+                        "an evaluation file needs fewer than ten",
+                    )
+                ],
+            )
+        is_key = self._expects_key()
+        if is_key:
+            self.problems.append(
+                Problem(_where(self.file, path, line), "a key must be plain text, not a collection")
+            )
+        items: dict[str, YNode] | list[YNode] = (
+            {} if isinstance(event, yaml.MappingStartEvent) else []
         )
-    return YNode(loader.construct_object(node), file, path, line, raw=str(node.value))
+        self.stack.append(_Open(path, line, items, is_key=is_key))
+
+    def _close(self) -> None:
+        done = self.stack.pop()
+        if done.is_key:  # refused above: its value is read and dropped
+            self.stack[-1].drop = True
+            return
+        self._attach(YNode(done.items, self.file, done.path, done.line))
+
+    def _attach(self, node: YNode) -> None:
+        if not self.stack:
+            self.root = node
+            return
+        top = self.stack[-1]
+        if isinstance(top.items, list):
+            top.items.append(node)
+            return
+        if not top.drop and top.key is not None:
+            top.items[top.key] = node
+        top.key, top.drop = None, False
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        line = _line(event)
+        if self._expects_key():
+            top = self.stack[-1]
+            key = str(event.value)
+            if key in top.items:
+                child = f"{top.path}.{key}" if top.path else key
+                self.problems.append(
+                    Problem(
+                        _where(self.file, child, line),
+                        f"key {shorten(key)!r} appears twice in the same mapping; keep one",
+                    )
+                )
+                top.drop = True
+            top.key = key
+            return
+        path = self._child_path()
+        value, problem = self._construct(event)
+        if problem:
+            self.problems.append(Problem(_where(self.file, path, line), problem))
+        self._attach(YNode(value, self.file, path, line, raw=str(event.value)))
+
+    def _construct(self, event: yaml.ScalarEvent) -> tuple[Any, str]:
+        """The scalar's value as the safe loader makes it, or why it cannot be made."""
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        mark: Any = event.start_mark
+        node = yaml.ScalarNode(tag, event.value, mark, mark, event.style)
+        try:
+            value = self.loader.construct_object(node)
+        except yaml.YAMLError as exc:
+            return None, f"{getattr(exc, 'problem', None) or exc}; remove the tag"
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            return None, _unmade(tag, str(event.value), exc)
+        if not isinstance(value, _SCALARS):
+            short = tag.replace("tag:yaml.org,2002:", "!!")
+            return None, f"the tag {short} needs a mapping or a list, not a plain value; remove it"
+        return value, ""
+
+
+def _unmade(tag: str, raw: str, exc: Exception) -> str:
+    """What to fix in a scalar whose tag cannot make a value of it."""
+    short = tag.replace("tag:yaml.org,2002:", "!!")
+    if tag.endswith(":int") and "digits" in str(exc):
+        return (
+            f"a number of {len(raw):,} characters is longer than can be read (4,300 digits); "
+            "shorten it, or quote it to keep it as text"
+        )
+    if tag.endswith(":timestamp"):
+        reason = f" ({exc})" if isinstance(exc, ValueError) else ""
+        return (
+            f"{shorten(raw)!r} is not a valid date{reason}; write an existing date as "
+            "YYYY-MM-DD, or quote it to keep it as text"
+        )
+    return f"{shorten(raw)!r} is not a valid {short} value; correct it, or remove the tag {short}"
+
+
+def shorten(text: str) -> str:
+    """``text`` cut to a length fit for a message (a file name read from YAML may be huge)."""
+    return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}… ({len(text):,} characters)"
+
+
+def is_file(path: Path) -> bool:
+    """``path.is_file()``, but ``False`` instead of an error for a name the system refuses
+    (longer than it allows, say): a file name read from YAML is untrusted text."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def is_dir(path: Path) -> bool:
+    """``path.is_dir()``, but ``False`` instead of an error (see :func:`is_file`)."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def read_yaml(path: Path) -> YNode:
-    """Read and parse a UTF-8 YAML file; errors name the file."""
+    """Read and parse a UTF-8 YAML file of at most :data:`MAX_BYTES`; errors name the file
+    and the line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputFileError(f"{path} not found", [Problem(str(path), "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path} cannot be read", [Problem(str(path), str(exc))]) from None
+    except OSError as exc:
+        raise InputFileError(
+            f"{path} cannot be read", [Problem(str(path), str(exc.strerror or exc))]
+        ) from None
+    if len(data) > MAX_BYTES:
+        raise _too_large(str(path), data[:MAX_BYTES].count(b"\n") + 1)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputFileError(
+            f"{path} cannot be read",
+            [
+                Problem(
+                    f"{path} (line {line}, column {column})",
+                    f"byte 0x{data[exc.start]:02x} is not UTF-8 text ({exc.reason}); save the "
+                    "file as UTF-8",
+                )
+            ],
+        ) from None
     return _parse_once(text, str(path))
 
 
@@ -218,13 +500,9 @@ class Reader:
         """A finite number, optionally bounded; reports text, booleans and NaN."""
         if node is None or node.value is None:
             return default
-        value = node.value
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            self.fail(node, f"expected a number, got {node.raw!r}")
+        value = _finite(node.value)
+        if value is None:
+            self.fail(node, f"expected a number, got {shorten(str(node.raw))!r}")
             return default
         if minimum is not None and value < minimum:
             self.fail(node, f"{value:g} is below the minimum {minimum:g}")
@@ -237,7 +515,7 @@ class Reader:
         if node is None or node.value is None:
             return default
         if not isinstance(node.value, bool):
-            self.fail(node, f"expected true or false, got {node.raw!r}")
+            self.fail(node, f"expected true or false, got {shorten(str(node.raw))!r}")
             return default
         return node.value
 
@@ -263,6 +541,18 @@ class Reader:
     def raise_if_problems(self, headline: str) -> None:
         if self.problems:
             raise InputFileError(headline, self.problems)
+
+
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite float; ``None`` for text, booleans, NaN, infinities and integers
+    beyond the range of a float (a 401-digit number)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _kind(value: Any) -> str:
