@@ -147,6 +147,8 @@ def price_report(result: ScoreResult) -> str:
             notes.append("knocked out: not ranked")
         if row["abnormally_low"]:
             notes.append("abnormally low (over 20 % under the median bid): ask the vendor why")
+        if row["note"]:
+            notes.append(str(row["note"]))
         price = "no price" if pd.isna(row["price"]) else money(float(row["price"]))
         score = float(row["score"])
         rows.append(

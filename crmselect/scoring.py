@@ -45,7 +45,7 @@ import pandas as pd
 
 from crmselect._version import __version__
 from crmselect.consensus import ConsensusScores, PanelAggregate, aggregate_scores, apply_moderation
-from crmselect.cost.price import abnormally_low, price_scores
+from crmselect.cost.price import abnormally_low, price_notes, price_scores
 from crmselect.display import html_table
 from crmselect.errors import ImportProblem, Problem, ValidationError
 from crmselect.model import Evaluation, MissingPolicy, PriceBasis, Priority
@@ -281,7 +281,7 @@ def blend(evaluation: Evaluation, rfp: pd.DataFrame, demo: pd.DataFrame) -> pd.D
     return pd.DataFrame(values, index=rfp.index, columns=rfp.columns)
 
 
-PRICE_COLUMNS = ["price", "score", "in_running", "abnormally_low"]
+PRICE_COLUMNS = ["price", "score", "in_running", "abnormally_low", "note"]
 
 
 def price_table(
@@ -296,7 +296,9 @@ def price_table(
     otherwise reverse the order of two vendors in the running. A knocked-out vendor without
     a price scores 0 (listed in :func:`missing_items`). ``abnormally_low``: more than 20 %
     under the median bid in the running (:func:`crmselect.cost.abnormally_low`; needs three
-    bids) — a reason to ask the bidder, not to reject.
+    bids) — a reason to ask the bidder, not to reject. ``note``: why a bid scores 0 where
+    the formula alone does not say it (:func:`crmselect.cost.price_notes`: at or over the
+    budget or the ceiling), else ``""``.
 
     Raises :class:`~crmselect.errors.ValidationError` naming every vendor in the running
     without a price.
@@ -322,10 +324,12 @@ def price_table(
             ],
         )
     prices = pd.Series({v: float(rule.prices[v]) for v in vendors if v in rule.prices}, dtype=float)
+    notes = pd.Series("", index=vendors, dtype=object)
     if prices.empty:
         scores = pd.Series(0.0, index=vendors)
         flagged = pd.Series(False, index=vendors)
     else:
+        among = running or None
         try:
             scores = price_scores(
                 prices,
@@ -333,7 +337,15 @@ def price_table(
                 ceiling=rule.ceiling,
                 budget=rule.budget,
                 floor=rule.floor,
-                among=running or None,
+                among=among,
+            )
+            notes = price_notes(
+                prices,
+                rule.method,
+                ceiling=rule.ceiling,
+                budget=rule.budget,
+                floor=rule.floor,
+                among=among,
             )
         except ValidationError as exc:  # e.g. a ceiling below the lowest bid: say where
             where = rule.origin or f"price criterion {rule.criterion!r}"
@@ -348,6 +360,7 @@ def price_table(
             "score": scores.reindex(vendors).fillna(0.0),
             "in_running": pd.Series({v: v in running for v in vendors}),
             "abnormally_low": flagged.reindex(vendors, fill_value=False).astype(bool),
+            "note": notes.reindex(vendors, fill_value=""),
         }
     )
     return frame.rename_axis("vendor")

@@ -225,17 +225,28 @@ def test_a_bid_over_the_budget_is_noted() -> None:
     assert scores.to_dict() == pytest.approx({"a": 1 / 6, "b": 0.0, "c": 0.0})
     assert notes.to_dict() == {
         "a": "",
-        "b": "at the budget of 1,800,000: scores 0",
-        "c": "over the budget of 1,800,000: scores 0",
+        "b": "at the budget: scores 0",
+        "c": "over the budget: scores 0",
     }
 
 
 def test_notes_for_a_ceiling_and_none_for_relative_methods() -> None:
     bids = {"a": 100.0, "b": 80.0, "c": 120.5}
-    assert price_notes(bids, "linear", ceiling=110.5)["c"] == (
-        "over the ceiling of 110.50: scores 0"
-    )
+    assert price_notes(bids, "linear", ceiling=110.5)["c"] == ("over the ceiling: scores 0")
     assert (price_notes(bids, "linear") == "").all()  # the highest bid is the ceiling
     assert (price_notes(bids) == "").all()  # lowest_ratio never clips to 0
     with pytest.raises(ValidationError, match="budget"):
         price_notes(bids, "budget")
+
+
+def test_a_bid_a_rounding_error_from_the_limit_is_at_it() -> None:
+    """Within AT_LIMIT (relative) of the ceiling a bid is 'at' it, as a spreadsheet sees it."""
+    ceiling = 1_000_000.0000000002
+    bids = {"a": 1_000_000.0, "b": 284_167.8, "c": 1_000_000.1}
+    notes = price_notes(bids, "linear", ceiling=ceiling)
+    assert notes.to_dict() == {
+        "a": "at the ceiling: scores 0",
+        "b": "",
+        "c": "over the ceiling: scores 0",
+    }
+    assert price_scores(bids, "linear", ceiling=ceiling)["a"] == pytest.approx(0.0, abs=1e-9)

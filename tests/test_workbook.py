@@ -327,7 +327,7 @@ def test_every_formula_uses_functions_every_engine_knows(full_book: tuple[Path, 
     """No function newer than Excel 2007 (those need an _xlfn. prefix)."""
     _, wb = full_book
     known = {"SUM", "SUMPRODUCT", "SUMIF", "ROUND", "IF", "MIN", "MAX", "ISNUMBER", "OR"}
-    known |= {"COUNTIF", "AND", "NA"}
+    known |= {"COUNTIF", "AND", "NA", "ABS"}
     for ws in wb.worksheets:
         for cell in cells(ws):
             if cell.data_type == "f":

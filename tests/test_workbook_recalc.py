@@ -154,6 +154,8 @@ def _price_values(book: openpyxl.Workbook, result: ScoreResult) -> dict[tuple[st
             "" if pd.isna(price) else reference
         )
         expected[("Costs", ws.cell(row, columns["Score"]).coordinate)] = table.loc[vid, "score"]
+        if rule.method is not PriceMethod.LOWEST_RATIO:  # live "over the budget" notes
+            expected[("Costs", ws.cell(row, columns["Note"]).coordinate)] = table.loc[vid, "note"]
     matrix = book["Matrix"]
     column = _header(matrix, 5)[rule.criterion]
     for row in range(6, 6 + len(result.totals)):
@@ -210,6 +212,8 @@ def check_recalculated(written: Path, recalculated: Path, result: ScoreResult) -
         got = values[sheet][coordinate].value
         if want == "":
             ok = got in ("", None)  # an empty-string result reads back as empty
+        elif isinstance(want, str):
+            ok = got == want
         elif isinstance(want, int):
             ok = isinstance(got, int | float) and got == want
         else:
@@ -308,11 +312,11 @@ def test_example_every_formula_equals_the_library(example_books: dict[str, Path]
     checked = check_recalculated(example_books["written"], example_books["recalculated"], result)
     # nodes × (share, global) + Σ check, leaves' weight links + Σ, vendors × (total, rank) on
     # the Matrix, vendors × (live total, live rank) on the Summary, and vendors × (reference
-    # bid, price score) on the Costs sheet with the Matrix's price column linked to them
+    # bid, price score, note) on the Costs sheet with the Matrix's price column linked to them
     nodes = len(result.evaluation.criteria_by_id())
     vendors = len(result.totals)
     assert checked == (
-        2 * nodes + 1 + len(result.weights) + 1 + 2 * vendors + 2 * vendors + 3 * vendors
+        2 * nodes + 1 + len(result.weights) + 1 + 2 * vendors + 2 * vendors + 4 * vendors
     )
 
 

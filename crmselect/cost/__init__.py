@@ -79,6 +79,7 @@ from crmselect.cost.price import (
     PriceMethod,
     abnormally_low,
     add_price_criterion,
+    price_notes,
     price_quality_totals,
     price_scores,
 )
@@ -136,6 +137,7 @@ __all__ = [
     "offer_from_pricing",
     "pairs_report",
     "payback",
+    "price_notes",
     "price_quality_totals",
     "price_scores",
     "rank_pairs",

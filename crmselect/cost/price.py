@@ -183,8 +183,17 @@ def _method(method: PriceMethod | str) -> PriceMethod:
         ) from None
 
 
-def _amount(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+AT_LIMIT = 1e-9
+"""Relative distance within which a bid counts as *at* the budget or ceiling in
+:func:`price_notes`: spreadsheets cannot tell closer amounts apart (LibreOffice and Excel
+compare to about 15 significant digits), and the live workbook note must agree."""
+
+
+def _limit_note(price: float, limit: float, name: str) -> str:
+    at = abs(price - limit) <= AT_LIMIT * abs(limit)
+    if at or price > limit:
+        return f"{'at' if at else 'over'} the {name}: scores 0"
+    return ""
 
 
 def price_notes(
@@ -201,12 +210,12 @@ def price_notes(
 
     A bid at or over the ``budget`` (method ``budget``), or at or over a given
     ``ceiling`` (method ``linear``), scores 0 whatever its amount — the score is clipped
-    (``s_i = clip(…, 0, 1)``, module docstring) — so it gets the note "over the budget of
-    B: scores 0" ("at the budget …" when equal; likewise for the ceiling). Arguments and
-    checks as :func:`price_scores`.
+    (``s_i = clip(…, 0, 1)``, module docstring) — so it gets the note "over the budget:
+    scores 0" ("at the budget …" within :data:`AT_LIMIT` of it, where the score is at
+    most 1e-9; likewise for the ceiling). Arguments and checks as :func:`price_scores`.
 
     >>> price_notes({"a": 150.0, "b": 250.0}, "budget", budget=200.0).to_dict()
-    {'a': '', 'b': 'over the budget of 200: scores 0'}
+    {'a': '', 'b': 'over the budget: scores 0'}
     """
     price_scores(prices, method, ceiling=ceiling, budget=budget, floor=floor, among=among)
     p = _prices(prices)
@@ -214,12 +223,7 @@ def price_notes(
     limit, name = (budget, "budget") if how is PriceMethod.BUDGET else (ceiling, "ceiling")
     if how is PriceMethod.LOWEST_RATIO or limit is None:
         return pd.Series("", index=p.index, dtype=object, name="note")
-    notes = [
-        f"{'over' if price > limit else 'at'} the {name} of {_amount(limit)}: scores 0"
-        if price >= limit
-        else ""
-        for price in p
-    ]
+    notes = [_limit_note(price, limit, name) for price in p]
     return pd.Series(notes, index=p.index, dtype=object, name="note")
 
 

@@ -9,6 +9,7 @@ Layout from the block's first row (``B`` holds the inputs)::
     Ceiling (input)   [empty = the highest bid in the running]  (method linear)
 
     Vendor | Price (input) | In running | Reference bid | Score | Exported score | Abnormally low
+           | Note
 
 per vendor row ``i`` (``D`` the reference bids, ``$D$f:$D$l`` their range)::
 
@@ -28,7 +29,9 @@ and never moves them; with nobody in the running every bid is a reference. ``#N/
 where the library would refuse the inputs, and the input cells carry data validation (bids
 above 0, the rest 0 or more). A vendor without a price scores 0. The Matrix sheet's price
 column links to ``E``, so editing an input re-scores every vendor. "Abnormally low" is the
-exported flag (a reason to ask the bidder, not a formula).
+exported flag (a reason to ask the bidder, not a formula). "Note" is live too
+(:func:`crmselect.cost.price_notes`): a bid at or over the budget, or over a ceiling given
+for method linear, says it scores 0 — ``"over the budget: scores 0"``.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ import pandas as pd
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from crmselect.cost.price import AT_LIMIT
 from crmselect.io.workbook_cells import (
     INPUT_STYLE,
     LABEL_FONT,
@@ -66,6 +70,7 @@ PRICE_HEADER = (
     "Score",
     "Exported score",
     "Abnormally low",
+    "Note",
 )
 YES, NO = "yes", "no"
 
@@ -109,6 +114,11 @@ def write_price(ws: Worksheet, result: ScoreResult, top: int) -> tuple[dict[str,
         put_formula(at(ws, r, 5), _score(rule.method, bid, references, inputs), SCORE_FORMAT)
         put(at(ws, r, 6), float(values["score"]), SCORE_FORMAT)
         put(at(ws, r, 7), YES if values["abnormally_low"] else "")
+        note = _note(rule.method, bid, inputs)
+        if note is None:
+            put(at(ws, r, 8), str(values["note"]))
+        else:
+            put_formula(at(ws, r, 8), note)
         cells[str(vendor)] = f"{sheet_ref(ws.title)}{absolute(r, 5)}"
     add_table(ws, "PriceScores", Span(header, first, last, 1, len(PRICE_HEADER)))
     _validate(ws, f"{absolute(first, 2)}:{absolute(last, 2)}", "greaterThan", "A bid is above 0.")
@@ -158,6 +168,21 @@ def _write_inputs(ws: Worksheet, rule: PriceCriterion, row: int) -> Mapping[str,
     for r in range(row, row + 1 + len(values)):
         at(ws, r, 1).font = LABEL_FONT
     return refs
+
+
+def _note(method: PriceMethod, bid: str, inputs: Mapping[str, str]) -> str | None:
+    """The live note of one bid (:func:`crmselect.cost.price_notes`): at or over the budget
+    (method budget) or a given ceiling (method linear) it scores 0 — ``None`` for
+    lowest_ratio, which has no such limit."""
+    if method is PriceMethod.LOWEST_RATIO:
+        return None
+    name = "budget" if method is PriceMethod.BUDGET else "ceiling"
+    limit = inputs["Budget" if method is PriceMethod.BUDGET else "Ceiling"]
+    at = f"ABS({bid}-{limit})<={AT_LIMIT:g}*ABS({limit})"
+    return (
+        f'=IF(AND(ISNUMBER({bid}),ISNUMBER({limit})),IF({at},"at the {name}: scores 0",'
+        f'IF({bid}>{limit},"over the {name}: scores 0","")),"")'
+    )
 
 
 def _score(method: PriceMethod, bid: str, references: str, inputs: Mapping[str, str]) -> str:
