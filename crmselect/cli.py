@@ -38,20 +38,19 @@ from crmselect._version import __version__
 from crmselect.analysis import DEFAULT_SAMPLES, DEFAULT_SEED, Analysis, analyse
 from crmselect.catalog import catalogs, load_catalog
 from crmselect.consensus import ConsensusScores, moderation_list
-from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Problem
+from crmselect.errors import CrmselectError, ImportProblem, InputFileError
 from crmselect.example import example_path
 from crmselect.io.costs import load_costs
 from crmselect.io.demo_sheets import read_scoring_sheets, write_scoring_sheets, write_script_pack
 from crmselect.io.folder import load_evaluation
 from crmselect.io.partners import load_partners
-from crmselect.io.rfp_response import RfpResponse, problems_frame, read_response
+from crmselect.io.rfp_response import problems_frame, read_response
 from crmselect.io.rfp_template import write_template
 from crmselect.io.tables import demo_scores_to_frame, responses_to_frame
-from crmselect.io.untrusted import UntrustedInputError
+from crmselect.io.untrusted import read_each
 from crmselect.io.workbook import export_workbook
 from crmselect.io.workshop import write_workshop
 from crmselect.io.xlsx import write_csv
-from crmselect.progress import progress
 from crmselect.report import catalog_report, full_report, panel_report
 from crmselect.scoring import panel_scores, process_gaps
 
@@ -242,13 +241,13 @@ def _workshop(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     evaluation = load_evaluation(args.path)
     questions = attrs.evolve(evaluation, responses=(), import_problems=())
-    imported: list[RfpResponse] = []
-    refused: list[Problem] = []
-    for file in progress(args.files, total=len(args.files), desc="Importing", unit="file"):
-        try:
-            imported.append(read_response(file, questions))
-        except UntrustedInputError as exc:
-            refused += exc.problems
+    imported, refused = read_each(
+        args.files,
+        lambda file: read_response(file, questions),
+        lambda returned: returned.vendor,
+        second="RFP workbook from",
+        desc="Importing",
+    )
     for returned in imported:
         answered = sum(r.compliance is not None for r in returned.responses)
         print(

@@ -96,3 +96,21 @@ def test_result_csv_files_hold_vendor_text_as_literal_text(tmp_path: Path) -> No
     for csv in out.glob("*.csv"):
         cells = pd.read_csv(csv, dtype=str, keep_default_na=False, header=None).to_numpy()
         assert not [c for c in cells.ravel() if c.startswith(("=", "@"))], csv.name
+
+
+def test_import_refuses_a_second_workbook_from_the_same_vendor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    helix = example_path() / "returned" / "helix.xlsx"
+    copy = tmp_path / "helix-again.xlsx"
+    shutil.copyfile(helix, copy)
+    csv = tmp_path / "answers.csv"
+    argv = ["import", str(example_path()), str(helix), str(copy), "--csv", str(csv)]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert "REFUSED" in captured.out
+    assert "a second RFP workbook from 'helix' (first: helix.xlsx); keep one" in captured.out
+    assert "1 workbook(s) refused" in captured.err
+    answers = pd.read_csv(csv)
+    assert len(answers) == 172  # the first file's answers, once
+    assert not answers.duplicated(["vendor", "requirement"]).any()

@@ -62,13 +62,13 @@ from crmselect.io.untrusted import (
     Findings,
     Grid,
     ReadLimits,
-    UntrustedInputError,
     as_text,
     cell_at,
     cell_ref,
     free_text,
     is_blank,
     open_untrusted_workbook,
+    read_each,
     read_grid,
     refuse,
 )
@@ -939,24 +939,11 @@ def read_scoring_sheets(
 ) -> ScoringImport:
     """Read several scoring sheets; a refused file, or a second sheet of the same evaluator,
     is listed in ``refused`` instead of stopping the others."""
-    sheets: list[ScoringSheet] = []
-    refused: list[Problem] = []
-    first: dict[str, Path] = {}
-    for path in paths:
-        try:
-            sheet = read_scoring_sheet(path, evaluation, limits=limits)
-        except UntrustedInputError as exc:
-            refused += exc.problems
-            continue
-        if sheet.evaluator in first:
-            refused.append(
-                Problem(
-                    str(sheet.path),
-                    f"a second sheet of evaluator {sheet.evaluator!r} (first: "
-                    f"{first[sheet.evaluator].name}); keep one",
-                )
-            )
-            continue
-        first[sheet.evaluator] = sheet.path
-        sheets.append(sheet)
+    sheets, refused = read_each(
+        paths,
+        lambda path: read_scoring_sheet(path, evaluation, limits=limits),
+        lambda sheet: sheet.evaluator,
+        second="sheet of evaluator",
+        desc="Reading scoring sheets",
+    )
     return ScoringImport(tuple(sheets), tuple(refused))

@@ -97,7 +97,7 @@ from crmselect.io.tables import (
     responses_from_frame,
     responses_to_frame,
 )
-from crmselect.io.untrusted import UntrustedInputError
+from crmselect.io.untrusted import read_each
 from crmselect.io.workshop import read_workshop
 from crmselect.io.yamlfile import Reader, YNode, is_dir, is_file, read_yaml, shorten
 from crmselect.model import (
@@ -115,7 +115,6 @@ from crmselect.model import (
     ScoringPolicy,
     Vendor,
 )
-from crmselect.progress import progress
 from crmselect.scales import ComplianceScale, DemoScale
 from crmselect.weights.judgements import apply_judgements
 
@@ -390,9 +389,7 @@ def _import_scoring_sheets(evaluation: Evaluation, paths: list[Path]) -> Evaluat
     """Read the evaluators' returned scoring sheets (:mod:`crmselect.io.demo_sheets`): each
     sheet's scores replace that evaluator's rows of ``demo_scores``; refused files are
     reported together."""
-    imported = read_scoring_sheets(
-        progress(paths, total=len(paths), desc="Reading scoring sheets", unit="file"), evaluation
-    )
+    imported = read_scoring_sheets(paths, evaluation)
     if imported.refused:
         raise InputFileError("Scoring sheets were refused", imported.refused)
     return imported.apply_to(evaluation)
@@ -401,27 +398,9 @@ def _import_scoring_sheets(evaluation: Evaluation, paths: list[Path]) -> Evaluat
 def _read_each(
     paths: list[Path], read: Callable[[Path], T], owner: Callable[[T], str], kind: str
 ) -> list[T]:
-    """Read every returned file; refused files, and a second file from the same owner, are
-    collected and raised together in one :class:`InputFileError`."""
-    refused: list[Problem] = []
-    first: dict[str, Path] = {}
-    read_ok: list[T] = []
-    for path in progress(paths, total=len(paths), desc=f"Reading {kind}s", unit="file"):
-        try:
-            returned = read(path)
-        except UntrustedInputError as exc:
-            refused += exc.problems
-            continue
-        who = owner(returned)
-        if who in first:
-            refused.append(
-                Problem(
-                    str(path), f"a second {kind} from {who!r} (first: {first[who].name}); keep one"
-                )
-            )
-            continue
-        first[who] = path
-        read_ok.append(returned)
+    """Every returned file read (:func:`~crmselect.io.untrusted.read_each`); the refusals
+    raised together in one :class:`InputFileError`."""
+    read_ok, refused = read_each(paths, read, owner, second=f"{kind} from", desc=f"Reading {kind}s")
     if refused:
         raise InputFileError(f"Returned {kind}s were refused", refused)
     return read_ok

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import openpyxl
@@ -35,6 +35,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from crmselect.errors import ImportProblem, InputFileError, Problem
 from crmselect.io.xlsx import excel_length
+from crmselect.progress import progress
 
 # openpyxl parses worksheets with defusedxml when it is installed; we depend on it.
 assert openpyxl.DEFUSEDXML, (
@@ -76,6 +77,45 @@ DEFAULT_LIMITS = ReadLimits()
 
 def refuse(path: Path, what: str) -> UntrustedInputError:
     return UntrustedInputError(f"{path.name} was refused", [Problem(str(path), what)])
+
+
+T = TypeVar("T")
+
+
+def read_each(
+    paths: Iterable[str | Path],
+    read: Callable[[Path], T],
+    owner: Callable[[T], str],
+    *,
+    second: str,
+    desc: str,
+) -> tuple[list[T], list[Problem]]:
+    """Read every returned file with ``read``: the files read, and the refusals — a file
+    ``read`` refused (:class:`UntrustedInputError`), or a second file from the same
+    ``owner`` (vendor, member, evaluator): "a second ``second`` 'x' (first: f.xlsx); keep
+    one". Every file is tried, so one run lists every refusal. ``desc`` labels the progress
+    bar."""
+    refused: list[Problem] = []
+    first: dict[str, Path] = {}
+    read_ok: list[T] = []
+    files = [Path(p) for p in paths]
+    for path in progress(files, total=len(files), desc=desc, unit="file"):
+        try:
+            returned = read(path)
+        except UntrustedInputError as exc:
+            refused += exc.problems
+            continue
+        who = owner(returned)
+        if who in first:
+            refused.append(
+                Problem(
+                    str(path), f"a second {second} {who!r} (first: {first[who].name}); keep one"
+                )
+            )
+            continue
+        first[who] = path
+        read_ok.append(returned)
+    return read_ok, refused
 
 
 def check_container(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
