@@ -99,6 +99,7 @@ from crmselect.io.tables import (
 )
 from crmselect.io.untrusted import read_each
 from crmselect.io.workshop import read_workshop
+from crmselect.io.xlsx import replace_atomically, write_csv
 from crmselect.io.yamlfile import Reader, YNode, is_dir, is_file, read_yaml, shorten
 from crmselect.model import (
     Criterion,
@@ -989,19 +990,22 @@ def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
         document["price"] = _price_dict(evaluation.price)
     if evaluation.moderations:
         document["moderations"] = "moderations.csv"
-        pd.DataFrame(
+        moderations = pd.DataFrame(
             [
                 (m.vendor, m.script, m.criterion, m.score, m.reason, m.by, m.date)
                 for m in evaluation.moderations
             ],
             columns=["vendor", "script", "criterion", "score", "reason", "by", "date"],
-        ).to_csv(target / "moderations.csv", index=False)
-    path = target / FILE_NAME
-    path.write_text(
-        yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
-    )
-    responses_to_frame(evaluation.responses).to_csv(target / "responses.csv", index=False)
-    demo_scores_to_frame(evaluation.demo_scores).to_csv(target / "demo_scores.csv", index=False)
+        )
+        write_csv(moderations, target / "moderations.csv", index=False)
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+    def write_yaml(temporary: str) -> None:
+        Path(temporary).write_text(text, encoding="utf-8")
+
+    path = replace_atomically(target / FILE_NAME, write_yaml)
+    write_csv(responses_to_frame(evaluation.responses), target / "responses.csv", index=False)
+    write_csv(demo_scores_to_frame(evaluation.demo_scores), target / "demo_scores.csv", index=False)
     return path
 
 
