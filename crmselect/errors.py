@@ -131,6 +131,10 @@ class ImportProblem:
         """The value in quotes, at most :data:`SHOWN_IN_LINE` characters (``""`` if none)."""
         return f"'{shorten_value(self.value, SHOWN_IN_LINE)}'" if self.value else ""
 
-    def __str__(self) -> str:
+    def as_problem(self) -> Problem:
+        """The finding as a :class:`Problem` at :attr:`place` (for an error listing it)."""
         typed = f" (typed: {self.quoted_value})" if self.value else ""
-        return f"{self.place}: {self.what}{typed} — {self.action}"
+        return Problem(self.place, f"{self.what}{typed} — {self.action}")
+
+    def __str__(self) -> str:
+        return str(self.as_problem())

@@ -7,6 +7,7 @@ import argparse
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -114,3 +115,25 @@ def test_import_refuses_a_second_workbook_from_the_same_vendor(
     answers = pd.read_csv(csv)
     assert len(answers) == 172  # the first file's answers, once
     assert not answers.duplicated(["vendor", "requirement"]).any()
+
+
+def test_a_currency_the_import_excluded_is_never_assumed_to_be_the_committees(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """orbis types '£' for its currency: the finding names the cell, and its offer is not
+    costed as if in EUR (which would put a pound price into a euro comparison)."""
+    folder = tmp_path / "tender"
+    shutil.copytree(example_path(), folder)
+    workbook_path = folder / "returned" / "orbis.xlsx"
+    workbook = openpyxl.load_workbook(workbook_path)
+    assert workbook["Pricing"]["C4"].value == "EUR"
+    workbook["Pricing"]["C4"].value = "£"
+    workbook.save(workbook_path)
+
+    for command in (["import", str(folder), str(workbook_path)], ["evaluate", str(folder)]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert "orbis: Pricing currency: missing" in err  # the cost model cannot price it
+        assert "orbis.xlsx!Pricing!C4: Currency of every price" in err  # ... because of this
+        assert "(typed: '£')" in err
+        assert "Traceback" not in err

@@ -15,10 +15,10 @@ from crmselect.io.costs import load_costs
 from crmselect.report import full_report
 
 PRICING = """pricing:
-  x: {licensing_model: subscription, user_type: named, price_per_named_user: 50,
+  x: {currency: EUR, licensing_model: subscription, user_type: named, price_per_named_user: 50,
       price_period: per month, contract_years: 3,
       implementation_days: 0, day_rate: 0}
-  y: {licensing_model: perpetual, user_type: named, price_per_named_user: 1000,
+  y: {currency: EUR, licensing_model: perpetual, user_type: named, price_per_named_user: 1000,
       price_period: one-off, maintenance_percent: 20,
       implementation_days: 0, day_rate: 0}
 """

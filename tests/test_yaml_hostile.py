@@ -266,7 +266,7 @@ def test_hostile_partners_evaluation_is_refused_at_its_line(
 
 PRICING = """\
 pricing:
-  x: {licensing_model: subscription, user_type: named, price_per_named_user: 50,
+  x: {currency: EUR, licensing_model: subscription, user_type: named, price_per_named_user: 50,
       price_period: per month, contract_years: 3, implementation_days: 0, day_rate: 0}
 """
 BIG = "9" * 401

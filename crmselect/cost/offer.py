@@ -601,7 +601,7 @@ def offer_from_pricing(
         "price_per_concurrent_user" if users is UserType.CONCURRENT else "price_per_named_user"
     )
     fields: dict[str, Any] = {
-        "currency": get("currency", required=False) or "EUR",
+        "currency": get("currency"),  # never assumed: a £ read as EUR would skew the TCO
         "licensing": licensing,
         "user_type": user_type,
         "unit_price": get(price_key),

@@ -88,7 +88,7 @@ from crmselect.errors import CrmselectError, InputFileError, Problem, Validation
 from crmselect.io.costs import load_costs, read_price
 from crmselect.io.demo_sheets import read_scoring_sheets
 from crmselect.io.rfp_response import read_response
-from crmselect.io.rfp_template import PRICING_FIELDS
+from crmselect.io.rfp_template import PRICING_FIELDS, PRICING_SHEET
 from crmselect.io.schema import parse_criteria, parse_requirement
 from crmselect.io.tables import (
     demo_scores_from_frame,
@@ -277,7 +277,19 @@ def _complete(
     if workbooks:
         evaluation = _import_workbooks(evaluation, workbooks)
     if derive:
-        case = load_costs(file, evaluation)
+        try:
+            case = load_costs(file, evaluation)
+        except (ValidationError, InputFileError) as exc:
+            behind = [
+                p.as_problem()
+                for p in evaluation.import_problems
+                if p.sheet == PRICING_SHEET and p.severity == "error"
+            ]
+            if not behind:
+                raise
+            # a value the import excluded reaches the cost model as missing: say where and
+            # what was typed, beside what the cost model could not do without it
+            raise type(exc)(exc.headline, [*exc.problems, *behind]) from None
         if case is not None:
             evaluation = with_tco_prices(evaluation, case)
     return evaluation
