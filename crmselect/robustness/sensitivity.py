@@ -364,6 +364,9 @@ def min_weight_change(
     incumbent = _names(held, vendors)
     lower, upper = _bounds(bounds, criteria)
     opponents = [j for j in range(len(vendors)) if j != c] if against_all else held
+    # the LP's rows in vendor-id order: where several weight changes are equally small,
+    # HiGHS then returns the same one whatever order the vendors were listed in
+    opponents.sort(key=lambda j: vendors[j])
     diff = P[c] - P[opponents]  # opponents × criteria
     k = len(criteria)
     eye = np.eye(k)
@@ -482,7 +485,11 @@ def flip_table(
         )
     columns = ["distance", "feasible", "increase", "decrease", "message"]
     frame = pd.DataFrame(rows, columns=["challenger", *columns]).set_index("challenger")
-    frame = frame.sort_index(kind="stable").sort_values("distance", kind="stable")
+    # equal distances (to the LP's 1e-9 tolerance; HiGHS's last bits depend on the vendor
+    # order) are listed by challenger id, so the table does not depend on that order
+    frame = frame.sort_index(kind="stable").sort_values(
+        "distance", kind="stable", key=lambda d: d.round(9)
+    )
     frame.attrs["incumbent"] = _names(winners, vendors)
     frame.attrs["winners"] = tuple(sorted(vendors[int(i)] for i in winners))
     return frame
