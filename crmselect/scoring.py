@@ -37,6 +37,7 @@ Nothing is dropped silently: every missing answer and missing demo score is list
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
@@ -51,6 +52,9 @@ from crmselect.errors import ImportProblem, Problem, ValidationError
 from crmselect.model import Evaluation, MissingPolicy, PriceBasis, Priority
 from crmselect.ranking import rank
 from crmselect.weights import global_weights
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 MISSING_COLUMNS = ["vendor", "kind", "item", "criterion", "treatment"]
 
@@ -501,6 +505,13 @@ class ScoreResult:
         return html_table(
             frame, caption=f"{self.evaluation.name} — totals and ranks", highlight=highlight
         )
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """The totals as bars, knocked-out vendors greyed (:func:`crmselect.plots.totals`;
+        needs the ``crmselect[plots]`` extra)."""
+        from crmselect.plots import totals
+
+        return totals(self, ax)
 
 
 def score(evaluation: Evaluation) -> ScoreResult:

@@ -64,3 +64,12 @@ def test_central_weights_heat_map_labels(analysis: crmselect.analysis.Analysis) 
     ax = plots.central_weights(analysis.smaa.central_weights)
     assert [t.get_text() for t in ax.get_yticklabels()] == list(analysis.smaa.central_weights.index)
     plt.close("all")
+
+
+def test_a_score_result_plots_its_totals(analysis: crmselect.analysis.Analysis) -> None:
+    _, ax = plt.subplots()
+    assert analysis.result.plot(ax=ax) is ax
+    drawn = [t.get_text() for t in ax.get_yticklabels()]
+    assert drawn == [t.get_text() for t in plots.totals(analysis.result).get_yticklabels()]
+    assert len(ax.patches) == len(analysis.result.totals)
+    plt.close("all")
