@@ -282,10 +282,12 @@ def panel_report(evaluation: Evaluation, limit: int = 8) -> str:
                 f"{_number(row['min']):g}–{_number(row['max']):g}",
                 str(row["farthest"]),
                 f"{_number(row['deviation']):+.2f}",
+                f"{_number(row['agreed']):g} by {row['agreed_by']}" if row["moderated"] else "",
             ]
             for key, row in items.head(limit).iterrows()
         ]
-        lines.append(text_table(rows, ["item", "scores", "farthest", "vs others"], right=[3]))
+        header = ["item", "scores", "farthest", "vs others", "agreed"]
+        lines.append(text_table(rows, header, right=[3]))
         if len(items) > limit:
             lines.append(f"… and {len(items) - limit} more")
     flagged = moderation.evaluators[moderation.evaluators["flagged"]]

@@ -83,3 +83,12 @@ def test_full_report_has_the_panel_section() -> None:
     assert "== Evaluation panel (scripted demos) ==" in text
     assert "Kendall's W = 0.92" in panel_report(example())
     assert "kestrel/D1/sfa" in panel_report(example())
+
+
+def test_panel_report_marks_items_the_chair_already_moderated() -> None:
+    agreed = ModeratedScore("kestrel", "D1", "sfa", 3.5, "consensus meeting", "chair")
+    moderated = attrs.evolve(example(), moderations=[agreed])
+    lines = {line.split()[0]: line for line in panel_report(moderated).splitlines() if line}
+    assert lines["kestrel/D1/sfa"].rstrip().endswith("3.5 by chair")
+    assert not lines["orbis/D2/marketing"].rstrip().endswith("by chair")
+    assert "1 score(s) agreed in moderation replace the panel's." in panel_report(moderated)
