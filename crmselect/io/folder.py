@@ -34,7 +34,7 @@ A folder holds one selection::
       demo_share: 0.5
       priority_weights: {must: 3, should: 2, could: 1, wont: 0}
       demo_scale: {minimum: 0, maximum: 5}
-      compliance_scale: {roadmap: {score: 0.1, satisfies_mandatory: false}}
+      compliance_scale: {roadmap: {score: 0.1, satisfies_mandatory: true}}  # a promise counts
       process_uplift: {recoverability: 1, criticality: 2}   # MoSCoW steps per rating
     processes:                       # optional: current processes, rated best to worst
       - {id: quote, name: Quote to order, rating: criticality, requirements: [SFA-010]}
