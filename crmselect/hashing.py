@@ -106,7 +106,13 @@ def sha256_hex(value: Any, exclude: Iterable[str] = ()) -> str:
     >>> sha256_hex([0.1 + 0.2]) == sha256_hex([0.3])
     True
     """
-    text = json.dumps(canonical(value, exclude), sort_keys=True, ensure_ascii=True)
+    return sha256_of_canonical(canonical(value, exclude))
+
+
+def sha256_of_canonical(plain: Any) -> str:
+    """SHA-256 (hex) of the sorted-keys JSON of a value already in :func:`canonical` form
+    (for callers that adjust that form first, as :meth:`Evaluation.fingerprint` does)."""
+    text = json.dumps(plain, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

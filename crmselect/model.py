@@ -28,7 +28,7 @@ import pandas as pd
 from crmselect.converters import as_tuple, is_number
 from crmselect.display import html_table
 from crmselect.errors import ImportProblem, Problem, ValidationError
-from crmselect.hashing import canonical, sha256_hex
+from crmselect.hashing import canonical, sha256_of_canonical
 from crmselect.scales import ComplianceScale, DemoScale, normalise_token
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -761,13 +761,38 @@ class Evaluation:
 
         The same on every machine (:mod:`crmselect.hashing`): the local weights of a node
         with :attr:`judgements` are derived from them by an eigen-solver whose last bits
-        depend on the BLAS kernel, so they are left out and the judgements are hashed
-        instead; every other float is hashed with 12 significant digits.
+        depend on the BLAS kernel, so where they are what the judgements give (within
+        :data:`DERIVED_TOLERANCE`) they are left out and the judgements alone are hashed;
+        weights that differ from their judgements (set by hand after judging, a what-if)
+        are hashed like any other input. Every float is hashed with 12 significant digits.
+        Prices derived from the cost model (:attr:`PriceCriterion.prices` with basis npv or
+        total) are hashed so too: their last bits may differ between CPUs' vectorised
+        ``power``, their 12 significant digits do not.
         """
         plain = canonical(self, exclude=_NOT_FINGERPRINTED)
-        judged = frozenset(j.node for j in self.judgements)
-        plain["criteria"] = _given_weights(plain["criteria"], judged)
-        return sha256_hex(plain)
+        plain["criteria"] = _given_weights(plain["criteria"], self._derived_nodes())
+        return sha256_of_canonical(plain)
+
+    def _derived_nodes(self) -> frozenset[str]:
+        """Judged nodes ("" for the top level) whose children's normalised local weights are
+        those their judgements give, within :data:`DERIVED_TOLERANCE`."""
+        if not self.judgements:
+            return frozenset()
+        from crmselect.weights.judgements import judgement_results  # weights imports model
+
+        try:
+            derived = judgement_results(self.criteria, self.judgements)
+        except ValidationError:  # judgements that do not fit the tree derive nothing
+            return frozenset()
+        children = {c.id: c.children for _, c in walk_tree(self.criteria)}
+        children[""] = self.criteria
+        return frozenset(
+            node
+            for node, result in derived.items()
+            if _weights_match(
+                children.get(node, ()), {str(k): float(v) for k, v in result.weights.items()}
+            )
+        )
 
     def __repr__(self) -> str:
         return (
@@ -1067,6 +1092,20 @@ def tree_problems(
 
 
 _NOT_FINGERPRINTED = ("origin", "import_problems")
+DERIVED_TOLERANCE = 1e-9
+"""How close (absolute, per normalised local weight) weights must be to what their
+judgements give to count as derived from them in :meth:`Evaluation.fingerprint`: far above
+the last-bit differences between BLAS kernels (about 1e-16), far below any weight a person
+sets."""
+
+
+def _weights_match(children: tuple[Criterion, ...], derived: Mapping[str, float]) -> bool:
+    total = sum(c.weight for c in children)
+    return (
+        total > 0
+        and {c.id for c in children} == set(derived)
+        and all(abs(c.weight / total - derived[c.id]) <= DERIVED_TOLERANCE for c in children)
+    )
 
 
 def _given_weights(criteria: list[dict[str, Any]], judged: frozenset[str], node: str = "") -> Any:

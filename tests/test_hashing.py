@@ -184,3 +184,32 @@ def test_module_examples() -> None:
     outcome = doctest.testmod(crmselect.hashing)
     assert outcome.attempted >= 7
     assert outcome.failed == 0
+
+
+def test_weights_set_by_hand_over_judgements_are_hashed() -> None:
+    """A judged node whose weights are not what its judgements give (a what-if, an edit
+    after the workshop) is scored with those weights, so they must change the hash."""
+    example = crmselect.example()
+    top = [c.id for c in example.criteria]
+    tilted = attrs.evolve(
+        example,
+        criteria=tuple(
+            attrs.evolve(c, weight=3.0 if c.id == "commercial" else 1.0) for c in example.criteria
+        ),
+    )
+    assert "commercial" in top
+    assert crmselect.score(tilted).winners != crmselect.score(example).winners
+    assert tilted.fingerprint() != example.fingerprint()
+    # a change below the last-bit noise of an eigen-solver is still the same input
+    assert _nudged(example, 50).fingerprint() == example.fingerprint()
+
+
+def test_judgements_that_do_not_fit_the_tree_derive_nothing() -> None:
+    """'c' is compared with nothing, so AHP derives no weights: the given ones are hashed."""
+    tree = (Criterion("a"), Criterion("b"), Criterion("c"))
+    answers = [Requirement(f"r{c.id}", "x", c.id) for c in tree]
+    vendors = [Vendor("v1", "V1"), Vendor("v2", "V2")]
+    judged = (Judgements("", [("a", "b", 3)]),)
+    unfit = Evaluation("t", tree, answers, vendors, judgements=judged)
+    reweighted = attrs.evolve(unfit, criteria=(attrs.evolve(tree[0], weight=2), *tree[1:]))
+    assert reweighted.fingerprint() != unfit.fingerprint()
