@@ -19,7 +19,9 @@ can be checked months later. Two rules make that hold across CPUs and BLAS kerne
 Canonical form (:func:`canonical`): attrs instances become mappings of their fields
 (fields named in ``exclude`` left out), enums their values, sets sorted lists, mappings
 dicts with string keys, tuples and lists lists, numpy scalars Python scalars, numpy arrays
-nested lists, floats the strings of :func:`canonical_float`, anything else its ``str``.
+nested lists, numbers (int or float alike: ``3`` and ``3.0`` are one input) the float of
+:func:`canonical_float`'s text (so JSON writes it as a number, never as the text ``"3"``),
+anything else its ``str``.
 :func:`sha256_hex` hashes the JSON of that form with sorted keys.
 """
 
@@ -57,12 +59,12 @@ def canonical_float(value: float) -> str:
 
 
 def canonical(value: Any, exclude: Iterable[str] = ()) -> Any:
-    """A JSON-ready, order-stable rendering of ``value`` in which every float is the text
-    of :func:`canonical_float`; attrs fields named in ``exclude`` are left out (at any
+    """A JSON-ready, order-stable rendering of ``value`` in which every number is rounded
+    as :func:`canonical_float` writes it; attrs fields named in ``exclude`` are left out (at any
     depth).
 
-    >>> canonical({"b": (1, 2.50), "a": {3.0, 1.0}})
-    {'b': [1, '2.5'], 'a': ['1', '3']}
+    >>> canonical({"b": (1, 2.50), "a": {3.0, 1.0}, "c": 0.1 + 0.2})
+    {'b': [1.0, 2.5], 'a': [1.0, 3.0], 'c': 0.3}
     """
     skip = frozenset(exclude)
 
@@ -77,10 +79,9 @@ def canonical(value: Any, exclude: Iterable[str] = ()) -> Any:
             return walk(item.value)
         if isinstance(item, bool | np.bool_):
             return bool(item)
-        if isinstance(item, int | np.integer):
-            return int(item)
-        if isinstance(item, float | np.floating):
-            return canonical_float(float(item))
+        if isinstance(item, int | float | np.integer | np.floating):
+            # 3, 3.0 and np.int64(3) are one input; the text "3" stays another
+            return float(canonical_float(float(item)))
         if isinstance(item, np.ndarray):
             return walk(item.tolist())
         if isinstance(item, frozenset | set):

@@ -66,12 +66,12 @@ def test_canonical_renders_numpy_like_python() -> None:
         plain
         == canonical({"n": 10, "x": 0.5, "a": [1.0, 2.0]})
         == {
-            "n": 10,
-            "x": "0.5",
-            "a": ["1", "2"],
+            "n": 10.0,
+            "x": 0.5,
+            "a": [1.0, 2.0],
         }
     )
-    assert sha256_hex([np.int64(3)]) == sha256_hex([3]) != sha256_hex([3.0])
+    assert sha256_hex([np.int64(3)]) == sha256_hex([3]) == sha256_hex([3.0]) != sha256_hex(["3"])
 
 
 def test_digest_ignores_last_bits_but_not_values_or_shape() -> None:
@@ -213,3 +213,11 @@ def test_judgements_that_do_not_fit_the_tree_derive_nothing() -> None:
     unfit = Evaluation("t", tree, answers, vendors, judgements=judged)
     reweighted = attrs.evolve(unfit, criteria=(attrs.evolve(tree[0], weight=2), *tree[1:]))
     assert reweighted.fingerprint() != unfit.fingerprint()
+
+
+def test_a_number_and_its_text_are_different_inputs() -> None:
+    assert sha256_hex({"price": 850}) == sha256_hex({"price": 850.0})
+    assert sha256_hex({"price": 850}) != sha256_hex({"price": "850"})
+    judged = _tree_evaluation((Judgements("", [("a", "b", 3)]),))
+    as_float = _tree_evaluation((Judgements("", [("a", "b", 3.0)]),))
+    assert as_float.fingerprint() == judged.fingerprint()
