@@ -365,7 +365,7 @@ def test_compare_tco_reports_every_problem_at_once() -> None:
         compare_tco(offers, Assumptions([10]))
     text = str(caught.value)
     assert "second offer" in text
-    assert "several currencies (EUR, USD)" in text
+    assert "several currencies — the committee's EUR, and USD: a; ask those vendors" in text
     assert "concurrency_ratio" in text
 
 

@@ -583,7 +583,7 @@ def test_maintenance_above_100_percent_is_reported(returned: Path) -> None:
 def test_a_number_stored_as_text_is_read_with_a_warning(
     returned: Path, typed: str, number: float
 ) -> None:
-    edit(returned, set_pricing({"C7": typed}))
+    edit(returned, set_pricing({"C4": "EUR", "C7": typed}))  # a priced sheet needs a currency
     result = read_response(returned, questions())
     (problem,) = result.problems
     assert (problem.cell, problem.severity, problem.value) == ("C7", "warning", typed)
@@ -606,3 +606,14 @@ def test_template_states_the_mandatory_rule_and_the_pricing_bounds(tmp_path: Pat
     }
     assert rules["C7"] == ("between", "0", "1000000000000")
     assert rules["C10"] == ("between", "0", "100")
+
+
+def test_a_priced_sheet_without_a_currency_is_an_error_at_the_currency_cell(
+    returned: Path,
+) -> None:
+    edit(returned, set_pricing({"C4": None, "C7": 850}))
+    result = read_response(returned, questions())
+    (problem,) = result.problems
+    assert (problem.sheet, problem.cell, problem.severity) == ("Pricing", "C4", "error")
+    assert "no currency given for the prices" in problem.what
+    assert result.pricing["currency"] is None

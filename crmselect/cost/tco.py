@@ -599,13 +599,17 @@ def compare_tco(
         if o.vendor in seen:
             found.append(Problem(f"offer {o.vendor!r}", "a second offer for this vendor; keep one"))
         seen.add(o.vendor)
-    currencies = sorted({o.currency for o in listed} | {assumptions.currency})
-    if len(currencies) > 1:
+    in_other = sorted({o.currency for o in listed} - {assumptions.currency})
+    if in_other:
+        by_currency = "; ".join(
+            f"{c}: {', '.join(o.vendor for o in listed if o.currency == c)}" for c in in_other
+        )
         found.append(
             Problem(
                 "offers",
-                f"prices are in several currencies ({', '.join(currencies)}); convert them "
-                "to one before comparing",
+                f"prices are in several currencies — the committee's {assumptions.currency}, "
+                f"and {by_currency}; ask those vendors for prices in "
+                f"{assumptions.currency}, or convert them before comparing",
             )
         )
     results = []

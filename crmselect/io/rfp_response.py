@@ -586,15 +586,15 @@ def _pricing(grid: Grid, report: Findings) -> dict[str, float | str | None]:
     finding names the field's key as what it is about (``requirement``)."""
     fields = {f.key: f for f in PRICING_FIELDS}
     values: dict[str, float | str | None] = dict.fromkeys(fields)
-    found: set[str] = set()
+    found: dict[str, int] = {}  # key → its row
     for row in range(1, len(grid) + 1):
         key = as_text(*cell_at(grid, row, 1)).strip()
         if key not in fields:
             continue
-        found.add(key)
         f = fields[key]
         value, dtype = cell_at(grid, row, 3)
         cell = cell_ref(row, 3)
+        found[key] = row
         if is_blank(value):
             continue
         if dtype == "f":
@@ -609,7 +609,7 @@ def _pricing(grid: Grid, report: Findings) -> dict[str, float | str | None]:
             )
             continue
         values[key] = _pricing_value(f, value, cell, report)
-    for key in fields.keys() - found:
+    for key in fields.keys() - found.keys():
         report.add(
             PRICING_SHEET,
             "",
@@ -618,7 +618,25 @@ def _pricing(grid: Grid, report: Findings) -> dict[str, float | str | None]:
             "ask the vendor for it",
             requirement=key,
         )
+    priced = any(isinstance(values[f.key], float) for f in PRICING_FIELDS if f.kind == "number")
+    if priced and "currency" in found and values["currency"] is None:
+        _blank_currency(grid, found["currency"], report)
     return values
+
+
+def _blank_currency(grid: Grid, row: int, report: Findings) -> None:
+    """A priced sheet whose currency cell is blank (one that held a value was reported
+    where it was read): its prices cannot be compared, nor assumed to be in any currency."""
+    if not is_blank(cell_at(grid, row, 3)[0]):
+        return
+    report.add(
+        PRICING_SHEET,
+        cell_ref(row, 3),
+        "error",
+        "no currency given for the prices; they cannot be compared or costed",
+        "ask the vendor for the ISO code of the prices' currency (e.g. EUR)",
+        requirement="currency",
+    )
 
 
 def _pricing_value(
