@@ -106,9 +106,11 @@ def test_lenient_evaluator_flagged_for_systematic_bias() -> None:
     assert "lenient" in lax["reasons"]
     # others' medians 1, 2, 3, 4, 2 → deviations 1.5 1.5 1.5 1 1.5
     assert lax["bias"] == pytest.approx(1.4)
-    # with the others' median, lax does not make ann, bob and cy look strict
+    # lax is set aside; against the rest (the median of two is their mean) lax does not
+    # make ann, bob and cy look strict: ann − mean(bob, cy) = −.25 −.25 0 .25 −.25 → −0.1,
+    # bob − mean(ann, cy) = .5 −.25 0 .25 .5 → 0.2, cy − mean(ann, bob) → −0.1
     assert report.evaluators.loc[["ann", "bob", "cy"], "bias"].tolist() == pytest.approx(
-        [-0.3, 0.1, -0.2]
+        [-0.1, 0.2, -0.1]
     )
     assert lax["correlation"] > 0.9  # same order as the others: not a correlation problem
     assert report.flagged_evaluators == ("lax",)
@@ -359,3 +361,14 @@ def test_moderations_from_a_table() -> None:
     assert len(caught.value.problems) == 2
     with pytest.raises(ValidationError, match="missing column 'reason'"):
         moderations_from_frame(table.drop(columns="reason"))
+
+
+def test_of_three_evaluators_only_the_lenient_one_is_flagged_for_bias() -> None:
+    """Two agree exactly, the third scores 1.5 higher in the same order: against the mean
+    of the other two, the two would be 0.75 'strict' and flagged; set aside first, the
+    lenient one alone is."""
+    same = [1, 2, 3, 3.5, 2]
+    report = moderation_list(frame({"a": same, "b": same, "c": [x + 1.5 for x in same]}))
+    assert report.flagged_evaluators == ("c",)
+    assert report.evaluators["bias"].tolist() == pytest.approx([0.0, 0.0, 1.5])
+    assert "lenient" in report.evaluators.loc["c", "reasons"]

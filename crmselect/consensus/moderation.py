@@ -14,12 +14,15 @@ and ``max_e |deviation| / (deviation_threshold · W)`` (≥ 1 for every flagged 
 
 **Evaluators to discuss**: over every item an evaluator scored,
 
-* *bias* ``b_e = mean_i (x_ei − x̃_{−e,i})`` with ``x̃_{−e,i}`` the *median* of the other
-  evaluators' scores of the item — systematically lenient (> 0) or strict (< 0); flagged
-  when ``|b_e| ≥ bias_threshold · W`` (default 10 %: half a point on 0–5). The median keeps
-  one very lenient member from making everyone else look strict (with the mean, a member
-  ``d`` points above the rest shifts every other member's bias by ``−d/(m − 1)``). Bias
-  normalisation (:func:`~crmselect.consensus.aggregate_scores` ``normalise=``) can remove it;
+* *bias* ``b_e = mean_i (x_ei − x̃_{R∖e,i})`` with ``x̃_{R∖e,i}`` the *median* of the scores
+  of the item by the rest *R* of the panel — systematically lenient (> 0) or strict (< 0);
+  flagged when ``|b_e| ≥ bias_threshold · W`` (default 10 %: half a point on 0–5). The
+  median keeps one very lenient member from making everyone else look strict (with the
+  mean, a member ``d`` points above the rest shifts every other member's bias by
+  ``−d/(m − 1)``), and the rest is found by sequential exclusion as for the correlation
+  below (:func:`evaluator_biases`), since with three evaluators the median of the other two
+  is their mean. Bias normalisation (:func:`~crmselect.consensus.aggregate_scores`
+  ``normalise=``) can remove it;
 * *correlation* — the evaluator–rest correlation: Spearman's ρ between ``x_ei`` and the mean
   ``x̄_{R∖e,i}`` of the rest *R* of the panel over the items: does the evaluator order the
   items as the others do? Flagged when ``ρ < correlation_threshold`` (default 0.3, a weak
@@ -55,7 +58,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Literal, cast
 
 import attrs
@@ -181,6 +184,42 @@ def _rest_correlation(values: FloatArray, e: int, rest: Sequence[int]) -> float:
         return float(stats.spearmanr(values[e, pair], reference[pair]).statistic)
 
 
+def _rest_bias(values: FloatArray, e: int, rest: Sequence[int]) -> float:
+    """Mean over the items of ``x_ei`` minus the median of ``rest``'s scores of item *i*
+    (items ``e`` and at least one of ``rest`` scored; NaN if none)."""
+    others = values[list(rest)]
+    has = ~np.isnan(values[e]) & (~np.isnan(others)).any(axis=0)
+    if not has.any():
+        return math.nan
+    return float(np.mean(values[e, has] - np.nanmedian(others[:, has], axis=0)))
+
+
+def _sequential_exclusion(
+    m: int,
+    statistic: Callable[[int, tuple[int, ...]], float],
+    outlying: Callable[[float], bool],
+    extremity: Callable[[float], float],
+) -> tuple[FloatArray, list[tuple[int, ...]]]:
+    """The panel's rest *R* by sequential exclusion (module docstring): round by round,
+    every evaluator still in *R* gets ``statistic(e, R ∖ e)``; while some are ``outlying``,
+    the most extreme (and any within 1e-12 of it) leave *R*, keeping that value. Returns the
+    values and, per evaluator, the rest it was compared with. Permuting the evaluators
+    permutes the output."""
+    value = np.full(m, np.nan)
+    compared: list[tuple[int, ...]] = [() for _ in range(m)]
+    rest = list(range(m))
+    while len(rest) >= 2:
+        for e in rest:
+            compared[e] = tuple(o for o in rest if o != e)
+            value[e] = statistic(e, compared[e])
+        out = [e for e in rest if outlying(float(value[e]))]
+        if not out:
+            break
+        worst = max(extremity(float(value[e])) for e in out)
+        rest = [e for e in rest if e not in out or extremity(float(value[e])) < worst - _TIE]
+    return value, compared
+
+
 def evaluator_correlations(
     values: FloatArray, threshold: float = 0.30
 ) -> tuple[FloatArray, list[tuple[int, ...]]]:
@@ -201,20 +240,35 @@ def evaluator_correlations(
     >>> [round(float(r), 2) for r in rho], rest
     ([1.0, 1.0, -1.0], [(1,), (0,), (0, 1)])
     """
-    m = values.shape[0]
-    rho = np.full(m, np.nan)
-    compared: list[tuple[int, ...]] = [() for _ in range(m)]
-    rest = list(range(m))
-    while len(rest) >= 2:
-        for e in rest:
-            compared[e] = tuple(o for o in rest if o != e)
-            rho[e] = _rest_correlation(values, e, compared[e])
-        below = [float(rho[e]) for e in rest if rho[e] < threshold]
-        if not below:
-            break
-        lowest = min(below)
-        rest = [e for e in rest if not rho[e] <= lowest + _TIE]
-    return rho, compared
+    return _sequential_exclusion(
+        values.shape[0],
+        lambda e, rest: _rest_correlation(values, e, rest),
+        lambda rho: rho < threshold,
+        lambda rho: -rho,
+    )
+
+
+def evaluator_biases(
+    values: FloatArray, threshold: float
+) -> tuple[FloatArray, list[tuple[int, ...]]]:
+    """Each evaluator's bias ``b_e = mean_i (x_ei − x̃_{R∖e,i})`` against the median of the
+    rest *R* of the panel, the rest found by sequential exclusion as in
+    :func:`evaluator_correlations`: while some ``|b_e| ≥ threshold`` (in points), the most
+    extreme leaves *R*, keeping that bias. With three evaluators the median of the other two
+    is their mean, so one lenient member would otherwise make the two who agree look
+    strict by half its lead.
+
+    >>> same = [1.0, 2.0, 3.0, 4.0]
+    >>> bias, rest = evaluator_biases(np.array([same, same, [x + 1.5 for x in same]]), 0.5)
+    >>> [round(float(b), 2) for b in bias], rest
+    ([0.0, 0.0, 1.5], [(1,), (0,), (0, 1)])
+    """
+    return _sequential_exclusion(
+        values.shape[0],
+        lambda e, rest: _rest_bias(values, e, rest),
+        lambda bias: abs(bias) >= threshold,
+        abs,
+    )
 
 
 @attrs.frozen(eq=False)
@@ -327,14 +381,7 @@ def moderation_list(
     items = _mark_moderated(
         _items(panel, values, deviation, range_threshold, deviation_threshold), agreed
     )
-    evaluators = _evaluators(
-        panel,
-        values,
-        deviation,
-        leave_one_out(values, "median"),
-        bias_threshold,
-        correlation_threshold,
-    )
+    evaluators = _evaluators(panel, values, deviation, bias_threshold, correlation_threshold)
     return ModerationReport(
         panel,
         items,
@@ -440,7 +487,6 @@ def _evaluators(
     panel: Panel,
     values: FloatArray,
     deviation: FloatArray,
-    from_median: FloatArray,
     bias_threshold: float,
     correlation_threshold: float,
 ) -> pd.DataFrame:
@@ -448,14 +494,14 @@ def _evaluators(
     tol = 1e-9 * width
     given = ~np.isnan(values)
     correlations, compared = evaluator_correlations(values, correlation_threshold)
+    biases, _ = evaluator_biases(values, bias_threshold * width - tol)
     sds = np.array(
         [np.std(row[~np.isnan(row)]) if (~np.isnan(row)).any() else np.nan for row in values]
     )
     rows = []
     for e in range(len(panel.evaluators)):
         dev = deviation[e][~np.isnan(deviation[e])]
-        robust = from_median[e][~np.isnan(from_median[e])]
-        bias = float(robust.mean()) if robust.size else math.nan
+        bias = float(biases[e])
         rho = float(correlations[e])
         rest = ", ".join(panel.evaluators[o] for o in compared[e])
         other_sds = np.delete(sds, e)
