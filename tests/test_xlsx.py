@@ -22,6 +22,7 @@ from crmselect import CrmselectError, ValidationError
 from crmselect.io.demo_sheets import write_script_pack
 from crmselect.io.xlsx import (
     FORMULA_TRIGGERS,
+    HOST,
     MAX_CELL_TEXT,
     STALE_AFTER,
     csv_text,
@@ -207,26 +208,31 @@ def test_only_our_own_left_over_temporary_files_are_removed(tmp_path: Path) -> N
     dead, alive = dead_pid(), os.getppid()
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
+    here, there = HOST, HOST + "x"  # this machine, and another on a shared drive
     names = {
-        "left over": f".report~crmselect-{dead}-0123abcd.xlsx",
-        "our pid, not in progress": f".report~crmselect-{os.getpid()}-0123abcd.xlsx",
-        "old": f".report~crmselect-{alive}-89abcdef.xlsx",
-        "live writer": f".report~crmselect-{alive}-0123abcd.xlsx",
-        "other target": f".reports~crmselect-{dead}-0123abcd.xlsx",
-        "other extension": f".report~crmselect-{dead}-0123abcd.csv",
+        "left over": f".report~crmselect-{here}-{dead}-0123abcd.xlsx",
+        "our pid, not in progress": f".report~crmselect-{here}-{os.getpid()}-0123abcd.xlsx",
+        "old": f".report~crmselect-{here}-{alive}-89abcdef.xlsx",
+        "old, other machine": f".report~crmselect-{there}-{dead}-89abcdef.xlsx",
+        "live writer": f".report~crmselect-{here}-{alive}-0123abcd.xlsx",
+        "other machine's writer": f".report~crmselect-{there}-{dead}-0123abcd.xlsx",
+        "other machine, our pid": f".report~crmselect-{there}-{os.getpid()}-0123abcd.xlsx",
+        "other target": f".reports~crmselect-{here}-{dead}-0123abcd.xlsx",
+        "other extension": f".report~crmselect-{here}-{dead}-0123abcd.csv",
         "not our pattern": ".report-draft001.xlsx",
-        "not hex": f".report~crmselect-{dead}-0123abcZ.xlsx",
+        "not hex": f".report~crmselect-{here}-{dead}-0123abcZ.xlsx",
     }
     for name in names.values():
         (tmp_path / name).write_text("x")
     old = time.time() - STALE_AFTER - 60
     os.utime(tmp_path / names["old"], (old, old))
-    link = tmp_path / f".report~crmselect-{dead}-feedbeef.xlsx"
+    os.utime(tmp_path / names["old, other machine"], (old, old))
+    link = tmp_path / f".report~crmselect-{here}-{dead}-feedbeef.xlsx"
     link.symlink_to(victim)
-    folder = tmp_path / f".report~crmselect-{dead}-deadbeef.xlsx"
+    folder = tmp_path / f".report~crmselect-{here}-{dead}-deadbeef.xlsx"
     folder.mkdir()
     save_atomic(openpyxl.Workbook(), tmp_path / "report.xlsx")
-    gone = {"left over", "our pid, not in progress", "old"}
+    gone = {"left over", "our pid, not in progress", "old", "old, other machine"}
     for what, name in names.items():
         assert (tmp_path / name).exists() == (what not in gone), what
     assert link.is_symlink()  # a link is never followed nor removed …

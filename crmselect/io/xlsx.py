@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import socket
 import stat
 import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -126,8 +127,13 @@ def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
 
 
 TEMPORARY_MARK = "~crmselect-"
-"""Part of every temporary file's name: ``.{stem}~crmselect-{pid}-{8 hex digits}{suffix}``
-next to the target (``.report~crmselect-4711-1a2b3c4d.xlsx`` for ``report.xlsx``)."""
+"""Part of every temporary file's name:
+``.{stem}~crmselect-{host}-{pid}-{8 hex digits}{suffix}`` next to the target
+(``.report~crmselect-ws12-4711-1a2b3c4d.xlsx`` for ``report.xlsx`` written on ``ws12``)."""
+
+HOST = re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:32] or "host"
+"""This machine's name as temporary files carry it (letters and digits only): a process id
+can be asked about only on the machine that started it."""
 
 STALE_AFTER = 24 * 3600.0
 """Seconds after which a temporary file of a process that may still run counts as left over."""
@@ -137,11 +143,11 @@ _IN_PROGRESS: set[str] = set()
 
 
 def _temporary_pattern(target: Path) -> re.Pattern[str]:
-    """The names of :func:`replace_atomically`'s temporary files for ``target`` (the process
-    id is captured)."""
+    """The names of :func:`replace_atomically`'s temporary files for ``target`` (the host
+    and the process id are captured)."""
     return re.compile(
-        rf"\.{re.escape(target.stem)}{re.escape(TEMPORARY_MARK)}(\d+)-[0-9a-f]{{8}}"
-        rf"{re.escape(target.suffix)}"
+        rf"\.{re.escape(target.stem)}{re.escape(TEMPORARY_MARK)}([A-Za-z0-9]+)-(\d+)-"
+        rf"[0-9a-f]{{8}}{re.escape(target.suffix)}"
     )
 
 
@@ -165,12 +171,13 @@ def _remove_stale_temporaries(target: Path) -> None:
 
     Only names matching the helper's exact pattern (:data:`TEMPORARY_MARK`) are candidates,
     and of those only regular files — never a symbolic link or a folder — owned by the
-    current user whose writing process has ended — or is this one, from an earlier run
-    with the same process id (in a container), and not being written now — or that are
-    older than :data:`STALE_AFTER` (the process id may have been reused, or belong to
-    another machine's process on a shared drive, which cannot be asked). The
-    entry is examined without following links and removed with ``unlink``, which removes a
-    link itself, never what it points to. Files that cannot be examined or removed are left.
+    current user and not being written by this process, that either were written on this
+    machine (:data:`HOST`) by a process that has ended — or by one with this process's id,
+    from an earlier run — or are older than :data:`STALE_AFTER` (the process id may have
+    been reused; another machine's process on a shared drive cannot be asked, so its files
+    are left that long). The entry is examined without following links and removed with
+    ``unlink``, which removes a link itself, never what it points to. Files that cannot be
+    examined or removed are left.
     """
     pattern = _temporary_pattern(target)
     uid = os.geteuid() if hasattr(os, "geteuid") else None
@@ -188,9 +195,10 @@ def _remove_stale_temporaries(target: Path) -> None:
                 continue
             if entry.path in _IN_PROGRESS:
                 continue
-            pid = int(match.group(1))
+            host, pid = match.group(1), int(match.group(2))
             old = time.time() - info.st_mtime > STALE_AFTER
-            if pid == os.getpid() or old or not _running(pid):
+            ended = host == HOST and (pid == os.getpid() or not _running(pid))
+            if old or ended:
                 os.unlink(entry.path)
         except OSError:
             continue
@@ -214,7 +222,8 @@ def _new_temporary(target: Path) -> str:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     kept = _kept_permissions(target)
     while True:
-        name = f".{target.stem}{TEMPORARY_MARK}{os.getpid()}-{secrets.token_hex(4)}{target.suffix}"
+        mark = f"{TEMPORARY_MARK}{HOST}-{os.getpid()}-{secrets.token_hex(4)}"
+        name = f".{target.stem}{mark}{target.suffix}"
         path = os.path.join(target.parent, name)
         try:
             handle = os.open(path, flags, 0o666 if kept is None else kept)
