@@ -304,3 +304,25 @@ def test_hostile_costs_section_is_refused_at_its_line(
     message = _refusal(folder, capsys, crmselect.load_costs)
     assert f"{folder / 'evaluation.yaml'}: {what}" in message
     assert "(1 problem(s))" in message  # no follow-on of the one mistake
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("5e-1", "which YAML reads as text; write it with a decimal point (5.0e-1) or in full"),
+        ("9" * 401, "too large to compute with; give a realistic amount"),
+        ("'0.5'", ""),
+    ],
+)
+def test_a_number_yaml_cannot_use_says_how_to_write_it(
+    tmp_path: Path, written: str, hint: str
+) -> None:
+    folder = write_minimal(
+        tmp_path / "f", yaml_text=MINIMAL_YAML.replace("demo_share: 0.5", f"demo_share: {written}")
+    )
+    with pytest.raises(InputFileError) as caught:
+        load_evaluation(folder)
+    (problem,) = caught.value.problems
+    assert "scoring.demo_share (line" in problem.where
+    assert problem.what.startswith("expected a number, got ")
+    assert problem.what.endswith(hint)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime
 import functools
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, overload
@@ -507,7 +508,7 @@ class Reader:
             return default
         value = _finite(node.value)
         if value is None:
-            self.fail(node, f"expected a number, got {shorten(str(node.raw))!r}")
+            self.fail(node, _not_a_number(node))
             return default
         if minimum is not None and value < minimum:
             self.fail(node, f"{value:g} is below the minimum {minimum:g}")
@@ -558,6 +559,24 @@ def _finite(value: Any) -> float | None:
     except OverflowError:
         return None
     return number if math.isfinite(number) else None
+
+
+_EXPONENT_TEXT = re.compile(r"[-+]?[0-9]+[eE][-+]?[0-9]+")
+
+
+def _not_a_number(node: YNode) -> str:
+    """What to fix about a value :meth:`Reader.number` cannot use."""
+    value = node.value
+    said = f"expected a number, got {shorten(str(node.raw))!r}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{said}, too large to compute with; give a realistic amount"
+    if isinstance(value, str) and _EXPONENT_TEXT.fullmatch(value.strip()):
+        mantissa, exponent = value.strip().lower().split("e")
+        return (
+            f"{said}, which YAML reads as text; write it with a decimal point "
+            f"({mantissa}.0e{exponent}) or in full"
+        )
+    return said
 
 
 def _kind(value: Any) -> str:
