@@ -239,3 +239,11 @@ def test_any_order_of_the_vendors_gives_the_same_sensitivity(scores, order) -> N
     a, b = flip_table(shuffled, w), flip_table(P, w)
     pd.testing.assert_frame_equal(a, b, atol=1e-9)
     assert a.attrs == b.attrs
+
+
+def test_a_concentration_so_small_its_draws_would_overflow_is_refused() -> None:
+    center = pd.Series({"a": 0.5, "b": 0.3, "c": 0.2})
+    with pytest.raises(ValidationError, match="shape α₀·c_j below 1e-300"):
+        DirichletWeights(center, concentration=1e-310)
+    tiny = DirichletWeights(center, concentration=1e-290)  # still drawn, never NaN
+    assert np.isfinite(tiny.sample(np.random.default_rng(0), 10_000)).all()

@@ -254,6 +254,12 @@ class UniformWeights:
         return e
 
 
+MIN_SHAPE = 1e-300
+"""The smallest Dirichlet shape ``α₀ c_j`` drawn: below about 4e-306, ``log U / α`` (the
+log-space draw of a small shape) overflows to −∞ for every criterion of a row, and the row
+would be 0/0."""
+
+
 @attrs.frozen
 class DirichletWeights:
     """Weights scattered around ``center``: Dirichlet(α₀ · center).
@@ -294,6 +300,20 @@ class DirichletWeights:
             raise ValidationError(
                 "Invalid sampler",
                 [Problem("DirichletWeights", "concentration must be a positive number")],
+            )
+        alpha = self.concentration * self.center.to_numpy(dtype=float)
+        if (alpha[alpha > 0] < MIN_SHAPE).any():
+            raise ValidationError(
+                "Invalid sampler",
+                [
+                    Problem(
+                        "DirichletWeights",
+                        f"concentration {self.concentration:g} gives a shape α₀·c_j below "
+                        f"{MIN_SHAPE:g}, where log U / α overflows; every draw would put all "
+                        "the weight on one criterion anyway — use a concentration of 1e-6 or "
+                        "more",
+                    )
+                ],
             )
 
     @property
