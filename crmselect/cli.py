@@ -2,7 +2,8 @@
 
 ::
 
-    crmselect demo [--out DIR]          score the bundled example tender, test the winner
+    crmselect demo [--out DIR [--force]]
+                                        score the bundled example tender, test the winner
     crmselect evaluate PATH [--out DIR_OR_XLSX]
                                         the same for your own evaluation folder
     crmselect catalogs [NAME]           list the bundled catalogues, or show one
@@ -38,7 +39,7 @@ from crmselect._version import __version__
 from crmselect.analysis import DEFAULT_SAMPLES, DEFAULT_SEED, Analysis, analyse
 from crmselect.catalog import catalogs, load_catalog
 from crmselect.consensus import ConsensusScores, moderation_list
-from crmselect.errors import CrmselectError, ImportProblem, InputFileError
+from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Problem
 from crmselect.example import example_path
 from crmselect.io.costs import load_costs
 from crmselect.io.demo_sheets import read_scoring_sheets, write_scoring_sheets, write_script_pack
@@ -150,12 +151,16 @@ def _demo(args: argparse.Namespace) -> int:
     source = example_path()
     if args.out is not None:
         copy = args.out / "evaluation"
-        if copy.exists() and not args.force:
-            raise CrmselectError(
-                f"{copy} exists and may hold your edits; choose another --out, or add "
-                "--force to replace it with a fresh copy of the example"
-            )
-        shutil.rmtree(copy, ignore_errors=True)
+        if copy.exists() or copy.is_symlink():
+            if not args.force:
+                raise CrmselectError(
+                    f"{copy} exists and may hold your edits; choose another --out, or add "
+                    "--force to replace it with a fresh copy of the example"
+                )
+            if copy.is_dir() and not copy.is_symlink():
+                shutil.rmtree(copy)
+            else:  # a file, or a link (removed itself, never what it points to)
+                copy.unlink()
         shutil.copytree(source, copy)
         print(
             f"Copied the example evaluation to {copy}/ — edit it and run "
@@ -189,14 +194,23 @@ def _import_scores(args: argparse.Namespace) -> int:
     for problem in imported.refused:
         print(f"REFUSED {problem}")
     if args.csv is not None and imported.sheets:
-        write_csv(demo_scores_to_frame(imported.scores), args.csv, index=False)
-        print(f"wrote {args.csv}")
+        _write_answers(demo_scores_to_frame(imported.scores), args.csv, imported.refused)
     if imported.refused:
         raise InputFileError(f"{len(imported.refused)} scoring sheet(s) refused", imported.refused)
     print()
     print(panel_report(imported.apply_to(evaluation)))
     _strict_check(imported.problems, args.strict)
     return 0
+
+
+def _write_answers(frame: pd.DataFrame, path: Path, refused: Sequence[Problem]) -> None:
+    """``--csv``: what was read, unless a file was refused — a table missing a vendor's or an
+    evaluator's rows must not pass for the whole return."""
+    if refused:
+        print(f"{path} not written: {len(refused)} file(s) refused; fix them and import again")
+        return
+    write_csv(frame, path, index=False)
+    print(f"wrote {path}")
 
 
 def _catalogs(args: argparse.Namespace) -> int:
@@ -259,10 +273,8 @@ def _import(args: argparse.Namespace) -> int:
     for problem in refused:
         print(f"REFUSED {problem}")
     if args.csv is not None and imported:
-        write_csv(
-            responses_to_frame([r for i in imported for r in i.responses]), args.csv, index=False
-        )
-        print(f"wrote {args.csv}")
+        answers = responses_to_frame([r for i in imported for r in i.responses])
+        _write_answers(answers, args.csv, refused)
     if refused:
         raise InputFileError(f"{len(refused)} workbook(s) refused", refused)
     _strict_check([p for i in imported for p in i.problems], args.strict)

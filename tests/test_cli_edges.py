@@ -112,9 +112,8 @@ def test_import_refuses_a_second_workbook_from_the_same_vendor(
     assert "REFUSED" in captured.out
     assert "a second RFP workbook from 'helix' (first: helix.xlsx); keep one" in captured.out
     assert "1 workbook(s) refused" in captured.err
-    answers = pd.read_csv(csv)
-    assert len(answers) == 172  # the first file's answers, once
-    assert not answers.duplicated(["vendor", "requirement"]).any()
+    assert f"{csv} not written: 1 file(s) refused" in captured.out
+    assert not csv.exists()  # a partial table never passes for the whole return
 
 
 def test_a_currency_the_import_excluded_is_never_assumed_to_be_the_committees(
@@ -137,3 +136,24 @@ def test_a_currency_the_import_excluded_is_never_assumed_to_be_the_committees(
         assert "orbis.xlsx!Pricing!C4: Currency of every price" in err  # ... because of this
         assert "(typed: '£')" in err
         assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", ["file", "link"])
+def test_demo_out_force_replaces_a_file_or_a_link_but_not_what_it_points_to(
+    tmp_path: Path, kind: str
+) -> None:
+    kept = tmp_path / "elsewhere"
+    kept.mkdir()
+    (kept / "mine.txt").write_text("keep", encoding="utf-8")
+    copy = tmp_path / "out" / "evaluation"
+    copy.parent.mkdir()
+    if kind == "file":
+        copy.write_text("a file in the way", encoding="utf-8")
+    else:
+        copy.symlink_to(kept, target_is_directory=True)
+    assert main(["demo", "--out", str(copy.parent), "--samples", "200"]) == 2
+    assert main(["demo", "--out", str(copy.parent), "--force", "--samples", "200"]) == 0
+    assert (copy / "evaluation.yaml").is_file()
+    assert not copy.is_symlink()
+    assert (kept / "mine.txt").read_text(encoding="utf-8") == "keep"
+    assert sorted(p.name for p in kept.iterdir()) == ["mine.txt"]
