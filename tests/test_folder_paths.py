@@ -90,3 +90,28 @@ def test_an_entry_that_names_no_file_is_reported_at_its_line(
     (problem,) = caught.value.problems
     assert problem.where == f"{folder / 'evaluation.yaml'}: {key}[0] (line 26)"
     assert message in problem.what
+
+
+@pytest.mark.parametrize("pattern", ["/**/ann.xlsx", "../../../../../../../../../../../**/a.xlsx"])
+def test_a_pattern_that_would_search_the_whole_disk_is_refused(
+    tmp_path: Path, pattern: str
+) -> None:
+    folder = folder_naming(tmp_path, "weighting_workbooks", f"['{pattern}']")
+    with pytest.raises(InputFileError) as caught:
+        load_evaluation(folder)
+    (problem,) = caught.value.problems
+    assert "weighting_workbooks[0] (line" in problem.where
+    assert "would search the whole disk" in problem.what
+
+
+def test_a_pattern_matching_too_many_files_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import crmselect.io.folder
+
+    monkeypatch.setattr(crmselect.io.folder, "MAX_MATCHES", 2)
+    folder = folder_naming(tmp_path, "weighting_workbooks", "['workshop/*.xlsx']")
+    for member in ("ann", "bob", "cy"):
+        workshop(folder / "workshop" / f"{member}.xlsx", member, "3")
+    with pytest.raises(InputFileError, match="matches more than 2 files"):
+        load_evaluation(folder)

@@ -71,6 +71,7 @@ text (:mod:`crmselect.io.yamlfile`: at most 8 MiB, 64 levels of nesting).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from functools import partial
@@ -339,6 +340,11 @@ def _workbook_paths(reader: Reader, node: YNode | None, folder: Path) -> list[Pa
 _GLOB_CHARACTERS = frozenset("*?[")
 
 
+MAX_MATCHES = 1_000
+"""The most files one entry of ``response_workbooks``, ``weighting_workbooks`` or
+``scoring_sheets`` may match (a tender has tens): a pattern matching more is an error."""
+
+
 def _matching_files(reader: Reader, item: YNode, folder: Path, pattern: str) -> list[Path]:
     """The files ``pattern`` names (see :func:`_workbook_paths`), sorted; a pattern that
     matches none is reported at ``item``."""
@@ -354,10 +360,22 @@ def _matching_files(reader: Reader, item: YNode, folder: Path, pattern: str) -> 
         reader.fail(item, f"file {shorten(pattern)!r} {what}{place}")
         return []
     base = Path(*parts[:fixed]) if given.is_absolute() else folder.joinpath(*parts[:fixed])
+    rest = Path(*parts[fixed:])
+    if "**" in rest.parts and base.resolve() == Path(base.resolve().anchor):
+        reader.fail(
+            item,
+            f"{shorten(pattern)!r} would search the whole disk; start the pattern at the "
+            "tender's folder (e.g. returned/**/*.xlsx)",
+        )
+        return []
     try:
-        matched = sorted(p for p in base.glob(str(Path(*parts[fixed:]))) if is_file(p))
+        found = itertools.islice((p for p in base.glob(str(rest)) if is_file(p)), MAX_MATCHES + 1)
+        matched = sorted(found)
     except (ValueError, OSError) as exc:
         reader.fail(item, f"cannot search for {shorten(pattern)!r}: {exc}")
+        return []
+    if len(matched) > MAX_MATCHES:
+        reader.fail(item, f"{shorten(pattern)!r} matches more than {MAX_MATCHES:,} files")
         return []
     if not matched:
         reader.fail(
