@@ -69,7 +69,7 @@ from crmselect.consensus.aggregate import PanelAggregate, matrix_frame
 from crmselect.converters import is_number
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
-from crmselect.model import Evaluation, ModeratedScore
+from crmselect.model import Evaluation, ModeratedScore, moderation_problems
 from crmselect.scales import DemoScale
 
 MODERATION_COLUMNS = ("vendor", "script", "criterion", "score", "reason", "by", "date")
@@ -559,24 +559,11 @@ def apply_moderation(
     moderations = tuple(moderations)
     panel = aggregate.panel
     known = set(panel.items)
-    seen: dict[tuple[str, str, str], ModeratedScore] = {}
-    found: list[Problem] = []
-    for m in moderations:
-        where = m.origin or f"moderated score {'/'.join(m.item)}"
-        if m.item not in known:
-            found.append(Problem(where, f"{'/'.join(m.item)} is not an item of the panel"))
-        if not panel.scale.contains(m.score):
-            found.append(
-                Problem(
-                    where,
-                    f"score {m.score:g} is off the demo scale "
-                    f"{panel.scale.minimum:g}..{panel.scale.maximum:g}",
-                )
-            )
-        if m.item in seen:
-            first = seen[m.item].origin or "an earlier one"
-            found.append(Problem(where, f"second moderation of the same item (first: {first})"))
-        seen.setdefault(m.item, m)
+    found = moderation_problems(
+        moderations,
+        panel.scale,
+        lambda m: [] if m.item in known else [f"{'/'.join(m.item)} is not an item of the panel"],
+    )
     if found:
         raise ValidationError("Invalid moderated scores", found)
     base = aggregate.scores
