@@ -16,10 +16,30 @@ scoring, partner pairs; a folder's ``costs:`` and ``partners:`` sections:
 :func:`load_costs`, :func:`load_partners`), :mod:`crmselect.plots` (matplotlib figures,
 extra ``crmselect[plots]``), :mod:`crmselect.weights` (weighting methods).
 
-The analytic core (``model``, ``scales``, ``weights``, ``scoring``, ``consensus``, ``cost``,
-``robustness``, ``analysis``) is pure: it never reads a file, prints or imports openpyxl.
-Files and workbooks (``io``), text reports (``report``), figures (``plots``) and the
-command (``cli``) sit at the edge.
+Dependencies point one way. The modules form layers, lowest first; a module imports
+(at the top or inside a function) only modules of its own layer or below — imports under
+``if TYPE_CHECKING:`` are for annotations and do not count. ``tests/test_layers.py`` reads
+this list and fails on an import of a higher layer, or a module that is in no layer::
+
+    1. _version, _resources, errors, hashing, converters, ranking, progress, text, display, plots
+    2. scales
+    3. model
+    4. weights
+    5. consensus
+    6. price, scoring
+    7. cost, robustness
+    8. analysis
+    9. io, catalog, example, rfp, report
+    10. cli
+
+Layer 1 holds the helpers every layer uses, among them how results show themselves:
+HTML tables (``display``) and matplotlib figures (``plots``, which draws the results it is
+given without importing them). The analytic core (layers 2–8) is pure: it never reads a
+file, prints or imports openpyxl. ``cost`` (TCO, business case, partner pairs) builds on
+scoring; the price formulas scoring uses live beside it in ``price``. Files and workbooks
+(``io``, with the catalogues, the bundled example and the RFP front module), text reports
+(``report``) and the command (``cli``) sit at the edge; this package's public API imports
+from every layer.
 """
 
 import importlib

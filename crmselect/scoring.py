@@ -46,10 +46,10 @@ import pandas as pd
 
 from crmselect._version import __version__
 from crmselect.consensus import ConsensusScores, PanelAggregate, aggregate_scores, apply_moderation
-from crmselect.cost.price import abnormally_low, price_notes, price_scores
 from crmselect.display import html_table
 from crmselect.errors import ImportProblem, Problem, ValidationError
 from crmselect.model import Criterion, Evaluation, MissingPolicy, PriceBasis, Priority
+from crmselect.price import abnormally_low, price_notes, price_scores
 from crmselect.ranking import rank
 from crmselect.weights import global_weights
 

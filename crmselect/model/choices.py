@@ -83,7 +83,7 @@ class MissingPolicy(_Choice):
 
 class PriceMethod(_Choice):
     """How prices become a criterion score in [0, 1] (formulas and their rank-reversal
-    behaviour: :mod:`crmselect.cost.price`): ``lowest_ratio`` and ``linear`` score a bid
+    behaviour: :mod:`crmselect.price`): ``lowest_ratio`` and ``linear`` score a bid
     against the other bids, ``budget`` against a ceiling fixed before the bids are opened."""
 
     LOWEST_RATIO = "lowest_ratio"
