@@ -8,13 +8,15 @@ The public API::
     result.to_frame()        # totals, ranks, knock-outs, missing answers
     analysis = crmselect.analyse(evaluation, seed=1)       # ... and does the winner hold?
 
-The subpackages are reached as attributes and imported on first use (PEP 562), so that
-``import crmselect`` stays light: :mod:`crmselect.analysis` (:func:`analyse`),
-:mod:`crmselect.robustness` (SMAA, stability, flips), :mod:`crmselect.rfp` (RFP workbooks),
-:mod:`crmselect.consensus` (the evaluation panel), :mod:`crmselect.cost` (TCO, price
-scoring, partner pairs; a folder's ``costs:`` and ``partners:`` sections:
-:func:`load_costs`, :func:`load_partners`), :mod:`crmselect.plots` (matplotlib figures,
-extra ``crmselect[plots]``), :mod:`crmselect.weights` (weighting methods).
+The subpackages are reached as attributes and imported on first use (PEP 562), and so
+are the functions that read and write files (``load_evaluation``, ``example``, …), so that
+``import crmselect`` stays light — no scipy, openpyxl or matplotlib until they are used:
+:mod:`crmselect.analysis` (:func:`analyse`), :mod:`crmselect.robustness` (SMAA, stability,
+flips), :mod:`crmselect.rfp` (RFP workbooks), :mod:`crmselect.consensus` (the evaluation
+panel), :mod:`crmselect.cost` (TCO, price scoring, partner pairs; a folder's ``costs:`` and
+``partners:`` sections: :func:`load_costs`, :func:`load_partners`), :mod:`crmselect.plots`
+(matplotlib figures, extra ``crmselect[plots]``), :mod:`crmselect.weights` (weighting
+methods).
 
 Dependencies point one way. The modules form layers, lowest first; a module imports
 (at the top or inside a function) only modules of its own layer or below — imports under
@@ -43,21 +45,11 @@ from every layer.
 """
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crmselect._version import __version__
-from crmselect.catalog import Catalog, catalogs, load_catalog
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
 from crmselect.example import example, example_path
-from crmselect.io.costs import load_costs
-from crmselect.io.folder import load_evaluation, save_evaluation
-from crmselect.io.partners import load_partners
-from crmselect.io.tables import (
-    demo_scores_from_frame,
-    requirements_from_frame,
-    responses_from_frame,
-)
-from crmselect.io.workbook import export_workbook
 from crmselect.model import (
     Access,
     Criterion,
@@ -160,11 +152,43 @@ __all__ = [
 ]
 
 _SUBMODULES = ("analysis", "consensus", "cost", "plots", "rfp", "robustness", "weights")
-_LAZY = {"analyse": "crmselect.analysis", "Analysis": "crmselect.analysis"}
+_LAZY = {
+    "Analysis": "crmselect.analysis",
+    "analyse": "crmselect.analysis",
+    "Catalog": "crmselect.catalog",
+    "catalogs": "crmselect.catalog",
+    "load_catalog": "crmselect.catalog",
+    "load_costs": "crmselect.io.costs",
+    "load_evaluation": "crmselect.io.folder",
+    "save_evaluation": "crmselect.io.folder",
+    "load_partners": "crmselect.io.partners",
+    "demo_scores_from_frame": "crmselect.io.tables",
+    "requirements_from_frame": "crmselect.io.tables",
+    "responses_from_frame": "crmselect.io.tables",
+    "export_workbook": "crmselect.io.workbook",
+}
+"""Public names imported on first use: the analysis and everything that reads or writes
+files (openpyxl, YAML, the catalogues), so that ``import crmselect`` loads the scoring core
+only. (:func:`example` is imported at once, its module being light: a lazy function named
+like its module would be shadowed by the module once imported.)"""
+
+if TYPE_CHECKING:
+    from crmselect.analysis import Analysis, analyse
+    from crmselect.catalog import Catalog, catalogs, load_catalog
+    from crmselect.io.costs import load_costs
+    from crmselect.io.folder import load_evaluation, save_evaluation
+    from crmselect.io.partners import load_partners
+    from crmselect.io.tables import (
+        demo_scores_from_frame,
+        requirements_from_frame,
+        responses_from_frame,
+    )
+    from crmselect.io.workbook import export_workbook
 
 
 def __getattr__(name: str) -> Any:
-    """``crmselect.robustness`` & co., and :func:`analyse`, imported on first use."""
+    """``crmselect.robustness`` & co., :func:`analyse` and the file functions (see
+    :data:`_LAZY`), imported on first use."""
     if name in _SUBMODULES:
         return importlib.import_module(f"crmselect.{name}")
     if name in _LAZY:

@@ -61,7 +61,6 @@ from typing import Literal, cast
 import attrs
 import numpy as np
 import pandas as pd
-from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 from crmselect._version import __version__
 from crmselect.consensus._panel import FloatArray, Panel, PanelLike, as_panel
@@ -170,6 +169,8 @@ def _rest_correlation(values: FloatArray, e: int, rest: Sequence[int]) -> float:
     ``e`` and at least one of ``rest`` scored (NaN for fewer than 3 such items or a constant
     side). The mean is summed in sorted order, so it is the same whatever the order of
     ``rest``."""
+    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+
     others = np.sort(values[list(rest)], axis=0)  # NaN last
     count = (~np.isnan(others)).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
