@@ -115,24 +115,20 @@ def _price_problems(evaluation: Evaluation, index: EvaluationIndex) -> list[Prob
         return []
     where = price.origin or f"price criterion {price.criterion!r}"
     cid = price.criterion
-    found: list[Problem] = []
-    if cid not in index.leaf_ids:
-        found.append(Problem(where, f"criterion {cid!r} is unknown or not a leaf criterion"))
-    if cid in index.scored_by_requirements:
-        found.append(
-            Problem(
-                where,
-                f"criterion {cid!r} has weighted requirements; a price criterion is scored "
-                "from prices alone — move them to another criterion",
-            )
+    alone = "a price criterion is scored from prices alone"
+    found = [
+        Problem(where, what)
+        for wrong, what in (
+            (cid not in index.leaf_ids, f"criterion {cid!r} is unknown or not a leaf criterion"),
+            (
+                cid in index.scored_by_requirements,
+                f"criterion {cid!r} has weighted requirements; {alone} — move them to another "
+                "criterion",
+            ),
+            (cid in index.demo_criteria, f"demo scripts exercise {cid!r}; {alone}"),
         )
-    if cid in index.demo_criteria:
-        found.append(
-            Problem(
-                where,
-                f"demo scripts exercise {cid!r}; a price criterion is scored from prices alone",
-            )
-        )
+        if wrong
+    ]
     found += [
         Problem(where, f"price of unknown vendor {v!r}")
         for v in price.prices
