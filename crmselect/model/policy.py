@@ -113,7 +113,7 @@ class PriceCriterion:
     ``prices`` maps vendor id → the price scored (on ``basis``; the cost model fills them
     from the Pricing sheets with :func:`crmselect.cost.with_tco_prices`, or give them
     directly with basis ``bid``). Scoring turns them into the criterion's column with
-    ``method`` (:func:`crmselect.cost.price_scores`) among the vendors still in the running:
+    ``method`` (:func:`crmselect.price.price_scores`) among the vendors still in the running:
     a knocked-out bid never moves anyone else's score. ``budget`` and ``floor`` are for
     method ``budget`` (score 1 at the floor, 0 at or above the budget), ``ceiling`` for
     ``linear`` (score 0; default the highest bid in the running).
@@ -131,53 +131,64 @@ class PriceCriterion:
     def __attrs_post_init__(self) -> None:
         where = self.origin or f"price criterion {self.criterion!r}"
         found = id_problem(where, self.criterion, "criterion")
-        settings = {"budget": self.budget, "floor": self.floor, "ceiling": self.ceiling}
         found += [
             Problem(where, f"{name} {value!r} is not a number")
-            for name, value in settings.items()
+            for name, value in ((name, getattr(self, name)) for name, _, _ in _METHOD_SETTINGS)
             if value is not None and not is_number(value)
         ]
-        if found:
-            raise_if(found, "Invalid price criterion")
-        if self.method is PriceMethod.BUDGET:
-            if self.budget is None:
-                found.append(
-                    Problem(where, "method 'budget' needs a budget, fixed before bids are opened")
-                )
-            elif not (math.isfinite(self.budget) and self.budget > self.floor >= 0):
-                found.append(
-                    Problem(
-                        where,
-                        f"budget {self.budget:g} must be above the floor {self.floor:g} "
-                        "(which is at least 0)",
-                    )
-                )
-        elif self.budget is not None:
-            found.append(
-                Problem(where, f"a budget is only used by method 'budget', not {self.method}")
-            )
-        if self.floor != 0 and self.method is not PriceMethod.BUDGET:
-            found.append(
-                Problem(where, f"a floor is only used by method 'budget', not {self.method}")
-            )
-        if self.ceiling is not None and self.method is not PriceMethod.LINEAR:
-            found.append(
-                Problem(where, f"a ceiling is only used by method 'linear', not {self.method}")
-            )
+        raise_if(found, "Invalid price criterion")
+        found += self._budget_problems(where)
+        found += [
+            Problem(where, f"a {name} is only used by method '{method}', not {self.method}")
+            for name, method, default in _METHOD_SETTINGS
+            if self.method is not method and getattr(self, name) != default
+        ]
         if self.ceiling is not None and not (math.isfinite(self.ceiling) and self.ceiling > 0):
             found.append(Problem(where, f"ceiling {self.ceiling} must be a positive number"))
-        for vendor, price in self.prices.items():
-            if not is_number(price):
-                found.append(Problem(where, f"price of {vendor!r}: {price!r} is not a number"))
-            elif not (math.isfinite(price) and price > 0):
-                found.append(
-                    Problem(
-                        where,
-                        f"price of {vendor!r} is {price:g}; a price must be positive (a "
-                        "zero price cannot be scored: check the bid, or leave the vendor out)",
-                    )
-                )
+        found += _price_problems(where, self.prices)
         raise_if(found, "Invalid price criterion")
+
+    def _budget_problems(self, where: str) -> list[Problem]:
+        """Method ``budget`` needs a budget above a floor of at least 0."""
+        if self.method is not PriceMethod.BUDGET:
+            return []
+        if self.budget is None:
+            return [Problem(where, "method 'budget' needs a budget, fixed before bids are opened")]
+        if math.isfinite(self.budget) and self.budget > self.floor >= 0:
+            return []
+        return [
+            Problem(
+                where,
+                f"budget {self.budget:g} must be above the floor {self.floor:g} "
+                "(which is at least 0)",
+            )
+        ]
+
+
+_METHOD_SETTINGS: tuple[tuple[str, PriceMethod, float | None], ...] = (
+    ("budget", PriceMethod.BUDGET, None),
+    ("floor", PriceMethod.BUDGET, 0.0),
+    ("ceiling", PriceMethod.LINEAR, None),
+)
+"""The settings of a :class:`PriceCriterion` that belong to one method — ``(setting, its
+method, its default)``: given (not at the default) with another method, it is an error."""
+
+
+def _price_problems(where: str, prices: Mapping[str, float]) -> list[Problem]:
+    """Every price is a positive number."""
+    found = []
+    for vendor, price in prices.items():
+        if not is_number(price):
+            found.append(Problem(where, f"price of {vendor!r}: {price!r} is not a number"))
+        elif not (math.isfinite(price) and price > 0):
+            found.append(
+                Problem(
+                    where,
+                    f"price of {vendor!r} is {price:g}; a price must be positive (a "
+                    "zero price cannot be scored: check the bid, or leave the vendor out)",
+                )
+            )
+    return found
 
 
 @attrs.frozen
