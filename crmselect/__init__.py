@@ -8,9 +8,9 @@ The public API::
     result.to_frame()        # totals, ranks, knock-outs, missing answers
     analysis = crmselect.analyse(evaluation, seed=1)       # ... and does the winner hold?
 
-The subpackages are reached as attributes and imported on first use (PEP 562), and so
-are the functions that read and write files (``load_evaluation``, ``example``, …), so that
-``import crmselect`` stays light — no scipy, openpyxl or matplotlib until they are used:
+The public names and the subpackages are reached as attributes and imported on first use
+(PEP 562), so that ``import crmselect`` stays light — no pandas, scipy, openpyxl or
+matplotlib until a name that needs them is used:
 :mod:`crmselect.analysis` (:func:`analyse`), :mod:`crmselect.robustness` (SMAA, stability,
 flips), :mod:`crmselect.rfp` (RFP workbooks), :mod:`crmselect.consensus` (the evaluation
 panel), :mod:`crmselect.cost` (TCO, price scoring, partner pairs; a folder's ``costs:`` and
@@ -50,45 +50,6 @@ from typing import TYPE_CHECKING, Any
 from crmselect._version import __version__
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
 from crmselect.example import example, example_path
-from crmselect.model import (
-    Access,
-    Criterion,
-    DemoScore,
-    DemoScript,
-    Deployment,
-    Evaluation,
-    Evaluator,
-    Judgements,
-    Licensing,
-    MissingPolicy,
-    ModeratedScore,
-    Offering,
-    PriceBasis,
-    PriceCriterion,
-    PriceMethod,
-    Priority,
-    Process,
-    ProcessRating,
-    Requirement,
-    Response,
-    ScoringPolicy,
-    Vendor,
-)
-from crmselect.scales import ComplianceLevel, ComplianceScale, DemoScale
-from crmselect.scoring import ScoreResult, score
-from crmselect.weights import (
-    AhpResult,
-    GroupWeights,
-    ahp,
-    apply_judgements,
-    global_weights,
-    group_ahp,
-    pairwise_matrix,
-    points_allocation,
-    set_local_weights,
-    swing_weights,
-    weights_from_ranking,
-)
 
 __all__ = [
     "Access",
@@ -151,26 +112,90 @@ __all__ = [
     "weights_from_ranking",
 ]
 
-_SUBMODULES = ("analysis", "consensus", "cost", "plots", "rfp", "robustness", "weights")
-_LAZY = {
-    "Analysis": "crmselect.analysis",
-    "analyse": "crmselect.analysis",
-    "Catalog": "crmselect.catalog",
-    "catalogs": "crmselect.catalog",
-    "load_catalog": "crmselect.catalog",
-    "load_costs": "crmselect.io.costs",
-    "load_evaluation": "crmselect.io.folder",
-    "save_evaluation": "crmselect.io.folder",
-    "load_partners": "crmselect.io.partners",
-    "demo_scores_from_frame": "crmselect.io.tables",
-    "requirements_from_frame": "crmselect.io.tables",
-    "responses_from_frame": "crmselect.io.tables",
-    "export_workbook": "crmselect.io.workbook",
+_SUBMODULES = (
+    "analysis",
+    "catalog",
+    "cli",
+    "consensus",
+    "converters",
+    "cost",
+    "display",
+    "hashing",
+    "io",
+    "model",
+    "plots",
+    "price",
+    "progress",
+    "ranking",
+    "report",
+    "rfp",
+    "robustness",
+    "scales",
+    "scoring",
+    "text",
+    "weights",
+)
+"""The modules reached as attributes (``crmselect.robustness.smaa``), imported on first use."""
+
+_PUBLIC: dict[str, tuple[str, ...]] = {
+    "crmselect.analysis": ("Analysis", "analyse"),
+    "crmselect.catalog": ("Catalog", "catalogs", "load_catalog"),
+    "crmselect.io.costs": ("load_costs",),
+    "crmselect.io.folder": ("load_evaluation", "save_evaluation"),
+    "crmselect.io.partners": ("load_partners",),
+    "crmselect.io.tables": (
+        "demo_scores_from_frame",
+        "requirements_from_frame",
+        "responses_from_frame",
+    ),
+    "crmselect.io.workbook": ("export_workbook",),
+    "crmselect.model": (
+        "Access",
+        "Criterion",
+        "DemoScore",
+        "DemoScript",
+        "Deployment",
+        "Evaluation",
+        "Evaluator",
+        "Judgements",
+        "Licensing",
+        "MissingPolicy",
+        "ModeratedScore",
+        "Offering",
+        "PriceBasis",
+        "PriceCriterion",
+        "PriceMethod",
+        "Priority",
+        "Process",
+        "ProcessRating",
+        "Requirement",
+        "Response",
+        "ScoringPolicy",
+        "Vendor",
+    ),
+    "crmselect.scales": ("ComplianceLevel", "ComplianceScale", "DemoScale"),
+    "crmselect.scoring": ("ScoreResult", "score"),
+    "crmselect.weights": (
+        "AhpResult",
+        "GroupWeights",
+        "ahp",
+        "apply_judgements",
+        "global_weights",
+        "group_ahp",
+        "pairwise_matrix",
+        "points_allocation",
+        "set_local_weights",
+        "swing_weights",
+        "weights_from_ranking",
+    ),
 }
-"""Public names imported on first use: the analysis and everything that reads or writes
-files (openpyxl, YAML, the catalogues), so that ``import crmselect`` loads the scoring core
-only. (:func:`example` is imported at once, its module being light: a lazy function named
-like its module would be shadowed by the module once imported.)"""
+"""Module → the public names it gives, imported on first use (the ``TYPE_CHECKING`` imports
+below name the same, for type checkers): ``import crmselect`` loads no pandas, scipy,
+openpyxl or matplotlib until a name that needs them is used. (:func:`example` is imported at
+once, its module being light: a lazy function named like its module would be shadowed by
+the module once imported.)"""
+
+_LAZY = {name: module for module, names in _PUBLIC.items() for name in names}
 
 if TYPE_CHECKING:
     from crmselect.analysis import Analysis, analyse
@@ -184,15 +209,56 @@ if TYPE_CHECKING:
         responses_from_frame,
     )
     from crmselect.io.workbook import export_workbook
+    from crmselect.model import (
+        Access,
+        Criterion,
+        DemoScore,
+        DemoScript,
+        Deployment,
+        Evaluation,
+        Evaluator,
+        Judgements,
+        Licensing,
+        MissingPolicy,
+        ModeratedScore,
+        Offering,
+        PriceBasis,
+        PriceCriterion,
+        PriceMethod,
+        Priority,
+        Process,
+        ProcessRating,
+        Requirement,
+        Response,
+        ScoringPolicy,
+        Vendor,
+    )
+    from crmselect.scales import ComplianceLevel, ComplianceScale, DemoScale
+    from crmselect.scoring import ScoreResult, score
+    from crmselect.weights import (
+        AhpResult,
+        GroupWeights,
+        ahp,
+        apply_judgements,
+        global_weights,
+        group_ahp,
+        pairwise_matrix,
+        points_allocation,
+        set_local_weights,
+        swing_weights,
+        weights_from_ranking,
+    )
 
 
 def __getattr__(name: str) -> Any:
-    """``crmselect.robustness`` & co., :func:`analyse` and the file functions (see
-    :data:`_LAZY`), imported on first use."""
+    """The modules of :data:`_SUBMODULES` and the names of :data:`_PUBLIC`, imported on
+    first use (a name is then kept here, so it is looked up once)."""
     if name in _SUBMODULES:
         return importlib.import_module(f"crmselect.{name}")
     if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'crmselect' has no attribute {name!r}")
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crmselect._resources import data_path
-from crmselect.model import Evaluation
+
+if TYPE_CHECKING:
+    from crmselect.model import Evaluation
 
 EXAMPLE = "examples/larkspur"
 

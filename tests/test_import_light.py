@@ -4,11 +4,15 @@ imported — a behaviour check, not a timing test."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
-HEAVY = ("scipy", "matplotlib", "openpyxl")
+import crmselect
+
+HEAVY = ("scipy", "matplotlib", "openpyxl", "pandas")
 
 
 def _loaded_after(code: str) -> list[str]:
@@ -23,7 +27,7 @@ def _loaded_after(code: str) -> list[str]:
     return list(json.loads(out.stdout))
 
 
-def test_import_crmselect_loads_no_scipy_matplotlib_or_openpyxl() -> None:
+def test_import_crmselect_loads_no_scipy_matplotlib_openpyxl_or_pandas() -> None:
     loaded = _loaded_after("import crmselect")
     assert "crmselect" in loaded
     assert [name for name in HEAVY if name in loaded] == []
@@ -36,3 +40,21 @@ def test_the_scoring_core_is_loaded_and_the_file_functions_on_first_use() -> Non
         "assert callable(crmselect.load_evaluation)"
     )
     assert "openpyxl" in loaded
+
+
+def test_the_lazy_names_are_the_names_type_checkers_see() -> None:
+    """Every name of ``_PUBLIC`` is imported under ``TYPE_CHECKING`` from the same module,
+    and the other way round."""
+    tree = ast.parse(Path(crmselect.__file__).read_text(encoding="utf-8"))
+    block = next(
+        n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
+    )
+    typed = {
+        alias.name: node.module
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    lazy = {name: module for module, names in crmselect._PUBLIC.items() for name in names}
+    assert typed == lazy
+    assert set(lazy) <= set(crmselect.__all__)
