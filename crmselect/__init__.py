@@ -8,75 +8,48 @@ The public API::
     result.to_frame()        # totals, ranks, knock-outs, missing answers
     analysis = crmselect.analyse(evaluation, seed=1)       # ... and does the winner hold?
 
-The subpackages are reached as attributes and imported on first use (PEP 562), so that
-``import crmselect`` stays light: :mod:`crmselect.analysis` (:func:`analyse`),
-:mod:`crmselect.robustness` (SMAA, stability, flips), :mod:`crmselect.rfp` (RFP workbooks),
-:mod:`crmselect.consensus` (the evaluation panel), :mod:`crmselect.cost` (TCO, price
-scoring, partner pairs; a folder's ``costs:`` and ``partners:`` sections:
-:func:`load_costs`, :func:`load_partners`), :mod:`crmselect.plots` (matplotlib figures,
-extra ``crmselect[plots]``), :mod:`crmselect.weights` (weighting methods).
+The public names and the subpackages are reached as attributes and imported on first use
+(PEP 562), so that ``import crmselect`` stays light — no pandas, scipy, openpyxl or
+matplotlib until a name that needs them is used:
+:mod:`crmselect.analysis` (:func:`analyse`), :mod:`crmselect.robustness` (SMAA, stability,
+flips), :mod:`crmselect.rfp` (RFP workbooks), :mod:`crmselect.consensus` (the evaluation
+panel), :mod:`crmselect.cost` (TCO, price scoring, partner pairs; a folder's ``costs:`` and
+``partners:`` sections: :func:`load_costs`, :func:`load_partners`), :mod:`crmselect.plots`
+(matplotlib figures, extra ``crmselect[plots]``), :mod:`crmselect.weights` (weighting
+methods).
 
-The analytic core (``model``, ``scales``, ``weights``, ``scoring``, ``consensus``, ``cost``,
-``robustness``, ``analysis``) is pure: it never reads a file, prints or imports openpyxl.
-Files and workbooks (``io``), text reports (``report``), figures (``plots``) and the
-command (``cli``) sit at the edge.
+Dependencies point one way. The modules form layers, lowest first; a module imports
+(at the top or inside a function) only modules of its own layer or below — imports under
+``if TYPE_CHECKING:`` are for annotations and do not count. ``tests/test_layers.py`` reads
+this list and fails on an import of a higher layer, or a module that is in no layer::
+
+    1. _version, _resources, errors, hashing, converters, ranking, progress, text, display, plots
+    2. scales
+    3. model
+    4. weights
+    5. consensus
+    6. price, scoring
+    7. cost, robustness
+    8. analysis
+    9. io, catalog, example, rfp, report
+    10. cli
+
+Layer 1 holds the helpers every layer uses, among them how results show themselves:
+HTML tables (``display``) and matplotlib figures (``plots``, which draws the results it is
+given without importing them). The analytic core (layers 2–8) is pure: it never reads a
+file, prints or imports openpyxl. ``cost`` (TCO, business case, partner pairs) builds on
+scoring; the price formulas scoring uses live beside it in ``price``. Files and workbooks
+(``io``, with the catalogues, the bundled example and the RFP front module), text reports
+(``report``) and the command (``cli``) sit at the edge; this package's public API imports
+from every layer.
 """
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crmselect._version import __version__
-from crmselect.catalog import Catalog, catalogs, load_catalog
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
 from crmselect.example import example, example_path
-from crmselect.io.costs import load_costs
-from crmselect.io.folder import load_evaluation, save_evaluation
-from crmselect.io.partners import load_partners
-from crmselect.io.tables import (
-    demo_scores_from_frame,
-    requirements_from_frame,
-    responses_from_frame,
-)
-from crmselect.io.workbook import export_workbook
-from crmselect.model import (
-    Access,
-    Criterion,
-    DemoScore,
-    DemoScript,
-    Deployment,
-    Evaluation,
-    Evaluator,
-    Judgements,
-    Licensing,
-    MissingPolicy,
-    ModeratedScore,
-    Offering,
-    PriceBasis,
-    PriceCriterion,
-    PriceMethod,
-    Priority,
-    Process,
-    ProcessRating,
-    Requirement,
-    Response,
-    ScoringPolicy,
-    Vendor,
-)
-from crmselect.scales import ComplianceLevel, ComplianceScale, DemoScale
-from crmselect.scoring import ScoreResult, score
-from crmselect.weights import (
-    AhpResult,
-    GroupWeights,
-    ahp,
-    apply_judgements,
-    global_weights,
-    group_ahp,
-    pairwise_matrix,
-    points_allocation,
-    set_local_weights,
-    swing_weights,
-    weights_from_ranking,
-)
 
 __all__ = [
     "Access",
@@ -139,16 +112,153 @@ __all__ = [
     "weights_from_ranking",
 ]
 
-_SUBMODULES = ("analysis", "consensus", "cost", "plots", "rfp", "robustness", "weights")
-_LAZY = {"analyse": "crmselect.analysis", "Analysis": "crmselect.analysis"}
+_SUBMODULES = (
+    "analysis",
+    "catalog",
+    "cli",
+    "consensus",
+    "converters",
+    "cost",
+    "display",
+    "hashing",
+    "io",
+    "model",
+    "plots",
+    "price",
+    "progress",
+    "ranking",
+    "report",
+    "rfp",
+    "robustness",
+    "scales",
+    "scoring",
+    "text",
+    "weights",
+)
+"""The modules reached as attributes (``crmselect.robustness.smaa``), imported on first use."""
+
+_PUBLIC: dict[str, tuple[str, ...]] = {
+    "crmselect.analysis": ("Analysis", "analyse"),
+    "crmselect.catalog": ("Catalog", "catalogs", "load_catalog"),
+    "crmselect.io.costs": ("load_costs",),
+    "crmselect.io.folder": ("load_evaluation", "save_evaluation"),
+    "crmselect.io.partners": ("load_partners",),
+    "crmselect.io.tables": (
+        "demo_scores_from_frame",
+        "requirements_from_frame",
+        "responses_from_frame",
+    ),
+    "crmselect.io.workbook": ("export_workbook",),
+    "crmselect.model": (
+        "Access",
+        "Criterion",
+        "DemoScore",
+        "DemoScript",
+        "Deployment",
+        "Evaluation",
+        "Evaluator",
+        "Judgements",
+        "Licensing",
+        "MissingPolicy",
+        "ModeratedScore",
+        "Offering",
+        "PriceBasis",
+        "PriceCriterion",
+        "PriceMethod",
+        "Priority",
+        "Process",
+        "ProcessRating",
+        "Requirement",
+        "Response",
+        "ScoringPolicy",
+        "Vendor",
+    ),
+    "crmselect.scales": ("ComplianceLevel", "ComplianceScale", "DemoScale"),
+    "crmselect.scoring": ("ScoreResult", "score"),
+    "crmselect.weights": (
+        "AhpResult",
+        "GroupWeights",
+        "ahp",
+        "apply_judgements",
+        "global_weights",
+        "group_ahp",
+        "pairwise_matrix",
+        "points_allocation",
+        "set_local_weights",
+        "swing_weights",
+        "weights_from_ranking",
+    ),
+}
+"""Module → the public names it gives, imported on first use (the ``TYPE_CHECKING`` imports
+below name the same, for type checkers): ``import crmselect`` loads no pandas, scipy,
+openpyxl or matplotlib until a name that needs them is used. (:func:`example` is imported at
+once, its module being light: a lazy function named like its module would be shadowed by
+the module once imported.)"""
+
+_LAZY = {name: module for module, names in _PUBLIC.items() for name in names}
+
+if TYPE_CHECKING:
+    from crmselect.analysis import Analysis, analyse
+    from crmselect.catalog import Catalog, catalogs, load_catalog
+    from crmselect.io.costs import load_costs
+    from crmselect.io.folder import load_evaluation, save_evaluation
+    from crmselect.io.partners import load_partners
+    from crmselect.io.tables import (
+        demo_scores_from_frame,
+        requirements_from_frame,
+        responses_from_frame,
+    )
+    from crmselect.io.workbook import export_workbook
+    from crmselect.model import (
+        Access,
+        Criterion,
+        DemoScore,
+        DemoScript,
+        Deployment,
+        Evaluation,
+        Evaluator,
+        Judgements,
+        Licensing,
+        MissingPolicy,
+        ModeratedScore,
+        Offering,
+        PriceBasis,
+        PriceCriterion,
+        PriceMethod,
+        Priority,
+        Process,
+        ProcessRating,
+        Requirement,
+        Response,
+        ScoringPolicy,
+        Vendor,
+    )
+    from crmselect.scales import ComplianceLevel, ComplianceScale, DemoScale
+    from crmselect.scoring import ScoreResult, score
+    from crmselect.weights import (
+        AhpResult,
+        GroupWeights,
+        ahp,
+        apply_judgements,
+        global_weights,
+        group_ahp,
+        pairwise_matrix,
+        points_allocation,
+        set_local_weights,
+        swing_weights,
+        weights_from_ranking,
+    )
 
 
 def __getattr__(name: str) -> Any:
-    """``crmselect.robustness`` & co., and :func:`analyse`, imported on first use."""
+    """The modules of :data:`_SUBMODULES` and the names of :data:`_PUBLIC`, imported on
+    first use (a name is then kept here, so it is looked up once)."""
     if name in _SUBMODULES:
         return importlib.import_module(f"crmselect.{name}")
     if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'crmselect' has no attribute {name!r}")
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crmselect._resources import data_path
-from crmselect.io.folder import load_evaluation
-from crmselect.model import Evaluation
+
+if TYPE_CHECKING:
+    from crmselect.model import Evaluation
 
 EXAMPLE = "examples/larkspur"
 
@@ -26,4 +28,6 @@ def example() -> Evaluation:
     >>> len(example().vendors)
     6
     """
+    from crmselect.io.folder import load_evaluation
+
     return load_evaluation(example_path())

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from crmselect.scoring import ScoreResult
-
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from crmselect.scoring import ScoreResult
 
 KNOCKED_OUT = "#bbbbbb"
 

@@ -46,10 +46,10 @@ import pandas as pd
 
 from crmselect._version import __version__
 from crmselect.consensus import ConsensusScores, PanelAggregate, aggregate_scores, apply_moderation
-from crmselect.cost.price import abnormally_low, price_notes, price_scores
 from crmselect.display import html_table
 from crmselect.errors import ImportProblem, Problem, ValidationError
-from crmselect.model import Evaluation, MissingPolicy, PriceBasis, Priority
+from crmselect.model import Criterion, Evaluation, MissingPolicy, PriceBasis, Priority
+from crmselect.price import abnormally_low, price_notes, price_scores
 from crmselect.ranking import rank
 from crmselect.weights import global_weights
 
@@ -245,9 +245,25 @@ def demo_criterion_scores(evaluation: Evaluation) -> pd.DataFrame:
     return panel.matrix().reindex(index=vendors, columns=leaves).astype(float)
 
 
+def demo_share(evaluation: Evaluation, criterion: Criterion) -> float:
+    """The demo share ``s_c`` of formula 5: the share of ``criterion``'s score taken from
+    demos — 0 when no demo script exercises it, else the criterion's own ``demo_share``, else
+    the policy's default when it has requirements that carry weight, and 1 when it has none.
+    """
+    weights = evaluation.policy.priority_weights
+    has_requirements = any(
+        r.criterion == criterion.id and weights[r.priority] > 0 for r in evaluation.requirements
+    )
+    if criterion.id not in evaluation.demo_criteria():
+        return 0.0
+    if criterion.demo_share is not None:
+        return criterion.demo_share
+    return evaluation.policy.demo_share if has_requirements else 1.0
+
+
 def demo_shares(evaluation: Evaluation) -> pd.Series:
-    """Leaf criterion → its demo share ``s_c`` (see :meth:`Evaluation.demo_share`)."""
-    return pd.Series({c.id: evaluation.demo_share(c) for c in evaluation.leaves()}, dtype=float)
+    """Leaf criterion → its demo share ``s_c`` (:func:`demo_share`)."""
+    return pd.Series({c.id: demo_share(evaluation, c) for c in evaluation.leaves()}, dtype=float)
 
 
 def blend_arrays(

@@ -1,5 +1,5 @@
 """The examples in crmselect.cost's docstrings run and give what they say (the worked
-rank-reversal case of crmselect.cost.price among them)."""
+rank-reversal case of crmselect.price among them)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 MODULES = [
     "crmselect.cost.offer",
     "crmselect.cost.tco",
-    "crmselect.cost.price",
+    "crmselect.price",
     "crmselect.cost.partners",
     "crmselect.cost.business_case",
     "crmselect.cost.report",

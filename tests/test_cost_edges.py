@@ -18,14 +18,14 @@ from crmselect.cost.offer import (
     offer_from_pricing,
 )
 from crmselect.cost.partners import PartnerOffer, _share_problem
-from crmselect.cost.price import (
+from crmselect.cost.tco import cash_flows, licence_cost, tco
+from crmselect.errors import ValidationError
+from crmselect.price import (
     abnormally_low,
     price_notes,
     price_quality_totals,
     price_scores,
 )
-from crmselect.cost.tco import cash_flows, licence_cost, tco
-from crmselect.errors import ValidationError
 
 INTEGERS = [np.int8, np.int32, np.int64, np.uint16, np.uint64]
 FLOATS = [np.float16, np.float32, np.float64]

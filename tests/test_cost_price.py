@@ -1,4 +1,4 @@
-"""crmselect.cost.price: the price-scoring formulas, the rank-reversal demonstration with the
+"""crmselect.price: the price-scoring formulas, the rank-reversal demonstration with the
 worked figures, the budget method that cannot reverse ranks, and abnormally low bids."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The price criterion: a leaf scored from prices inside the evaluation (model, scoring,
 evaluation folders, the panel question and the report).
 
-The worked case of :mod:`crmselect.cost.price` is rebuilt as a whole evaluation: quality is
+The worked case of :mod:`crmselect.price` is rebuilt as a whole evaluation: quality is
 a demo-scored leaf (weight 60), price a price criterion (weight 40), and a leaf of weight 0
 carries one mandatory requirement so that a vendor can be knocked out.
 """

@@ -65,7 +65,6 @@ from typing import TYPE_CHECKING, Literal, TypeAlias, get_args
 import attrs
 import numpy as np
 import pandas as pd
-from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 from crmselect._version import __version__
 from crmselect.consensus._panel import FloatArray, Panel, PanelLike, as_panel
@@ -178,6 +177,8 @@ def normalise_scores(values: FloatArray, how: Normalisation, scale: DemoScale) -
     >>> normalise_scores(x, "zscore", DemoScale(0, 5)).round(3).tolist()
     [[1.5, 2.5, 3.5], [1.5, 2.5, 3.5]]
     """
+    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+
     out = np.full_like(values, np.nan)
     given = ~np.isnan(values)
     if how == "zscore":

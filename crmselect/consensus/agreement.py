@@ -60,7 +60,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 from crmselect._version import __version__
 from crmselect.consensus._panel import ITEM_LEVELS, FloatArray, Panel, PanelLike, as_panel
@@ -221,6 +220,8 @@ def kendalls_w(scores: pd.DataFrame | npt.ArrayLike, *, missing: MissingRule = "
     >>> round(r.w, 4), round(r.chi2, 4), r.df
     (0.4444, 2.6667, 2)
     """
+    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+
     values, rows, columns = _table(scores, "Kendall's W")
     values, rows, columns, dropped = _complete(values, rows, columns, missing, "Kendall's W")
     m, n = values.shape
@@ -369,6 +370,8 @@ def _div(a: float, b: float, scale: float = 0.0) -> float:
 def _icc_rows(
     n: int, k: int, msr: float, msc: float, mse: float, msw: float, alpha: float
 ) -> list[tuple[float, ...]]:
+    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+
     df1, df1w, df2 = n - 1, n * (k - 1), (n - 1) * (k - 1)
     scale = msr + msc + mse + msw  # the size of the mean squares, for rounding noise
     icc1 = _div(msr - msw, msr + (k - 1) * msw, scale)

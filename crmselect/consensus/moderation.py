@@ -64,7 +64,6 @@ from typing import Literal, cast
 import attrs
 import numpy as np
 import pandas as pd
-from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 from crmselect._version import __version__
 from crmselect.consensus._panel import FloatArray, Panel, PanelLike, as_panel
@@ -72,7 +71,7 @@ from crmselect.consensus.aggregate import PanelAggregate, matrix_frame
 from crmselect.converters import is_number
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
-from crmselect.model import Evaluation, ModeratedScore
+from crmselect.model import Evaluation, ModeratedScore, moderation_problems
 from crmselect.scales import DemoScale
 
 MODERATION_COLUMNS = ("vendor", "script", "criterion", "score", "reason", "by", "date")
@@ -173,6 +172,8 @@ def _rest_correlation(values: FloatArray, e: int, rest: Sequence[int]) -> float:
     ``e`` and at least one of ``rest`` scored (NaN for fewer than 3 such items or a constant
     side). The mean is summed in sorted order, so it is the same whatever the order of
     ``rest``."""
+    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+
     others = np.sort(values[list(rest)], axis=0)  # NaN last
     count = (~np.isnan(others)).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -605,24 +606,11 @@ def apply_moderation(
     moderations = tuple(moderations)
     panel = aggregate.panel
     known = set(panel.items)
-    seen: dict[tuple[str, str, str], ModeratedScore] = {}
-    found: list[Problem] = []
-    for m in moderations:
-        where = m.origin or f"moderated score {'/'.join(m.item)}"
-        if m.item not in known:
-            found.append(Problem(where, f"{'/'.join(m.item)} is not an item of the panel"))
-        if not panel.scale.contains(m.score):
-            found.append(
-                Problem(
-                    where,
-                    f"score {m.score:g} is off the demo scale "
-                    f"{panel.scale.minimum:g}..{panel.scale.maximum:g}",
-                )
-            )
-        if m.item in seen:
-            first = seen[m.item].origin or "an earlier one"
-            found.append(Problem(where, f"second moderation of the same item (first: {first})"))
-        seen.setdefault(m.item, m)
+    found = moderation_problems(
+        moderations,
+        panel.scale,
+        lambda m: [] if m.item in known else [f"{'/'.join(m.item)} is not an item of the panel"],
+    )
     if found:
         raise ValidationError("Invalid moderated scores", found)
     base = aggregate.scores

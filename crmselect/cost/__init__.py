@@ -11,11 +11,12 @@ A reader finds each step of the committee's cost work by its module:
 ``tco``
     the multi-year cash-flow table by cost category, TCO, NPV and cost per user per month:
     :func:`tco` → :class:`TcoResult`, :func:`compare_tco` → :class:`TcoComparison`.
-``price``
+price scoring
     price scores in [0, 1] (lowest-price ratio, linear to a ceiling, fixed budget) with
     their rank-reversal behaviour, the price criterion for the performance matrix, and
     abnormally low bids: :func:`price_scores`, :func:`add_price_criterion`,
-    :func:`abnormally_low`.
+    :func:`abnormally_low`. Scoring uses these formulas, so they live beside it in
+    :mod:`crmselect.price` (cost is downstream of scoring) and are re-exported here.
 ``partners``
     software × implementation-partner pairs ranked on both evaluations and the combined
     cost: :class:`PartnerOffer`, :class:`PartnerSetup` (the partners' evaluation and
@@ -75,14 +76,6 @@ from crmselect.cost.partners import (
     implementers,
     rank_pairs,
 )
-from crmselect.cost.price import (
-    PriceMethod,
-    abnormally_low,
-    add_price_criterion,
-    price_notes,
-    price_quality_totals,
-    price_scores,
-)
 from crmselect.cost.report import business_case_report, pairs_report, tco_report
 from crmselect.cost.tco import (
     CATEGORIES,
@@ -95,6 +88,14 @@ from crmselect.cost.tco import (
     licences_needed,
     npv,
     tco,
+)
+from crmselect.price import (
+    PriceMethod,
+    abnormally_low,
+    add_price_criterion,
+    price_notes,
+    price_quality_totals,
+    price_scores,
 )
 
 __all__ = [

@@ -16,7 +16,7 @@ Rule (:func:`rank_pairs`), for software *v* and partner *p* that quoted for *v*:
   services (:data:`~crmselect.cost.tco.SERVICES`: implementation days, data migration,
   integration) replaced by the partner's quote in year 0; its ``total`` and ``npv``;
 * **total** ``(1 − β)·Q_vp + β·s_vp`` where ``s_vp`` is the price score of the pair's
-  combined cost (:func:`~crmselect.cost.price.price_scores`, among the eligible pairs) and
+  combined cost (:func:`~crmselect.price.price_scores`, among the eligible pairs) and
   ``β`` the price weight (default 0: rank on quality, show the cost beside it);
 * pairs whose software or partner is knocked out, or whose software has no offer, are kept
   in the table with the reason and get no rank; ``pareto`` marks the eligible pairs that no
@@ -36,11 +36,11 @@ import pandas as pd
 
 from crmselect.converters import as_tuple, is_number
 from crmselect.cost.offer import number_problems
-from crmselect.cost.price import price_scores
 from crmselect.cost.tco import SERVICES, TcoComparison, npv
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.model import Evaluation, PriceMethod
+from crmselect.price import price_scores
 from crmselect.ranking import rank
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 PRICE_OPTIONS = ("budget", "ceiling", "floor")
-"""The price options of a pair ranking, as :func:`~crmselect.cost.price.price_scores` takes
+"""The price options of a pair ranking, as :func:`~crmselect.price.price_scores` takes
 them."""
 _METHODS = tuple(m.value for m in PriceMethod)
 

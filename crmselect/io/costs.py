@@ -25,7 +25,7 @@ Prices come from each vendor's returned Pricing sheet (``Evaluation.pricing``); 
 overrides or completes them. Errors name the key path and line.
 
 The ``price:`` section makes a leaf criterion scored from prices
-(:class:`~crmselect.model.PriceCriterion`, formulas in :mod:`crmselect.cost.price`)::
+(:class:`~crmselect.model.PriceCriterion`, formulas in :mod:`crmselect.price`)::
 
     price:
       criterion: price        # a leaf criterion with no requirements and no demo scripts

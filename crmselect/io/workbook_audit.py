@@ -28,7 +28,7 @@ from crmselect.io.workbook_cells import (
     write_title,
 )
 from crmselect.model import MissingPolicy
-from crmselect.scoring import ScoreResult
+from crmselect.scoring import ScoreResult, demo_share
 
 _MISSING_RULE = {
     MissingPolicy.ZERO: "a missing answer scores 0 (nobody gains by leaving a line blank)",
@@ -141,7 +141,7 @@ def write_audit(
                     if r.criterion == c.id and weights[r.priority]
                 ),
                 "Demo scripts": ", ".join(scripts.get(c.id, [])),
-                "Demo share": evaluation.demo_share(c),
+                "Demo share": demo_share(evaluation, c),
             }
             for c in evaluation.leaves()
         ]

@@ -43,7 +43,6 @@ import pandas as pd
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from crmselect.cost.price import AT_LIMIT
 from crmselect.io.workbook_cells import (
     INPUT_STYLE,
     LABEL_FONT,
@@ -59,6 +58,7 @@ from crmselect.io.workbook_cells import (
     write_section,
 )
 from crmselect.model import PriceCriterion, PriceMethod
+from crmselect.price import AT_LIMIT
 from crmselect.scoring import ScoreResult
 
 MONEY = "#,##0"

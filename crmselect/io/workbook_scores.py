@@ -85,7 +85,7 @@ from crmselect.io.workbook_cells import (
     write_title,
 )
 from crmselect.model import walk_tree
-from crmselect.scoring import ScoreResult
+from crmselect.scoring import ScoreResult, demo_share
 
 ELIGIBLE = "eligible"
 KNOCKED_OUT = "knocked out"
@@ -210,7 +210,7 @@ def write_weights(ws: Worksheet, result: ScoreResult) -> WeightCells:
         if c.is_leaf:
             put(at(ws, row, 9), LEAF)
             put(at(ws, row, 10), counts.get(c.id, 0))
-            put(at(ws, row, 11), evaluation.demo_share(c), SHARE_FORMAT)
+            put(at(ws, row, 11), demo_share(evaluation, c), SHARE_FORMAT)
     last = WEIGHTS_HEADER + len(nodes)
     add_table(ws, "Weights", Span(WEIGHTS_HEADER, WEIGHTS_HEADER + 1, last, 1, len(headers)))
     inputs = f"{relative(WEIGHTS_HEADER + 1, E)}:{relative(last, E)}"

@@ -1,6 +1,10 @@
 """Price scoring: turn bid prices into a criterion column in [0, 1], and flag abnormally
 low bids.
 
+Scoring's price column (:func:`crmselect.scoring.price_table`) uses these formulas, so they
+sit beside :mod:`crmselect.scoring`, below :mod:`crmselect.cost`, which re-exports them
+(``crmselect.cost.price_scores`` …) and prices the offers they score.
+
 Three formulas (``method=``), for prices ``p_i > 0``:
 
 ``lowest_ratio`` — the lowest-price ratio, the most common formula in public tenders::
