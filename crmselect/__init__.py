@@ -10,7 +10,9 @@ The public API::
 
 The subpackages are reached as attributes and imported on first use (PEP 562), so that
 ``import crmselect`` stays light: :mod:`crmselect.analysis` (:func:`analyse`),
-:mod:`crmselect.robustness` (SMAA, stability, flips), :mod:`crmselect.rfp` (RFP workbooks),
+:mod:`crmselect.robustness` (SMAA, stability, flips), the three handed-out forms —
+:mod:`crmselect.rfp` (RFP workbooks), :mod:`crmselect.demos` (demo script packs and scoring
+sheets) and :mod:`crmselect.workshop` (weights-workshop workbooks) —
 :mod:`crmselect.consensus` (the evaluation panel), :mod:`crmselect.cost` (TCO, price
 scoring, partner pairs; a folder's ``costs:`` and ``partners:`` sections:
 :func:`load_costs`, :func:`load_partners`), :mod:`crmselect.plots` (matplotlib figures,
@@ -26,18 +28,19 @@ import importlib
 from typing import Any
 
 from crmselect._version import __version__
-from crmselect.catalog import Catalog, catalogs, load_catalog
+from crmselect.catalog import Catalog
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
 from crmselect.example import example, example_path
-from crmselect.io.costs import load_costs
-from crmselect.io.folder import load_evaluation, save_evaluation
-from crmselect.io.partners import load_partners
-from crmselect.io.tables import (
+from crmselect.io.folder.catalog import catalogs, load_catalog
+from crmselect.io.folder.costs import load_costs
+from crmselect.io.folder.evaluation import load_evaluation, save_evaluation
+from crmselect.io.folder.partners import load_partners
+from crmselect.io.folder.tables import (
     demo_scores_from_frame,
     requirements_from_frame,
     responses_from_frame,
 )
-from crmselect.io.workbook import export_workbook
+from crmselect.io.report.workbook import export_workbook
 from crmselect.model import (
     Access,
     Criterion,
@@ -139,7 +142,17 @@ __all__ = [
     "weights_from_ranking",
 ]
 
-_SUBMODULES = ("analysis", "consensus", "cost", "plots", "rfp", "robustness", "weights")
+_SUBMODULES = (
+    "analysis",
+    "consensus",
+    "cost",
+    "demos",
+    "plots",
+    "rfp",
+    "robustness",
+    "weights",
+    "workshop",
+)
 _LAZY = {"analyse": "crmselect.analysis", "Analysis": "crmselect.analysis"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crmselect._resources import data_path
-from crmselect.io.folder import load_evaluation
+from crmselect.io.folder.evaluation import load_evaluation
 from crmselect.model import Evaluation
 
 EXAMPLE = "examples/larkspur"

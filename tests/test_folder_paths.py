@@ -11,7 +11,7 @@ import pytest
 from conftest import MINIMAL_YAML, minimal_evaluation, write_minimal
 
 from crmselect import InputFileError, load_evaluation
-from crmselect.io.workshop import write_workshop
+from crmselect.io.forms.workshop import write_workshop
 
 
 def workshop(path: Path, member: str, top: str) -> Path:

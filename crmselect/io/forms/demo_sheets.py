@@ -18,7 +18,7 @@ sheets
 Sheets are protected so that only Score and Note cells are editable — a guard against slips,
 not security (Excel's sheet protection is weak). Integrity comes from the reader:
 :func:`read_scoring_sheet` opens the returned file through
-:func:`crmselect.io.untrusted.open_untrusted_workbook` and compares every row with the
+:func:`crmselect.io.excel.untrusted.open_untrusted_workbook` and compares every row with the
 evaluation itself:
 
 * rows are matched by their hidden ids, never by position: inserted, deleted, duplicated
@@ -28,7 +28,7 @@ evaluation itself:
   evaluated), booleans, dates, error values and off-scale numbers are excluded and reported;
   a number stored as text (``"4"``, ``"3,5"``) is used, with a warning;
 * a sheet made for another evaluator, another demo scale or another format, or whose hidden
-  sheet was edited, is refused with :class:`~crmselect.io.untrusted.UntrustedInputError`.
+  sheet was edited, is refused with :class:`~crmselect.io.excel.untrusted.UntrustedInputError`.
 
 Every finding is an :class:`~crmselect.errors.ImportProblem` ``file!sheet!cell: what — what
 to do`` (its ``requirement`` field holds the item, ``vendor/script/criterion``). An excluded
@@ -56,23 +56,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 from crmselect._version import __version__
 from crmselect.display import html_table
 from crmselect.errors import CrmselectError, ImportProblem, Problem
-from crmselect.io.rfp_response import problems_frame
-from crmselect.io.untrusted import (
+from crmselect.io.excel.untrusted import (
     DEFAULT_LIMITS,
-    Findings,
     Grid,
     ReadLimits,
     as_text,
     cell_at,
     cell_ref,
-    free_text,
     is_blank,
     open_untrusted_workbook,
-    read_each,
     read_grid,
     refuse,
 )
-from crmselect.io.xlsx import (
+from crmselect.io.excel.xlsx import (
     INPUT_FILL,
     UNLOCKED,
     WRAP,
@@ -83,6 +79,13 @@ from crmselect.io.xlsx import (
     put_text,
     replace_atomically,
     save_atomic,
+)
+from crmselect.io.forms.reading import (
+    Findings,
+    free_text,
+    header_columns,
+    problems_frame,
+    read_each,
 )
 from crmselect.model import DemoScore, DemoScript, Evaluation, Evaluator, Vendor
 
@@ -489,7 +492,7 @@ class ScoringSheet:
         return sum(d.score is not None for d in self.scores)
 
     def problems_frame(self) -> pd.DataFrame:
-        """The problems as a table (see :func:`crmselect.io.rfp_response.problems_frame`)."""
+        """The problems as a table (see :func:`crmselect.io.forms.reading.problems_frame`)."""
         return problems_frame(self.problems)
 
     def to_frame(self) -> pd.DataFrame:
@@ -528,7 +531,7 @@ def read_scoring_sheet(
     """Read one returned scoring sheet against ``evaluation``.
 
     ``evaluator``, when given, is who the file is expected from; a sheet made for someone
-    else is refused. Raises :class:`~crmselect.io.untrusted.UntrustedInputError` (a
+    else is refused. Raises :class:`~crmselect.io.excel.untrusted.UntrustedInputError` (a
     :class:`~crmselect.errors.CrmselectError` naming the file) when the file cannot be used
     at all; otherwise returns the scores with every problem found.
     """
@@ -617,11 +620,7 @@ def _check_meta(
 
 
 def _columns(grid: Grid, report: Findings) -> dict[str, int]:
-    header = [v for v, _ in (grid[0] if grid else [])]
-    columns: dict[str, int] = {}
-    for index, value in enumerate(header, start=1):
-        if isinstance(value, str) and value.strip() in SCORE_HEADERS:
-            columns.setdefault(value.strip(), index)
+    columns = header_columns(grid, SCORE_HEADERS)
     lost = [h for h in (*ID_HEADERS, "Score") if h not in columns]
     if lost:
         raise refuse(

@@ -1,6 +1,6 @@
 """Import a vendor's returned RFP workbook — treating it as hostile.
 
-:func:`read_response` opens the file through :mod:`crmselect.io.untrusted` (container
+:func:`read_response` opens the file through :mod:`crmselect.io.excel.untrusted` (container
 limits, no macros, no DTDs, defusedxml), then compares every row with the buyer's own
 :class:`~crmselect.model.Evaluation`, never with what the workbook claims:
 
@@ -33,7 +33,20 @@ from openpyxl.utils import get_column_letter
 
 from crmselect.display import html_table
 from crmselect.errors import ImportProblem
-from crmselect.io.rfp_template import (
+from crmselect.io.excel.untrusted import (
+    DEFAULT_LIMITS,
+    Grid,
+    ReadLimits,
+    as_text,
+    cell_at,
+    cell_ref,
+    is_blank,
+    open_untrusted_workbook,
+    read_grid,
+    refuse,
+)
+from crmselect.io.forms.reading import Findings, free_text, header_columns, problems_frame
+from crmselect.io.forms.rfp_template import (
     ANSWER_HEADERS,
     COMPANY_SHEET,
     ISO_4217,
@@ -55,23 +68,7 @@ from crmselect.io.rfp_template import (
     requirement_checksum,
     requirements_hash,
 )
-from crmselect.io.untrusted import (
-    DEFAULT_LIMITS,
-    Findings,
-    Grid,
-    ReadLimits,
-    as_text,
-    cell_at,
-    cell_ref,
-    free_text,
-    is_blank,
-    open_untrusted_workbook,
-    read_grid,
-    refuse,
-)
 from crmselect.model import Access, Deployment, Evaluation, Response
-
-PROBLEM_COLUMNS = ["file", "sheet", "cell", "severity", "requirement", "value", "what", "action"]
 
 
 @attrs.frozen(eq=False)
@@ -92,7 +89,7 @@ class RfpResponse:
         return tuple(p for p in self.problems if p.severity == "error")
 
     def problems_frame(self) -> pd.DataFrame:
-        """The problems as a table (columns :data:`PROBLEM_COLUMNS`)."""
+        """The problems as a table (columns :data:`~crmselect.io.forms.reading.PROBLEM_COLUMNS`)."""
         return problems_frame(self.problems)
 
     def __repr__(self) -> str:
@@ -115,13 +112,6 @@ class RfpResponse:
         )
 
 
-def problems_frame(problems: tuple[ImportProblem, ...] | list[ImportProblem]) -> pd.DataFrame:
-    """Import problems as a DataFrame with columns :data:`PROBLEM_COLUMNS`."""
-    return pd.DataFrame(
-        [[getattr(p, c) for c in PROBLEM_COLUMNS] for p in problems], columns=PROBLEM_COLUMNS
-    )
-
-
 def read_response(
     path: str | Path,
     evaluation: Evaluation,
@@ -132,7 +122,7 @@ def read_response(
     """Read one returned RFP workbook against ``evaluation``.
 
     ``vendor``, when given, is the vendor the file is expected from; a workbook made for
-    another vendor is refused. Raises :class:`~crmselect.io.untrusted.UntrustedInputError`
+    another vendor is refused. Raises :class:`~crmselect.io.excel.untrusted.UntrustedInputError`
     (a :class:`~crmselect.errors.CrmselectError`) when the file cannot be used at all;
     otherwise returns the answers with every problem found.
     """
@@ -274,11 +264,7 @@ def _check_meta(
 
 
 def _header_columns(grid: Grid, report: Findings, path: Path) -> dict[str, int]:
-    header = [v for v, _ in (grid[0] if grid else [])]
-    columns: dict[str, int] = {}
-    for index, value in enumerate(header, start=1):
-        if isinstance(value, str) and value.strip() in REQUIREMENT_HEADERS:
-            columns.setdefault(value.strip(), index)
+    columns = header_columns(grid, REQUIREMENT_HEADERS)
     lost = [h for h in ("ID", *ANSWER_HEADERS) if h not in columns]
     if lost:
         raise refuse(

@@ -44,7 +44,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.cost.price import AT_LIMIT
-from crmselect.io.workbook_cells import (
+from crmselect.io.excel.cells import (
     INPUT_STYLE,
     LABEL_FONT,
     SCORE_FORMAT,

@@ -6,7 +6,7 @@ of Saaty's scale — 9 … 2, 1, 1/2 … 1/9, read as "the row criterion is this
 important as the column criterion". The lower half mirrors it and is locked.
 
 :func:`read_workshop` reads a returned workbook as untrusted input (the same defences as
-RFP responses, :mod:`crmselect.io.untrusted`) into :class:`~crmselect.model.Judgements`
+RFP responses, :mod:`crmselect.io.excel.untrusted`) into :class:`~crmselect.model.Judgements`
 per node, with the AHP weights and consistency ratio per node and every problem located to
 the cell. A blank comparison is skipped (Harker's completion fills it); a value off the
 scale is reported and skipped — never guessed.
@@ -30,9 +30,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.display import html_table
 from crmselect.errors import CrmselectError, ImportProblem, ValidationError
-from crmselect.io.untrusted import (
+from crmselect.io.excel.untrusted import (
     DEFAULT_LIMITS,
-    Findings,
     Grid,
     ReadLimits,
     as_text,
@@ -43,7 +42,15 @@ from crmselect.io.untrusted import (
     read_grid,
     refuse,
 )
-from crmselect.io.xlsx import INPUT_FILL, UNLOCKED, protect, put_text, save_atomic, sheet_title
+from crmselect.io.excel.xlsx import (
+    INPUT_FILL,
+    UNLOCKED,
+    protect,
+    put_text,
+    save_atomic,
+    sheet_title,
+)
+from crmselect.io.forms.reading import Findings
 from crmselect.model import Criterion, Evaluation, Judgements, walk_tree
 from crmselect.weights.ahp import AhpResult
 from crmselect.weights.judgements import judgement_results

@@ -9,13 +9,13 @@ One workbook per vendor, with sheets
 ``Company``       deployment models, access channels and references;
 ``Lists``         (hidden) the drop-down values, referenced through named ranges;
 ``crmselect``     (very hidden) template version, the evaluation's hashes, the vendor, and a
-                  checksum per requirement row, so :mod:`crmselect.io.rfp_response` can tell
+                  checksum per requirement row, so :mod:`crmselect.io.forms.rfp_response` can tell
                   what was changed.
 
 Sheets are protected so that only answer cells are editable. That protection is a
 usability guard (Excel's legacy password hash is weak), not security: integrity comes from
 comparing every returned row with the buyer's own evaluation. Every string from outside
-the library is written through :func:`crmselect.io.xlsx.put_text`, so it can never become a
+the library is written through :func:`crmselect.io.excel.xlsx.put_text`, so it can never become a
 formula.
 """
 
@@ -36,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect._version import __version__
 from crmselect.errors import CrmselectError
-from crmselect.io.xlsx import (
+from crmselect.io.excel.xlsx import (
     INPUT_FILL,
     UNLOCKED,
     WRAP,
