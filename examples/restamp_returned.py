@@ -24,7 +24,8 @@ import attrs
 import openpyxl
 
 from crmselect.io.folder.evaluation import load_evaluation
-from crmselect.io.forms.rfp_template import META_SHEET, questions_fingerprint
+from crmselect.io.forms.meta import META_SHEET
+from crmselect.io.forms.rfp_template import questions_fingerprint
 
 FOLDER = Path(__file__).resolve().parent / "larkspur"
 

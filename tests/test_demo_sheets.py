@@ -26,7 +26,6 @@ from crmselect.consensus import aggregate_scores
 from crmselect.io.excel.untrusted import DEFAULT_LIMITS, ReadLimits, UntrustedInputError
 from crmselect.io.excel.xlsx import put_text
 from crmselect.io.forms.demo_sheets import (
-    META_SHEET,
     SCORE_HEADERS,
     SCORES_SHEET,
     ScoringSheet,
@@ -38,6 +37,7 @@ from crmselect.io.forms.demo_sheets import (
     write_scoring_sheets,
     write_script_pack,
 )
+from crmselect.io.forms.meta import META_SHEET
 
 EVALUATOR = "sales"
 SCORE, NOTE = SCORE_HEADERS.index("Score") + 1, SCORE_HEADERS.index("Note") + 1

@@ -45,21 +45,20 @@ from crmselect.io.excel.untrusted import (
     read_grid,
     refuse,
 )
+from crmselect.io.forms.meta import META_SHEET, Meta, read_meta
 from crmselect.io.forms.reading import Findings, free_text, header_columns, problems_frame
 from crmselect.io.forms.rfp_template import (
     ANSWER_HEADERS,
     COMPANY_SHEET,
     ISO_4217,
     LISTS_SHEET,
-    META_FIRST_ROW,
-    META_SHEET,
     PRICING_FIELDS,
     PRICING_SHEET,
     REFERENCE_HEADERS,
     REFERENCE_ROWS,
     REQUIREMENT_HEADERS,
     REQUIREMENTS_SHEET,
-    TEMPLATE_VERSION,
+    RFP_META,
     YES_NO,
     PricingField,
     company_rows,
@@ -129,16 +128,8 @@ def read_response(
     file = Path(path)
     report = Findings(file)
     with open_untrusted_workbook(file, limits) as workbook:
-        missing = [s for s in (REQUIREMENTS_SHEET, META_SHEET) if s not in workbook.sheetnames]
-        if missing:
-            raise refuse(
-                file,
-                f"sheet {missing[0]!r} is missing: this is not a crmselect RFP "
-                "workbook, or a sheet was deleted — send the vendor a new "
-                "template",
-            )
-        meta = read_grid(workbook, META_SHEET, file, limits)
-        vendor_id = _check_meta(meta, evaluation, vendor, file, report)
+        meta = read_meta(workbook, RFP_META, file, limits)
+        vendor_id = _check_meta(meta, evaluation, vendor, report)
         known = {
             REQUIREMENTS_SHEET,
             META_SHEET,
@@ -199,32 +190,10 @@ def read_response(
     )
 
 
-def _check_meta(
-    meta: Grid, evaluation: Evaluation, expected: str | None, path: Path, report: Findings
-) -> str:
-    facts = {
-        str(k): v
-        for (k, _), (v, _) in (
-            (cell_at(meta, r, 1), cell_at(meta, r, 2)) for r in range(1, META_FIRST_ROW - 1)
-        )
-        if k is not None
-    }
-    version = facts.get("template_version")
-    if version != TEMPLATE_VERSION:
-        raise refuse(
-            path,
-            f"template version {version!r} is not {TEMPLATE_VERSION!r}: the "
-            "workbook was not made by this crmselect, or was tampered with — "
-            "send the vendor a new template",
-        )
-    vendor_id = str(facts.get("vendor_id") or "")
-    vendors = set(evaluation.vendor_ids)
-    if vendor_id not in vendors:
-        raise refuse(path, f"made for vendor {vendor_id!r}, who is not in this evaluation")
-    if expected is not None and vendor_id != expected:
-        raise refuse(path, f"made for vendor {vendor_id!r}, not {expected!r}")
-    if facts.get("requirements_hash") == requirements_hash(evaluation):
-        if facts.get("evaluation_hash") != questions_fingerprint(evaluation):
+def _check_meta(meta: Meta, evaluation: Evaluation, expected: str | None, report: Findings) -> str:
+    vendor_id = meta.recipient(evaluation.vendor_ids, expected)
+    if meta.value("requirements_hash") == requirements_hash(evaluation):
+        if meta.value("evaluation_hash") != questions_fingerprint(evaluation):
             report.add(
                 META_SHEET,
                 "",
@@ -234,16 +203,12 @@ def _check_meta(
                 "nothing to do",
             )
         return vendor_id
-    sent = {
-        str(cell_at(meta, r, 1)[0]): str(cell_at(meta, r, 3)[0])
-        for r in range(META_FIRST_ROW, len(meta) + 1)
-        if cell_at(meta, r, 1)[0] is not None
-    }
+    sent = {rid: checksum for rid, _, checksum in meta.rows(3) if rid}
     current = {r.id: requirement_checksum(r) for r in evaluation.requirements}
     unknown = [rid for rid in sent if rid not in current]
     if len(unknown) * 2 > max(len(sent), 1):
         raise refuse(
-            path, "made for another evaluation: most of its requirements are not in this one"
+            meta.path, "made for another evaluation: most of its requirements are not in this one"
         )
     mandatory = {r.id for r in evaluation.requirements if r.mandatory}
     for rid, checksum in sent.items():
