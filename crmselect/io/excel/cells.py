@@ -1,6 +1,6 @@
 """Cell writing, styles, Excel tables and print setup shared by the comparison workbook's sheets.
 
-Private to :mod:`crmselect.io.report.workbook`. Every string goes through
+Private to the sheets of :mod:`crmselect.io.report`. Every string goes through
 :func:`crmselect.io.excel.xlsx.put_text` (:func:`put`); numbers are written as numbers, NaN and
 ``None`` as empty cells, ±inf as the text ``∞``/``−∞`` (Excel has no infinity).
 """

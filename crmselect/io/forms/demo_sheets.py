@@ -54,7 +54,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect._version import __version__
-from crmselect.display import html_table
 from crmselect.errors import CrmselectError, ImportProblem, Problem
 from crmselect.io.excel.untrusted import (
     DEFAULT_LIMITS,
@@ -83,9 +82,9 @@ from crmselect.io.excel.xlsx import (
 from crmselect.io.forms.meta import META_SHEET, Fact, FormMeta, Meta, read_meta, write_meta
 from crmselect.io.forms.reading import (
     Findings,
+    ReturnedForm,
     free_text,
     header_columns,
-    problems_frame,
     read_each,
 )
 from crmselect.model import DemoScore, DemoScript, Evaluation, Evaluator, Vendor
@@ -458,7 +457,7 @@ def _meta(
 
 
 @attrs.frozen(eq=False)
-class ScoringSheet:
+class ScoringSheet(ReturnedForm):
     """What one returned scoring sheet says, and every problem found in it.
 
     ``scores`` has one :class:`~crmselect.model.DemoScore` per row found (``score`` None
@@ -471,17 +470,9 @@ class ScoringSheet:
     problems: tuple[ImportProblem, ...]
 
     @property
-    def errors(self) -> tuple[ImportProblem, ...]:
-        return tuple(p for p in self.problems if p.severity == "error")
-
-    @property
     def scored(self) -> int:
         """Rows with a usable score."""
         return sum(d.score is not None for d in self.scores)
-
-    def problems_frame(self) -> pd.DataFrame:
-        """The problems as a table (see :func:`crmselect.io.forms.reading.problems_frame`)."""
-        return problems_frame(self.problems)
 
     def to_frame(self) -> pd.DataFrame:
         """The scores as a long table (evaluator, vendor, script, criterion, score, note)."""
@@ -495,17 +486,6 @@ class ScoringSheet:
             f"<ScoringSheet {self.path.name}: evaluator {self.evaluator!r}, {self.scored} of "
             f"{len(self.scores)} rows scored, {len(self.errors)} errors, "
             f"{len(self.problems) - len(self.errors)} other findings>"
-        )
-
-    def _repr_html_(self) -> str:
-        frame = self.problems_frame()
-        frame.index = pd.RangeIndex(1, len(frame) + 1, name="#")
-        return html_table(
-            frame.drop(columns=["file"]),
-            caption=repr(self).strip("<>"),
-            highlight=[
-                i for i, s in zip(frame.index, frame["severity"], strict=True) if s == "error"
-            ],
         )
 
 

@@ -4,7 +4,8 @@ Every form crmselect hands out and reads back (the RFP workbook, the demo scorin
 weights workshop) is read the same way: :func:`read_each` tries every returned file and
 refuses a second file from the same recipient; while one file is read, :class:`Findings`
 collects every :class:`~crmselect.errors.ImportProblem` (``file!sheet!cell: what — what to
-do``), :func:`problems_frame` shows them as a table, :func:`header_columns` finds a sheet's
+do``), :func:`problems_frame` shows them as a table (and :class:`ReturnedForm` on every
+form's result), :func:`header_columns` finds a sheet's
 columns by their headers and :func:`free_text` reads a free-text answer cell.
 """
 
@@ -16,6 +17,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from crmselect.display import html_table
 from crmselect.errors import ImportProblem, Problem
 from crmselect.io.excel.untrusted import (
     Grid,
@@ -37,6 +39,35 @@ def problems_frame(problems: tuple[ImportProblem, ...] | list[ImportProblem]) ->
     return pd.DataFrame(
         [[getattr(p, c) for c in PROBLEM_COLUMNS] for p in problems], columns=PROBLEM_COLUMNS
     )
+
+
+class ReturnedForm:
+    """What the result of reading a returned form shows of its findings (a base of
+    :class:`~crmselect.io.forms.rfp_response.RfpResponse` and
+    :class:`~crmselect.io.forms.demo_sheets.ScoringSheet`): the errors, the findings as a
+    table, and in a notebook that table with the errors highlighted."""
+
+    __slots__ = ()
+    problems: tuple[ImportProblem, ...]
+
+    @property
+    def errors(self) -> tuple[ImportProblem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    def problems_frame(self) -> pd.DataFrame:
+        """The problems as a table (columns :data:`PROBLEM_COLUMNS`)."""
+        return problems_frame(self.problems)
+
+    def _repr_html_(self) -> str:
+        frame = self.problems_frame()
+        frame.index = pd.RangeIndex(1, len(frame) + 1, name="#")
+        return html_table(
+            frame.drop(columns=["file"]),
+            caption=repr(self).strip("<>"),
+            highlight=[
+                i for i, s in zip(frame.index, frame["severity"], strict=True) if s == "error"
+            ],
+        )
 
 
 def header_columns(grid: Grid, headers: Collection[str]) -> dict[str, int]:

@@ -28,10 +28,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
-import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from crmselect.display import html_table
 from crmselect.errors import ImportProblem
 from crmselect.io.excel.untrusted import (
     DEFAULT_LIMITS,
@@ -46,7 +44,7 @@ from crmselect.io.excel.untrusted import (
     refuse,
 )
 from crmselect.io.forms.meta import META_SHEET, Meta, read_meta
-from crmselect.io.forms.reading import Findings, free_text, header_columns, problems_frame
+from crmselect.io.forms.reading import Findings, ReturnedForm, free_text, header_columns
 from crmselect.io.forms.rfp_template import (
     ANSWER_HEADERS,
     COMPANY_SHEET,
@@ -71,7 +69,7 @@ from crmselect.model import Access, Deployment, Evaluation, Response
 
 
 @attrs.frozen(eq=False)
-class RfpResponse:
+class RfpResponse(ReturnedForm):
     """What one returned workbook says, and every problem found in it."""
 
     path: Path
@@ -83,31 +81,12 @@ class RfpResponse:
     references: tuple[Mapping[str, str], ...]
     problems: tuple[ImportProblem, ...]
 
-    @property
-    def errors(self) -> tuple[ImportProblem, ...]:
-        return tuple(p for p in self.problems if p.severity == "error")
-
-    def problems_frame(self) -> pd.DataFrame:
-        """The problems as a table (columns :data:`~crmselect.io.forms.reading.PROBLEM_COLUMNS`)."""
-        return problems_frame(self.problems)
-
     def __repr__(self) -> str:
         answered = sum(r.compliance is not None for r in self.responses)
         return (
             f"<RfpResponse {self.path.name}: vendor {self.vendor!r}, {answered} answers, "
             f"{len(self.errors)} errors, {len(self.problems) - len(self.errors)} other "
             "findings>"
-        )
-
-    def _repr_html_(self) -> str:
-        frame = self.problems_frame()
-        frame.index = pd.RangeIndex(1, len(frame) + 1, name="#")
-        return html_table(
-            frame.drop(columns=["file"]),
-            caption=repr(self).strip("<>"),
-            highlight=[
-                i for i, s in zip(frame.index, frame["severity"], strict=True) if s == "error"
-            ],
         )
 
 
