@@ -12,10 +12,9 @@ import crmselect
 from crmselect.io.excel.untrusted import (
     DEFAULT_LIMITS,
     UntrustedInputError,
-    open_untrusted_workbook,
 )
 from crmselect.io.forms.demo_sheets import DEMO_META, write_scoring_sheet
-from crmselect.io.forms.meta import META_SHEET, FormMeta, read_meta, write_meta
+from crmselect.io.forms.meta import META_SHEET, FormMeta, open_form, write_meta
 from crmselect.io.forms.rfp_template import RFP_META, write_template
 from crmselect.io.forms.workshop import WORKSHOP_META, write_workshop
 
@@ -48,9 +47,9 @@ def test_every_form_writes_its_version_first_and_its_table_where_it_reads_it(
         assert sheet.sheet_state == "veryHidden"
         assert (sheet["A1"].value, sheet["B1"].value) == (form.version_key, form.version)
         assert sheet.cell(form.table_row, 1).value
-        with open_untrusted_workbook(path, DEFAULT_LIMITS) as workbook:
-            meta = read_meta(workbook, form, path, DEFAULT_LIMITS)
-        assert meta.rows(1)[0][0] == sheet.cell(form.table_row, 1).value
+        with open_form(path, form, DEFAULT_LIMITS) as (_, meta):
+            first = meta.rows(1)[0][0]
+        assert first == sheet.cell(form.table_row, 1).value
 
 
 def test_facts_rows_recipient_and_refusals_round_trip(tmp_path: Path) -> None:
@@ -58,8 +57,8 @@ def test_facts_rows_recipient_and_refusals_round_trip(tmp_path: Path) -> None:
     write_meta(workbook, FORM, [("recipient", "cfo"), ("rows", 2)], [("a", "x1"), ("b", "x2")])
     path = tmp_path / "form.xlsx"
     workbook.save(path)
-    with open_untrusted_workbook(path, DEFAULT_LIMITS) as opened:
-        meta = read_meta(opened, FORM, path, DEFAULT_LIMITS)
+    with open_form(path, FORM, DEFAULT_LIMITS) as (_, meta):
+        pass
     assert meta.value("rows") == 2
     assert meta.text("rows") == "2"
     assert meta.text("missing") == ""
@@ -78,10 +77,10 @@ def test_facts_rows_recipient_and_refusals_round_trip(tmp_path: Path) -> None:
         recipient_key="recipient",
     )
     with (
-        open_untrusted_workbook(path, DEFAULT_LIMITS) as opened,
         pytest.raises(UntrustedInputError, match=r"version 'crmselect\.test/1' is not"),
+        open_form(path, other, DEFAULT_LIMITS),
     ):
-        read_meta(opened, other, path, DEFAULT_LIMITS)
+        pass
 
 
 def test_facts_that_would_run_into_the_row_table_are_a_programming_error() -> None:

@@ -18,7 +18,7 @@ sheets
 Sheets are protected so that only Score and Note cells are editable — a guard against slips,
 not security (Excel's sheet protection is weak). Integrity comes from the reader:
 :func:`read_scoring_sheet` opens the returned file through
-:func:`crmselect.io.excel.untrusted.open_untrusted_workbook` and compares every row with the
+:func:`crmselect.io.forms.meta.open_form` and compares every row with the
 evaluation itself:
 
 * rows are matched by their hidden ids, never by position: inserted, deleted, duplicated
@@ -63,7 +63,6 @@ from crmselect.io.excel.untrusted import (
     cell_at,
     cell_ref,
     is_blank,
-    open_untrusted_workbook,
     read_grid,
     refuse,
 )
@@ -79,7 +78,7 @@ from crmselect.io.excel.xlsx import (
     replace_atomically,
     save_atomic,
 )
-from crmselect.io.forms.meta import META_SHEET, Fact, FormMeta, Meta, read_meta, write_meta
+from crmselect.io.forms.meta import META_SHEET, Fact, FormMeta, Meta, open_form, write_meta
 from crmselect.io.forms.reading import (
     Findings,
     ReturnedForm,
@@ -505,10 +504,8 @@ def read_scoring_sheet(
     """
     file = Path(path)
     report = Findings(file)
-    with open_untrusted_workbook(file, limits) as workbook:
-        evaluator_id, sent = _check_meta(
-            read_meta(workbook, DEMO_META, file, limits), evaluation, evaluator, report
-        )
+    with open_form(file, DEMO_META, limits) as (workbook, meta):
+        evaluator_id, sent = _check_meta(meta, evaluation, evaluator, report)
         for extra in workbook.sheetnames:
             if extra not in (SCORES_SHEET, META_SHEET, INSTRUCTIONS_SHEET):
                 report.add(

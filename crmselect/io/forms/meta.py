@@ -12,11 +12,11 @@ for. Every form lays it out the same way::
                          defines it
 
 A form declares its facts' version, where its row table starts and the wording of its
-refusals in a :class:`FormMeta`; :func:`write_meta` writes the sheet, :func:`read_meta`
-opens it in a returned file, refusing a file that is not this form or not of this version,
-and :meth:`Meta.recipient` checks whom the file was made for. The form then checks its own
-fingerprints (requirement checksums, the demo layout checksum, the criteria tree hash)
-against the facts.
+refusals in a :class:`FormMeta`; :func:`write_meta` writes the sheet; :func:`open_form`
+opens a returned file without trusting it and reads the sheet, refusing a file that is not
+this form or not of this version; :meth:`Meta.recipient` checks whom the file was made for.
+The form then checks its own fingerprints (requirement checksums, the demo layout
+checksum, the criteria tree hash) against the facts.
 
 The row where a form's table starts is part of the file format: workbooks already handed
 out are read with it, so a form keeps its ``table_row`` once it has sent files.
@@ -24,7 +24,8 @@ out are read with it, so a form keeps its ``table_row`` once it has sent files.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,15 @@ import attrs
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from crmselect.io.excel.untrusted import Grid, ReadLimits, as_text, cell_at, read_grid, refuse
+from crmselect.io.excel.untrusted import (
+    Grid,
+    ReadLimits,
+    as_text,
+    cell_at,
+    open_untrusted_workbook,
+    read_grid,
+    refuse,
+)
 from crmselect.io.excel.xlsx import header_row, protect, put_text
 
 META_SHEET = "crmselect"
@@ -144,11 +153,18 @@ class Meta:
         return who
 
 
-def read_meta(workbook: Workbook, form: FormMeta, path: Path, limits: ReadLimits) -> Meta:
-    """The hidden sheet of a returned ``workbook`` (opened with
-    :func:`~crmselect.io.excel.untrusted.open_untrusted_workbook`), after checking that the
-    file is ``form``: its ``sheets`` and the hidden sheet are there, and its version is
-    ``form.version``; otherwise the file is refused."""
+@contextmanager
+def open_form(path: Path, form: FormMeta, limits: ReadLimits) -> Iterator[tuple[Workbook, Meta]]:
+    """A returned file of ``form``, opened without trusting it
+    (:func:`~crmselect.io.excel.untrusted.open_untrusted_workbook`), and its hidden sheet —
+    once the file is found to be ``form``: its ``sheets`` and the hidden sheet are there, and
+    its version is ``form.version``; otherwise the file is refused
+    (:class:`~crmselect.io.excel.untrusted.UntrustedInputError`)."""
+    with open_untrusted_workbook(path, limits) as workbook:
+        yield workbook, _read_meta(workbook, form, path, limits)
+
+
+def _read_meta(workbook: Workbook, form: FormMeta, path: Path, limits: ReadLimits) -> Meta:
     missing = [s for s in (*form.sheets, META_SHEET) if s not in workbook.sheetnames]
     if missing:
         raise refuse(path, form.not_this_form.format(sheet=missing[0]))

@@ -39,11 +39,10 @@ from crmselect.io.excel.untrusted import (
     cell_at,
     cell_ref,
     is_blank,
-    open_untrusted_workbook,
     read_grid,
     refuse,
 )
-from crmselect.io.forms.meta import META_SHEET, Meta, read_meta
+from crmselect.io.forms.meta import META_SHEET, Meta, open_form
 from crmselect.io.forms.reading import Findings, ReturnedForm, free_text, header_columns
 from crmselect.io.forms.rfp_template import (
     ANSWER_HEADERS,
@@ -106,8 +105,7 @@ def read_response(
     """
     file = Path(path)
     report = Findings(file)
-    with open_untrusted_workbook(file, limits) as workbook:
-        meta = read_meta(workbook, RFP_META, file, limits)
+    with open_form(file, RFP_META, limits) as (workbook, meta):
         vendor_id = _check_meta(meta, evaluation, vendor, report)
         known = {
             REQUIREMENTS_SHEET,

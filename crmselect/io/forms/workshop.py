@@ -38,7 +38,6 @@ from crmselect.io.excel.untrusted import (
     cell_at,
     cell_ref,
     is_blank,
-    open_untrusted_workbook,
     read_grid,
     refuse,
 )
@@ -50,7 +49,7 @@ from crmselect.io.excel.xlsx import (
     save_atomic,
     sheet_title,
 )
-from crmselect.io.forms.meta import META_SHEET, FormMeta, read_meta, write_meta
+from crmselect.io.forms.meta import META_SHEET, FormMeta, open_form, write_meta
 from crmselect.io.forms.reading import Findings
 from crmselect.model import Criterion, Evaluation, Judgements, walk_tree
 from crmselect.weights.ahp import AhpResult
@@ -255,8 +254,7 @@ def read_workshop(
     file = Path(path)
     findings = Findings(file)
     judgements: list[Judgements] = []
-    with open_untrusted_workbook(file, limits) as workbook:
-        meta = read_meta(workbook, WORKSHOP_META, file, limits)
+    with open_form(file, WORKSHOP_META, limits) as (workbook, meta):
         if meta.text("tree_hash") != tree_hash(evaluation.criteria):
             raise refuse(file, "made for another criteria tree; send the member a new workbook")
         member = meta.text("member")
