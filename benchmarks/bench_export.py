@@ -3,7 +3,7 @@
 Synthesises an evaluation in code (30 leaf criteria under 6 groups, 1,500 requirements,
 30 vendors answering all of them with a comment on every fifth answer and some gaps, two
 knock-outs, 5 evaluators scoring 10 demo scripts), scores it, runs the robustness analyses
-once, and then times :func:`crmselect.io.workbook.export_workbook` with every sheet.
+once, and then times :func:`crmselect.io.report.workbook.export_workbook` with every sheet.
 Target: at most 5 s on a 2-core machine.
 
     python benchmarks/bench_export.py              # best and median of 3 exports
@@ -34,12 +34,12 @@ from crmselect import (
     robustness,
     score,
 )
-from crmselect.io.workbook import export_workbook
-from crmselect.io.workbook_audit import write_audit
-from crmselect.io.workbook_evidence import write_demos, write_requirements
-from crmselect.io.workbook_robustness import write_robustness
-from crmselect.io.workbook_scores import write_matrix, write_weights
-from crmselect.io.xlsx import save_atomic
+from crmselect.io.excel.xlsx import save_atomic
+from crmselect.io.report.audit import write_audit
+from crmselect.io.report.evidence import write_demos, write_requirements
+from crmselect.io.report.robustness import write_robustness
+from crmselect.io.report.scores import write_matrix, write_weights
+from crmselect.io.report.workbook import export_workbook
 
 N_VENDORS, N_REQUIREMENTS, N_GROUPS, LEAVES_PER_GROUP = 30, 1_500, 6, 5
 N_EVALUATORS, N_SCRIPTS, TARGET_SECONDS = 5, 10, 5.0
@@ -118,8 +118,8 @@ def synthesise(seed: int = 1) -> Evaluation:
 
 def breakdown(result: object, analyses: dict[str, object], folder: Path) -> None:
     """Time each sheet writer and the save, on one workbook."""
-    from crmselect.io.workbook import _provenance, _write_summary
-    from crmselect.io.workbook_robustness import headline
+    from crmselect.io.report.robustness import headline
+    from crmselect.io.report.workbook import _provenance, _write_summary
 
     wb = Workbook()
     sheets = {name: wb.create_sheet(name) for name in ("Summary", "Matrix", "Weights")}

@@ -23,7 +23,7 @@ from pathlib import Path
 import openpyxl
 
 from crmselect import Criterion, Evaluation, Requirement, Vendor
-from crmselect.io.xlsx import put_text
+from crmselect.io.excel.xlsx import put_text
 from crmselect.rfp import read_response, write_template
 
 

@@ -12,8 +12,10 @@ The public names and the subpackages are reached as attributes and imported on f
 (PEP 562), so that ``import crmselect`` stays light — no pandas, scipy, openpyxl or
 matplotlib until a name that needs them is used:
 :mod:`crmselect.analysis` (:func:`analyse`), :mod:`crmselect.robustness` (SMAA, stability,
-flips), :mod:`crmselect.rfp` (RFP workbooks), :mod:`crmselect.consensus` (the evaluation
-panel), :mod:`crmselect.cost` (TCO, price scoring, partner pairs; a folder's ``costs:`` and
+flips), the three handed-out forms — :mod:`crmselect.rfp` (RFP workbooks),
+:mod:`crmselect.demos` (demo script packs and scoring sheets) and :mod:`crmselect.workshop`
+(weights-workshop workbooks) —, :mod:`crmselect.consensus` (the evaluation panel),
+:mod:`crmselect.cost` (TCO, price scoring, partner pairs; a folder's ``costs:`` and
 ``partners:`` sections: :func:`load_costs`, :func:`load_partners`), :mod:`crmselect.plots`
 (matplotlib figures, extra ``crmselect[plots]``), :mod:`crmselect.weights` (weighting
 methods).
@@ -31,7 +33,7 @@ this list and fails on an import of a higher layer, or a module that is in no la
     6. price, scoring
     7. cost, robustness
     8. analysis
-    9. io, catalog, example, rfp, report
+    9. io, catalog, example, rfp, demos, workshop, report
     10. cli
 
 Layer 1 holds the helpers every layer uses, among them how results show themselves:
@@ -119,6 +121,7 @@ _SUBMODULES = (
     "consensus",
     "converters",
     "cost",
+    "demos",
     "display",
     "hashing",
     "io",
@@ -134,21 +137,23 @@ _SUBMODULES = (
     "scoring",
     "text",
     "weights",
+    "workshop",
 )
 """The modules reached as attributes (``crmselect.robustness.smaa``), imported on first use."""
 
 _PUBLIC: dict[str, tuple[str, ...]] = {
     "crmselect.analysis": ("Analysis", "analyse"),
-    "crmselect.catalog": ("Catalog", "catalogs", "load_catalog"),
-    "crmselect.io.costs": ("load_costs",),
-    "crmselect.io.folder": ("load_evaluation", "save_evaluation"),
-    "crmselect.io.partners": ("load_partners",),
-    "crmselect.io.tables": (
+    "crmselect.catalog": ("Catalog",),
+    "crmselect.io.folder.catalog": ("catalogs", "load_catalog"),
+    "crmselect.io.folder.costs": ("load_costs",),
+    "crmselect.io.folder.evaluation": ("load_evaluation", "save_evaluation"),
+    "crmselect.io.folder.partners": ("load_partners",),
+    "crmselect.io.folder.tables": (
         "demo_scores_from_frame",
         "requirements_from_frame",
         "responses_from_frame",
     ),
-    "crmselect.io.workbook": ("export_workbook",),
+    "crmselect.io.report.workbook": ("export_workbook",),
     "crmselect.model": (
         "Access",
         "Criterion",
@@ -199,16 +204,17 @@ _LAZY = {name: module for module, names in _PUBLIC.items() for name in names}
 
 if TYPE_CHECKING:
     from crmselect.analysis import Analysis, analyse
-    from crmselect.catalog import Catalog, catalogs, load_catalog
-    from crmselect.io.costs import load_costs
-    from crmselect.io.folder import load_evaluation, save_evaluation
-    from crmselect.io.partners import load_partners
-    from crmselect.io.tables import (
+    from crmselect.catalog import Catalog
+    from crmselect.io.folder.catalog import catalogs, load_catalog
+    from crmselect.io.folder.costs import load_costs
+    from crmselect.io.folder.evaluation import load_evaluation, save_evaluation
+    from crmselect.io.folder.partners import load_partners
+    from crmselect.io.folder.tables import (
         demo_scores_from_frame,
         requirements_from_frame,
         responses_from_frame,
     )
-    from crmselect.io.workbook import export_workbook
+    from crmselect.io.report.workbook import export_workbook
     from crmselect.model import (
         Access,
         Criterion,

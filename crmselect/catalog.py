@@ -11,26 +11,22 @@ Two catalogues ship with crmselect (``crmselect.catalogs()`` lists them):
     references, rates, support after go-live.
 
 A catalogue is a YAML file (schema ``crmselect.catalog/1``) — see ``criteria/`` in the
-repository. An evaluation picks requirements from a catalogue and adds its own.
+repository. An evaluation picks requirements from a catalogue and adds its own. This module
+holds the :class:`Catalog` type and pure helpers; listing and reading catalogue files is
+:mod:`crmselect.io.folder.catalog` (``crmselect.catalogs()``, ``crmselect.load_catalog()``).
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from pathlib import Path
 
 import attrs
 import pandas as pd
 
-from crmselect._resources import data_path
 from crmselect.converters import as_tuple
-from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
-from crmselect.io.schema import parse_criteria, parse_requirement
-from crmselect.io.yamlfile import Reader, is_file, read_yaml, shorten
+from crmselect.errors import Problem, ValidationError
 from crmselect.model import Criterion, Requirement, tree_problems, walk_tree
-
-SCHEMA = "crmselect.catalog/1"
 
 
 @attrs.frozen(eq=False)
@@ -67,6 +63,7 @@ class Catalog:
 
         ``None`` selects everything. Unknown ids raise :class:`ValidationError` naming them.
 
+        >>> from crmselect.io.folder.catalog import load_catalog
         >>> core = load_catalog("crm-core")
         >>> [r.id for r in core.select(["SFA-001", "SFA-002"])]
         ['SFA-001', 'SFA-002']
@@ -94,6 +91,7 @@ class Catalog:
     def unknown_id(self, ident: str) -> str:
         """What to say of ``ident``, an id the catalogue lacks, with the closest ones it holds.
 
+        >>> from crmselect.io.folder.catalog import load_catalog
         >>> load_catalog("crm-core").unknown_id("markting")
         "no requirement or criterion 'markting' in catalogue 'crm-core'; did you mean 'marketing'?"
         """
@@ -140,58 +138,3 @@ def did_you_mean(word: str, known: Iterable[str]) -> str:
     """
     close = difflib.get_close_matches(word, list(known), n=3, cutoff=0.75)
     return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-
-
-def catalogs() -> tuple[str, ...]:
-    """Names of the bundled catalogues, sorted.
-
-    >>> "crm-core" in catalogs() and "partner" in catalogs()
-    True
-    """
-    return tuple(sorted(p.stem for p in data_path("criteria").glob("*.yaml")))
-
-
-def load_catalog(name_or_path: str | Path) -> Catalog:
-    """A bundled catalogue by name (``"crm-core"``) or a catalogue YAML file by path."""
-    path = Path(name_or_path)
-    if not path.suffix and not is_file(path):
-        path = data_path("criteria") / f"{name_or_path}.yaml"
-        if not is_file(path):
-            raise CrmselectError(
-                f"No bundled catalogue {shorten(str(name_or_path))!r}"
-                f"{did_you_mean(str(name_or_path), catalogs())} (available: "
-                f"{', '.join(catalogs())}; or give the path of a catalogue file)"
-            )
-    return _parse_catalog(path)
-
-
-def _parse_catalog(path: Path) -> Catalog:
-    reader = Reader()
-    root = read_yaml(path)
-    fields = reader.top(
-        root,
-        f"{path} is not a catalogue",
-        required=("schema", "name", "criteria", "requirements"),
-        optional=("title", "version", "description"),
-    )
-    if "schema" in fields and reader.text(fields["schema"]) != SCHEMA:
-        reader.fail(fields["schema"], f"expected schema {SCHEMA!r}")
-    criteria = parse_criteria(reader, fields.get("criteria"))
-    requirements = [
-        r
-        for item in reader.sequence(fields.get("requirements"))
-        if (r := parse_requirement(reader, item)) is not None
-    ]
-    reader.raise_if_problems(f"Cannot read catalogue {path}")
-    try:
-        return Catalog(
-            name=reader.text(fields.get("name")),
-            title=reader.text(fields.get("title")),
-            version=reader.text(fields.get("version")),
-            description=reader.text(fields.get("description")),
-            criteria=criteria,
-            requirements=requirements,
-            origin=str(path),
-        )
-    except ValidationError as exc:
-        raise InputFileError(f"Invalid catalogue {path}", exc.problems) from None

@@ -37,21 +37,25 @@ import pandas as pd
 
 from crmselect._version import __version__
 from crmselect.analysis import DEFAULT_SAMPLES, DEFAULT_SEED, Analysis, analyse
-from crmselect.catalog import catalogs, load_catalog
 from crmselect.consensus import ConsensusScores, moderation_list
 from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Problem
 from crmselect.example import example_path
-from crmselect.io.costs import load_costs
-from crmselect.io.demo_sheets import read_scoring_sheets, write_scoring_sheets, write_script_pack
-from crmselect.io.folder import load_evaluation
-from crmselect.io.partners import load_partners
-from crmselect.io.rfp_response import problems_frame, read_response
-from crmselect.io.rfp_template import write_template
-from crmselect.io.tables import demo_scores_to_frame, responses_to_frame
-from crmselect.io.untrusted import read_each
-from crmselect.io.workbook import export_workbook
-from crmselect.io.workshop import write_workshop
-from crmselect.io.xlsx import write_csv
+from crmselect.io.excel.xlsx import write_csv
+from crmselect.io.folder.catalog import catalogs, load_catalog
+from crmselect.io.folder.costs import load_costs
+from crmselect.io.folder.evaluation import load_evaluation
+from crmselect.io.folder.partners import load_partners
+from crmselect.io.folder.tables import demo_scores_to_frame, responses_to_frame
+from crmselect.io.forms.demo_sheets import (
+    read_scoring_sheets,
+    write_scoring_sheets,
+    write_script_pack,
+)
+from crmselect.io.forms.reading import problems_frame, read_each
+from crmselect.io.forms.rfp_response import read_response
+from crmselect.io.forms.rfp_template import write_template
+from crmselect.io.forms.workshop import write_workshop
+from crmselect.io.report.workbook import export_workbook
 from crmselect.report import catalog_report, full_report, panel_report
 from crmselect.scoring import panel_scores, process_gaps
 

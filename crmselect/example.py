@@ -28,6 +28,6 @@ def example() -> Evaluation:
     >>> len(example().vendors)
     6
     """
-    from crmselect.io.folder import load_evaluation
+    from crmselect.io.folder.evaluation import load_evaluation
 
     return load_evaluation(example_path())

@@ -1,7 +1,7 @@
 """RFP response workbooks: generate one per vendor, import what they return.
 
-The public entry points; the work is done in :mod:`crmselect.io.rfp_template` (the writer),
-:mod:`crmselect.io.rfp_response` (the importer) and :mod:`crmselect.io.untrusted` (the
+The public entry points; the work is done in :mod:`crmselect.io.forms.rfp_template` (the writer),
+:mod:`crmselect.io.forms.rfp_response` (the importer) and :mod:`crmselect.io.excel.untrusted` (the
 defences every returned file goes through)::
 
     import crmselect
@@ -13,9 +13,10 @@ defences every returned file goes through)::
     returned.problems_frame()        # file, sheet, cell, severity, what, action
 """
 
-from crmselect.io.rfp_response import RfpResponse, problems_frame, read_response
-from crmselect.io.rfp_template import TEMPLATE_VERSION, write_template
-from crmselect.io.untrusted import ReadLimits, UntrustedInputError
+from crmselect.io.excel.untrusted import ReadLimits, UntrustedInputError
+from crmselect.io.forms.reading import problems_frame
+from crmselect.io.forms.rfp_response import RfpResponse, read_response
+from crmselect.io.forms.rfp_template import TEMPLATE_VERSION, write_template
 
 __all__ = [
     "TEMPLATE_VERSION",

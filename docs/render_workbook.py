@@ -25,7 +25,7 @@ from libreoffice import convert  # noqa: E402
 
 import crmselect  # noqa: E402
 from crmselect.analysis import analyse  # noqa: E402
-from crmselect.io.workbook import export_workbook  # noqa: E402
+from crmselect.io.report.workbook import export_workbook  # noqa: E402
 
 PAGES = {1: "workbook-summary.png", 2: "workbook-matrix.png"}
 SINGLE_PAGE_SHEETS = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'

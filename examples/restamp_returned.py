@@ -2,7 +2,7 @@
 
 ``examples/larkspur/returned/*.xlsx`` stand for the files six vendors sent back. Each one's
 hidden ``crmselect`` sheet records the ``evaluation_hash`` of the template it was made from
-(:func:`crmselect.io.rfp_template.questions_fingerprint`). When the *definition* of that
+(:func:`crmselect.io.forms.rfp_template.questions_fingerprint`). When the *definition* of that
 hash changes, or a setting of the example that is not a question (a weight, the scale)
 changes, the importer rightly reports "the evaluation changed since this template was made".
 This script brings the bundled files up to date as if the vendors had been sent templates of
@@ -23,8 +23,9 @@ from pathlib import Path
 import attrs
 import openpyxl
 
-from crmselect.io.folder import load_evaluation
-from crmselect.io.rfp_template import META_SHEET, questions_fingerprint
+from crmselect.io.folder.evaluation import load_evaluation
+from crmselect.io.forms.meta import META_SHEET
+from crmselect.io.forms.rfp_template import questions_fingerprint
 
 FOLDER = Path(__file__).resolve().parent / "larkspur"
 

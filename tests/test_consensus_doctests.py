@@ -1,4 +1,4 @@
-"""The examples in the docstrings of crmselect.consensus and crmselect.io.demo_sheets run."""
+"""The examples in the docstrings of crmselect.consensus and crmselect.io.forms.demo_sheets run."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ MODULES = [
     "crmselect.consensus.agreement",
     "crmselect.consensus.moderation",
     "crmselect.consensus.uncertainty",
-    "crmselect.io.demo_sheets",
+    "crmselect.io.forms.demo_sheets",
 ]
 _example = functools.cache(crmselect.example)
 

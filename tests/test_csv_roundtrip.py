@@ -1,5 +1,5 @@
 """Evaluation folders write CSV that a spreadsheet shows as text, and read it back as it was
-(crmselect/io/folder.py save_evaluation, crmselect/io/tables.py read_csv)."""
+(crmselect/io/folder/evaluation.py save_evaluation, crmselect/io/folder/tables.py read_csv)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import attrs
 
-from crmselect.io.folder import load_evaluation, save_evaluation
+from crmselect.io.folder.evaluation import load_evaluation, save_evaluation
 from crmselect.model import Response
 
 HOSTILE = ['=HYPERLINK("http://evil.example","x")', "'=already quoted", "+1", "-note", "@SUM(A1)"]

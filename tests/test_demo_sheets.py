@@ -23,8 +23,9 @@ from openpyxl.workbook.workbook import Workbook
 import crmselect
 from crmselect import CrmselectError, DemoScale, DemoScore, Evaluation
 from crmselect.consensus import aggregate_scores
-from crmselect.io.demo_sheets import (
-    META_SHEET,
+from crmselect.io.excel.untrusted import DEFAULT_LIMITS, ReadLimits, UntrustedInputError
+from crmselect.io.excel.xlsx import put_text
+from crmselect.io.forms.demo_sheets import (
     SCORE_HEADERS,
     SCORES_SHEET,
     ScoringSheet,
@@ -36,8 +37,7 @@ from crmselect.io.demo_sheets import (
     write_scoring_sheets,
     write_script_pack,
 )
-from crmselect.io.untrusted import DEFAULT_LIMITS, ReadLimits, UntrustedInputError
-from crmselect.io.xlsx import put_text
+from crmselect.io.forms.meta import META_SHEET
 
 EVALUATOR = "sales"
 SCORE, NOTE = SCORE_HEADERS.index("Score") + 1, SCORE_HEADERS.index("Note") + 1

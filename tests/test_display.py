@@ -9,7 +9,7 @@ import pytest
 import crmselect
 from crmselect import consensus
 from crmselect.analysis import analyse
-from crmselect.io.costs import load_costs
+from crmselect.io.folder.costs import load_costs
 
 
 class _Checker(HTMLParser):

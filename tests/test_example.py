@@ -43,7 +43,7 @@ def test_example_shows_knock_out_and_missing_answers() -> None:
 
 
 def test_workbook_marks_the_example_s_excluded_answers_with_a_note(tmp_path: Path) -> None:
-    from crmselect.io.workbook import export_workbook
+    from crmselect.io.report.workbook import export_workbook
 
     result = crmselect.score(crmselect.example())
     wb = openpyxl.load_workbook(export_workbook(result, tmp_path / "larkspur.xlsx"))

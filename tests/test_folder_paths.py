@@ -11,7 +11,7 @@ import pytest
 from conftest import MINIMAL_YAML, minimal_evaluation, write_minimal
 
 from crmselect import InputFileError, load_evaluation
-from crmselect.io.workshop import write_workshop
+from crmselect.io.forms.workshop import write_workshop
 
 
 def workshop(path: Path, member: str, top: str) -> Path:
@@ -107,9 +107,9 @@ def test_a_pattern_that_would_search_the_whole_disk_is_refused(
 def test_a_pattern_matching_too_many_files_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import crmselect.io.folder
+    import crmselect.io.folder.evaluation
 
-    monkeypatch.setattr(crmselect.io.folder, "MAX_MATCHES", 2)
+    monkeypatch.setattr(crmselect.io.folder.evaluation, "MAX_MATCHES", 2)
     folder = folder_naming(tmp_path, "weighting_workbooks", "['workshop/*.xlsx']")
     for member in ("ann", "bob", "cy"):
         workshop(folder / "workshop" / f"{member}.xlsx", member, "3")

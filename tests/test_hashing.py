@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import crmselect
 from crmselect.hashing import canonical, canonical_float, digest, sha256_hex
-from crmselect.io.rfp_template import questions_fingerprint
+from crmselect.io.forms.rfp_template import questions_fingerprint
 from crmselect.model import Criterion, Evaluation, Judgements, Requirement, Vendor
 from crmselect.weights import apply_judgements
 
@@ -124,7 +124,7 @@ def test_fingerprint_of_the_example_ignores_last_bits_of_its_ahp_weights() -> No
 
 
 _PRINT_HASHES = (
-    "import crmselect; from crmselect.io.rfp_template import questions_fingerprint as q; "
+    "import crmselect; from crmselect.io.forms.rfp_template import questions_fingerprint as q; "
     "e = crmselect.example(); r = crmselect.score(e); "
     "print(e.fingerprint(), q(e), r.fingerprint)"
 )

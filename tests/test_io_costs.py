@@ -11,7 +11,7 @@ import crmselect
 from crmselect import CrmselectError, load_evaluation
 from crmselect.analysis import analyse
 from crmselect.cli import main
-from crmselect.io.costs import load_costs
+from crmselect.io.folder.costs import load_costs
 from crmselect.report import full_report
 
 PRICING = """pricing:

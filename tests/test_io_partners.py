@@ -1,4 +1,4 @@
-"""crmselect.io.partners: the ``partners:`` section of an evaluation folder — the partners'
+"""crmselect.io.folder.partners: the ``partners:`` section of an evaluation folder — the partners'
 own evaluation and their quotes — and the software × partner ranking it feeds."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import crmselect
 from crmselect import Evaluation, load_evaluation
 from crmselect.cost import PartnerOffer, compare_tco, implementers, rank_pairs
 from crmselect.errors import InputFileError, ValidationError
-from crmselect.io.costs import load_costs
-from crmselect.io.partners import PartnerSetup, load_partners, partner_offers_from_frame
+from crmselect.io.folder.costs import load_costs
+from crmselect.io.folder.partners import PartnerSetup, load_partners, partner_offers_from_frame
 
 PARTNERS = crmselect.example_path() / "partners"
 OFFERS = crmselect.example_path() / "partner_offers.csv"

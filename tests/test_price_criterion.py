@@ -37,7 +37,7 @@ from crmselect import (
 from crmselect.analysis import analyse
 from crmselect.cost import compare_tco, price_scores, with_tco_prices
 from crmselect.errors import ValidationError
-from crmselect.io.costs import load_costs
+from crmselect.io.folder.costs import load_costs
 from crmselect.report import price_report
 
 QUALITY = {"A": 4.0, "B": 3.5, "C": 1.5, "D": 1.5}  # out of 5: 0.8, 0.7, 0.3, 0.3

@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 import crmselect
 from crmselect import Evaluation, Requirement, Vendor, rfp
 from crmselect.errors import VALUE_LIMIT
-from crmselect.io.rfp_response import PROBLEM_COLUMNS
-from crmselect.io.rfp_template import META_SHEET, requirements_hash
-from crmselect.io.xlsx import put_text
+from crmselect.io.excel.xlsx import put_text
+from crmselect.io.forms.meta import META_SHEET
+from crmselect.io.forms.reading import PROBLEM_COLUMNS
+from crmselect.io.forms.rfp_template import requirements_hash
 from crmselect.rfp import UntrustedInputError, read_response, write_template
 
 LABELS = {level.key: level.label for level in crmselect.ComplianceScale().levels}

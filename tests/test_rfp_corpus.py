@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 from crmselect import CrmselectError, Evaluation
 from crmselect.errors import escape_controls
-from crmselect.io.rfp_response import RfpResponse
-from crmselect.io.xlsx import put_text
+from crmselect.io.excel.xlsx import put_text
+from crmselect.io.forms.rfp_response import RfpResponse
 from crmselect.rfp import ReadLimits, read_response, write_template
 
 SECONDS_PER_CASE = 20

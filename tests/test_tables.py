@@ -10,7 +10,7 @@ from conftest import MINIMAL_YAML, minimal_evaluation, write_minimal
 
 import crmselect
 from crmselect import InputFileError
-from crmselect.io.tables import requirements_to_frame, responses_to_frame
+from crmselect.io.folder.tables import requirements_to_frame, responses_to_frame
 
 
 def test_evaluation_from_dataframes_scores_like_objects() -> None:

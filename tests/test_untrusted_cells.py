@@ -1,4 +1,4 @@
-"""Returned workbooks count a cell's length as Excel does (crmselect/io/untrusted.py)."""
+"""Returned workbooks count a cell's length as Excel does (crmselect/io/excel/untrusted.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 
 import crmselect
 from crmselect.errors import CrmselectError
-from crmselect.io.rfp_response import read_response
-from crmselect.io.rfp_template import write_template
-from crmselect.io.untrusted import ReadLimits
+from crmselect.io.excel.untrusted import ReadLimits
+from crmselect.io.forms.rfp_response import read_response
+from crmselect.io.forms.rfp_template import write_template
 
 EMOJI = "\U0001f600"  # one character, two UTF-16 code units
 

@@ -39,9 +39,9 @@ from crmselect import (
     robustness,
     score,
 )
-from crmselect.io.workbook import export_workbook
-from crmselect.io.workbook_robustness import flip_frame
-from crmselect.io.xlsx import FORMULA_TRIGGERS, escape_illegal
+from crmselect.io.excel.xlsx import FORMULA_TRIGGERS, escape_illegal
+from crmselect.io.report.robustness import flip_frame
+from crmselect.io.report.workbook import export_workbook
 
 ALL_SHEETS = [
     "Summary",
@@ -631,7 +631,7 @@ def test_refuses_other_extensions_and_keeps_the_old_file(
 def test_module_docstring_example_runs() -> None:
     import doctest
 
-    import crmselect.io.workbook as module
+    import crmselect.io.report.workbook as module
 
     outcome = doctest.testmod(module)
     assert outcome.attempted > 0

@@ -45,7 +45,7 @@ from crmselect import (
     robustness,
     score,
 )
-from crmselect.io.workbook import export_workbook
+from crmselect.io.report.workbook import export_workbook
 from crmselect.model import walk_tree
 from crmselect.weights import local_weights
 

@@ -12,8 +12,8 @@ from conftest import MINIMAL_YAML, minimal_evaluation, write_minimal
 import crmselect
 from crmselect import CrmselectError, Judgements, load_evaluation
 from crmselect.cli import main
-from crmselect.io.untrusted import UntrustedInputError
-from crmselect.io.workshop import parse_ratio, read_workshop, write_workshop
+from crmselect.io.excel.untrusted import UntrustedInputError
+from crmselect.io.forms.workshop import parse_ratio, read_workshop, write_workshop
 from crmselect.weights import member_weights
 
 TOP = "Weights - Top level"

@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 
 import crmselect
 from crmselect import CrmselectError, ValidationError
-from crmselect.io.demo_sheets import write_script_pack
-from crmselect.io.xlsx import (
+from crmselect.io.excel.xlsx import (
     FORMULA_TRIGGERS,
     HOST,
     MAX_CELL_TEXT,
@@ -33,6 +32,7 @@ from crmselect.io.xlsx import (
     sheet_title,
     write_csv,
 )
+from crmselect.io.forms.demo_sheets import write_script_pack
 
 posix = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions and processes")
 
@@ -188,7 +188,7 @@ def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path: 
     target = tmp_path / "report.xlsx"
     script = (
         "import os, signal, sys\n"
-        "from crmselect.io.xlsx import replace_atomically\n"
+        "from crmselect.io.excel.xlsx import replace_atomically\n"
         "def write(temporary):\n"
         "    open(temporary, 'wb').write(b'half')\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n"

@@ -18,8 +18,8 @@ from conftest import MINIMAL_YAML, write_minimal
 import crmselect
 from crmselect import CrmselectError, Evaluation, InputFileError, load_evaluation
 from crmselect.cli import main
-from crmselect.io import yamlfile
-from crmselect.io.yamlfile import MAX_BYTES, MAX_DEPTH, parse_yaml
+from crmselect.io.folder import yamlfile
+from crmselect.io.folder.yamlfile import MAX_BYTES, MAX_DEPTH, parse_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 LOADERS = ["libyaml", "pyyaml"] if yaml.__with_libyaml__ else ["pyyaml"]

@@ -15,7 +15,7 @@ The workflow of a scripted-demo panel, one module per step::
 
 An *item* is one (vendor, script, criterion); every table is indexed by ids. Analysis only:
 no files, no printing (the scoring sheets evaluators fill in live in
-:mod:`crmselect.io.demo_sheets`).
+:mod:`crmselect.io.forms.demo_sheets`).
 """
 
 from crmselect.consensus._panel import PANEL_COLUMNS, Panel, PanelLike, as_panel

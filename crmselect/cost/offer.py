@@ -4,7 +4,7 @@ committee's :class:`Assumptions`.
 Who supplies what
 -----------------
 *The vendor* prices the software and its own services on the RFP's Pricing sheet
-(:data:`crmselect.io.rfp_template.PRICING_FIELDS`): the licensing model (perpetual licence or
+(:data:`crmselect.io.forms.rfp_template.PRICING_FIELDS`): the licensing model (perpetual licence or
 subscription), named or concurrent users, the price per user and its period, the annual
 maintenance rate of a perpetual licence, implementation days and day rate, a hosting or
 operation fee. :func:`offer_from_pricing` turns that sheet's values into an :class:`Offer`.
@@ -551,7 +551,7 @@ def offer_from_pricing(
 ) -> Offer:
     """An :class:`Offer` from the values of a returned RFP's Pricing sheet.
 
-    ``pricing`` is :attr:`crmselect.io.rfp_response.RfpResponse.pricing` (keys of
+    ``pricing`` is :attr:`crmselect.io.forms.rfp_response.RfpResponse.pricing` (keys of
     ``PRICING_FIELDS``). The mapping:
 
     ======================================  ==========================================

@@ -66,7 +66,7 @@ class Evaluation:
     moderations: tuple[ModeratedScore, ...] = attrs.field(default=(), converter=as_tuple)
     """Scores agreed in the consensus meeting; they replace the panel's aggregate."""
     import_problems: tuple[ImportProblem, ...] = attrs.field(default=(), converter=as_tuple)
-    """Findings from importing returned workbooks (see :mod:`crmselect.io.rfp_response`)."""
+    """Findings from importing returned workbooks (see :mod:`crmselect.io.forms.rfp_response`)."""
     origin: str = attrs.field(default="", repr=False)
 
     def __attrs_post_init__(self) -> None:

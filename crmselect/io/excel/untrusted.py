@@ -23,19 +23,18 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
-from crmselect.errors import ImportProblem, InputFileError, Problem
-from crmselect.io.xlsx import excel_length
-from crmselect.progress import progress
+from crmselect.errors import InputFileError, Problem
+from crmselect.io.excel.xlsx import excel_length
 
 # openpyxl parses worksheets with defusedxml when it is installed; we depend on it.
 assert openpyxl.DEFUSEDXML, (
@@ -77,45 +76,6 @@ DEFAULT_LIMITS = ReadLimits()
 
 def refuse(path: Path, what: str) -> UntrustedInputError:
     return UntrustedInputError(f"{path.name} was refused", [Problem(str(path), what)])
-
-
-T = TypeVar("T")
-
-
-def read_each(
-    paths: Iterable[str | Path],
-    read: Callable[[Path], T],
-    owner: Callable[[T], str],
-    *,
-    second: str,
-    desc: str,
-) -> tuple[list[T], list[Problem]]:
-    """Read every returned file with ``read``: the files read, and the refusals — a file
-    ``read`` refused (:class:`UntrustedInputError`), or a second file from the same
-    ``owner`` (vendor, member, evaluator): "a second ``second`` 'x' (first: f.xlsx); keep
-    one". Every file is tried, so one run lists every refusal. ``desc`` labels the progress
-    bar."""
-    refused: list[Problem] = []
-    first: dict[str, Path] = {}
-    read_ok: list[T] = []
-    files = [Path(p) for p in paths]
-    for path in progress(files, total=len(files), desc=desc, unit="file"):
-        try:
-            returned = read(path)
-        except UntrustedInputError as exc:
-            refused += exc.problems
-            continue
-        who = owner(returned)
-        if who in first:
-            refused.append(
-                Problem(
-                    str(path), f"a second {second} {who!r} (first: {first[who].name}); keep one"
-                )
-            )
-            continue
-        first[who] = path
-        read_ok.append(returned)
-    return read_ok, refused
 
 
 def check_container(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
@@ -323,73 +283,3 @@ def as_text(value: object, dtype: str) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15 and dtype == "n":
         return str(int(value))
     return str(value)
-
-
-class Findings:
-    """Collects the :class:`~crmselect.errors.ImportProblem` findings of one returned file.
-
-    ``requirement`` holds what the row is about (a requirement id, a demo item key); an
-    offending ``value`` is quoted, shortened to :data:`SHOWN_VALUE` characters.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.file = path.name
-        self.problems: list[ImportProblem] = []
-
-    def add(
-        self,
-        sheet: str,
-        cell: str,
-        severity: str,
-        what: str,
-        action: str,
-        requirement: str = "",
-        value: object = None,
-    ) -> None:
-        shown = "" if value is None else shorten(str(value))
-        self.problems.append(
-            ImportProblem(self.file, sheet, cell, severity, what, action, requirement, shown)
-        )
-
-
-def free_text(
-    grid: Grid,
-    row: int,
-    column: int | None,
-    findings: Findings,
-    *,
-    sheet: str,
-    about: str,
-    label: str,
-    ask: str,
-) -> str:
-    """A free-text answer cell (comment, evidence, note) as the text that was stored.
-
-    A formula is kept as its text — never evaluated — and an error value (``#N/A``) is
-    reported; both are warnings on ``label`` (e.g. "a text cell"), with ``ask`` naming who
-    to ask. ``about`` is the row's subject (requirement id, demo item).
-    """
-    if column is None:
-        return ""
-    value, dtype = cell_at(grid, row, column)
-    where = cell_ref(row, column)
-    if dtype == "f":
-        findings.add(
-            sheet,
-            where,
-            "warning",
-            f"formula in {label}; kept as text, not evaluated",
-            "nothing to do",
-            requirement=about,
-            value=value,
-        )
-    elif dtype == "e":
-        findings.add(
-            sheet,
-            where,
-            "warning",
-            f"error value {value!r} in {label}",
-            f"ask the {ask} for the intended text",
-            requirement=about,
-        )
-    return as_text(value, dtype)

@@ -9,13 +9,13 @@ One workbook per vendor, with sheets
 ``Company``       deployment models, access channels and references;
 ``Lists``         (hidden) the drop-down values, referenced through named ranges;
 ``crmselect``     (very hidden) template version, the evaluation's hashes, the vendor, and a
-                  checksum per requirement row, so :mod:`crmselect.io.rfp_response` can tell
+                  checksum per requirement row, so :mod:`crmselect.io.forms.rfp_response` can tell
                   what was changed.
 
 Sheets are protected so that only answer cells are editable. That protection is a
 usability guard (Excel's legacy password hash is weak), not security: integrity comes from
 comparing every returned row with the buyer's own evaluation. Every string from outside
-the library is written through :func:`crmselect.io.xlsx.put_text`, so it can never become a
+the library is written through :func:`crmselect.io.excel.xlsx.put_text`, so it can never become a
 formula.
 """
 
@@ -36,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect._version import __version__
 from crmselect.errors import CrmselectError
-from crmselect.io.xlsx import (
+from crmselect.io.excel.xlsx import (
     INPUT_FILL,
     UNLOCKED,
     WRAP,
@@ -46,10 +46,10 @@ from crmselect.io.xlsx import (
     put_text,
     save_atomic,
 )
+from crmselect.io.forms.meta import FormMeta, write_meta
 from crmselect.model import Access, Deployment, Evaluation, Requirement, Vendor
 
 TEMPLATE_VERSION = "crmselect.rfp/1"
-META_SHEET = "crmselect"
 REQUIREMENTS_SHEET = "Requirements"
 PRICING_SHEET = "Pricing"
 COMPANY_SHEET = "Company"
@@ -67,8 +67,23 @@ REQUIREMENT_HEADERS = (
 )
 """Columns A–H of the Requirements sheet; the importer finds columns by these headers."""
 ANSWER_HEADERS = ("Compliance", "Comment", "Evidence")
-META_FIRST_ROW = 10
-"""Row of the meta sheet where the per-requirement checksum table starts (after a header)."""
+
+RFP_META = FormMeta(
+    version_key="template_version",
+    version=TEMPLATE_VERSION,
+    table_row=10,
+    header=("requirement", "row", "checksum"),
+    sheets=(REQUIREMENTS_SHEET,),
+    not_this_form="sheet {sheet!r} is missing: this is not a crmselect RFP workbook, or a sheet "
+    "was deleted — send the vendor a new template",
+    wrong_version="template version {found!r} is not {expected!r}: the workbook was not made by "
+    "this crmselect, or was tampered with — send the vendor a new template",
+    recipient_key="vendor_id",
+    recipient="vendor",
+    outsider="who is not in this evaluation",
+)
+"""The RFP workbook's hidden sheet: eight facts, then from row 10 one row per requirement
+(id, its row on the Requirements sheet, :func:`requirement_checksum`)."""
 
 
 MONEY_LIMIT = 1e12
@@ -195,7 +210,7 @@ def write_template(
     _requirements(workbook.create_sheet(REQUIREMENTS_SHEET), evaluation)
     _pricing(workbook.create_sheet(PRICING_SHEET))
     _company(workbook.create_sheet(COMPANY_SHEET))
-    _meta(workbook.create_sheet(META_SHEET), evaluation, vendor)
+    _meta(workbook, evaluation, vendor)
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames))
     return save_atomic(workbook, path)
 
@@ -370,10 +385,8 @@ def reference_start_row() -> int:
     return 3 + len(company_rows()) + 2
 
 
-def _meta(sheet: Worksheet, evaluation: Evaluation, vendor: Vendor) -> None:
-    sheet.sheet_state = "veryHidden"
+def _meta(workbook: Workbook, evaluation: Evaluation, vendor: Vendor) -> None:
     facts = (
-        ("template_version", TEMPLATE_VERSION),
         ("evaluation", evaluation.name),
         ("evaluation_hash", questions_fingerprint(evaluation)),
         ("requirements_hash", requirements_hash(evaluation)),
@@ -382,13 +395,8 @@ def _meta(sheet: Worksheet, evaluation: Evaluation, vendor: Vendor) -> None:
         ("created", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
         ("crmselect", __version__),
     )
-    for row, (key, value) in enumerate(facts, start=1):
-        put_text(sheet.cell(row=row, column=1), key)
-        put_text(sheet.cell(row=row, column=2), value)
-    header_row(sheet, ("requirement", "row", "checksum"), row=META_FIRST_ROW - 1)
-    for offset, r in enumerate(evaluation.requirements):
-        row = META_FIRST_ROW + offset
-        put_text(sheet.cell(row=row, column=1), r.id)
-        sheet.cell(row=row, column=2, value=offset + 2)
-        put_text(sheet.cell(row=row, column=3), requirement_checksum(r))
-    protect(sheet)
+    rows = (
+        (r.id, offset + 2, requirement_checksum(r))
+        for offset, r in enumerate(evaluation.requirements)
+    )
+    write_meta(workbook, RFP_META, facts, rows)

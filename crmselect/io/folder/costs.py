@@ -47,7 +47,7 @@ from crmselect.cost.business_case import Benefit, Range
 from crmselect.cost.case import CostCase
 from crmselect.cost.offer import Assumptions, Offer, offer_from_pricing
 from crmselect.errors import CrmselectError, Problem
-from crmselect.io.yamlfile import Reader, YNode, read_yaml
+from crmselect.io.folder.yamlfile import Reader, YNode, read_yaml
 from crmselect.model import Evaluation, PriceBasis, PriceCriterion
 
 _TOP = (

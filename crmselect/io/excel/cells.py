@@ -1,7 +1,7 @@
 """Cell writing, styles, Excel tables and print setup shared by the comparison workbook's sheets.
 
-Private to :mod:`crmselect.io.workbook`. Every string goes through
-:func:`crmselect.io.xlsx.put_text` (:func:`put`); numbers are written as numbers, NaN and
+Private to the sheets of :mod:`crmselect.io.report`. Every string goes through
+:func:`crmselect.io.excel.xlsx.put_text` (:func:`put`); numbers are written as numbers, NaN and
 ``None`` as empty cells, ±inf as the text ``∞``/``−∞`` (Excel has no infinity).
 """
 
@@ -24,7 +24,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from crmselect.io.xlsx import MAX_CELL_TEXT, put_text
+from crmselect.io.excel.xlsx import MAX_CELL_TEXT, put_text
 
 # -- styles (shared objects: openpyxl stores each distinct style once) ------------------------
 
@@ -109,7 +109,7 @@ def _where(cell: Cell, text: str) -> str:
     """``Sheet!C7`` for the error message of text too long for a cell (built only when the
     text could be: a control character's escape takes 4 characters, a character beyond
     U+FFFF 2 UTF-16 code units — so ``4 · len(text)`` bounds its length as Excel counts it,
-    :func:`~crmselect.io.xlsx.excel_length`)."""
+    :func:`~crmselect.io.excel.xlsx.excel_length`)."""
     return f"{cell.parent.title}!{cell.coordinate}" if 4 * len(text) > MAX_CELL_TEXT else ""
 
 

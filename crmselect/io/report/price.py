@@ -43,7 +43,7 @@ import pandas as pd
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from crmselect.io.workbook_cells import (
+from crmselect.io.excel.cells import (
     INPUT_STYLE,
     LABEL_FONT,
     SCORE_FORMAT,

@@ -47,9 +47,9 @@ A folder holds one selection::
     response_workbooks: [returned/*.xlsx]   # the vendors' returned RFP workbooks
     weighting_workbooks: [workshop/*.xlsx]  # members' pairwise comparisons (AHP, per member)
     demo_scores: demo_scores.csv
-    costs: {...}                     # cost assumptions and benefits: crmselect.io.costs
+    costs: {...}                     # cost assumptions and benefits: crmselect.io.folder.costs
     price: {criterion: price, method: budget, budget: 1600000}   # price criterion: io.costs
-    partners: {evaluation: partners, offers: partner_offers.csv}  # crmselect.io.partners
+    partners: {evaluation: partners, offers: partner_offers.csv}  # crmselect.io.folder.partners
 
 ``response_workbooks``, ``weighting_workbooks`` and ``scoring_sheets`` take one entry or a
 list; each is a path or a glob pattern (``*``, ``?``, ``[abc]``, ``**``), relative to this
@@ -57,7 +57,7 @@ file or absolute (``/srv/tender/returned/*.xlsx``). An entry naming an existing 
 taken as it is written, glob characters and all (``offer [v2].xlsx``); to match a literal
 ``[`` in a pattern, write ``[[]``. An entry that matches no file is an error at its line.
 
-Returned workbooks are read as untrusted input (:mod:`crmselect.io.rfp_response`); what
+Returned workbooks are read as untrusted input (:mod:`crmselect.io.forms.rfp_response`); what
 they contain that cannot be used is listed in ``Evaluation.import_problems``.
 
 Errors name the file, the key path and the line (``evaluation.yaml: vendors[2].id (line
@@ -66,7 +66,7 @@ tables' rows come together with the cross-checks of the rows that could be read 
 vendor, a score off the scale). A mistake that makes others follow is reported alone: an
 unknown catalogue, or a typo in ``requirements.catalog``, is not followed by errors about
 the overrides of what it would have selected. ``evaluation.yaml`` is read as untrusted
-text (:mod:`crmselect.io.yamlfile`: at most 8 MiB, 64 levels of nesting).
+text (:mod:`crmselect.io.folder.yamlfile`: at most 8 MiB, 64 levels of nesting).
 """
 
 from __future__ import annotations
@@ -82,26 +82,27 @@ import attrs
 import pandas as pd
 import yaml
 
-from crmselect.catalog import Catalog, catalogs, did_you_mean, load_catalog
+from crmselect.catalog import Catalog, did_you_mean
 from crmselect.consensus import moderations_from_frame
 from crmselect.cost.case import with_tco_prices
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
-from crmselect.io.costs import load_costs, read_price
-from crmselect.io.demo_sheets import read_scoring_sheets
-from crmselect.io.rfp_response import read_response
-from crmselect.io.rfp_template import PRICING_FIELDS, PRICING_SHEET
-from crmselect.io.schema import parse_criteria, parse_requirement
-from crmselect.io.tables import (
+from crmselect.io.excel.xlsx import replace_atomically, write_csv
+from crmselect.io.folder.catalog import catalogs, load_catalog
+from crmselect.io.folder.costs import load_costs, read_price
+from crmselect.io.folder.schema import parse_criteria, parse_requirement
+from crmselect.io.folder.tables import (
     demo_scores_from_frame,
     demo_scores_to_frame,
     read_csv,
     responses_from_frame,
     responses_to_frame,
 )
-from crmselect.io.untrusted import read_each
-from crmselect.io.workshop import read_workshop
-from crmselect.io.xlsx import replace_atomically, write_csv
-from crmselect.io.yamlfile import Reader, YNode, is_dir, is_file, read_yaml, shorten
+from crmselect.io.folder.yamlfile import Reader, YNode, is_dir, is_file, read_yaml, shorten
+from crmselect.io.forms.demo_sheets import read_scoring_sheets
+from crmselect.io.forms.reading import read_each
+from crmselect.io.forms.rfp_response import read_response
+from crmselect.io.forms.rfp_template import PRICING_FIELDS, PRICING_SHEET
+from crmselect.io.forms.workshop import read_workshop
 from crmselect.model import (
     Criterion,
     DemoAggregation,
@@ -417,7 +418,7 @@ def _derives_prices(reader: Reader, fields: dict[str, YNode], price: PriceCriter
 
 
 def _import_scoring_sheets(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
-    """Read the evaluators' returned scoring sheets (:mod:`crmselect.io.demo_sheets`): each
+    """Read the evaluators' returned scoring sheets (:mod:`crmselect.io.forms.demo_sheets`): each
     sheet's scores replace that evaluator's rows of ``demo_scores``; refused files are
     reported together."""
     imported = read_scoring_sheets(paths, evaluation)
@@ -429,7 +430,7 @@ def _import_scoring_sheets(evaluation: Evaluation, paths: list[Path]) -> Evaluat
 def _read_each(
     paths: list[Path], read: Callable[[Path], T], owner: Callable[[T], str], kind: str
 ) -> list[T]:
-    """Every returned file read (:func:`~crmselect.io.untrusted.read_each`); the refusals
+    """Every returned file read (:func:`~crmselect.io.forms.reading.read_each`); the refusals
     raised together in one :class:`InputFileError`."""
     read_ok, refused = read_each(paths, read, owner, second=f"{kind} from", desc=f"Reading {kind}s")
     if refused:
@@ -438,7 +439,7 @@ def _read_each(
 
 
 def _import_workshops(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
-    """Read the members' weights-workshop workbooks (:mod:`crmselect.io.workshop`) into the
+    """Read the members' weights-workshop workbooks (:mod:`crmselect.io.forms.workshop`) into the
     evaluation's judgements."""
     returned = _read_each(
         paths, lambda p: read_workshop(p, evaluation), lambda r: r.member, "workshop"
@@ -451,7 +452,7 @@ def _import_workshops(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
 
 
 def _import_workbooks(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
-    """Read every returned RFP workbook (see :mod:`crmselect.io.rfp_response`) into the
+    """Read every returned RFP workbook (see :mod:`crmselect.io.forms.rfp_response`) into the
     evaluation's responses and pricing."""
     returned = _read_each(
         paths, lambda p: read_response(p, evaluation), lambda r: r.vendor, "RFP workbook"

@@ -406,7 +406,7 @@ def read_yaml(path: Path) -> YNode:
 @functools.lru_cache(maxsize=8)
 def _parse_once(text: str, file: str) -> YNode:
     """:func:`parse_yaml`, remembered by text and file: the loaders of an evaluation folder's
-    sections (:mod:`crmselect.io.folder`, ``costs``, ``partners``) each read the same
+    sections (:mod:`crmselect.io.folder.evaluation`, ``costs``, ``partners``) each read the same
     ``evaluation.yaml``, and parsing it is the slow part. The tree is never modified."""
     return parse_yaml(text, file)
 

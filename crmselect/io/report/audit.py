@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
-from crmselect.io.workbook_cells import (
+from crmselect.io.excel.cells import (
     LABEL_FONT,
     LEFT,
     SHARE_FORMAT,

@@ -18,7 +18,7 @@ sheets
 Sheets are protected so that only Score and Note cells are editable — a guard against slips,
 not security (Excel's sheet protection is weak). Integrity comes from the reader:
 :func:`read_scoring_sheet` opens the returned file through
-:func:`crmselect.io.untrusted.open_untrusted_workbook` and compares every row with the
+:func:`crmselect.io.forms.meta.open_form` and compares every row with the
 evaluation itself:
 
 * rows are matched by their hidden ids, never by position: inserted, deleted, duplicated
@@ -28,7 +28,7 @@ evaluation itself:
   evaluated), booleans, dates, error values and off-scale numbers are excluded and reported;
   a number stored as text (``"4"``, ``"3,5"``) is used, with a warning;
 * a sheet made for another evaluator, another demo scale or another format, or whose hidden
-  sheet was edited, is refused with :class:`~crmselect.io.untrusted.UntrustedInputError`.
+  sheet was edited, is refused with :class:`~crmselect.io.excel.untrusted.UntrustedInputError`.
 
 Every finding is an :class:`~crmselect.errors.ImportProblem` ``file!sheet!cell: what — what
 to do`` (its ``requirement`` field holds the item, ``vendor/script/criterion``). An excluded
@@ -54,25 +54,19 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect._version import __version__
-from crmselect.display import html_table
 from crmselect.errors import CrmselectError, ImportProblem, Problem
-from crmselect.io.rfp_response import problems_frame
-from crmselect.io.untrusted import (
+from crmselect.io.excel.untrusted import (
     DEFAULT_LIMITS,
-    Findings,
     Grid,
     ReadLimits,
     as_text,
     cell_at,
     cell_ref,
-    free_text,
     is_blank,
-    open_untrusted_workbook,
-    read_each,
     read_grid,
     refuse,
 )
-from crmselect.io.xlsx import (
+from crmselect.io.excel.xlsx import (
     INPUT_FILL,
     UNLOCKED,
     WRAP,
@@ -84,31 +78,40 @@ from crmselect.io.xlsx import (
     replace_atomically,
     save_atomic,
 )
+from crmselect.io.forms.meta import META_SHEET, Fact, FormMeta, Meta, open_form, write_meta
+from crmselect.io.forms.reading import (
+    Findings,
+    ReturnedForm,
+    free_text,
+    header_columns,
+    read_each,
+)
 from crmselect.model import DemoScore, DemoScript, Evaluation, Evaluator, Vendor
 
 SHEET_FORMAT = "crmselect.demo-scores/1"
 INSTRUCTIONS_SHEET = "Instructions"
 SCORES_SHEET = "Scores"
-META_SHEET = "crmselect"
 ID_HEADERS = ("Evaluator ID", "Vendor ID", "Script ID", "Criterion ID")
 LABEL_HEADERS = ("Vendor", "Script", "Criterion")
 SCORE_HEADERS = (*ID_HEADERS, *LABEL_HEADERS, "Look for", "Score", "Note")
 """Columns A–J of the Scores sheet; the reader finds columns by these headers."""
-META_FACTS = (
-    "format_version",
-    "evaluation",
-    "evaluation_hash",
-    "evaluator_id",
-    "evaluator_name",
-    "scale_minimum",
-    "scale_maximum",
-    "rows",
-    "layout_checksum",
-    "created",
-    "crmselect",
+DEMO_META = FormMeta(
+    version_key="format_version",
+    version=SHEET_FORMAT,
+    table_row=14,
+    header=("vendor", "script", "criterion", "row"),
+    sheets=(SCORES_SHEET,),
+    not_this_form="sheet {sheet!r} is missing: this is not a crmselect scoring sheet, or a sheet "
+    "was deleted — send the evaluator a new one",
+    wrong_version="format {found!r} is not {expected!r}: the sheet was not made by this "
+    "crmselect, or was tampered with — send the evaluator a new sheet",
+    recipient_key="evaluator_id",
+    recipient="evaluator",
+    outsider="who is not on this panel",
+    wrong_hint=" — wrong evaluator's file?",
 )
-META_FIRST_ROW = len(META_FACTS) + 3
-"""First row of the meta sheet's row table (vendor, script, criterion, row)."""
+"""The scoring sheet's hidden sheet: eleven facts (rows 1–11), then from row 14 one row per
+scored item (vendor, script, criterion, its row on the Scores sheet), under a header."""
 
 Item = tuple[str, str, str]
 
@@ -313,7 +316,7 @@ def write_scoring_sheet(
         else {}
     )
     _scores(workbook.create_sheet(SCORES_SHEET), evaluation, evaluator_id, items, given)
-    _meta(workbook.create_sheet(META_SHEET), evaluation, evaluator, items)
+    _meta(workbook, evaluation, evaluator, items)
     return save_atomic(workbook, path)
 
 
@@ -430,44 +433,30 @@ def _scores(
 
 
 def _meta(
-    sheet: Worksheet, evaluation: Evaluation, evaluator: Evaluator, items: list[Item]
+    workbook: Workbook, evaluation: Evaluation, evaluator: Evaluator, items: list[Item]
 ) -> None:
-    sheet.sheet_state = "veryHidden"
     scale = evaluation.demo_scale
-    facts: dict[str, str | float | int] = {
-        "format_version": SHEET_FORMAT,
-        "evaluation": evaluation.name,
-        "evaluation_hash": questions_hash(evaluation),
-        "evaluator_id": evaluator.id,
-        "evaluator_name": evaluator.name,
-        "scale_minimum": scale.minimum,
-        "scale_maximum": scale.maximum,
-        "rows": len(items),
-        "layout_checksum": layout_checksum(evaluator.id, scale.minimum, scale.maximum, items),
-        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "crmselect": __version__,
-    }
-    for row, key in enumerate(META_FACTS, start=1):
-        put_text(sheet.cell(row=row, column=1), key)
-        value = facts[key]
-        if isinstance(value, str):
-            put_text(sheet.cell(row=row, column=2), value)
-        else:
-            sheet.cell(row=row, column=2, value=value)
-    header_row(sheet, ("vendor", "script", "criterion", "row"), row=META_FIRST_ROW - 1)
-    for offset, (vendor, script, criterion) in enumerate(items):
-        row = META_FIRST_ROW + offset
-        for column, value in enumerate((vendor, script, criterion), start=1):
-            put_text(sheet.cell(row=row, column=column), value)
-        sheet.cell(row=row, column=4, value=offset + 2)
-    protect(sheet)
+    facts: tuple[tuple[str, Fact], ...] = (
+        ("evaluation", evaluation.name),
+        ("evaluation_hash", questions_hash(evaluation)),
+        ("evaluator_id", evaluator.id),
+        ("evaluator_name", evaluator.name),
+        ("scale_minimum", scale.minimum),
+        ("scale_maximum", scale.maximum),
+        ("rows", len(items)),
+        ("layout_checksum", layout_checksum(evaluator.id, scale.minimum, scale.maximum, items)),
+        ("created", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        ("crmselect", __version__),
+    )
+    rows = ((*item, offset + 2) for offset, item in enumerate(items))
+    write_meta(workbook, DEMO_META, facts, rows)
 
 
 # -- reading scoring sheets ---------------------------------------------------------------------
 
 
 @attrs.frozen(eq=False)
-class ScoringSheet:
+class ScoringSheet(ReturnedForm):
     """What one returned scoring sheet says, and every problem found in it.
 
     ``scores`` has one :class:`~crmselect.model.DemoScore` per row found (``score`` None
@@ -480,17 +469,9 @@ class ScoringSheet:
     problems: tuple[ImportProblem, ...]
 
     @property
-    def errors(self) -> tuple[ImportProblem, ...]:
-        return tuple(p for p in self.problems if p.severity == "error")
-
-    @property
     def scored(self) -> int:
         """Rows with a usable score."""
         return sum(d.score is not None for d in self.scores)
-
-    def problems_frame(self) -> pd.DataFrame:
-        """The problems as a table (see :func:`crmselect.io.rfp_response.problems_frame`)."""
-        return problems_frame(self.problems)
 
     def to_frame(self) -> pd.DataFrame:
         """The scores as a long table (evaluator, vendor, script, criterion, score, note)."""
@@ -506,17 +487,6 @@ class ScoringSheet:
             f"{len(self.problems) - len(self.errors)} other findings>"
         )
 
-    def _repr_html_(self) -> str:
-        frame = self.problems_frame()
-        frame.index = pd.RangeIndex(1, len(frame) + 1, name="#")
-        return html_table(
-            frame.drop(columns=["file"]),
-            caption=repr(self).strip("<>"),
-            highlight=[
-                i for i, s in zip(frame.index, frame["severity"], strict=True) if s == "error"
-            ],
-        )
-
 
 def read_scoring_sheet(
     path: str | Path,
@@ -528,23 +498,14 @@ def read_scoring_sheet(
     """Read one returned scoring sheet against ``evaluation``.
 
     ``evaluator``, when given, is who the file is expected from; a sheet made for someone
-    else is refused. Raises :class:`~crmselect.io.untrusted.UntrustedInputError` (a
+    else is refused. Raises :class:`~crmselect.io.excel.untrusted.UntrustedInputError` (a
     :class:`~crmselect.errors.CrmselectError` naming the file) when the file cannot be used
     at all; otherwise returns the scores with every problem found.
     """
     file = Path(path)
     report = Findings(file)
-    with open_untrusted_workbook(file, limits) as workbook:
-        missing = [s for s in (SCORES_SHEET, META_SHEET) if s not in workbook.sheetnames]
-        if missing:
-            raise refuse(
-                file,
-                f"sheet {missing[0]!r} is missing: this is not a crmselect scoring sheet, or a "
-                "sheet was deleted — send the evaluator a new one",
-            )
-        evaluator_id, sent = _check_meta(
-            read_grid(workbook, META_SHEET, file, limits), evaluation, evaluator, file, report
-        )
+    with open_form(file, DEMO_META, limits) as (workbook, meta):
+        evaluator_id, sent = _check_meta(meta, evaluation, evaluator, report)
         for extra in workbook.sheetnames:
             if extra not in (SCORES_SHEET, META_SHEET, INSTRUCTIONS_SHEET):
                 report.add(
@@ -560,31 +521,14 @@ def read_scoring_sheet(
 
 
 def _check_meta(
-    meta: Grid, evaluation: Evaluation, expected: str | None, path: Path, report: Findings
+    meta: Meta, evaluation: Evaluation, expected: str | None, report: Findings
 ) -> tuple[str, list[Item]]:
-    facts = {
-        as_text(*cell_at(meta, r, 1)).strip(): cell_at(meta, r, 2)[0]
-        for r in range(1, META_FIRST_ROW - 1)
-    }
-    version = facts.get("format_version")
-    if version != SHEET_FORMAT:
-        raise refuse(
-            path,
-            f"format {version!r} is not {SHEET_FORMAT!r}: the sheet was not made by this "
-            "crmselect, or was tampered with — send the evaluator a new sheet",
-        )
-    evaluator_id = str(facts.get("evaluator_id") or "")
-    panel = {e.id for e in evaluation.evaluators}
-    if evaluator_id not in panel:
-        raise refuse(path, f"made for evaluator {evaluator_id!r}, who is not on this panel")
-    if expected is not None and evaluator_id != expected:
-        raise refuse(
-            path, f"made for evaluator {evaluator_id!r}, not {expected!r} — wrong evaluator's file?"
-        )
-    minimum, maximum = facts.get("scale_minimum"), facts.get("scale_maximum")
+    path = meta.path
+    evaluator_id = meta.recipient({e.id for e in evaluation.evaluators}, expected)
+    minimum, maximum = meta.value("scale_minimum"), meta.value("scale_maximum")
     if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in (minimum, maximum)):
         raise refuse(path, "the hidden sheet has no demo scale: send the evaluator a new sheet")
-    low, high = float(minimum), float(maximum)  # type: ignore[arg-type]
+    low, high = float(minimum), float(maximum)
     scale = evaluation.demo_scale
     if (low, high) != (scale.minimum, scale.maximum):
         raise refuse(
@@ -593,18 +537,18 @@ def _check_meta(
             f"{scale.minimum:g}..{scale.maximum:g} — send the evaluator a new sheet",
         )
     sent: list[Item] = []
-    for r in range(META_FIRST_ROW, len(meta) + 1):
-        ids = tuple(as_text(*cell_at(meta, r, c)).strip() for c in (1, 2, 3))
-        if any(ids):
-            sent.append((ids[0], ids[1], ids[2]))
+    for row in meta.rows(3):
+        vendor, script, criterion = (text.strip() for text in row)
+        if vendor or script or criterion:
+            sent.append((vendor, script, criterion))
     checksum = layout_checksum(evaluator_id, low, high, sent)
-    if facts.get("layout_checksum") != checksum or facts.get("rows") != len(sent):
+    if meta.value("layout_checksum") != checksum or meta.value("rows") != len(sent):
         raise refuse(
             path,
             "the hidden crmselect sheet was edited (its checksum does not match): send the "
             "evaluator a new sheet",
         )
-    if facts.get("evaluation_hash") != questions_hash(evaluation):
+    if meta.value("evaluation_hash") != questions_hash(evaluation):
         report.add(
             META_SHEET,
             "",
@@ -617,11 +561,7 @@ def _check_meta(
 
 
 def _columns(grid: Grid, report: Findings) -> dict[str, int]:
-    header = [v for v, _ in (grid[0] if grid else [])]
-    columns: dict[str, int] = {}
-    for index, value in enumerate(header, start=1):
-        if isinstance(value, str) and value.strip() in SCORE_HEADERS:
-            columns.setdefault(value.strip(), index)
+    columns = header_columns(grid, SCORE_HEADERS)
     lost = [h for h in (*ID_HEADERS, "Score") if h not in columns]
     if lost:
         raise refuse(

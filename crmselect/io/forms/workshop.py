@@ -6,7 +6,7 @@ of Saaty's scale — 9 … 2, 1, 1/2 … 1/9, read as "the row criterion is this
 important as the column criterion". The lower half mirrors it and is locked.
 
 :func:`read_workshop` reads a returned workbook as untrusted input (the same defences as
-RFP responses, :mod:`crmselect.io.untrusted`) into :class:`~crmselect.model.Judgements`
+RFP responses, :mod:`crmselect.io.excel.untrusted`) into :class:`~crmselect.model.Judgements`
 per node, with the AHP weights and consistency ratio per node and every problem located to
 the cell. A blank comparison is skipped (Harker's completion fills it); a value off the
 scale is reported and skipped — never guessed.
@@ -30,26 +30,42 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.display import html_table
 from crmselect.errors import CrmselectError, ImportProblem, ValidationError
-from crmselect.io.untrusted import (
+from crmselect.io.excel.untrusted import (
     DEFAULT_LIMITS,
-    Findings,
     Grid,
     ReadLimits,
     as_text,
     cell_at,
     cell_ref,
     is_blank,
-    open_untrusted_workbook,
     read_grid,
     refuse,
 )
-from crmselect.io.xlsx import INPUT_FILL, UNLOCKED, protect, put_text, save_atomic, sheet_title
+from crmselect.io.excel.xlsx import (
+    INPUT_FILL,
+    UNLOCKED,
+    protect,
+    put_text,
+    save_atomic,
+    sheet_title,
+)
+from crmselect.io.forms.meta import META_SHEET, FormMeta, open_form, write_meta
+from crmselect.io.forms.reading import Findings
 from crmselect.model import Criterion, Evaluation, Judgements, walk_tree
 from crmselect.weights.ahp import AhpResult
 from crmselect.weights.judgements import judgement_results
 
 WORKSHOP_VERSION = "crmselect.workshop/1"
-META_SHEET = "crmselect"
+WORKSHOP_META = FormMeta(
+    version_key="workshop_version",
+    version=WORKSHOP_VERSION,
+    table_row=5,
+    not_this_form="not a crmselect weights workshop (its hidden sheet is missing)",
+    wrong_version="workshop version {found!r} is not {expected!r}; send the member a new workbook",
+    recipient_key="member",
+)
+"""The workshop's hidden sheet: three facts, then from row 5 one row per judged node (node id
+or ``top``, its sheet's title, the comma-separated ids of its children)."""
 LISTS_SHEET = "Lists"
 SAATY_CHOICES = (
     "9",
@@ -121,26 +137,15 @@ def write_workshop(evaluation: Evaluation, member: str, path: str | Path) -> Pat
     workbook.defined_names["SaatyScale"] = DefinedName(
         "SaatyScale", attr_text=f"'{LISTS_SHEET}'!$A$1:$A${len(SAATY_CHOICES)}"
     )
-    meta = workbook.create_sheet(META_SHEET)
-    meta.sheet_state = "veryHidden"
-    for row, (key, value) in enumerate(
-        (
-            ("workshop_version", WORKSHOP_VERSION),
-            ("member", member),
-            ("tree_hash", tree_hash(evaluation.criteria)),
-        ),
-        start=1,
-    ):
-        put_text(meta.cell(row=row, column=1), key)
-        put_text(meta.cell(row=row, column=2), value)
     taken = [intro.title, LISTS_SHEET, META_SHEET]
-    for offset, (node, label, children) in enumerate(judged_nodes(evaluation.criteria)):
+    nodes: list[tuple[str, str, str]] = []
+    for node, label, children in judged_nodes(evaluation.criteria):
         title = sheet_title(f"Weights - {label}", taken)
         taken.append(title)
         _node_sheet(workbook.create_sheet(title), label, children)
-        put_text(meta.cell(row=5 + offset, column=1), node or "top")
-        put_text(meta.cell(row=5 + offset, column=2), title)
-        put_text(meta.cell(row=5 + offset, column=3), ",".join(c.id for c in children))
+        nodes.append((node or "top", title, ",".join(c.id for c in children)))
+    facts = (("member", member), ("tree_hash", tree_hash(evaluation.criteria)))
+    write_meta(workbook, WORKSHOP_META, facts, nodes)
     for hidden in (META_SHEET, LISTS_SHEET):
         workbook.move_sheet(hidden, offset=len(workbook.sheetnames))
     return save_atomic(workbook, path)
@@ -249,24 +254,12 @@ def read_workshop(
     file = Path(path)
     findings = Findings(file)
     judgements: list[Judgements] = []
-    with open_untrusted_workbook(file, limits) as workbook:
-        if META_SHEET not in workbook.sheetnames:
-            raise refuse(file, "not a crmselect weights workshop (its hidden sheet is missing)")
-        meta = read_grid(workbook, META_SHEET, file, limits)
-        facts = {as_text(*cell_at(meta, r, 1)): as_text(*cell_at(meta, r, 2)) for r in (1, 2, 3)}
-        if facts.get("workshop_version") != WORKSHOP_VERSION:
-            raise refuse(
-                file,
-                f"workshop version {facts.get('workshop_version')!r} is not "
-                f"{WORKSHOP_VERSION!r}; send the member a new workbook",
-            )
-        if facts.get("tree_hash") != tree_hash(evaluation.criteria):
+    with open_form(file, WORKSHOP_META, limits) as (workbook, meta):
+        if meta.text("tree_hash") != tree_hash(evaluation.criteria):
             raise refuse(file, "made for another criteria tree; send the member a new workbook")
-        member = facts.get("member", "")
-        for row in range(5, len(meta) + 1):
-            node = as_text(*cell_at(meta, row, 1))
-            title = as_text(*cell_at(meta, row, 2))
-            ids = as_text(*cell_at(meta, row, 3)).split(",")
+        member = meta.text("member")
+        for node, title, children in meta.rows(3):
+            ids = children.split(",")
             if not node:
                 continue
             if title not in workbook.sheetnames:

@@ -1,6 +1,6 @@
 """YAML → model objects for the parts that catalogues and evaluation files share.
 
-Every function takes a :class:`~crmselect.io.yamlfile.Reader`, records problems on it with
+Every function takes a :class:`~crmselect.io.folder.yamlfile.Reader`, records problems on it with
 the key path and line, and returns what it could build.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import partial
 
-from crmselect.io.yamlfile import Reader, YNode
+from crmselect.io.folder.yamlfile import Reader, YNode
 from crmselect.model import Criterion, Requirement
 
 CRITERION_KEYS = ("name", "description", "weight", "children")

@@ -1,6 +1,6 @@
 """Import a vendor's returned RFP workbook — treating it as hostile.
 
-:func:`read_response` opens the file through :mod:`crmselect.io.untrusted` (container
+:func:`read_response` opens the file through :mod:`crmselect.io.excel.untrusted` (container
 limits, no macros, no DTDs, defusedxml), then compares every row with the buyer's own
 :class:`~crmselect.model.Evaluation`, never with what the workbook claims:
 
@@ -28,25 +28,34 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import attrs
-import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from crmselect.display import html_table
 from crmselect.errors import ImportProblem
-from crmselect.io.rfp_template import (
+from crmselect.io.excel.untrusted import (
+    DEFAULT_LIMITS,
+    Grid,
+    ReadLimits,
+    as_text,
+    cell_at,
+    cell_ref,
+    is_blank,
+    read_grid,
+    refuse,
+)
+from crmselect.io.forms.meta import META_SHEET, Meta, open_form
+from crmselect.io.forms.reading import Findings, ReturnedForm, free_text, header_columns
+from crmselect.io.forms.rfp_template import (
     ANSWER_HEADERS,
     COMPANY_SHEET,
     ISO_4217,
     LISTS_SHEET,
-    META_FIRST_ROW,
-    META_SHEET,
     PRICING_FIELDS,
     PRICING_SHEET,
     REFERENCE_HEADERS,
     REFERENCE_ROWS,
     REQUIREMENT_HEADERS,
     REQUIREMENTS_SHEET,
-    TEMPLATE_VERSION,
+    RFP_META,
     YES_NO,
     PricingField,
     company_rows,
@@ -55,27 +64,11 @@ from crmselect.io.rfp_template import (
     requirement_checksum,
     requirements_hash,
 )
-from crmselect.io.untrusted import (
-    DEFAULT_LIMITS,
-    Findings,
-    Grid,
-    ReadLimits,
-    as_text,
-    cell_at,
-    cell_ref,
-    free_text,
-    is_blank,
-    open_untrusted_workbook,
-    read_grid,
-    refuse,
-)
 from crmselect.model import Access, Deployment, Evaluation, Response
-
-PROBLEM_COLUMNS = ["file", "sheet", "cell", "severity", "requirement", "value", "what", "action"]
 
 
 @attrs.frozen(eq=False)
-class RfpResponse:
+class RfpResponse(ReturnedForm):
     """What one returned workbook says, and every problem found in it."""
 
     path: Path
@@ -87,14 +80,6 @@ class RfpResponse:
     references: tuple[Mapping[str, str], ...]
     problems: tuple[ImportProblem, ...]
 
-    @property
-    def errors(self) -> tuple[ImportProblem, ...]:
-        return tuple(p for p in self.problems if p.severity == "error")
-
-    def problems_frame(self) -> pd.DataFrame:
-        """The problems as a table (columns :data:`PROBLEM_COLUMNS`)."""
-        return problems_frame(self.problems)
-
     def __repr__(self) -> str:
         answered = sum(r.compliance is not None for r in self.responses)
         return (
@@ -102,24 +87,6 @@ class RfpResponse:
             f"{len(self.errors)} errors, {len(self.problems) - len(self.errors)} other "
             "findings>"
         )
-
-    def _repr_html_(self) -> str:
-        frame = self.problems_frame()
-        frame.index = pd.RangeIndex(1, len(frame) + 1, name="#")
-        return html_table(
-            frame.drop(columns=["file"]),
-            caption=repr(self).strip("<>"),
-            highlight=[
-                i for i, s in zip(frame.index, frame["severity"], strict=True) if s == "error"
-            ],
-        )
-
-
-def problems_frame(problems: tuple[ImportProblem, ...] | list[ImportProblem]) -> pd.DataFrame:
-    """Import problems as a DataFrame with columns :data:`PROBLEM_COLUMNS`."""
-    return pd.DataFrame(
-        [[getattr(p, c) for c in PROBLEM_COLUMNS] for p in problems], columns=PROBLEM_COLUMNS
-    )
 
 
 def read_response(
@@ -132,23 +99,14 @@ def read_response(
     """Read one returned RFP workbook against ``evaluation``.
 
     ``vendor``, when given, is the vendor the file is expected from; a workbook made for
-    another vendor is refused. Raises :class:`~crmselect.io.untrusted.UntrustedInputError`
+    another vendor is refused. Raises :class:`~crmselect.io.excel.untrusted.UntrustedInputError`
     (a :class:`~crmselect.errors.CrmselectError`) when the file cannot be used at all;
     otherwise returns the answers with every problem found.
     """
     file = Path(path)
     report = Findings(file)
-    with open_untrusted_workbook(file, limits) as workbook:
-        missing = [s for s in (REQUIREMENTS_SHEET, META_SHEET) if s not in workbook.sheetnames]
-        if missing:
-            raise refuse(
-                file,
-                f"sheet {missing[0]!r} is missing: this is not a crmselect RFP "
-                "workbook, or a sheet was deleted — send the vendor a new "
-                "template",
-            )
-        meta = read_grid(workbook, META_SHEET, file, limits)
-        vendor_id = _check_meta(meta, evaluation, vendor, file, report)
+    with open_form(file, RFP_META, limits) as (workbook, meta):
+        vendor_id = _check_meta(meta, evaluation, vendor, report)
         known = {
             REQUIREMENTS_SHEET,
             META_SHEET,
@@ -209,32 +167,10 @@ def read_response(
     )
 
 
-def _check_meta(
-    meta: Grid, evaluation: Evaluation, expected: str | None, path: Path, report: Findings
-) -> str:
-    facts = {
-        str(k): v
-        for (k, _), (v, _) in (
-            (cell_at(meta, r, 1), cell_at(meta, r, 2)) for r in range(1, META_FIRST_ROW - 1)
-        )
-        if k is not None
-    }
-    version = facts.get("template_version")
-    if version != TEMPLATE_VERSION:
-        raise refuse(
-            path,
-            f"template version {version!r} is not {TEMPLATE_VERSION!r}: the "
-            "workbook was not made by this crmselect, or was tampered with — "
-            "send the vendor a new template",
-        )
-    vendor_id = str(facts.get("vendor_id") or "")
-    vendors = set(evaluation.vendor_ids)
-    if vendor_id not in vendors:
-        raise refuse(path, f"made for vendor {vendor_id!r}, who is not in this evaluation")
-    if expected is not None and vendor_id != expected:
-        raise refuse(path, f"made for vendor {vendor_id!r}, not {expected!r}")
-    if facts.get("requirements_hash") == requirements_hash(evaluation):
-        if facts.get("evaluation_hash") != questions_fingerprint(evaluation):
+def _check_meta(meta: Meta, evaluation: Evaluation, expected: str | None, report: Findings) -> str:
+    vendor_id = meta.recipient(evaluation.vendor_ids, expected)
+    if meta.value("requirements_hash") == requirements_hash(evaluation):
+        if meta.value("evaluation_hash") != questions_fingerprint(evaluation):
             report.add(
                 META_SHEET,
                 "",
@@ -244,16 +180,12 @@ def _check_meta(
                 "nothing to do",
             )
         return vendor_id
-    sent = {
-        str(cell_at(meta, r, 1)[0]): str(cell_at(meta, r, 3)[0])
-        for r in range(META_FIRST_ROW, len(meta) + 1)
-        if cell_at(meta, r, 1)[0] is not None
-    }
+    sent = {rid: checksum for rid, _, checksum in meta.rows(3) if rid}
     current = {r.id: requirement_checksum(r) for r in evaluation.requirements}
     unknown = [rid for rid in sent if rid not in current]
     if len(unknown) * 2 > max(len(sent), 1):
         raise refuse(
-            path, "made for another evaluation: most of its requirements are not in this one"
+            meta.path, "made for another evaluation: most of its requirements are not in this one"
         )
     mandatory = {r.id for r in evaluation.requirements if r.mandatory}
     for rid, checksum in sent.items():
@@ -274,11 +206,7 @@ def _check_meta(
 
 
 def _header_columns(grid: Grid, report: Findings, path: Path) -> dict[str, int]:
-    header = [v for v, _ in (grid[0] if grid else [])]
-    columns: dict[str, int] = {}
-    for index, value in enumerate(header, start=1):
-        if isinstance(value, str) and value.strip() in REQUIREMENT_HEADERS:
-            columns.setdefault(value.strip(), index)
+    columns = header_columns(grid, REQUIREMENT_HEADERS)
     lost = [h for h in ("ID", *ANSWER_HEADERS) if h not in columns]
     if lost:
         raise refuse(

@@ -27,7 +27,7 @@ import pandas as pd
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
-from crmselect.io.workbook_cells import (
+from crmselect.io.excel.cells import (
     SHARE_FORMAT,
     TOTAL_FORMAT,
     WEIGHT_FORMAT,

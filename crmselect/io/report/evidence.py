@@ -22,7 +22,7 @@ from openpyxl.comments import Comment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.errors import ImportProblem
-from crmselect.io.workbook_cells import (
+from crmselect.io.excel.cells import (
     BOLD,
     KO_FILL,
     KO_FONT,

@@ -13,7 +13,7 @@ was not given is left out, never left empty):
 ``Matrix``
     Vendors × leaf criteria scores as numbers; ``Total = SUMPRODUCT(global weights, scores)``
     and a competition ``Rank`` among eligible vendors, both live formulas; colour scale,
-    data bars and a bar chart of the totals. See :mod:`crmselect.io.workbook_scores`.
+    data bars and a bar chart of the totals. See :mod:`crmselect.io.report.scores`.
 ``Weights``
     The criteria tree; local weights are input cells (Excel's *Input* style, validated
     ≥ 0, yellow once changed), local shares and global weights are formulas
@@ -25,12 +25,12 @@ was not given is left out, never left empty):
     vendor × criterion (``ScoreResult.demo``).
 ``Robustness`` (when ``smaa``, ``stability`` or ``flips`` is given)
     Rank acceptability with a stacked bar chart, central weights, stability intervals,
-    minimum weight change per challenger. See :mod:`crmselect.io.workbook_robustness`.
+    minimum weight change per challenger. See :mod:`crmselect.io.report.robustness`.
 ``Costs`` (when a cost analysis, a price criterion or partner pairs are given)
     The TCO side by side with cash flows by year, the business case and its Monte Carlo,
     the price criterion live — bids, budget and floor are input cells, the scores formulas
-    that the Matrix sheet's price column links to (:mod:`crmselect.io.workbook_price`) —
-    and the software × partner pairs. See :mod:`crmselect.io.workbook_costs`.
+    that the Matrix sheet's price column links to (:mod:`crmselect.io.report.price`) —
+    and the software × partner pairs. See :mod:`crmselect.io.report.costs`.
 ``Audit``
     Every setting used (compliance scale, MoSCoW weights, missing policy, demo scale, demo
     share per criterion), every missing answer or demo score, and the ``audit`` tables given.
@@ -38,17 +38,17 @@ was not given is left out, never left empty):
 Every sheet is formatted for reading and printing: frozen headers, column widths, number
 formats, Excel tables with filter buttons, landscape pages fitted to the width with the
 header rows repeated. Every string that came from outside (names, answers, comments, notes,
-requirement texts) is written with :func:`~crmselect.io.xlsx.put_text` — literal text, never
+requirement texts) is written with :func:`~crmselect.io.excel.xlsx.put_text` — literal text, never
 a formula, whatever it starts with — sheet names go through
-:func:`~crmselect.io.xlsx.sheet_title`, and the file is written with
-:func:`~crmselect.io.xlsx.save_atomic`.
+:func:`~crmselect.io.excel.xlsx.sheet_title`, and the file is written with
+:func:`~crmselect.io.excel.xlsx.save_atomic`.
 
 The formulas are written without cached values and the workbook asks for a full
 recalculation on load, so Excel and LibreOffice compute every number when the file opens;
 ``tests/test_workbook_recalc.py`` checks each one against the library with LibreOffice.
 
 >>> import crmselect, tempfile, pathlib
->>> from crmselect.io.workbook import export_workbook
+>>> from crmselect.io.report.workbook import export_workbook
 >>> result = crmselect.score(crmselect.example())
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     path = export_workbook(result, pathlib.Path(folder) / "report.xlsx")
@@ -69,8 +69,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.cost.case import CostAnalysis
 from crmselect.cost.partners import PairRanking
-from crmselect.io.workbook_audit import write_audit, write_pairs
-from crmselect.io.workbook_cells import (
+from crmselect.io.excel.cells import (
     BOLD,
     CENTRE,
     CHANGED_FILL,
@@ -94,23 +93,24 @@ from crmselect.io.workbook_cells import (
     write_section,
     write_title,
 )
-from crmselect.io.workbook_costs import write_costs
-from crmselect.io.workbook_evidence import write_demos, write_requirements
-from crmselect.io.workbook_robustness import (
+from crmselect.io.excel.xlsx import save_atomic, sheet_title
+from crmselect.io.report.audit import write_audit, write_pairs
+from crmselect.io.report.costs import write_costs
+from crmselect.io.report.evidence import write_demos, write_requirements
+from crmselect.io.report.robustness import (
     Flips,
     SmaaLike,
     headline,
     sampler_text,
     write_robustness,
 )
-from crmselect.io.workbook_scores import (
+from crmselect.io.report.scores import (
     ELIGIBLE,
     KNOCKED_OUT,
     MatrixCells,
     write_matrix,
     write_weights,
 )
-from crmselect.io.xlsx import save_atomic, sheet_title
 from crmselect.scoring import ScoreResult
 
 __all__ = ["Flips", "SmaaLike", "export_workbook"]

@@ -23,7 +23,7 @@ Matrix sheet, one row per vendor (best first as exported), one column per leaf c
     score cells  P_vc from ScoreResult.matrix — plain numbers, every cell filled (0 included):
                  SUMPRODUCT counts a blank or text cell as 0 without a warning; the price
                  criterion's column links to its live scores on the Costs sheet
-                 (:mod:`crmselect.io.workbook_price`)
+                 (:mod:`crmselect.io.report.price`)
     Total        = SUMPRODUCT($D$4:$X$4, D6:X6)                       (T_v = Σ_c w_c · P_vc)
     Rank         = IF($C6="eligible",
                       1 + SUMPRODUCT(($C$6:$C$11="eligible")
@@ -54,7 +54,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.errors import Problem, ValidationError
-from crmselect.io.workbook_cells import (
+from crmselect.io.excel.cells import (
     BOLD,
     CHANGED_FILL,
     INPUT_STYLE,

@@ -20,7 +20,7 @@ from typing import TypeVar
 import pandas as pd
 
 from crmselect.errors import CrmselectError, InputFileError, Problem
-from crmselect.io.xlsx import csv_text
+from crmselect.io.excel.xlsx import csv_text
 from crmselect.model import DemoScore, Requirement, Response
 from crmselect.scales import ComplianceScale
 
@@ -260,9 +260,9 @@ def read_csv(path: Path) -> pd.DataFrame:
     A row with more cells than the header is refused with its row number: pandas would
     otherwise shift the row's values one column to the right (taking the first as an
     index) or drop the extra ones. So is a header naming a column twice, which pandas would
-    keep as ``name`` and ``name.1``. The apostrophe :func:`crmselect.io.xlsx.write_csv` puts
+    keep as ``name`` and ``name.1``. The apostrophe :func:`crmselect.io.excel.xlsx.write_csv` puts
     before text a spreadsheet would run as a formula is taken off again
-    (:func:`~crmselect.io.xlsx.csv_text`), so a file crmselect wrote reads back as it was.
+    (:func:`~crmselect.io.excel.xlsx.csv_text`), so a file crmselect wrote reads back as it was.
     """
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:

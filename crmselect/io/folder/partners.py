@@ -50,9 +50,9 @@ import pandas as pd
 
 from crmselect.cost.partners import PRICE_OPTIONS, PartnerOffer, PartnerSetup, unknown_vendor
 from crmselect.errors import CrmselectError, InputFileError, Problem
-from crmselect.io.folder import FILE_NAME, load_evaluation
-from crmselect.io.tables import read_csv
-from crmselect.io.yamlfile import Reader, YNode, is_dir, is_file, read_yaml
+from crmselect.io.folder.evaluation import FILE_NAME, load_evaluation
+from crmselect.io.folder.tables import read_csv
+from crmselect.io.folder.yamlfile import Reader, YNode, is_dir, is_file, read_yaml
 from crmselect.model import Evaluation, PriceMethod
 
 __all__ = [

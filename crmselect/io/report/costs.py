@@ -7,14 +7,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.cost.case import CostAnalysis
 from crmselect.cost.partners import PairRanking
-from crmselect.io.workbook_cells import (
+from crmselect.io.excel.cells import (
     fit_columns,
     print_setup,
     write_frame,
     write_section,
     write_title,
 )
-from crmselect.io.workbook_price import write_price
+from crmselect.io.report.price import write_price
 from crmselect.scoring import ScoreResult
 
 MONEY = "#,##0"
@@ -30,7 +30,7 @@ def write_costs(
 ) -> dict[str, str]:
     """Fill the Costs sheet: TCO summary and cash flows by year; when benefits were given,
     the business case (NPV, ROI, payback) and its Monte Carlo summary; the price criterion
-    of ``result``'s evaluation, live (:mod:`crmselect.io.workbook_price`); the pair ranking
+    of ``result``'s evaluation, live (:mod:`crmselect.io.report.price`); the pair ranking
     (:func:`crmselect.cost.rank_pairs`) when given. Returns vendor → the cell of its live
     price score (empty without a price criterion)."""
     write_title(

@@ -1,0 +1,187 @@
+"""Reading a returned form: the findings collector, the read-each-returned-file loop.
+
+Every form crmselect hands out and reads back (the RFP workbook, the demo scoring sheet, the
+weights workshop) is read the same way: :func:`read_each` tries every returned file and
+refuses a second file from the same recipient; while one file is read, :class:`Findings`
+collects every :class:`~crmselect.errors.ImportProblem` (``file!sheet!cell: what — what to
+do``), :func:`problems_frame` shows them as a table (and :class:`ReturnedForm` on every
+form's result), :func:`header_columns` finds a sheet's
+columns by their headers and :func:`free_text` reads a free-text answer cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
+
+from crmselect.display import html_table
+from crmselect.errors import ImportProblem, Problem
+from crmselect.io.excel.untrusted import (
+    Grid,
+    UntrustedInputError,
+    as_text,
+    cell_at,
+    cell_ref,
+    shorten,
+)
+from crmselect.progress import progress
+
+T = TypeVar("T")
+
+PROBLEM_COLUMNS = ["file", "sheet", "cell", "severity", "requirement", "value", "what", "action"]
+
+
+def problems_frame(problems: tuple[ImportProblem, ...] | list[ImportProblem]) -> pd.DataFrame:
+    """Import problems as a DataFrame with columns :data:`PROBLEM_COLUMNS`."""
+    return pd.DataFrame(
+        [[getattr(p, c) for c in PROBLEM_COLUMNS] for p in problems], columns=PROBLEM_COLUMNS
+    )
+
+
+class ReturnedForm:
+    """What the result of reading a returned form shows of its findings (a base of
+    :class:`~crmselect.io.forms.rfp_response.RfpResponse` and
+    :class:`~crmselect.io.forms.demo_sheets.ScoringSheet`): the errors, the findings as a
+    table, and in a notebook that table with the errors highlighted."""
+
+    __slots__ = ()
+    problems: tuple[ImportProblem, ...]
+
+    @property
+    def errors(self) -> tuple[ImportProblem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    def problems_frame(self) -> pd.DataFrame:
+        """The problems as a table (columns :data:`PROBLEM_COLUMNS`)."""
+        return problems_frame(self.problems)
+
+    def _repr_html_(self) -> str:
+        frame = self.problems_frame()
+        frame.index = pd.RangeIndex(1, len(frame) + 1, name="#")
+        return html_table(
+            frame.drop(columns=["file"]),
+            caption=repr(self).strip("<>"),
+            highlight=[
+                i for i, s in zip(frame.index, frame["severity"], strict=True) if s == "error"
+            ],
+        )
+
+
+def header_columns(grid: Grid, headers: Collection[str]) -> dict[str, int]:
+    """Header → 1-based column of the first cell of ``grid``'s first row holding it
+    (stripped); headers not found are left out."""
+    columns: dict[str, int] = {}
+    for index, (value, _) in enumerate(grid[0] if grid else [], start=1):
+        if isinstance(value, str) and value.strip() in headers:
+            columns.setdefault(value.strip(), index)
+    return columns
+
+
+def read_each(
+    paths: Iterable[str | Path],
+    read: Callable[[Path], T],
+    owner: Callable[[T], str],
+    *,
+    second: str,
+    desc: str,
+) -> tuple[list[T], list[Problem]]:
+    """Read every returned file with ``read``: the files read, and the refusals — a file
+    ``read`` refused (:class:`UntrustedInputError`), or a second file from the same
+    ``owner`` (vendor, member, evaluator): "a second ``second`` 'x' (first: f.xlsx); keep
+    one". Every file is tried, so one run lists every refusal. ``desc`` labels the progress
+    bar."""
+    refused: list[Problem] = []
+    first: dict[str, Path] = {}
+    read_ok: list[T] = []
+    files = [Path(p) for p in paths]
+    for path in progress(files, total=len(files), desc=desc, unit="file"):
+        try:
+            returned = read(path)
+        except UntrustedInputError as exc:
+            refused += exc.problems
+            continue
+        who = owner(returned)
+        if who in first:
+            refused.append(
+                Problem(
+                    str(path), f"a second {second} {who!r} (first: {first[who].name}); keep one"
+                )
+            )
+            continue
+        first[who] = path
+        read_ok.append(returned)
+    return read_ok, refused
+
+
+class Findings:
+    """Collects the :class:`~crmselect.errors.ImportProblem` findings of one returned file.
+
+    ``requirement`` holds what the row is about (a requirement id, a demo item key); an
+    offending ``value`` is quoted, shortened to
+    :data:`~crmselect.io.excel.untrusted.SHOWN_VALUE` characters.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.file = path.name
+        self.problems: list[ImportProblem] = []
+
+    def add(
+        self,
+        sheet: str,
+        cell: str,
+        severity: str,
+        what: str,
+        action: str,
+        requirement: str = "",
+        value: object = None,
+    ) -> None:
+        shown = "" if value is None else shorten(str(value))
+        self.problems.append(
+            ImportProblem(self.file, sheet, cell, severity, what, action, requirement, shown)
+        )
+
+
+def free_text(
+    grid: Grid,
+    row: int,
+    column: int | None,
+    findings: Findings,
+    *,
+    sheet: str,
+    about: str,
+    label: str,
+    ask: str,
+) -> str:
+    """A free-text answer cell (comment, evidence, note) as the text that was stored.
+
+    A formula is kept as its text — never evaluated — and an error value (``#N/A``) is
+    reported; both are warnings on ``label`` (e.g. "a text cell"), with ``ask`` naming who
+    to ask. ``about`` is the row's subject (requirement id, demo item).
+    """
+    if column is None:
+        return ""
+    value, dtype = cell_at(grid, row, column)
+    where = cell_ref(row, column)
+    if dtype == "f":
+        findings.add(
+            sheet,
+            where,
+            "warning",
+            f"formula in {label}; kept as text, not evaluated",
+            "nothing to do",
+            requirement=about,
+            value=value,
+        )
+    elif dtype == "e":
+        findings.add(
+            sheet,
+            where,
+            "warning",
+            f"error value {value!r} in {label}",
+            f"ask the {ask} for the intended text",
+            requirement=about,
+        )
+    return as_text(value, dtype)
