@@ -81,6 +81,7 @@ __all__ = [
     "PriceMethod",
     "abnormally_low",
     "add_price_criterion",
+    "limit_notes",
     "price_notes",
     "price_quality_totals",
     "price_scores",
@@ -222,6 +223,18 @@ def price_notes(
     {'a': '', 'b': 'over the budget: scores 0'}
     """
     price_scores(prices, method, ceiling=ceiling, budget=budget, floor=floor, among=among)
+    return limit_notes(prices, method, ceiling=ceiling, budget=budget)
+
+
+def limit_notes(
+    prices: Mapping[str, float | None] | pd.Series,
+    method: PriceMethod | str,
+    *,
+    ceiling: float | None = None,
+    budget: float | None = None,
+) -> pd.Series:
+    """The notes of :func:`price_notes` for arguments :func:`price_scores` has already
+    accepted (so a price table scores its bids once)."""
     p = _prices(prices)
     how = _method(method)
     limit, name = (budget, "budget") if how is PriceMethod.BUDGET else (ceiling, "ceiling")

@@ -49,7 +49,7 @@ from crmselect.consensus import ConsensusScores, PanelAggregate, aggregate_score
 from crmselect.display import html_table
 from crmselect.errors import ImportProblem, Problem, ValidationError
 from crmselect.model import Criterion, Evaluation, MissingPolicy, PriceBasis, Priority
-from crmselect.price import abnormally_low, price_notes, price_scores
+from crmselect.price import abnormally_low, limit_notes, price_scores
 from crmselect.ranking import rank
 from crmselect.weights import global_weights
 
@@ -349,7 +349,6 @@ def price_table(
         scores = pd.Series(0.0, index=vendors)
         flagged = pd.Series(False, index=vendors)
     else:
-        among = running or None
         try:
             scores = price_scores(
                 prices,
@@ -357,16 +356,9 @@ def price_table(
                 ceiling=rule.ceiling,
                 budget=rule.budget,
                 floor=rule.floor,
-                among=among,
+                among=running or None,
             )
-            notes = price_notes(
-                prices,
-                rule.method,
-                ceiling=rule.ceiling,
-                budget=rule.budget,
-                floor=rule.floor,
-                among=among,
-            )
+            notes = limit_notes(prices, rule.method, ceiling=rule.ceiling, budget=rule.budget)
         except ValidationError as exc:  # e.g. a ceiling below the lowest bid: say where
             where = rule.origin or f"price criterion {rule.criterion!r}"
             raise ValidationError(
