@@ -192,16 +192,6 @@ def test_example_returned_workbooks_carry_the_current_questions_fingerprint() ->
     assert stale == []
 
 
-def test_module_examples() -> None:
-    import doctest
-
-    import crmselect.hashing
-
-    outcome = doctest.testmod(crmselect.hashing)
-    assert outcome.attempted >= 7
-    assert outcome.failed == 0
-
-
 def test_weights_set_by_hand_over_judgements_are_hashed() -> None:
     """A judged node whose weights are not what its judgements give (a what-if, an edit
     after the workshop) is scored with those weights, so they must change the hash."""

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -266,14 +263,6 @@ def test_first_place_shares_split_ties():
     np.testing.assert_allclose(
         _kernel.first_place_shares(totals), [[0.5, 0.5, 0], [0, 0.5, 0.5], [1, 0, 0]]
     )
-
-
-@pytest.mark.parametrize("name", ["samplers", "smaa", "sensitivity", "scenarios", "_inputs"])
-def test_docstring_examples_run(name):
-    # the package re-exports the function smaa, which shadows the module of that name
-    module = importlib.import_module(f"crmselect.robustness.{name}")
-    outcome = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert outcome.failed == 0
 
 
 # -- properties -------------------------------------------------------------------------------

@@ -628,16 +628,6 @@ def test_refuses_other_extensions_and_keeps_the_old_file(
     assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
 
 
-def test_module_docstring_example_runs() -> None:
-    import doctest
-
-    import crmselect.io.report.workbook as module
-
-    outcome = doctest.testmod(module)
-    assert outcome.attempted > 0
-    assert outcome.failed == 0
-
-
 def test_a_criterion_named_like_a_matrix_column_does_not_take_its_place(tmp_path: Path) -> None:
     evaluation = minimal_evaluation()
     renamed = attrs.evolve(
