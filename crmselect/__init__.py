@@ -3,10 +3,11 @@
 The public API::
 
     import crmselect
-    evaluation = crmselect.load_evaluation("my-tender/")   # or crmselect.example()
-    result = crmselect.score(evaluation)
+    tender = crmselect.load_tender("my-tender/")   # as written; or crmselect.example_tender()
+    tender = crmselect.derive(tender)              # weights from judgements, prices from costs
+    result = crmselect.score(tender.evaluation)
     result.to_frame()        # totals, ranks, knock-outs, missing answers
-    analysis = crmselect.analyse(evaluation, seed=1)       # ... and does the winner hold?
+    analysis = crmselect.analyse(tender, seed=1)   # ... and does the winner hold?
 
 The public names and the subpackages are reached as attributes and imported on first use
 (PEP 562), so that ``import crmselect`` stays light — no pandas, scipy, openpyxl or
@@ -16,7 +17,7 @@ flips), the three handed-out forms — :mod:`crmselect.rfp` (RFP workbooks),
 :mod:`crmselect.demos` (demo script packs and scoring sheets) and :mod:`crmselect.workshop`
 (weights-workshop workbooks) —, :mod:`crmselect.consensus` (the evaluation panel),
 :mod:`crmselect.cost` (TCO, price scoring, partner pairs; a folder's ``costs:`` and
-``partners:`` sections: :func:`load_costs`, :func:`load_partners`), :mod:`crmselect.plots`
+``partners:`` sections come with :func:`load_tender`), :mod:`crmselect.plots`
 (matplotlib figures, extra ``crmselect[plots]``), :mod:`crmselect.weights` (weighting
 methods).
 
@@ -32,7 +33,7 @@ this list and fails on an import of a higher layer, or a module that is in no la
     5. consensus
     6. price, scoring
     7. cost, robustness
-    8. analysis
+    8. tender, analysis
     9. io, catalog, example, rfp, demos, workshop, report
     10. cli
 
@@ -51,7 +52,7 @@ from typing import TYPE_CHECKING, Any
 
 from crmselect._version import __version__
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
-from crmselect.example import example, example_path
+from crmselect.example import example, example_path, example_tender
 
 __all__ = [
     "Access",
@@ -86,6 +87,7 @@ __all__ = [
     "Response",
     "ScoreResult",
     "ScoringPolicy",
+    "Tender",
     "ValidationError",
     "Vendor",
     "__version__",
@@ -94,15 +96,15 @@ __all__ = [
     "apply_judgements",
     "catalogs",
     "demo_scores_from_frame",
+    "derive",
     "example",
     "example_path",
+    "example_tender",
     "export_workbook",
     "global_weights",
     "group_ahp",
     "load_catalog",
-    "load_costs",
-    "load_evaluation",
-    "load_partners",
+    "load_tender",
     "pairwise_matrix",
     "points_allocation",
     "requirements_from_frame",
@@ -135,6 +137,7 @@ _SUBMODULES = (
     "robustness",
     "scales",
     "scoring",
+    "tender",
     "text",
     "weights",
     "workshop",
@@ -145,14 +148,13 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     "crmselect.analysis": ("Analysis", "analyse"),
     "crmselect.catalog": ("Catalog",),
     "crmselect.io.folder.catalog": ("catalogs", "load_catalog"),
-    "crmselect.io.folder.costs": ("load_costs",),
-    "crmselect.io.folder.evaluation": ("load_evaluation", "save_evaluation"),
-    "crmselect.io.folder.partners": ("load_partners",),
+    "crmselect.io.folder.evaluation": ("save_evaluation",),
     "crmselect.io.folder.tables": (
         "demo_scores_from_frame",
         "requirements_from_frame",
         "responses_from_frame",
     ),
+    "crmselect.io.folder.tender": ("load_tender",),
     "crmselect.io.report.workbook": ("export_workbook",),
     "crmselect.model": (
         "Access",
@@ -180,6 +182,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     ),
     "crmselect.scales": ("ComplianceLevel", "ComplianceScale", "DemoScale"),
     "crmselect.scoring": ("ScoreResult", "score"),
+    "crmselect.tender": ("Tender", "derive"),
     "crmselect.weights": (
         "AhpResult",
         "GroupWeights",
@@ -206,14 +209,13 @@ if TYPE_CHECKING:
     from crmselect.analysis import Analysis, analyse
     from crmselect.catalog import Catalog
     from crmselect.io.folder.catalog import catalogs, load_catalog
-    from crmselect.io.folder.costs import load_costs
-    from crmselect.io.folder.evaluation import load_evaluation, save_evaluation
-    from crmselect.io.folder.partners import load_partners
+    from crmselect.io.folder.evaluation import save_evaluation
     from crmselect.io.folder.tables import (
         demo_scores_from_frame,
         requirements_from_frame,
         responses_from_frame,
     )
+    from crmselect.io.folder.tender import load_tender
     from crmselect.io.report.workbook import export_workbook
     from crmselect.model import (
         Access,
@@ -241,6 +243,7 @@ if TYPE_CHECKING:
     )
     from crmselect.scales import ComplianceLevel, ComplianceScale, DemoScale
     from crmselect.scoring import ScoreResult, score
+    from crmselect.tender import Tender, derive
     from crmselect.weights import (
         AhpResult,
         GroupWeights,

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from crmselect.consensus import panel_bootstrap
-from crmselect.cost.case import CostAnalysis, CostCase, analyse_costs
+from crmselect.cost.case import CostAnalysis, analyse_costs
 from crmselect.cost.partners import PairRanking, PartnerSetup, rank_pairs
 from crmselect.errors import Problem, ValidationError
 from crmselect.model import Evaluation
@@ -48,6 +48,7 @@ from crmselect.robustness import (
     stability_intervals,
 )
 from crmselect.scoring import ScoreResult, blend_arrays, demo_shares, panel_scores, score
+from crmselect.tender import Tender, derive
 from crmselect.weights import member_weights
 
 DEFAULT_SEED = 20_261_123
@@ -95,25 +96,30 @@ class Analysis:
 
 
 def analyse(
-    evaluation: Evaluation,
+    tender: Tender | Evaluation,
     *,
     seed: int = DEFAULT_SEED,
     n_samples: int = DEFAULT_SAMPLES,
     concentration: float = DEFAULT_CONCENTRATION,
     progress: bool | None = None,
-    costs: CostCase | None = None,
-    partners: PartnerSetup | None = None,
 ) -> Analysis:
-    """Score ``evaluation`` and test the result's robustness (see the module docstring);
-    with a cost case, also the TCO of every offer and the business case of the vendors still
-    in the running; with a partner setup (which needs the cost case for the software's
-    TCO), also the ranking of software × partner pairs.
+    """Score ``tender`` and test the result's robustness (see the module docstring); with a
+    cost case, also the TCO of every offer and the business case of the vendors still in the
+    running; with a partner setup (which needs the cost case for the software's TCO), also
+    the ranking of software × partner pairs. A tender not yet derived is derived first
+    (:func:`~crmselect.tender.derive`); a plain :class:`~crmselect.model.Evaluation` is
+    analysed as it is, without costs or partners.
 
     >>> import crmselect
-    >>> a = analyse(crmselect.example(), n_samples=2_000)
+    >>> a = analyse(crmselect.example_tender(), n_samples=2_000)
     >>> a.result.winners, a.smaa.acceptability[1].idxmax()
     (('orbis',), 'orbis')
     """
+    if isinstance(tender, Evaluation):
+        tender = Tender(evaluation=tender, derived=True)
+    elif not tender.derived:
+        tender = derive(tender)
+    evaluation, costs, partners = tender.evaluation, tender.costs, tender.partners
     result = score(evaluation)
     eligible = [v for v in evaluation.vendor_ids if v not in result.knocked_out]
     money = analyse_costs(costs, eligible) if costs is not None else None
@@ -166,7 +172,7 @@ def _pairs(
                 Problem(
                     "partners",
                     "a pair's combined cost starts from the software's TCO: add a 'costs:' "
-                    "section (or pass costs=)",
+                    "section (or give the tender a cost case)",
                 )
             ],
         )

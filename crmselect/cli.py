@@ -7,7 +7,7 @@
     crmselect evaluate PATH [--out DIR_OR_XLSX]
                                         the same for your own evaluation folder
     crmselect catalogs [NAME]           list the bundled catalogues, or show one
-    crmselect template PATH [--vendor ID] --out FILE_OR_DIR
+    crmselect template PATH [--vendor ID]… --out FILE_OR_DIR
                                         RFP workbooks for vendors to fill in
     crmselect import PATH FILES… [--strict] [--csv OUT]
                                         check returned workbooks and read their answers
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import shutil
 import sys
 from collections.abc import Sequence
@@ -42,10 +41,8 @@ from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Prob
 from crmselect.example import example_path
 from crmselect.io.excel.xlsx import write_csv
 from crmselect.io.folder.catalog import catalogs, load_catalog
-from crmselect.io.folder.costs import load_costs
-from crmselect.io.folder.evaluation import load_evaluation
-from crmselect.io.folder.partners import load_partners
 from crmselect.io.folder.tables import demo_scores_to_frame, responses_to_frame
+from crmselect.io.folder.tender import load_tender
 from crmselect.io.forms.demo_sheets import (
     read_scoring_sheets,
     write_scoring_sheets,
@@ -56,8 +53,10 @@ from crmselect.io.forms.rfp_response import read_response
 from crmselect.io.forms.rfp_template import write_template
 from crmselect.io.forms.workshop import write_workshop
 from crmselect.io.report.workbook import export_workbook
+from crmselect.model import Evaluation
 from crmselect.report import catalog_report, full_report, panel_report
 from crmselect.scoring import panel_scores, process_gaps
+from crmselect.tender import derive
 
 EXIT_BAD_INPUT = 2
 DEMO_WORKBOOK = Path("crmselect-demo.xlsx")
@@ -134,16 +133,16 @@ def _write_outputs(analysis: Analysis, out: Path) -> list[Path]:
     return [*written, workbook(out / "report.xlsx")]
 
 
+def _evaluation(path: Path) -> Evaluation:
+    """The derived evaluation of the tender at ``path``: the award basis the handed-out
+    forms are made from and checked against."""
+    return derive(load_tender(path)).evaluation
+
+
 def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
-    evaluation = load_evaluation(path)
-    _strict_check(evaluation.import_problems, args.strict)
-    analysis = analyse(
-        evaluation,
-        seed=args.seed,
-        n_samples=args.samples,
-        costs=load_costs(path, evaluation),
-        partners=load_partners(path, evaluation),
-    )
+    tender = derive(load_tender(path))
+    _strict_check(tender.evaluation.import_problems, args.strict)
+    analysis = analyse(tender, seed=args.seed, n_samples=args.samples)
     print(full_report(analysis.result, analysis))
     if out is not None:
         files = _write_outputs(analysis, out)
@@ -175,7 +174,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _scoring_sheets(args: argparse.Namespace) -> int:
-    evaluation = load_evaluation(args.path)
+    evaluation = _evaluation(args.path)
     for path in write_scoring_sheets(evaluation, args.out / "scoring", vendors=args.vendor):
         print(f"wrote {path}")
     for vendor in args.vendor or evaluation.vendor_ids:
@@ -186,7 +185,7 @@ def _scoring_sheets(args: argparse.Namespace) -> int:
 
 
 def _import_scores(args: argparse.Namespace) -> int:
-    evaluation = load_evaluation(args.path)
+    evaluation = _evaluation(args.path)
     imported = read_scoring_sheets(args.files, evaluation)
     for sheet in imported.sheets:
         print(
@@ -227,25 +226,22 @@ def _catalogs(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    evaluation = load_evaluation(args.path)
+    evaluation = _evaluation(args.path)
     questions = attrs.evolve(evaluation, responses=(), import_problems=())
-    if args.vendor:
-        target = (
-            args.out if args.out.suffix.lower() == ".xlsx" else args.out / f"{args.vendor}.xlsx"
+    vendors = args.vendor or list(evaluation.vendor_ids)
+    single = args.out.suffix.lower() == ".xlsx"
+    if single and len(vendors) != 1:
+        raise CrmselectError(
+            f"--out {args.out} is one workbook: name one vendor with --vendor, or give a folder"
         )
-        written = [write_template(questions, args.vendor, target, deadline=args.deadline)]
-    else:
-        written = [
-            write_template(questions, v.id, args.out / f"{v.id}.xlsx", deadline=args.deadline)
-            for v in evaluation.vendors
-        ]
-    for path in written:
-        print(f"wrote {path}")
+    for vendor in vendors:
+        target = args.out if single else args.out / f"{vendor}.xlsx"
+        print(f"wrote {write_template(questions, vendor, target, deadline=args.deadline)}")
     return 0
 
 
 def _workshop(args: argparse.Namespace) -> int:
-    evaluation = load_evaluation(args.path)
+    evaluation = _evaluation(args.path)
     members = [args.member] if args.member else [e.id for e in evaluation.evaluators]
     if not members:
         raise CrmselectError("the evaluation lists no evaluators; name one with --member")
@@ -257,7 +253,7 @@ def _workshop(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    evaluation = load_evaluation(args.path)
+    evaluation = _evaluation(args.path)
     questions = attrs.evolve(evaluation, responses=(), import_problems=())
     imported, refused = read_each(
         args.files,
@@ -285,19 +281,50 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _analysis_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
+def _shared_options() -> dict[str, argparse.ArgumentParser]:
+    """The options several commands take, each defined once (argparse parent parsers):
+    ``folder`` (the tender folder), ``strict``, ``vendors`` (``--vendor``, repeatable),
+    ``analysis`` (``--seed``, ``--samples``) and ``debug`` (``--debug`` after the command)."""
+    folder = argparse.ArgumentParser(add_help=False)
+    folder.add_argument(
+        "path", type=Path, metavar="PATH", help="the tender folder (or its evaluation.yaml)"
+    )
+    strict = argparse.ArgumentParser(add_help=False)
+    strict.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (status 2) on any error or warning in the returned files, not only on "
+        "refused ones",
+    )
+    vendors = argparse.ArgumentParser(add_help=False)
+    vendors.add_argument(
+        "--vendor", action="append", metavar="ID", help="only this vendor (repeatable)"
+    )
+    analysis = argparse.ArgumentParser(add_help=False)
+    analysis.add_argument(
         "--seed",
         type=int,
         default=DEFAULT_SEED,
         help=f"seed of the robustness analysis (default {DEFAULT_SEED})",
     )
-    command.add_argument(
+    analysis.add_argument(
         "--samples",
         type=int,
         default=DEFAULT_SAMPLES,
         help=f"weight samples for SMAA (default {DEFAULT_SAMPLES:,})",
     )
+    # The same flag as the main parser's: SUPPRESS keeps a command from resetting it to False.
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    return {
+        "folder": folder,
+        "strict": strict,
+        "vendors": vendors,
+        "analysis": analysis,
+        "debug": debug,
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -307,16 +334,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"crmselect {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
-    # The same flag after the command: SUPPRESS keeps a subcommand from resetting it to False.
-    debug_after = argparse.ArgumentParser(add_help=False)
-    debug_after.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-    )
+    shared = _shared_options()
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add_command = functools.partial(commands.add_parser, parents=[debug_after])
+
+    def add_command(name: str, *uses: str, help: str, description: str) -> argparse.ArgumentParser:
+        parents = [shared[use] for use in uses] + [shared["debug"]]
+        return commands.add_parser(name, parents=parents, help=help, description=description)
 
     demo = add_command(
         "demo",
+        "strict",
+        "analysis",
         help="score the bundled example tender",
         description="Score the bundled, fictional Larkspur tender and test the winner; leaves "
         f"the comparison workbook in ./{DEMO_WORKBOOK} (or everything in --out).",
@@ -329,20 +357,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace DIR/evaluation/ if it exists (it may hold your edits)",
     )
-    demo.add_argument(
-        "--strict",
-        action="store_true",
-        help="fail when a returned workbook has any error or warning",
-    )
-    _analysis_options(demo)
     demo.set_defaults(run=_demo)
 
     evaluate = add_command(
         "evaluate",
+        "folder",
+        "strict",
+        "analysis",
         help="score an evaluation folder",
         description="Score an evaluation folder (or its YAML file).",
     )
-    evaluate.add_argument("path", type=Path, metavar="PATH")
     evaluate.add_argument(
         "--out",
         type=Path,
@@ -350,12 +374,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="an .xlsx file: the comparison workbook; a folder: the result tables as CSV and "
         "the workbook as report.xlsx",
     )
-    evaluate.add_argument(
-        "--strict",
-        action="store_true",
-        help="fail when a returned workbook has any error or warning",
-    )
-    _analysis_options(evaluate)
     evaluate.set_defaults(run=lambda a: _evaluate(a.path, a.out, a))
 
     cats = add_command(
@@ -368,11 +386,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     template = add_command(
         "template",
+        "folder",
+        "vendors",
         help="write RFP workbooks for vendors to fill in",
-        description="Write the RFP response workbook for one vendor (--vendor) or for all.",
+        description="Write the RFP response workbook for each vendor (default) or for the "
+        "vendors named with --vendor.",
     )
-    template.add_argument("path", type=Path, metavar="PATH", help="the evaluation folder")
-    template.add_argument("--vendor", metavar="ID", help="one vendor (default: every vendor)")
     template.add_argument(
         "--out",
         type=Path,
@@ -390,16 +409,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     imports = add_command(
         "import",
+        "folder",
+        "strict",
         help="check returned RFP workbooks and read their answers",
         description="Read returned RFP workbooks as untrusted input; list every finding.",
     )
-    imports.add_argument("path", type=Path, metavar="PATH", help="the evaluation folder")
     imports.add_argument("files", type=Path, nargs="+", metavar="FILES")
-    imports.add_argument(
-        "--strict",
-        action="store_true",
-        help="fail on any error or warning, not only on refused files",
-    )
     imports.add_argument(
         "--csv", type=Path, metavar="OUT", help="write the answers read as a responses CSV"
     )
@@ -407,11 +422,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     workshop = add_command(
         "workshop",
+        "folder",
         help="write weights-workshop workbooks (pairwise comparisons)",
         description="Write a pairwise-comparison workbook for one member (--member) or for "
         "every evaluator; list the returned files under weighting_workbooks.",
     )
-    workshop.add_argument("path", type=Path, metavar="PATH", help="the evaluation folder")
     workshop.add_argument("--member", metavar="ID", help="one member (default: every evaluator)")
     workshop.add_argument(
         "--out",
@@ -424,29 +439,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     sheets = add_command(
         "scoring-sheets",
+        "folder",
+        "vendors",
         help="write demo scoring sheets for evaluators and script packs for vendors",
         description="Write one scoring sheet per evaluator (OUT/scoring/<id>.xlsx) and one "
         "script pack per vendor (OUT/scripts/<id>.md).",
     )
-    sheets.add_argument("path", type=Path, metavar="PATH", help="the evaluation folder")
     sheets.add_argument("--out", type=Path, required=True, metavar="DIR")
-    sheets.add_argument(
-        "--vendor", action="append", metavar="ID", help="only these vendors (repeatable)"
-    )
     sheets.set_defaults(run=_scoring_sheets)
 
     scores = add_command(
         "import-scores",
+        "folder",
+        "strict",
         help="check returned demo scoring sheets, show panel agreement and what to moderate",
         description="Read evaluators' returned scoring sheets as untrusted input; print every "
         "finding, the panel's agreement and the moderation list.",
     )
-    scores.add_argument("path", type=Path, metavar="PATH", help="the evaluation folder")
     scores.add_argument("files", type=Path, nargs="+", metavar="FILES")
     scores.add_argument("--csv", type=Path, metavar="OUT", help="write the scores read as CSV")
-    scores.add_argument(
-        "--strict", action="store_true", help="fail (status 2) on any error or warning"
-    )
     scores.set_defaults(run=_import_scores)
     return parser
 

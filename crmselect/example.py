@@ -9,6 +9,7 @@ from crmselect._resources import data_path
 
 if TYPE_CHECKING:
     from crmselect.model import Evaluation
+    from crmselect.tender import Tender
 
 EXAMPLE = "examples/larkspur"
 
@@ -18,8 +19,22 @@ def example_path() -> Path:
     return data_path(EXAMPLE)
 
 
+def example_tender() -> Tender:
+    """The bundled example as a :class:`~crmselect.tender.Tender`, as written (its
+    evaluation, cost case and implementation partners; :func:`crmselect.derive` gives the
+    weights of its weights workshop and the prices of its cost model).
+
+    >>> example_tender().derived
+    False
+    """
+    from crmselect.io.folder.tender import load_tender
+
+    return load_tender(example_path())
+
+
 def example() -> Evaluation:
-    """The bundled example as an :class:`~crmselect.model.Evaluation`.
+    """The bundled example's evaluation, derived (:func:`crmselect.derive`: the weights its
+    workshop's judgements give, the prices its cost model gives), ready to score.
 
     Six fictional vendors (suites and point applications; SaaS, on-premise and hosted;
     subscription and perpetual licences), 172 requirements, four demo scripts scored by
@@ -28,6 +43,6 @@ def example() -> Evaluation:
     >>> len(example().vendors)
     6
     """
-    from crmselect.io.folder.evaluation import load_evaluation
+    from crmselect.tender import derive
 
-    return load_evaluation(example_path())
+    return derive(example_tender()).evaluation

@@ -23,9 +23,10 @@ from pathlib import Path
 import attrs
 import openpyxl
 
-from crmselect.io.folder.evaluation import load_evaluation
+from crmselect.io.folder.tender import load_tender
 from crmselect.io.forms.meta import META_SHEET
 from crmselect.io.forms.rfp_template import questions_fingerprint
+from crmselect.tender import derive
 
 FOLDER = Path(__file__).resolve().parent / "larkspur"
 
@@ -62,7 +63,7 @@ def restamp(path: Path, old: str, new: str) -> None:
 
 
 def main() -> None:
-    evaluation = load_evaluation(FOLDER)
+    evaluation = derive(load_tender(FOLDER)).evaluation
     current = questions_fingerprint(attrs.evolve(evaluation, responses=(), import_problems=()))
     for path in sorted((FOLDER / "returned").glob("*.xlsx")):
         old = stored_hash(path)

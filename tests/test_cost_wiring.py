@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import attrs
 import openpyxl
 import pandas as pd
 import pytest
@@ -18,14 +19,7 @@ from crmselect.errors import ValidationError
 
 @functools.cache
 def example_analysis() -> Analysis:
-    evaluation = crmselect.example()
-    path = crmselect.example_path()
-    return analyse(
-        evaluation,
-        n_samples=1_000,
-        costs=crmselect.load_costs(path, evaluation),
-        partners=crmselect.load_partners(path, evaluation),
-    )
+    return analyse(crmselect.example_tender(), n_samples=1_000)
 
 
 def test_the_example_pairs_the_winner_with_the_best_partner() -> None:
@@ -48,7 +42,7 @@ def test_a_pair_costs_the_software_tco_with_the_partners_quote_for_the_services(
     analysis = example_analysis()
     assert analysis.pairs is not None
     assert analysis.costs is not None
-    setup = crmselect.load_partners(crmselect.example_path(), analysis.result.evaluation)
+    setup = crmselect.example_tender().partners
     assert setup is not None
     quote = next(o for o in setup.offers if (o.product, o.partner) == ("orbis", "granite"))
     software = analysis.costs.tco["orbis"].cash_flows
@@ -79,10 +73,9 @@ def test_the_price_weight_bound_is_where_the_cheap_vendor_overtakes() -> None:
 
 
 def test_partners_without_a_cost_case_are_refused() -> None:
-    evaluation = crmselect.example()
-    partners = crmselect.load_partners(crmselect.example_path(), evaluation)
+    tender = attrs.evolve(crmselect.derive(crmselect.example_tender()), costs=None)
     with pytest.raises(ValidationError, match="add a 'costs:' section"):
-        analyse(evaluation, n_samples=500, partners=partners)
+        analyse(tender, n_samples=500)
 
 
 def test_demo_reports_the_price_criterion_and_the_pairs(

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import attrs
 
-from crmselect.io.folder.evaluation import load_evaluation, save_evaluation
+from crmselect import derive, load_tender
+from crmselect.io.folder.evaluation import save_evaluation
 from crmselect.model import Response
 
 HOSTILE = ['=HYPERLINK("http://evil.example","x")', "'=already quoted", "+1", "-note", "@SUM(A1)"]
@@ -17,7 +18,7 @@ HOSTILE = ['=HYPERLINK("http://evil.example","x")', "'=already quoted", "+1", "-
 def test_vendor_text_is_literal_on_disk_and_exact_after_loading(
     tmp_path: Path, minimal_folder: Path
 ) -> None:
-    original = load_evaluation(minimal_folder)
+    original = derive(load_tender(minimal_folder)).evaluation
     answers = list(original.responses)
     for i, text in enumerate(HOSTILE):
         answers[i] = attrs.evolve(answers[i], comment=text, evidence=text)
@@ -31,7 +32,7 @@ def test_vendor_text_is_literal_on_disk_and_exact_after_loading(
     assert "'" + HOSTILE[0] in cells
     assert "''=already quoted" in cells
 
-    again = load_evaluation(tmp_path / "copy")
+    again = derive(load_tender(tmp_path / "copy")).evaluation
     read = {(r.vendor, r.requirement): r for r in again.responses}
     for answer in answers[: len(HOSTILE)]:
         back: Response = read[(answer.vendor, answer.requirement)]

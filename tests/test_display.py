@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import attrs
 import pytest
 
 import crmselect
 from crmselect import consensus
 from crmselect.analysis import analyse
-from crmselect.io.folder.costs import load_costs
 
 
 class _Checker(HTMLParser):
@@ -48,10 +48,9 @@ def parsed(html: str) -> str:
 
 @pytest.fixture(scope="module")
 def objects() -> dict[str, object]:
+    tender = crmselect.example_tender()
     evaluation = crmselect.example()
-    analysis = analyse(
-        evaluation, n_samples=1_000, costs=load_costs(crmselect.example_path(), evaluation)
-    )
+    analysis = analyse(attrs.evolve(tender, partners=None), n_samples=1_000)
     assert analysis.costs is not None
     return {
         "evaluation": evaluation,

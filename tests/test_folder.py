@@ -22,14 +22,15 @@ from crmselect import (
     CrmselectError,
     InputFileError,
     ValidationError,
-    load_evaluation,
+    derive,
+    load_tender,
     save_evaluation,
     score,
 )
 
 
 def test_folder_scores_like_the_same_evaluation_built_in_code(minimal_folder: Path) -> None:
-    from_files = score(load_evaluation(minimal_folder))
+    from_files = score(derive(load_tender(minimal_folder)).evaluation)
     in_code = score(with_demo())
     assert from_files.totals.to_dict() == pytest.approx(in_code.totals.to_dict())
     assert from_files.totals["x"] == pytest.approx(0.725)
@@ -42,21 +43,21 @@ def test_folder_scores_like_the_same_evaluation_built_in_code(minimal_folder: Pa
 
 def test_yaml_file_path_works_as_well_as_the_folder(minimal_folder: Path) -> None:
     assert (
-        load_evaluation(minimal_folder / "evaluation.yaml").fingerprint()
-        == load_evaluation(minimal_folder).fingerprint()
+        derive(load_tender(minimal_folder / "evaluation.yaml")).evaluation.fingerprint()
+        == derive(load_tender(minimal_folder)).evaluation.fingerprint()
     )
 
 
 def test_origins_point_at_file_and_line(minimal_folder: Path) -> None:
-    evaluation = load_evaluation(minimal_folder)
+    evaluation = derive(load_tender(minimal_folder)).evaluation
     assert evaluation.vendors[1].origin.endswith("evaluation.yaml: vendors[1] (line 17)")
     assert evaluation.responses[4].origin.endswith("responses.csv: row 6")
 
 
 def test_save_and_load_round_trip_keeps_content(tmp_path: Path, minimal_folder: Path) -> None:
-    original = load_evaluation(minimal_folder)
+    original = derive(load_tender(minimal_folder)).evaluation
     save_evaluation(original, tmp_path / "copy")
-    again = load_evaluation(tmp_path / "copy")
+    again = derive(load_tender(tmp_path / "copy")).evaluation
     assert again.fingerprint() == original.fingerprint()
     assert score(again).totals.equals(score(original).totals)
 
@@ -66,7 +67,7 @@ def test_example_round_trips(tmp_path: Path) -> None:
 
     original = crmselect.example()
     save_evaluation(original, tmp_path / "copy")
-    assert load_evaluation(tmp_path / "copy").fingerprint() == original.fingerprint()
+    assert derive(load_tender(tmp_path / "copy")).evaluation.fingerprint() == original.fingerprint()
 
 
 def test_catalogue_selection_and_overrides(tmp_path: Path) -> None:
@@ -93,7 +94,7 @@ vendors:
     folder = tmp_path / "cat"
     folder.mkdir()
     (folder / "evaluation.yaml").write_text(yaml_text, encoding="utf-8")
-    evaluation = load_evaluation(folder)
+    evaluation = derive(load_tender(folder)).evaluation
     ids = [r.id for r in evaluation.requirements]
     assert ids[0] == "SFA-001"
     assert ids[-1] == "OWN-1"
@@ -133,7 +134,7 @@ def _only_problem(tmp_path: Path, old: str, new: str) -> str:
     folder.mkdir(exist_ok=True)
     (folder / "evaluation.yaml").write_text(CATALOGUE_YAML.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(CrmselectError) as caught:
-        load_evaluation(folder)
+        derive(load_tender(folder))
     problems = getattr(caught.value, "problems", ())
     assert len(problems) == 1, str(caught.value)
     return str(problems[0])
@@ -143,7 +144,7 @@ def test_catalogue_evaluation_without_typos_loads(tmp_path: Path) -> None:
     folder = tmp_path / "fine"
     folder.mkdir()
     (folder / "evaluation.yaml").write_text(CATALOGUE_YAML, encoding="utf-8")
-    by_id = {r.id: r for r in load_evaluation(folder).requirements}
+    by_id = {r.id: r for r in derive(load_tender(folder)).evaluation.requirements}
     assert by_id["SFA-001"].mandatory
     assert by_id["MKT-002"].priority.value == "could"
 
@@ -185,7 +186,7 @@ def test_an_override_of_an_unselected_requirement_suggests_the_selected_one(
     folder.mkdir()
     (folder / "evaluation.yaml").write_text(typo, encoding="utf-8")
     with pytest.raises(CrmselectError) as caught:
-        load_evaluation(folder)
+        derive(load_tender(folder))
     assert [p.where.rsplit(": ", 1)[-1] for p in getattr(caught.value, "problems", ())] == [
         "requirements.catalog[0] (line 12)",
         "requirements.overrides.SFA-2 (line 15)",
@@ -470,7 +471,7 @@ def test_malformed_evaluation_raises_naming_file_and_problem(
     folder = write_minimal(tmp_path / "bad")
     edit(folder)
     with pytest.raises(CrmselectError) as caught:
-        load_evaluation(folder)
+        derive(load_tender(folder))
     text = str(caught.value)
     assert isinstance(caught.value, InputFileError | ValidationError)
     assert message in text
@@ -488,19 +489,19 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     csv_edit("responses.csv", "x,R4,roadmap", "x,R4,maybe")(folder)
     csv_edit("responses.csv", "x,R1,out_of_box", "x,R1,perhaps")(folder)
     with pytest.raises(InputFileError) as caught:
-        load_evaluation(folder)
+        derive(load_tender(folder))
     assert len(caught.value.problems) == 2
     folder2 = write_minimal(tmp_path / "many2")
     yaml_edit("{id: z, name: Zephyr", "{id: x, name: Zephyr")(folder2)
     yaml_edit("{id: R4, criterion: b,", "{id: R4, criterion: c,")(folder2)
     with pytest.raises(ValidationError) as caught2:
-        load_evaluation(folder2)
+        derive(load_tender(folder2))
     assert len(caught2.value.problems) >= 2
 
 
 def test_missing_folder_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="not found"):
-        load_evaluation(tmp_path / "nowhere")
+        derive(load_tender(tmp_path / "nowhere"))
 
 
 def test_ahp_judgements_set_local_weights_and_round_trip(tmp_path: Path) -> None:
@@ -511,11 +512,11 @@ def test_ahp_judgements_set_local_weights_and_round_trip(tmp_path: Path) -> None
         "responses: responses.csv",
     )
     folder = write_minimal(tmp_path / "ahp", yaml_text=yaml_text)
-    evaluation = load_evaluation(folder)
+    evaluation = derive(load_tender(folder)).evaluation
     assert [c.weight for c in evaluation.criteria] == pytest.approx([0.75, 0.25])
     assert [c.weight for c in evaluation.criteria[0].children] == pytest.approx([1 / 3, 2 / 3])
     save_evaluation(evaluation, tmp_path / "copy")
-    again = load_evaluation(tmp_path / "copy")
+    again = derive(load_tender(tmp_path / "copy")).evaluation
     assert again.fingerprint() == evaluation.fingerprint()
 
 
@@ -540,6 +541,6 @@ def test_bad_judgements_are_reported(tmp_path: Path, weighting: str, message: st
     )
     folder = write_minimal(tmp_path / "bad", yaml_text=yaml_text)
     with pytest.raises(CrmselectError) as caught:
-        load_evaluation(folder)
+        derive(load_tender(folder))
     assert message in str(caught.value)
     assert "evaluation.yaml" in str(caught.value)

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from conftest import MINIMAL_YAML, minimal_evaluation, write_minimal
 
-from crmselect import InputFileError, load_evaluation
+from crmselect import InputFileError, derive, load_tender
 from crmselect.io.forms.workshop import write_workshop
 
 
@@ -32,7 +32,7 @@ def folder_naming(tmp_path: Path, key: str, entries: str) -> Path:
 
 
 def members(folder: Path) -> list[str]:
-    return sorted(j.member for j in load_evaluation(folder).judgements)
+    return sorted(j.member for j in derive(load_tender(folder)).evaluation.judgements)
 
 
 def test_an_absolute_path_and_an_absolute_glob_are_read(tmp_path: Path) -> None:
@@ -43,7 +43,9 @@ def test_an_absolute_path_and_an_absolute_glob_are_read(tmp_path: Path) -> None:
     pattern = f"['{elsewhere}/*.xlsx']"
     folder = folder_naming(tmp_path / "all", "weighting_workbooks", pattern)
     assert members(folder) == ["ann", "bob"]
-    assert [c.weight for c in load_evaluation(folder).criteria] == pytest.approx([0.75, 0.25])
+    assert [c.weight for c in derive(load_tender(folder)).evaluation.criteria] == pytest.approx(
+        [0.75, 0.25]
+    )
 
 
 def test_a_file_whose_name_holds_brackets_is_taken_as_written(tmp_path: Path) -> None:
@@ -86,7 +88,7 @@ def test_an_entry_that_names_no_file_is_reported_at_its_line(
     folder = folder_naming(tmp_path, key, f"[{entry}]")
     (folder / "returned").mkdir()
     with pytest.raises(InputFileError) as caught:
-        load_evaluation(folder)
+        derive(load_tender(folder))
     (problem,) = caught.value.problems
     assert problem.where == f"{folder / 'evaluation.yaml'}: {key}[0] (line 26)"
     assert message in problem.what
@@ -98,7 +100,7 @@ def test_a_pattern_that_would_search_the_whole_disk_is_refused(
 ) -> None:
     folder = folder_naming(tmp_path, "weighting_workbooks", f"['{pattern}']")
     with pytest.raises(InputFileError) as caught:
-        load_evaluation(folder)
+        derive(load_tender(folder))
     (problem,) = caught.value.problems
     assert "weighting_workbooks[0] (line" in problem.where
     assert "would search the whole disk" in problem.what
@@ -107,11 +109,11 @@ def test_a_pattern_that_would_search_the_whole_disk_is_refused(
 def test_a_pattern_matching_too_many_files_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import crmselect.io.folder.evaluation
+    import crmselect.io.folder.returns
 
-    monkeypatch.setattr(crmselect.io.folder.evaluation, "MAX_MATCHES", 2)
+    monkeypatch.setattr(crmselect.io.folder.returns, "MAX_MATCHES", 2)
     folder = folder_naming(tmp_path, "weighting_workbooks", "['workshop/*.xlsx']")
     for member in ("ann", "bob", "cy"):
         workshop(folder / "workshop" / f"{member}.xlsx", member, "3")
     with pytest.raises(InputFileError, match="matches more than 2 files"):
-        load_evaluation(folder)
+        derive(load_tender(folder))

@@ -37,7 +37,7 @@ def test_the_scoring_core_is_loaded_and_the_file_functions_on_first_use() -> Non
     loaded = _loaded_after(
         "import crmselect\n"
         "assert callable(crmselect.score) and callable(crmselect.Evaluation)\n"
-        "assert callable(crmselect.load_evaluation)"
+        "assert callable(crmselect.load_tender)"
     )
     assert "openpyxl" in loaded
 

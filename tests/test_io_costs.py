@@ -8,10 +8,9 @@ import pytest
 from conftest import MINIMAL_YAML, write_minimal
 
 import crmselect
-from crmselect import CrmselectError, load_evaluation
+from crmselect import CrmselectError, derive, load_tender
 from crmselect.analysis import analyse
 from crmselect.cli import main
-from crmselect.io.folder.costs import load_costs
 from crmselect.report import full_report
 
 PRICING = """pricing:
@@ -38,10 +37,9 @@ def test_hand_checked_tco_from_the_folder(tmp_path: Path) -> None:
         tmp_path,
         "costs:\n  users: [10, 10]\n  discount_rate: 0\n  offers: {y: {deployment: on_premise}}\n",
     )
-    evaluation = load_evaluation(folder)
-    case = load_costs(folder, evaluation)
-    assert case is not None
-    analysis = analyse(evaluation, costs=case, n_samples=500)
+    tender = load_tender(folder)
+    assert tender.costs is not None
+    analysis = analyse(tender, n_samples=500)
     assert analysis.costs is not None
     totals = analysis.costs.tco.summary["total"].to_dict()
     assert totals == pytest.approx({"x": 12_000, "y": 14_000})
@@ -49,9 +47,9 @@ def test_hand_checked_tco_from_the_folder(tmp_path: Path) -> None:
 
 
 def test_pricing_round_trips_through_save(tmp_path: Path) -> None:
-    evaluation = load_evaluation(folder_with(tmp_path, ""))
+    evaluation = derive(load_tender(folder_with(tmp_path, ""))).evaluation
     crmselect.save_evaluation(evaluation, tmp_path / "copy")
-    again = load_evaluation(tmp_path / "copy")
+    again = derive(load_tender(tmp_path / "copy")).evaluation
     assert again.pricing == evaluation.pricing
     assert again.fingerprint() == evaluation.fingerprint()
 
@@ -72,9 +70,8 @@ def test_pricing_round_trips_through_save(tmp_path: Path) -> None:
 )
 def test_bad_costs_are_reported(tmp_path: Path, costs: str, message: str) -> None:
     folder = folder_with(tmp_path, costs)
-    evaluation = load_evaluation(folder)
     with pytest.raises(CrmselectError) as caught:
-        load_costs(folder, evaluation)
+        load_tender(folder)
     assert message in str(caught.value)
 
 
@@ -93,14 +90,13 @@ def test_several_deployments_must_be_chosen(tmp_path: Path) -> None:
     (folder / "evaluation.yaml").write_text(
         text.replace("deployment: [hosted]", "deployment: [hosted, saas]"), encoding="utf-8"
     )
-    evaluation = load_evaluation(folder)
     with pytest.raises(CrmselectError, match="vendor 'z' offers several deployments"):
-        load_costs(folder, evaluation)
+        load_tender(folder)
 
 
 def test_no_costs_section_means_no_cost_analysis(tmp_path: Path) -> None:
     folder = folder_with(tmp_path, "")
-    assert load_costs(folder, load_evaluation(folder)) is None
+    assert load_tender(folder).costs is None
 
 
 def test_example_demo_shows_tco_and_business_case(capsys: pytest.CaptureFixture[str]) -> None:

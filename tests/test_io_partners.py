@@ -14,11 +14,10 @@ import pytest
 from conftest import MINIMAL_YAML, write_minimal
 
 import crmselect
-from crmselect import Evaluation, load_evaluation
+from crmselect import Evaluation, derive, load_tender
 from crmselect.cost import PartnerOffer, compare_tco, implementers, rank_pairs
 from crmselect.errors import InputFileError, ValidationError
-from crmselect.io.folder.costs import load_costs
-from crmselect.io.folder.partners import PartnerSetup, load_partners, partner_offers_from_frame
+from crmselect.io.folder.partners import PartnerSetup, partner_offers_from_frame
 
 PARTNERS = crmselect.example_path() / "partners"
 OFFERS = crmselect.example_path() / "partner_offers.csv"
@@ -44,7 +43,7 @@ def larkspur(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Evaluation
     text = yaml_file.read_text(encoding="utf-8")
     text = re.sub(r"^partners:[^\n]*\n(?:(?:[ #][^\n]*)?\n)*", "", text, flags=re.MULTILINE)
     yaml_file.write_text(text.rstrip("\n") + "\n" + SECTION, encoding="utf-8")
-    return folder, load_evaluation(folder)
+    return folder, derive(load_tender(folder)).evaluation
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:
@@ -56,7 +55,7 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
 
 
 def test_example_partner_evaluation_ranks_four_and_knocks_out_sundara() -> None:
-    result = crmselect.score(load_evaluation(PARTNERS))
+    result = crmselect.score(derive(load_tender(PARTNERS)).evaluation)
     assert set(result.knocked_out) == {"sundara"}
     assert result.knocked_out["sundara"][0].startswith("TEAM-002: mandatory requirement")
     ranked = result.totals[result.to_frame()["rank"].notna()].sort_values(ascending=False)
@@ -75,15 +74,15 @@ def test_example_offers_cover_every_software_vendor(larkspur: tuple[Path, Evalua
     assert set(table.columns) == set(software.vendor_ids)
     assert table.sum().min() >= 1  # every product has a partner
     assert table.sum().max() <= 3
-    assert set(table.index) == set(load_evaluation(PARTNERS).vendor_ids)
+    assert set(table.index) == set(derive(load_tender(PARTNERS)).evaluation.vendor_ids)
     for r in rows:
         assert 80 <= float(r["implementation_days"]) <= 400
         assert 700 <= float(r["day_rate"]) <= 1500
 
 
 def test_example_setup_loads_with_the_csv_rows_exactly(larkspur: tuple[Path, Evaluation]) -> None:
-    folder, software = larkspur
-    setup = load_partners(folder, software)
+    folder, _software = larkspur
+    setup = load_tender(folder).partners
     assert isinstance(setup, PartnerSetup)
     assert setup.evaluation.vendor_ids == ("granite", "fernhill", "nordkap", "sundara", "halyard")
     assert (setup.partner_share, setup.price_weight, setup.price_method) == (0.25, 0.2, "budget")
@@ -109,7 +108,7 @@ def test_example_setup_loads_with_the_csv_rows_exactly(larkspur: tuple[Path, Eva
     ]
     assert setup.origin.endswith(f"evaluation.yaml: partners (line {_section_line(folder)})")
     # the same file read through its evaluation.yaml gives the same offers
-    again = load_partners(folder / "evaluation.yaml", software)
+    again = load_tender(folder / "evaluation.yaml").partners
     assert again is not None
     assert again.offers == setup.offers
 
@@ -123,9 +122,9 @@ def test_example_pairs_rank_and_exclude_the_knocked_out_partner(
     larkspur: tuple[Path, Evaluation],
 ) -> None:
     folder, software = larkspur
-    setup = load_partners(folder, software)
+    setup = load_tender(folder).partners
     assert setup is not None
-    case = load_costs(folder, software)
+    case = load_tender(folder).costs
     assert case is not None
     tco = compare_tco(case.offers, case.assumptions)
     software_result = crmselect.score(software)
@@ -197,19 +196,19 @@ def test_price_methods_parse_the_ways_people_write_them(tmp_path: Path, written:
         f"partners:\n  evaluation: partners\n  offers: offers.csv\n  price_method: {written}\n"
     )
     folder = partner_folder(tmp_path, section)
-    setup = load_partners(folder, load_evaluation(folder))
+    setup = load_tender(folder).partners
     assert setup is not None
     assert setup.price_method == ("linear" if written == "LINEAR" else "lowest_ratio")
 
 
 def test_no_partners_section_gives_none(tmp_path: Path) -> None:
     folder = write_minimal(tmp_path / "plain")
-    assert load_partners(folder, load_evaluation(folder)) is None
+    assert load_tender(folder).partners is None
 
 
 def test_minimal_folder_defaults(tmp_path: Path) -> None:
     folder = partner_folder(tmp_path)
-    setup = load_partners(folder, load_evaluation(folder))
+    setup = load_tender(folder).partners
     assert setup is not None
     assert (setup.partner_share, setup.price_weight, setup.price_method) == (
         0.3,
@@ -422,9 +421,8 @@ def test_malformed_partner_input_names_file_place_and_problem(
     tmp_path: Path, text: str, offers: str | None, message: str
 ) -> None:
     folder = partner_folder(tmp_path, text, offers)
-    software = load_evaluation(folder)
     with pytest.raises(InputFileError) as caught:
-        load_partners(folder, software)
+        load_tender(folder)
     assert caught.value.headline == f"Cannot read the partners of {folder / 'evaluation.yaml'}"
     problems = [str(p) for p in caught.value.problems]
     assert any(message in p for p in problems), "\n".join(problems)
@@ -443,7 +441,7 @@ def test_a_broken_partner_evaluation_is_reported_with_its_file(tmp_path: Path) -
     assert "brilliant" in lines[4]
     responses.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputFileError) as caught:
-        load_partners(folder, load_evaluation(folder))
+        load_tender(folder)
     text = str(caught.value)
     assert f"partners.evaluation (line {L + 1}): the partners' evaluation " in text
     assert f"{responses.resolve()}: row 5: compliance 'brilliant' is not on the scale" in text
@@ -459,7 +457,7 @@ def test_every_problem_is_listed_at_once_and_no_row_is_dropped(tmp_path: Path) -
     text = section("  partner_share: 2", "  price_method: cheapest", "  colour: red")
     folder = partner_folder(tmp_path, text, offers)
     with pytest.raises(InputFileError) as caught:
-        load_partners(folder, load_evaluation(folder))
+        load_tender(folder)
     places = sorted(p.where.rsplit("/", 1)[-1] for p in caught.value.problems)
     assert places == sorted(
         [
@@ -505,7 +503,7 @@ def test_offers_from_a_data_frame() -> None:
 
 
 def test_partner_setup_built_in_code_is_checked() -> None:
-    partners = load_evaluation(PARTNERS)
+    partners = derive(load_tender(PARTNERS)).evaluation
     offer = PartnerOffer("granite", "orbis", 260, 1450)
     setup = PartnerSetup(partners, [offer], price_method=crmselect.cost.PriceMethod.LINEAR)
     assert setup.offers == (offer,)

@@ -37,7 +37,6 @@ from crmselect import (
 from crmselect.analysis import analyse
 from crmselect.cost import compare_tco, price_scores, with_tco_prices
 from crmselect.errors import ValidationError
-from crmselect.io.folder.costs import load_costs
 from crmselect.report import price_report
 
 QUALITY = {"A": 4.0, "B": 3.5, "C": 1.5, "D": 1.5}  # out of 5: 0.8, 0.7, 0.3, 0.3
@@ -309,7 +308,7 @@ def _folder(tmp: Path, extra: dict[str, object]) -> Path:
 def test_a_saved_folder_keeps_the_price_criterion_and_its_prices(tmp_path: Path) -> None:
     evaluation = tender(("A", "B", "C"))
     path = crmselect.save_evaluation(evaluation, tmp_path / "saved")
-    again = crmselect.load_evaluation(path)
+    again = crmselect.derive(crmselect.load_tender(path)).evaluation
     assert again.price == evaluation.price
     assert points(again) == points(evaluation)
 
@@ -317,7 +316,9 @@ def test_a_saved_folder_keeps_the_price_criterion_and_its_prices(tmp_path: Path)
 def test_a_saved_folder_without_prices_loads_again(tmp_path: Path) -> None:
     """Everyone knocked out and nobody priced is a valid (if sorry) state: it round-trips."""
     evaluation = tender(("A", "B"), knocked_out=("A", "B"), prices={})
-    again = crmselect.load_evaluation(crmselect.save_evaluation(evaluation, tmp_path / "none"))
+    again = crmselect.derive(
+        crmselect.load_tender(crmselect.save_evaluation(evaluation, tmp_path / "none"))
+    ).evaluation
     assert again.price == evaluation.price
     assert score(again).matrix["price"].tolist() == [0.0, 0.0]
 
@@ -328,7 +329,7 @@ def test_prices_given_in_the_folder_are_bids(tmp_path: Path) -> None:
         {"price": {"criterion": "price", "method": "lowest_ratio", "prices": PRICES}},
     )
     with pytest.raises(ValidationError, match="price of unknown vendor 'D'"):
-        crmselect.load_evaluation(path)
+        crmselect.derive(crmselect.load_tender(path))
     path = _folder(
         tmp_path,
         {
@@ -339,7 +340,7 @@ def test_prices_given_in_the_folder_are_bids(tmp_path: Path) -> None:
             }
         },
     )
-    loaded = crmselect.load_evaluation(path)
+    loaded = crmselect.derive(crmselect.load_tender(path)).evaluation
     assert loaded.price is not None
     assert loaded.price.basis is PriceBasis.BID
     assert points(loaded) == {"A": 68.0, "B": 67.0, "C": 58.0}
@@ -348,7 +349,7 @@ def test_prices_given_in_the_folder_are_bids(tmp_path: Path) -> None:
 def test_a_price_section_without_prices_or_costs_names_the_key(tmp_path: Path) -> None:
     path = _folder(tmp_path, {"price": {"criterion": "price", "method": "budget", "budget": 9}})
     with pytest.raises(crmselect.CrmselectError) as caught:
-        crmselect.load_evaluation(path)
+        crmselect.derive(crmselect.load_tender(path))
     text = str(caught.value)
     assert "evaluation.yaml: price (line" in text
     assert "'costs:' section" in text
@@ -360,7 +361,7 @@ def test_a_bad_price_section_is_reported_with_its_line(tmp_path: Path) -> None:
         {"price": {"criterion": "price", "method": "cheapest", "prices": {"A": "ten"}}},
     )
     with pytest.raises(crmselect.CrmselectError) as caught:
-        crmselect.load_evaluation(path)
+        crmselect.derive(crmselect.load_tender(path))
     text = str(caught.value)
     assert "price.prices.A (line" in text
     assert "'cheapest' is not one of" in text
@@ -406,7 +407,7 @@ def test_prices_given_two_ways_or_none_are_refused_with_the_line(
 ) -> None:
     folder = _example_with(tmp_path, "basis: npv", new)
     with pytest.raises(crmselect.CrmselectError) as caught:
-        crmselect.load_evaluation(folder)
+        crmselect.derive(crmselect.load_tender(folder))
     assert message in str(caught.value)
 
 
@@ -414,7 +415,7 @@ def test_an_empty_prices_mapping_gives_way_to_the_costs_section(tmp_path: Path) 
     """A folder saved before the bids came back says ``prices: {}``; once a costs: section
     is added, the prices come from it."""
     folder = _example_with(tmp_path, "basis: npv", "basis: npv\n  prices: {}")
-    loaded = crmselect.load_evaluation(folder)
+    loaded = crmselect.derive(crmselect.load_tender(folder)).evaluation
     assert loaded.price is not None
     assert dict(loaded.price.prices) == dict(crmselect.example().price.prices)  # type: ignore[union-attr]
 
@@ -422,7 +423,7 @@ def test_an_empty_prices_mapping_gives_way_to_the_costs_section(tmp_path: Path) 
 def test_the_example_prices_its_bids_from_the_cost_model() -> None:
     evaluation = crmselect.example()
     assert evaluation.price is not None
-    case = load_costs(crmselect.example_path(), evaluation)
+    case = crmselect.example_tender().costs
     assert case is not None
     npv = compare_tco(case.offers, case.assumptions).prices("npv")
     assert dict(evaluation.price.prices) == pytest.approx(npv.to_dict())
@@ -436,7 +437,7 @@ def test_the_example_prices_its_bids_from_the_cost_model() -> None:
 
 def test_with_tco_prices_follows_a_changed_cost_case() -> None:
     evaluation = crmselect.example()
-    case = load_costs(crmselect.example_path(), evaluation)
+    case = crmselect.example_tender().costs
     assert case is not None
     assert evaluation.price is not None
     dearer = attrs.evolve(

@@ -8,7 +8,7 @@ import attrs
 import pytest
 from conftest import MINIMAL_YAML, minimal_evaluation, write_minimal
 
-from crmselect import CrmselectError, Priority, Process, ScoringPolicy, load_evaluation, score
+from crmselect import CrmselectError, Priority, Process, ScoringPolicy, derive, load_tender, score
 from crmselect.scoring import effective_priorities, process_gaps
 
 
@@ -103,7 +103,7 @@ def test_bad_processes_are_reported(tmp_path: Path, block: str, message: str) ->
         ),
     )
     with pytest.raises(CrmselectError) as caught:
-        load_evaluation(folder)
+        derive(load_tender(folder))
     assert message in str(caught.value)
 
 
@@ -115,4 +115,4 @@ def test_uplift_must_be_whole_steps(tmp_path: Path) -> None:
         ),
     )
     with pytest.raises(CrmselectError, match="whole number of MoSCoW steps"):
-        load_evaluation(folder)
+        derive(load_tender(folder))

@@ -405,7 +405,7 @@ def test_two_workbooks_from_one_vendor_are_refused(tmp_path: Path, returned: Pat
     for name in ("x.xlsx", "x-final.xlsx"):
         (folder / "returned" / name).write_bytes(returned.read_bytes())
     with pytest.raises(crmselect.CrmselectError, match="a second RFP workbook from 'x'"):
-        crmselect.load_evaluation(folder)
+        crmselect.derive(crmselect.load_tender(folder))
 
 
 # -- excluded mandatory answers, aliases, offending values, pricing (issue 14) -----------------

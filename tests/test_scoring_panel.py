@@ -72,7 +72,7 @@ def test_folder_round_trip_keeps_aggregation_and_moderations(tmp_path: Path) -> 
         moderations=[agreed],
     )
     crmselect.save_evaluation(e, tmp_path / "copy")
-    again = crmselect.load_evaluation(tmp_path / "copy")
+    again = crmselect.derive(crmselect.load_tender(tmp_path / "copy")).evaluation
     assert again.policy.demo_aggregation == e.policy.demo_aggregation
     assert again.moderations == (agreed,)
     assert (tmp_path / "copy" / "moderations.csv").exists()

@@ -73,7 +73,7 @@ def test_a_row_longer_than_the_header_is_refused_not_shifted(tmp_path: Path) -> 
         encoding="utf-8",
     )
     with pytest.raises(InputFileError) as caught:
-        crmselect.load_evaluation(folder)
+        crmselect.derive(crmselect.load_tender(folder))
     text = str(caught.value)
     assert "responses.csv: row 2: 4 cells, but the header has 3 columns" in text
     assert "row 3" not in text
@@ -85,7 +85,7 @@ def test_a_column_named_twice_is_refused(tmp_path: Path) -> None:
         "vendor,requirement,compliance,compliance\nx,R1,out_of_box,roadmap\n", encoding="utf-8"
     )
     with pytest.raises(InputFileError) as caught:
-        crmselect.load_evaluation(folder)
+        crmselect.derive(crmselect.load_tender(folder))
     assert "responses.csv: row 1: column 'compliance' appears twice" in str(caught.value)
 
 
@@ -106,7 +106,7 @@ def test_demo_scores_report_every_problem_in_one_pass(tmp_path: Path) -> None:
         ",z,D,,x,\n",
     )
     with pytest.raises(InputFileError) as caught:
-        crmselect.load_evaluation(folder)
+        crmselect.derive(crmselect.load_tender(folder))
     source = folder / "demo_scores.csv"
     assert [str(p).removeprefix(f"{source}: ") for p in caught.value.problems] == [
         "row 2: score 'four' is not a number",
@@ -140,7 +140,7 @@ def test_responses_and_moderations_report_every_problem_in_one_pass(tmp_path: Pa
         encoding="utf-8",
     )
     with pytest.raises(InputFileError) as caught:
-        crmselect.load_evaluation(folder)
+        crmselect.derive(crmselect.load_tender(folder))
     found = [str(p).removeprefix(f"{folder}/") for p in caught.value.problems]
     assert found == [
         "responses.csv: unknown column 'price'; expected vendor, requirement, compliance, "
@@ -163,7 +163,7 @@ def test_a_column_named_twice_and_a_long_row_are_reported_together(tmp_path: Pat
         encoding="utf-8",
     )
     with pytest.raises(InputFileError) as caught:
-        crmselect.load_evaluation(folder)
+        crmselect.derive(crmselect.load_tender(folder))
     assert [p.where.rsplit("/", 1)[-1] for p in caught.value.problems] == [
         "responses.csv: row 1",
         "responses.csv: row 2",

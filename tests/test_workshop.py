@@ -10,7 +10,7 @@ import pytest
 from conftest import MINIMAL_YAML, minimal_evaluation, write_minimal
 
 import crmselect
-from crmselect import CrmselectError, Judgements, load_evaluation
+from crmselect import CrmselectError, Judgements, derive, load_tender
 from crmselect.cli import main
 from crmselect.io.excel.untrusted import UntrustedInputError
 from crmselect.io.forms.workshop import parse_ratio, read_workshop, write_workshop
@@ -148,7 +148,7 @@ def test_evaluation_folder_reads_workshops_and_uses_group_weights(tmp_path: Path
     (folder / "workshop").mkdir()
     filled(folder / "workshop", "ann", top="9")
     filled(folder / "workshop", "bob", top="1")
-    evaluation = load_evaluation(folder)
+    evaluation = derive(load_tender(folder)).evaluation
     assert [c.weight for c in evaluation.criteria] == pytest.approx([0.75, 0.25])  # √(9·1) = 3
     assert {j.member for j in evaluation.judgements} == {"ann", "bob"}
     text = crmselect.report.judgements_report(crmselect.score(evaluation))
@@ -211,4 +211,4 @@ def test_two_workshops_from_one_member_are_refused(tmp_path: Path) -> None:
     first = filled(folder / "workshop", "ann")
     (folder / "workshop" / "ann-again.xlsx").write_bytes(first.read_bytes())
     with pytest.raises(CrmselectError, match="a second workshop from 'ann'"):
-        load_evaluation(folder)
+        derive(load_tender(folder))

@@ -341,7 +341,11 @@ def test_csv_text_reads_back_with_an_apostrophe_only_before_a_trigger(
 ) -> None:
     path = tmp_path_factory.mktemp("csv") / "t.csv"
     write_csv(pd.DataFrame({"text": texts}), path, index=False)
-    read = pd.read_csv(path, dtype=str, keep_default_na=False)["text"].tolist()
+    # the csv module, not pandas: pandas skips a row that is only blanks (texts=[" "])
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header == ["text"]
+    read = [row[0] for row in rows]
     assert read == ["'" + t if t.lstrip("'").startswith(FORMULA_TRIGGERS) else t for t in texts]
     assert [csv_text(r) for r in read] == texts  # crmselect reads back what it was given
 

@@ -1,5 +1,5 @@
 """Hostile ``evaluation.yaml`` files: never a traceback, always the file, the line and what to
-fix — through :func:`crmselect.load_evaluation` and through ``crmselect evaluate`` (exit 2).
+fix — through :func:`crmselect.load_tender` and through ``crmselect evaluate`` (exit 2).
 
 Each case runs with libyaml's parser and with PyYAML's own (``FAST_LOADER`` set to ``None``),
 and the two must give the same messages; the bundled YAML files must read the same both ways.
@@ -8,7 +8,6 @@ and the two must give the same messages; the bundled YAML files must read the sa
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ import yaml
 from conftest import MINIMAL_YAML, write_minimal
 
 import crmselect
-from crmselect import CrmselectError, Evaluation, InputFileError, load_evaluation
+from crmselect import CrmselectError, InputFileError, derive, load_tender
 from crmselect.cli import main
 from crmselect.io.folder import yamlfile
 from crmselect.io.folder.yamlfile import MAX_BYTES, MAX_DEPTH, parse_yaml
@@ -84,30 +83,18 @@ def _write(folder: Path, name: str, content: str | bytes) -> None:
 
 
 @pytest.fixture(params=LOADERS)
-def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Each test once with libyaml's parser and once with PyYAML's own."""
     if request.param == "pyyaml":
         monkeypatch.setattr(yamlfile, "FAST_LOADER", None)
-    yamlfile._parse_once.cache_clear()
-    yield str(request.param)
-    yamlfile._parse_once.cache_clear()
+    return str(request.param)
 
 
-def _refusal(
-    folder: Path,
-    capsys: pytest.CaptureFixture[str],
-    section: Callable[[Path, Evaluation], object] | None = None,
-) -> str:
-    """The message of ``load_evaluation`` (then of ``section``: the costs or partners
-    reader) and the CLI's, which must agree (exit 2)."""
-
-    def load() -> None:
-        evaluation = load_evaluation(folder)
-        if section is not None:
-            section(folder, evaluation)
-
+def _refusal(folder: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """The message of ``load_tender`` (the evaluation, its costs and partners sections) and
+    the CLI's, which must agree (exit 2)."""
     with pytest.raises(CrmselectError) as caught:
-        load()
+        load_tender(folder)
     message = str(caught.value)
     assert main(["evaluate", str(folder)]) == 2
     err = capsys.readouterr().err
@@ -143,9 +130,8 @@ def test_both_parsers_give_the_same_message(
     messages = []
     for fast in (yaml.CSafeLoader, None):
         monkeypatch.setattr(yamlfile, "FAST_LOADER", fast)
-        yamlfile._parse_once.cache_clear()
         with pytest.raises(CrmselectError) as caught:
-            load_evaluation(folder)
+            derive(load_tender(folder))
         messages.append(str(caught.value))
     assert messages[0] == messages[1]
     assert what in messages[0]
@@ -223,7 +209,6 @@ def test_the_bundled_example_loads_the_same_with_either_parser(
     fingerprints = set()
     for fast in (yaml.CSafeLoader, None):
         monkeypatch.setattr(yamlfile, "FAST_LOADER", fast)
-        yamlfile._parse_once.cache_clear()
         fingerprints.add(crmselect.example().fingerprint())
     assert len(fingerprints) == 1
 
@@ -245,9 +230,7 @@ def software_with_partners(tmp_path: Path, partners_yaml: str | bytes) -> Path:
 
 
 def test_the_partners_setup_used_below_is_read(tmp_path: Path) -> None:
-    setup = crmselect.load_partners(
-        software_with_partners(tmp_path, MINIMAL_YAML), load_evaluation(write_minimal(tmp_path))
-    )
+    setup = load_tender(software_with_partners(tmp_path, MINIMAL_YAML)).partners
     assert setup is not None
     assert [o.partner for o in setup.offers] == ["x"]
 
@@ -258,7 +241,7 @@ def test_hostile_partners_evaluation_is_refused_at_its_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | bytes, what: str
 ) -> None:
     folder = software_with_partners(tmp_path, content)
-    message = _refusal(folder, capsys, crmselect.load_partners)
+    message = _refusal(folder, capsys)
     assert what in message
     assert "evaluation.yaml: partners.evaluation (line 28): the partners' evaluation" in message
     assert _names_file_and_line(message, str(folder / "partners" / "evaluation.yaml")), message
@@ -301,7 +284,7 @@ def test_hostile_costs_section_is_refused_at_its_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], costs: str, what: str
 ) -> None:
     folder = write_minimal(tmp_path / "costs", yaml_text=MINIMAL_YAML + PRICING + costs + "\n")
-    message = _refusal(folder, capsys, crmselect.load_costs)
+    message = _refusal(folder, capsys)
     assert f"{folder / 'evaluation.yaml'}: {what}" in message
     assert "(1 problem(s))" in message  # no follow-on of the one mistake
 
@@ -321,7 +304,7 @@ def test_a_number_yaml_cannot_use_says_how_to_write_it(
         tmp_path / "f", yaml_text=MINIMAL_YAML.replace("demo_share: 0.5", f"demo_share: {written}")
     )
     with pytest.raises(InputFileError) as caught:
-        load_evaluation(folder)
+        derive(load_tender(folder))
     (problem,) = caught.value.problems
     assert "scoring.demo_share (line" in problem.where
     assert problem.what.startswith("expected a number, got ")

@@ -47,7 +47,7 @@ from crmselect.cost.business_case import Benefit, Range
 from crmselect.cost.case import CostCase
 from crmselect.cost.offer import Assumptions, Offer, offer_from_pricing
 from crmselect.errors import CrmselectError, Problem
-from crmselect.io.folder.yamlfile import Reader, YNode, read_yaml
+from crmselect.io.folder.yamlfile import Reader, YNode
 from crmselect.model import Evaluation, PriceBasis, PriceCriterion
 
 _TOP = (
@@ -79,12 +79,9 @@ _OFFER_NUMBERS = (
 )
 
 
-def load_costs(path: str | Path, evaluation: Evaluation) -> CostCase | None:
-    """The cost case of an evaluation folder, or ``None`` when it has no ``costs:``."""
-    file = Path(path)
-    if file.is_dir():
-        file = file / "evaluation.yaml"
-    root = read_yaml(file)
+def read_costs(root: YNode, file: Path, evaluation: Evaluation) -> CostCase | None:
+    """The cost case of the evaluation file ``file`` (parsed as ``root``), or ``None`` when it
+    has no ``costs:``; ``evaluation`` is the tender's, with the vendors' returned pricing."""
     node = root.value.get("costs") if isinstance(root.value, dict) else None
     if node is None:
         return None

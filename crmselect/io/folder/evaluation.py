@@ -71,8 +71,6 @@ text (:mod:`crmselect.io.folder.yamlfile`: at most 8 MiB, 64 levels of nesting).
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -84,11 +82,11 @@ import yaml
 
 from crmselect.catalog import Catalog, did_you_mean
 from crmselect.consensus import moderations_from_frame
-from crmselect.cost.case import with_tco_prices
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
 from crmselect.io.excel.xlsx import replace_atomically, write_csv
 from crmselect.io.folder.catalog import catalogs, load_catalog
-from crmselect.io.folder.costs import load_costs, read_price
+from crmselect.io.folder.costs import read_price
+from crmselect.io.folder.returns import Returns, returned_paths
 from crmselect.io.folder.schema import parse_criteria, parse_requirement
 from crmselect.io.folder.tables import (
     demo_scores_from_frame,
@@ -97,12 +95,8 @@ from crmselect.io.folder.tables import (
     responses_from_frame,
     responses_to_frame,
 )
-from crmselect.io.folder.yamlfile import Reader, YNode, is_dir, is_file, read_yaml, shorten
-from crmselect.io.forms.demo_sheets import read_scoring_sheets
-from crmselect.io.forms.reading import read_each
-from crmselect.io.forms.rfp_response import read_response
-from crmselect.io.forms.rfp_template import PRICING_FIELDS, PRICING_SHEET
-from crmselect.io.forms.workshop import read_workshop
+from crmselect.io.folder.yamlfile import Reader, YNode, is_file, shorten
+from crmselect.io.forms.rfp_template import PRICING_FIELDS
 from crmselect.model import (
     Criterion,
     DemoAggregation,
@@ -119,7 +113,6 @@ from crmselect.model import (
     Vendor,
 )
 from crmselect.scales import ComplianceScale, DemoScale
-from crmselect.weights.judgements import apply_judgements
 
 T = TypeVar("T")
 
@@ -148,19 +141,32 @@ TOP_OPTIONAL = (
 )
 
 
-def load_evaluation(path: str | Path) -> Evaluation:
-    """Read an evaluation folder (or its ``evaluation.yaml``) into a validated :class:`Evaluation`.
-
-    Raises :class:`~crmselect.errors.InputFileError` for unreadable or malformed files and
-    :class:`~crmselect.errors.ValidationError` for inconsistent content, each listing every
-    problem with file, key path or row, and line.
-    """
+def evaluation_file(path: str | Path) -> Path:
+    """``path``'s ``evaluation.yaml``: the file itself, or the one in the folder."""
     file = Path(path)
-    if file.is_dir():
-        file = file / FILE_NAME
+    return file / FILE_NAME if file.is_dir() else file
+
+
+@attrs.frozen
+class Written:
+    """``evaluation.yaml`` and its CSV tables as read, before anything is validated across
+    them: the keyword arguments of the :class:`Evaluation` they describe, the problems of
+    the tables' rows (reported together with the evaluation's own), the returned files the
+    file names, and whether the price criterion's prices are to come from ``costs:``."""
+
+    fields: dict[str, Any]
+    row_problems: list[Problem]
+    returns: Returns
+    prices_from_costs: bool
+
+
+def read_written(file: Path, root: YNode) -> Written:
+    """The sections of the evaluation file ``file`` (parsed as ``root``) and the tables it
+    names; raises :class:`~crmselect.errors.InputFileError` listing every problem of the
+    file itself with key path and line (:func:`crmselect.io.folder.tender.load_tender`
+    builds and cross-checks the evaluation)."""
     folder = file.parent
     reader = Reader()
-    root = read_yaml(file)
     fields = reader.top(root, f"{file} is not an evaluation file", TOP_REQUIRED, TOP_OPTIONAL)
     if "schema" in fields and reader.text(fields["schema"]) != SCHEMA:
         reader.fail(fields["schema"], f"expected schema {SCHEMA!r}")
@@ -191,7 +197,7 @@ def load_evaluation(path: str | Path) -> Evaluation:
     judgements = _judgements(reader, fields.get("weighting"))
     pricing = _pricing(reader, fields.get("pricing"))
     price = read_price(reader, fields.get("price"))
-    derive = _derives_prices(reader, fields, price)
+    derive = derives_prices(reader, fields, price)
     processes = [
         p for item in reader.sequence(fields.get("processes")) if (p := _process(reader, item))
     ]
@@ -217,177 +223,37 @@ def load_evaluation(path: str | Path) -> Evaluation:
         _collecting(moderations_from_frame),
         found,
     )
-    workbooks = _workbook_paths(reader, fields.get("response_workbooks"), folder)
-    workshops = _workbook_paths(reader, fields.get("weighting_workbooks"), folder)
-    sheets = _workbook_paths(reader, fields.get("scoring_sheets"), folder)
+    returns = Returns(
+        workshops=returned_paths(reader, fields.get("weighting_workbooks"), folder),
+        sheets=returned_paths(reader, fields.get("scoring_sheets"), folder),
+        workbooks=returned_paths(reader, fields.get("response_workbooks"), folder),
+    )
     if reader.problems:
         raise InputFileError(f"Cannot read evaluation {file}", [*reader.problems, *found])
-    try:
-        evaluation = Evaluation(
-            name=name,
-            description=description,
-            criteria=criteria,
-            requirements=requirements,
-            vendors=vendors,
-            evaluators=evaluators,
-            demo_scripts=scripts,
-            responses=responses,
-            demo_scores=demo_scores,
-            moderations=moderations,
-            scale=scale,
-            demo_scale=demo_scale,
-            policy=policy,
-            judgements=judgements,
-            processes=processes,
-            pricing=pricing,
-            price=price,
-            origin=str(file),
-        )
-        evaluation = _complete(evaluation, file, workshops, sheets, workbooks, derive)
-    except (ValidationError, InputFileError) as exc:
-        if found:
-            raise InputFileError(
-                f"Cannot read evaluation {file}", _by_row([*found, *exc.problems])
-            ) from None
-        if isinstance(exc, InputFileError):
-            raise
-        raise ValidationError(f"Invalid evaluation {file}", exc.problems) from None
-    if found:
-        raise InputFileError(f"Cannot read evaluation {file}", found)
-    return evaluation
+    evaluation = dict(
+        name=name,
+        description=description,
+        criteria=criteria,
+        requirements=requirements,
+        vendors=vendors,
+        evaluators=evaluators,
+        demo_scripts=scripts,
+        responses=responses,
+        demo_scores=demo_scores,
+        moderations=moderations,
+        scale=scale,
+        demo_scale=demo_scale,
+        policy=policy,
+        judgements=judgements,
+        processes=processes,
+        pricing=pricing,
+        price=price,
+        origin=str(file),
+    )
+    return Written(evaluation, found, returns, derive)
 
 
-def _complete(
-    evaluation: Evaluation,
-    file: Path,
-    workshops: list[Path],
-    sheets: list[Path],
-    workbooks: list[Path],
-    derive: bool,
-) -> Evaluation:
-    """The evaluation with what the returned workbooks add (judgements, demo scores,
-    answers and pricing), the judgements' weights, and prices derived from the costs."""
-    if workshops:
-        evaluation = _import_workshops(evaluation, workshops)
-    if sheets:
-        evaluation = _import_scoring_sheets(evaluation, sheets)
-    if evaluation.judgements:
-        evaluation = attrs.evolve(
-            evaluation,
-            criteria=apply_judgements(evaluation.criteria, evaluation.judgements),
-        )
-    if workbooks:
-        evaluation = _import_workbooks(evaluation, workbooks)
-    if derive:
-        try:
-            case = load_costs(file, evaluation)
-        except (ValidationError, InputFileError) as exc:
-            behind = [
-                p.as_problem()
-                for p in evaluation.import_problems
-                if p.sheet == PRICING_SHEET and p.severity == "error"
-            ]
-            if not behind:
-                raise
-            # a value the import excluded reaches the cost model as missing: say where and
-            # what was typed, beside what the cost model could not do without it
-            raise type(exc)(exc.headline, [*exc.problems, *behind]) from None
-        if case is not None:
-            evaluation = with_tco_prices(evaluation, case)
-    return evaluation
-
-
-_ROW = re.compile(r"^(?P<file>.*): row (?P<row>\d+)")
-
-
-def _by_row(problems: list[Problem]) -> list[Problem]:
-    """``problems`` with those of CSV rows in file and row order (the reading's and the
-    cross-checks' problems of one row side by side); the others first, as they came."""
-
-    def key(problem: Problem) -> tuple[str, int]:
-        match = _ROW.match(problem.where)
-        return (match["file"], int(match["row"])) if match else ("", 0)
-
-    return sorted(problems, key=key)
-
-
-def _workbook_paths(reader: Reader, node: YNode | None, folder: Path) -> list[Path]:
-    """Files named by ``response_workbooks``, ``weighting_workbooks`` or ``scoring_sheets``:
-    one entry or a list, each a path or a glob pattern, relative to the folder or absolute.
-
-    An entry naming an existing file is taken as is, even when its name holds glob
-    characters (``offer [v2].xlsx``); any other entry is a pattern (``*``, ``?``, ``[abc]``;
-    write ``[[]`` for a literal ``[`` in a pattern). A pattern matching no file is reported;
-    a file matched twice is read once.
-    """
-    if node is None:
-        return []
-    items = reader.sequence(node) if isinstance(node.value, list) else [node]
-    paths: list[Path] = []
-    seen: set[Path] = set()
-    for item in items:
-        pattern = reader.text(item)
-        if not pattern:
-            reader.fail(item, "expected a file name or a glob pattern such as returned/*.xlsx")
-            continue
-        matched = _matching_files(reader, item, folder, pattern)
-        for path in matched:
-            if path.resolve() not in seen:
-                seen.add(path.resolve())
-                paths.append(path)
-    return paths
-
-
-_GLOB_CHARACTERS = frozenset("*?[")
-
-
-MAX_MATCHES = 1_000
-"""The most files one entry of ``response_workbooks``, ``weighting_workbooks`` or
-``scoring_sheets`` may match (a tender has tens): a pattern matching more is an error."""
-
-
-def _matching_files(reader: Reader, item: YNode, folder: Path, pattern: str) -> list[Path]:
-    """The files ``pattern`` names (see :func:`_workbook_paths`), sorted; a pattern that
-    matches none is reported at ``item``."""
-    given = Path(pattern)
-    literal = given if given.is_absolute() else folder / given
-    if is_file(literal):
-        return [literal]
-    parts = literal.parts if given.is_absolute() else given.parts
-    fixed = next((i for i, p in enumerate(parts) if _GLOB_CHARACTERS & set(p)), len(parts))
-    place = "" if given.is_absolute() else " next to the evaluation file"
-    if fixed == len(parts):
-        what = "is a folder, not a file" if is_dir(literal) else "not found"
-        reader.fail(item, f"file {shorten(pattern)!r} {what}{place}")
-        return []
-    base = Path(*parts[:fixed]) if given.is_absolute() else folder.joinpath(*parts[:fixed])
-    rest = Path(*parts[fixed:])
-    if "**" in rest.parts and base.resolve() == Path(base.resolve().anchor):
-        reader.fail(
-            item,
-            f"{shorten(pattern)!r} would search the whole disk; start the pattern at the "
-            "tender's folder (e.g. returned/**/*.xlsx)",
-        )
-        return []
-    try:
-        found = itertools.islice((p for p in base.glob(str(rest)) if is_file(p)), MAX_MATCHES + 1)
-        matched = sorted(found)
-    except (ValueError, OSError) as exc:
-        reader.fail(item, f"cannot search for {shorten(pattern)!r}: {exc}")
-        return []
-    if len(matched) > MAX_MATCHES:
-        reader.fail(item, f"{shorten(pattern)!r} matches more than {MAX_MATCHES:,} files")
-        return []
-    if not matched:
-        reader.fail(
-            item,
-            f"no file matches {shorten(pattern)!r}{place}; check the folder and the name "
-            "(a literal '[' in a pattern is written '[[]')",
-        )
-    return matched
-
-
-def _derives_prices(reader: Reader, fields: dict[str, YNode], price: PriceCriterion | None) -> bool:
+def derives_prices(reader: Reader, fields: dict[str, YNode], price: PriceCriterion | None) -> bool:
     """Whether the price criterion's prices come from the ``costs:`` section (basis npv or
     total, no ``prices:``); reports a section that gives prices two ways, or none."""
     if price is None:
@@ -415,64 +281,6 @@ def _derives_prices(reader: Reader, fields: dict[str, YNode], price: PriceCriter
             "give the prices to score under 'prices:', or a 'costs:' section to derive them from",
         )
     return costs and not price.prices
-
-
-def _import_scoring_sheets(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
-    """Read the evaluators' returned scoring sheets (:mod:`crmselect.io.forms.demo_sheets`): each
-    sheet's scores replace that evaluator's rows of ``demo_scores``; refused files are
-    reported together."""
-    imported = read_scoring_sheets(paths, evaluation)
-    if imported.refused:
-        raise InputFileError("Scoring sheets were refused", imported.refused)
-    return imported.apply_to(evaluation)
-
-
-def _read_each(
-    paths: list[Path], read: Callable[[Path], T], owner: Callable[[T], str], kind: str
-) -> list[T]:
-    """Every returned file read (:func:`~crmselect.io.forms.reading.read_each`); the refusals
-    raised together in one :class:`InputFileError`."""
-    read_ok, refused = read_each(paths, read, owner, second=f"{kind} from", desc=f"Reading {kind}s")
-    if refused:
-        raise InputFileError(f"Returned {kind}s were refused", refused)
-    return read_ok
-
-
-def _import_workshops(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
-    """Read the members' weights-workshop workbooks (:mod:`crmselect.io.forms.workshop`) into the
-    evaluation's judgements."""
-    returned = _read_each(
-        paths, lambda p: read_workshop(p, evaluation), lambda r: r.member, "workshop"
-    )
-    return attrs.evolve(
-        evaluation,
-        judgements=[*evaluation.judgements, *(j for r in returned for j in r.judgements)],
-        import_problems=[*evaluation.import_problems, *(p for r in returned for p in r.problems)],
-    )
-
-
-def _import_workbooks(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
-    """Read every returned RFP workbook (see :mod:`crmselect.io.forms.rfp_response`) into the
-    evaluation's responses and pricing."""
-    returned = _read_each(
-        paths, lambda p: read_response(p, evaluation), lambda r: r.vendor, "RFP workbook"
-    )
-    twice = [
-        Problem(
-            str(r.path),
-            f"vendor {r.vendor!r} is priced both here and under 'pricing:' in the evaluation file",
-        )
-        for r in returned
-        if r.vendor in evaluation.pricing
-    ]
-    if twice:
-        raise InputFileError("Returned RFP workbooks were refused", twice)
-    return attrs.evolve(
-        evaluation,
-        responses=[*evaluation.responses, *(a for r in returned for a in r.responses)],
-        import_problems=[*evaluation.import_problems, *(p for r in returned for p in r.problems)],
-        pricing={**evaluation.pricing, **{r.vendor: r.pricing for r in returned}},
-    )
 
 
 def _table(

@@ -43,23 +43,23 @@ day_rate``), and every problem is listed at once; no row is ever dropped.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import pandas as pd
 
 from crmselect.cost.partners import PRICE_OPTIONS, PartnerOffer, PartnerSetup, unknown_vendor
 from crmselect.errors import CrmselectError, InputFileError, Problem
-from crmselect.io.folder.evaluation import FILE_NAME, load_evaluation
+from crmselect.io.folder.evaluation import FILE_NAME
 from crmselect.io.folder.tables import read_csv
-from crmselect.io.folder.yamlfile import Reader, YNode, is_dir, is_file, read_yaml
+from crmselect.io.folder.yamlfile import Reader, YNode, is_dir, is_file
 from crmselect.model import Evaluation, PriceMethod
 
 __all__ = [
     "OFFER_COLUMNS",
     "PartnerSetup",
-    "load_partners",
     "partner_offers_from_frame",
+    "read_partners",
 ]
 
 OFFER_COLUMNS = (
@@ -237,34 +237,39 @@ def partner_offers_from_frame(
     return offers
 
 
-def load_partners(path: str | Path, software: Evaluation) -> PartnerSetup | None:
-    """The partner setup of an evaluation folder (or its ``evaluation.yaml``), or ``None``
+def read_partners(
+    root: YNode, file: Path, software: Evaluation, load: Callable[[Path], Evaluation]
+) -> PartnerSetup | None:
+    """The partner setup of the evaluation file ``file`` (parsed as ``root``), or ``None``
     when it has no ``partners:`` section.
 
     ``software`` is the folder's own (software) evaluation: each offer's ``product`` must be
-    one of its vendors. Raises :class:`~crmselect.errors.InputFileError` listing every
-    problem in the section, the partners' evaluation and the offers table.
+    one of its vendors; ``load`` reads the partners' own evaluation from its file. Raises
+    :class:`~crmselect.errors.InputFileError` listing every problem in the section, the
+    partners' evaluation and the offers table.
     """
-    file = Path(path)
-    if file.is_dir():
-        file = file / FILE_NAME
-    root = read_yaml(file)
     node = root.value.get("partners") if isinstance(root.value, dict) else None
     if node is None:
         return None
     reader = Reader()
-    setup = _setup(reader, node, file, software)
+    setup = _setup(reader, node, file, software, load)
     reader.raise_if_problems(f"Cannot read the partners of {file}")
     if setup is None:  # pragma: no cover - a None setup always comes with problems
         raise CrmselectError(f"Cannot read the partners of {file}")
     return setup
 
 
-def _setup(reader: Reader, node: YNode, file: Path, software: Evaluation) -> PartnerSetup | None:
+def _setup(
+    reader: Reader,
+    node: YNode,
+    file: Path,
+    software: Evaluation,
+    load: Callable[[Path], Evaluation],
+) -> PartnerSetup | None:
     f = reader.mapping(node, required=("evaluation", "offers"), optional=_OPTIONAL)
     if f is None:
         return None
-    partners = _partner_evaluation(reader, f.get("evaluation"), file)
+    partners = _partner_evaluation(reader, f.get("evaluation"), file, load)
     offers = _offers(reader, f.get("offers"), file, partners, software)
     partner_share = reader.number(f.get("partner_share"), 0.3, minimum=0, maximum=1)
     price_weight = reader.number(f.get("price_weight"), 0.0, minimum=0, maximum=1)
@@ -303,7 +308,9 @@ def _price_method(reader: Reader, f: dict[str, YNode]) -> str:
         return method
 
 
-def _partner_evaluation(reader: Reader, node: YNode | None, file: Path) -> Evaluation | None:
+def _partner_evaluation(
+    reader: Reader, node: YNode | None, file: Path, load: Callable[[Path], Evaluation]
+) -> Evaluation | None:
     """The partners' evaluation named at ``node``; its problems join the reader's, each
     naming the partners' file."""
     if node is None:
@@ -330,7 +337,7 @@ def _partner_evaluation(reader: Reader, node: YNode | None, file: Path) -> Evalu
         )
         return None
     try:
-        return load_evaluation(partner_file)
+        return load(partner_file)
     except CrmselectError as exc:
         reader.fail(node, f"the partners' evaluation {partner_file} has problems (listed here)")
         inside = str(partner_file.parent)

@@ -30,7 +30,6 @@ keys, missing keys, wrong types) instead of stopping at the first.
 from __future__ import annotations
 
 import datetime
-import functools
 import math
 import re
 from collections.abc import Callable
@@ -400,15 +399,7 @@ def read_yaml(path: Path) -> YNode:
                 )
             ],
         ) from None
-    return _parse_once(text, str(path))
-
-
-@functools.lru_cache(maxsize=8)
-def _parse_once(text: str, file: str) -> YNode:
-    """:func:`parse_yaml`, remembered by text and file: the loaders of an evaluation folder's
-    sections (:mod:`crmselect.io.folder.evaluation`, ``costs``, ``partners``) each read the same
-    ``evaluation.yaml``, and parsing it is the slow part. The tree is never modified."""
-    return parse_yaml(text, file)
+    return parse_yaml(text, str(path))
 
 
 class Reader:

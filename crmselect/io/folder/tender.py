@@ -1,0 +1,114 @@
+"""One loader for a tender folder: :func:`load_tender`.
+
+``evaluation.yaml`` is read and parsed once; from it come the evaluation (its sections and
+CSV tables, :mod:`crmselect.io.folder.evaluation`, with what the returned files add,
+:mod:`crmselect.io.folder.returns`), the cost case (``costs:``,
+:mod:`crmselect.io.folder.costs`) and the implementation partners (``partners:``,
+:mod:`crmselect.io.folder.partners`). Loading is I/O only: the tender comes back as
+written, and :func:`crmselect.tender.derive` computes the weights that judgements give and
+the prices that the cost model gives (:func:`crmselect.analyse` calls it).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from crmselect.cost.case import CostCase
+from crmselect.errors import InputFileError, Problem, ValidationError
+from crmselect.io.folder.costs import read_costs
+from crmselect.io.folder.evaluation import evaluation_file, read_written
+from crmselect.io.folder.partners import read_partners
+from crmselect.io.folder.returns import import_returns
+from crmselect.io.folder.yamlfile import YNode, read_yaml
+from crmselect.io.forms.rfp_template import PRICING_SHEET
+from crmselect.model import Evaluation
+from crmselect.tender import Tender
+
+__all__ = ["load_tender"]
+
+
+def load_tender(path: str | Path) -> Tender:
+    """Read a tender folder (or its ``evaluation.yaml``) into a :class:`~crmselect.Tender`,
+    as written (see the module docstring).
+
+    Raises :class:`~crmselect.errors.InputFileError` for unreadable or malformed files and
+    :class:`~crmselect.errors.ValidationError` for inconsistent content, each listing every
+    problem with file, key path or row, and line.
+
+    >>> import crmselect
+    >>> tender = load_tender(crmselect.example_path())
+    >>> tender.derived, tender.costs is not None, tender.partners is not None
+    (False, True, True)
+    """
+    file = evaluation_file(path)
+    root = read_yaml(file)
+    evaluation, costs, prices_from_costs = _read(file, root)
+    partners = read_partners(root, file, evaluation, _partners_evaluation)
+    return Tender(
+        evaluation=evaluation,
+        costs=costs,
+        partners=partners,
+        prices_from_costs=prices_from_costs,
+        origin=str(file),
+    )
+
+
+def _partners_evaluation(file: Path) -> Evaluation:
+    """The partners' own evaluation (``partners: {evaluation: …}``), as written."""
+    return _read(file, read_yaml(file))[0]
+
+
+def _read(file: Path, root: YNode) -> tuple[Evaluation, CostCase | None, bool]:
+    """The evaluation of ``file`` with its returned files, its cost case, and whether the
+    price criterion's prices are to come from that case. Every problem of the file, its
+    tables' rows and the cross-checks is raised at once."""
+    written = read_written(file, root)
+    found = written.row_problems
+    try:
+        evaluation = Evaluation(**written.fields)
+        evaluation = import_returns(evaluation, written.returns)
+        costs = _costs(root, file, evaluation)
+    except (ValidationError, InputFileError) as exc:
+        if found:
+            raise InputFileError(
+                f"Cannot read evaluation {file}", _by_row([*found, *exc.problems])
+            ) from None
+        if isinstance(exc, InputFileError):
+            raise
+        raise ValidationError(f"Invalid evaluation {file}", exc.problems) from None
+    if found:
+        raise InputFileError(f"Cannot read evaluation {file}", found)
+    return evaluation, costs, written.prices_from_costs
+
+
+def _costs(root: YNode, file: Path, evaluation: Evaluation) -> CostCase | None:
+    """The cost case; where it cannot be built because a returned Pricing cell was refused
+    at import, that finding is listed beside the cost model's problem."""
+    try:
+        return read_costs(root, file, evaluation)
+    except (ValidationError, InputFileError) as exc:
+        behind = [
+            p.as_problem()
+            for p in evaluation.import_problems
+            if p.sheet == PRICING_SHEET and p.severity == "error"
+        ]
+        if not behind:
+            raise
+        # a value the import excluded reaches the cost model as missing: say where and
+        # what was typed, beside what the cost model could not do without it
+        raise type(exc)(exc.headline, [*exc.problems, *behind]) from None
+
+
+_ROW = re.compile(r"^(?P<file>.*): row (?P<row>\d+)")
+
+
+def _by_row(problems: list[Problem]) -> list[Problem]:
+    """``problems`` with those of CSV rows in file and row order (the reading's and the
+    cross-checks' problems of one row side by side); the others first, as they came."""
+
+    def key(problem: Problem) -> tuple[str, int]:
+        match = _ROW.match(problem.where)
+        return (match["file"], int(match["row"])) if match else ("", 0)
+
+    return sorted(problems, key=key)
