@@ -380,10 +380,9 @@ class PanelAggregate:
         deviation from the panel mean of the items (one marker per evaluator) and a grey bar
         spanning the smallest to the largest single deviation. Needs matplotlib (the
         ``plots`` extra). Returns the Axes."""
-        import matplotlib.pyplot as plt
+        from crmselect.plots import axes
 
-        if ax is None:
-            _, ax = plt.subplots()
+        ax = axes(ax)
         wide = self.panel.wide()
         deviation = wide - wide.mean(axis=0)
         by_criterion = deviation.T.groupby(level="criterion", sort=False)

@@ -625,10 +625,9 @@ class PanelAgreement:
         """Agreement heat map: ``"evaluators"`` — Spearman's ρ between every two evaluators;
         ``"cells"`` — Kendall's W per criterion (rows) and script (columns). Needs
         matplotlib (the ``plots`` extra). Returns the Axes."""
-        import matplotlib.pyplot as plt
+        from crmselect.plots import axes
 
-        if ax is None:
-            _, ax = plt.subplots()
+        ax = axes(ax)
         if kind == "evaluators":
             grid = self.pairwise
             title, label, lo = "Agreement between evaluators", "Spearman's ρ", -1.0

@@ -451,10 +451,9 @@ class Tornado:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Tornado chart: bars from the base NPV to the NPV at each input's low and high."""
-        import matplotlib.pyplot as plt
+        from crmselect.plots import axes
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 0.45 * len(self.table) + 1.4))
+        ax = axes(ax, (7, 0.45 * len(self.table) + 1.4))
         order = self.table.iloc[::-1]
         labels = [str(n) for n in order["name"]]
         base = self.base_npv
@@ -565,10 +564,9 @@ class MonteCarloResult:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Step histograms of each vendor's NPV, with NPV = 0 marked."""
-        import matplotlib.pyplot as plt
+        from crmselect.plots import axes
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 4))
+        ax = axes(ax, (7, 4))
         values = self.npv.to_numpy()
         bins = np.linspace(values.min(), values.max(), 60).tolist()
         for v in self.npv.columns:

@@ -233,10 +233,9 @@ class PairRanking:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Quality against the NPV of the combined cost; the Pareto front joined."""
-        import matplotlib.pyplot as plt
+        from crmselect.plots import axes
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 5))
+        ax = axes(ax, (7, 5))
         ok = self.table[self.table["excluded"] == ""]
         ax.scatter(ok["npv_cost"], ok["quality"], color="#3182bd")
         for label, x, y in zip(ok.index, ok["npv_cost"], ok["quality"], strict=True):

@@ -218,8 +218,9 @@ class SmaaResult:
         """Stacked horizontal bars of rank acceptability, best vendor on top."""
         import matplotlib.pyplot as plt
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 0.45 * len(self.acceptability) + 1.2))
+        from crmselect.plots import axes
+
+        ax = axes(ax, (7, 0.45 * len(self.acceptability) + 1.2))
         order = list(self.ranking)[::-1]
         b = self.acceptability.loc[order]
         m = b.shape[1]
