@@ -367,7 +367,11 @@ class PanelAggregate:
         )
 
     def _repr_html_(self) -> str:
-        frame = self.matrix(normalised=False).map(lambda v: v if math.isnan(v) else f"{v:.2f}")
+        """The ``score`` of :meth:`to_frame` averaged over scripts (:meth:`matrix`), on the
+        demo scale, vendors × criteria."""
+        scores = self.to_frame()["score"].to_numpy(dtype=float)
+        frame = matrix_frame(scores, self.panel, normalised=False)
+        frame = frame.map(lambda v: v if math.isnan(v) else f"{v:.2f}")
         caption = (
             f"Panel demo scores ({self.method}"
             + (f", {self.normalise}-normalised" if self.normalise else "")

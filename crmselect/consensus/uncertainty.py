@@ -131,11 +131,14 @@ class PanelBootstrap:
         )
 
     def _repr_html_(self) -> str:
-        mean, std = self.mean, self.std
-        text = np.vectorize(lambda a, b: f"{a:.2f} ± {b:.2f}", otypes=[object])(
-            mean.to_numpy(), std.to_numpy()
+        """The ``mean ± std`` of :meth:`to_frame`, vendors × criteria."""
+        frame = self.to_frame()
+        text = [f"{a:.2f} ± {b:.2f}" for a, b in zip(frame["mean"], frame["std"], strict=True)]
+        shown = pd.DataFrame(
+            np.array(text, dtype=object).reshape(len(self.vendors), len(self.criteria)),
+            index=pd.Index(self.vendors, name="vendor"),
+            columns=pd.Index(self.criteria, name="criterion"),
         )
-        shown = pd.DataFrame(text, index=mean.index, columns=mean.columns)
         caption = (
             f"Panel bootstrap: mean ± standard error over {self.n_samples} resampled panels "
             f"(seed {self.seed}; demo scores in [0, 1])"

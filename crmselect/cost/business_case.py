@@ -282,7 +282,8 @@ class BusinessCase:
         )
 
     def _repr_html_(self) -> str:
-        frame = self.summary.copy()
+        frame = self.to_frame()
+        negative = [v for v in frame.index if frame.loc[v, "npv"] < 0]
         for c in ("pv_benefits", "pv_costs", "npv"):
             frame[c] = frame[c].map("{:,.0f}".format)
         for c in ("roi", "simple_roi"):
@@ -293,7 +294,6 @@ class BusinessCase:
             f"Business case at likely values: NPV at {self.discount_rate:.1%} over "
             f"{self.costs.assumptions.years} years of use"
         )
-        negative = [v for v in self.summary.index if self.summary.loc[v, "npv"] < 0]
         return html_table(frame, caption=caption, highlight=negative)
 
 
@@ -442,7 +442,7 @@ class Tornado:
         return f"<Tornado {self.vendor!r}: base NPV {self.base_npv:,.0f}, largest swing {top}>"
 
     def _repr_html_(self) -> str:
-        frame = self.table.copy()
+        frame = self.to_frame()
         for c in ("npv_low", "npv_high", "swing"):
             frame[c] = frame[c].map("{:,.0f}".format)
         return html_table(
@@ -551,7 +551,7 @@ class MonteCarloResult:
         )
 
     def _repr_html_(self) -> str:
-        frame = self.summary.copy()
+        frame = self.to_frame()
         for c in ("mean", "p05", "median", "p95"):
             frame[c] = frame[c].map("{:,.0f}".format)
         for c in ("p_positive", "p_positive_margin", "p_best"):
