@@ -42,8 +42,8 @@ def test_folder_scores_like_the_same_evaluation_built_in_code(minimal_folder: Pa
 
 def test_yaml_file_path_works_as_well_as_the_folder(minimal_folder: Path) -> None:
     assert (
-        load_evaluation(minimal_folder / "evaluation.yaml").fingerprint()
-        == load_evaluation(minimal_folder).fingerprint()
+        load_evaluation(minimal_folder / "evaluation.yaml").fingerprint
+        == load_evaluation(minimal_folder).fingerprint
     )
 
 
@@ -57,7 +57,7 @@ def test_save_and_load_round_trip_keeps_content(tmp_path: Path, minimal_folder: 
     original = load_evaluation(minimal_folder)
     save_evaluation(original, tmp_path / "copy")
     again = load_evaluation(tmp_path / "copy")
-    assert again.fingerprint() == original.fingerprint()
+    assert again.fingerprint == original.fingerprint
     assert score(again).totals.equals(score(original).totals)
 
 
@@ -66,7 +66,7 @@ def test_example_round_trips(tmp_path: Path) -> None:
 
     original = crmselect.example()
     save_evaluation(original, tmp_path / "copy")
-    assert load_evaluation(tmp_path / "copy").fingerprint() == original.fingerprint()
+    assert load_evaluation(tmp_path / "copy").fingerprint == original.fingerprint
 
 
 def test_catalogue_selection_and_overrides(tmp_path: Path) -> None:
@@ -516,7 +516,7 @@ def test_ahp_judgements_set_local_weights_and_round_trip(tmp_path: Path) -> None
     assert [c.weight for c in evaluation.criteria[0].children] == pytest.approx([1 / 3, 2 / 3])
     save_evaluation(evaluation, tmp_path / "copy")
     again = load_evaluation(tmp_path / "copy")
-    assert again.fingerprint() == evaluation.fingerprint()
+    assert again.fingerprint == evaluation.fingerprint
 
 
 @pytest.mark.parametrize(

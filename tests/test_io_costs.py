@@ -53,7 +53,7 @@ def test_pricing_round_trips_through_save(tmp_path: Path) -> None:
     crmselect.save_evaluation(evaluation, tmp_path / "copy")
     again = load_evaluation(tmp_path / "copy")
     assert again.pricing == evaluation.pricing
-    assert again.fingerprint() == evaluation.fingerprint()
+    assert again.fingerprint == evaluation.fingerprint
 
 
 @pytest.mark.parametrize(

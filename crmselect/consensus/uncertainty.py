@@ -59,7 +59,8 @@ class PanelBootstrap:
     ``samples``: ``samples × vendors × criteria`` in [0, 1]; ``drawn``: ``samples × m``
     indices into ``evaluators`` (who sat on each drawn panel); ``point``: the full panel's
     matrix; ``seed``: the SeedSequence entropy that reproduces the run; ``settings``: how
-    each draw was aggregated; ``fingerprint``: SHA-256 of the panel's scores.
+    each draw was aggregated; ``fingerprint``: SHA-256 hex of the panel's scores
+    (:attr:`~crmselect.consensus.Panel.fingerprint`).
     """
 
     samples: FloatArray
@@ -243,5 +244,5 @@ def panel_bootstrap(
         filled=filled,
         moderated=len(fixed),
         settings={**aggregate.settings(), "n_samples": n_samples},
-        fingerprint=panel.fingerprint(),
+        fingerprint=panel.fingerprint,
     )

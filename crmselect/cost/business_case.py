@@ -507,7 +507,8 @@ class MonteCarloResult:
 
     ``npv``: draws × vendors. ``draws``: draws × inputs. :attr:`summary`: mean, 5 / 50 / 95 %
     quantiles, ``p_positive`` = P(NPV > 0) with its 95 % Monte Carlo margin, ``p_best`` =
-    share of draws in which the vendor has the highest NPV (ties shared).
+    share of draws in which the vendor has the highest NPV (ties shared). ``fingerprint``:
+    SHA-256 hex of the inputs (the case's NPV form and ranges, ``n``, seed, distribution).
     """
 
     npv: pd.DataFrame

@@ -133,6 +133,9 @@ class SmaaResult:
     row of ``central_weights`` and its ``confidence`` are NaN, and :attr:`notes` says why
     (shown in :meth:`to_frame` and the HTML table). No other value is ever NaN: the weights
     are checked finite in every block.
+
+    ``fingerprint``: SHA-256 hex of the inputs (performance matrix, weight and performance
+    samplers, ``N``, seed) — ``""`` only for a result built by hand.
     """
 
     acceptability: pd.DataFrame
