@@ -80,6 +80,9 @@ AggregateMethod: TypeAlias = Literal["mean", "median", "trimmed"]
 Normalisation: TypeAlias = Literal["zscore", "rank"]
 MissingScores: TypeAlias = Literal["available", "complete", "scale_minimum"]
 EvaluatorWeights: TypeAlias = Mapping[str, float | Mapping[str, float]] | pd.Series | pd.DataFrame
+"""How much each evaluator's demo scores count in the panel's aggregate (the weights *of*
+evaluators, :func:`evaluator_weights`) — not criteria weights; a committee member's own
+criteria weights are sampled by :class:`crmselect.robustness.MemberWeights`."""
 
 ITEM_COLUMNS = ("score", "n", "mean", "median", "min", "max", "range", "std", "treatment")
 MISSING_COLUMNS = ("evaluator", "vendor", "script", "criterion", "treatment")
