@@ -1,5 +1,6 @@
 """The business case: benefits against each short-listed offer's TCO — NPV, ROI, payback —
-and how sure it is: a tornado of one-at-a-time swings and a seeded Monte Carlo.
+and how sure it is: the NPV's sensitivity to one input at a time (drawn as a tornado chart)
+and a seeded Monte Carlo.
 
 A credible CRM business case states its assumptions on cause and effect and shows, by
 sensitivity analysis, what happens when benefits are lower or later than hoped and costs
@@ -33,11 +34,13 @@ Formulas, per vendor *v*, years *t* = 0 … N, discount factors ``d_t``
 NPV is linear in every benefit amount ``x_k`` and in ``f``:
 ``NPV_v = Σ_k x_k · a_vk − f · PVC_v`` with ``a_vk`` the present value of one unit of benefit
 *k* (:attr:`BusinessCase.pv_per_unit`) and ``PVC_v`` the present value of the TCO. The
-tornado and the Monte Carlo use this form, so a run of 100,000 draws is one matrix product.
+sensitivity and the Monte Carlo use this form, so a run of 100,000 draws is one matrix product.
 
-**Tornado** (one at a time): each uncertain input is set to its low and to its high value,
-the others held at their likely values; inputs are sorted by the swing in NPV (Eschenbach
-1992, "Spiderplots versus tornado diagrams for sensitivity analysis", *Interfaces* 22(6)).
+**NPV sensitivity** (one at a time, :func:`npv_sensitivity`): each uncertain input is set to
+its low and to its high value, the others held at their likely values; inputs are sorted by
+the swing in NPV, the order of a tornado diagram (Eschenbach 1992, "Spiderplots versus
+tornado diagrams for sensitivity analysis", *Interfaces* 22(6)), which
+:meth:`NpvSensitivity.plot` draws.
 
 **Monte Carlo**: each input is drawn independently from a Beta-PERT distribution over
 (low, likely, high) — ``x = low + (high − low)·Beta(α, β)``, ``α = 1 + 4(likely − low)/(high −
@@ -76,19 +79,19 @@ __all__ = [
     "Benefit",
     "BusinessCase",
     "MonteCarloResult",
+    "NpvSensitivity",
     "Range",
-    "Tornado",
     "business_case",
     "monte_carlo",
+    "npv_sensitivity",
     "payback",
-    "tornado",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 
 DISTRIBUTIONS = ("pert", "triangular")
 COST_FACTOR = "cost_factor"
-"""Name of the cost factor among the uncertain inputs (tornado rows, Monte Carlo draws)."""
+"""Name of the cost factor among the uncertain inputs (sensitivity rows, Monte Carlo draws)."""
 
 
 def _finite(value: object) -> bool:
@@ -261,9 +264,9 @@ class BusinessCase:
         pvc = self.pv_costs.to_numpy()
         return np.asarray(x[..., :-1] @ a.T - x[..., -1:] * pvc, dtype=float)
 
-    def tornado(self, vendor: str | None = None) -> Tornado:
-        """:func:`tornado` of this case."""
-        return tornado(self, vendor)
+    def npv_sensitivity(self, vendor: str | None = None) -> NpvSensitivity:
+        """:func:`npv_sensitivity` of this case."""
+        return npv_sensitivity(self, vendor)
 
     def monte_carlo(
         self, n: int = 10_000, seed: int | None = None, distribution: str = "pert"
@@ -422,13 +425,14 @@ def _check_vendor(case: BusinessCase, vendor: str | None) -> str:
     return vendor
 
 
-TORNADO_COLUMNS = ["name", "low", "likely", "high", "npv_low", "npv_high", "swing"]
+SENSITIVITY_COLUMNS = ["name", "low", "likely", "high", "npv_low", "npv_high", "swing"]
 
 
 @attrs.frozen(eq=False)
-class Tornado:
+class NpvSensitivity:
     """One-at-a-time sensitivity of one vendor's NPV: :attr:`table` indexed by input, sorted
-    by ``swing = |npv_high − npv_low|``, largest first (:data:`TORNADO_COLUMNS`)."""
+    by ``swing = |npv_high − npv_low|``, largest first (:data:`SENSITIVITY_COLUMNS`);
+    :meth:`plot` draws it as a tornado chart."""
 
     vendor: str
     base_npv: float
@@ -439,7 +443,9 @@ class Tornado:
 
     def __repr__(self) -> str:
         top = self.table.index[0] if len(self.table) else "none"
-        return f"<Tornado {self.vendor!r}: base NPV {self.base_npv:,.0f}, largest swing {top}>"
+        return (
+            f"<NpvSensitivity {self.vendor!r}: base NPV {self.base_npv:,.0f}, largest swing {top}>"
+        )
 
     def _repr_html_(self) -> str:
         frame = self.to_frame()
@@ -467,7 +473,7 @@ class Tornado:
         return ax
 
 
-def tornado(case: BusinessCase, vendor: str | None = None) -> Tornado:
+def npv_sensitivity(case: BusinessCase, vendor: str | None = None) -> NpvSensitivity:
     """Swing each input (benefits, cost factor) to its low and high, others at likely.
 
     ``vendor`` defaults to the vendor with the highest NPV.
@@ -487,7 +493,7 @@ def tornado(case: BusinessCase, vendor: str | None = None) -> Tornado:
     table = inputs.assign(npv_low=npv_low, npv_high=npv_high)
     table["swing"] = (table["npv_high"] - table["npv_low"]).abs()
     table = table.sort_values("swing", ascending=False, kind="stable")
-    return Tornado(vendor=v, base_npv=base, table=table[TORNADO_COLUMNS])
+    return NpvSensitivity(vendor=v, base_npv=base, table=table[SENSITIVITY_COLUMNS])
 
 
 def _draw(rng: np.random.Generator, r: Range, n: int, distribution: str) -> FloatArray:
