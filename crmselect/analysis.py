@@ -27,6 +27,7 @@ score is returned.
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import attrs
 import numpy as np
@@ -35,6 +36,7 @@ import pandas as pd
 from crmselect.consensus import panel_bootstrap
 from crmselect.cost.case import CostAnalysis, analyse_costs
 from crmselect.cost.partners import PairRanking, PartnerSetup, rank_pairs
+from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.model import Evaluation
 from crmselect.robustness import (
@@ -42,6 +44,7 @@ from crmselect.robustness import (
     PerformanceDraws,
     SmaaResult,
     WeightChange,
+    describe,
     flip_table,
     min_weight_change,
     smaa,
@@ -58,9 +61,15 @@ PANEL_DRAWS = 1_000
 """Bootstrap panels drawn for the panel robustness question."""
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, kw_only=True)
 class Analysis:
-    """The score and the robustness results computed from it (``None`` when not run)."""
+    """The score and the robustness results computed from it (``None`` when not run: with
+    fewer than two vendors left after knock-outs only ``result``, ``costs`` and ``pairs``).
+
+    Shown as its headline (:meth:`to_frame`): the winner, how often it ranks first when the
+    weights are uncertain, the closest challenger, the most sensitive weight, the closest
+    flip, and the panel, cost and partner lines when they were run.
+    """
 
     result: ScoreResult
     smaa: SmaaResult | None = None
@@ -94,6 +103,192 @@ class Analysis:
         first = self.smaa.acceptability[1].sort_values(ascending=False, kind="stable")
         return str(first.index[1]) if len(first) > 1 else None
 
+    def to_frame(self) -> pd.DataFrame:
+        """The headline, one row per finding (index ``finding``; the rows of what was run):
+        ``winner`` (its total), ``rank-1 acceptability`` (the winner's), ``challenger`` (its
+        rank-1 acceptability), ``most sensitive weight`` (the weight change that changes the
+        winner), ``closest flip`` (the Σ|Δw| the closest challenger needs), ``members`` and
+        ``panel`` (how often the winner stays first), ``lowest TCO``, ``business case`` (NPV),
+        ``best pair`` (total); with fewer than two vendors ranked, ``robustness`` says so.
+        Columns: ``subject`` (the vendor, criterion or pair), ``value`` (its number, NaN
+        when none) and ``detail`` (what the number is)."""
+        rows: list[Row] = [_winner_row(self.result)]
+        if self.smaa is None:
+            rows.append(
+                ("robustness", None, math.nan, "not run: fewer than two vendors are ranked")
+            )
+        else:
+            rows += _robustness_rows(self, self.smaa)
+        rows += _money_rows(self.costs, self.pairs)
+        frame = pd.DataFrame(
+            [row[1:] for row in rows],
+            index=pd.Index([row[0] for row in rows], name="finding"),
+            columns=["subject", "value", "detail"],
+        )
+        return frame.astype({"value": float})
+
+    def __repr__(self) -> str:
+        frame = self.to_frame()
+        parts = [f"winner {', '.join(self.result.winners) or 'none'}"]
+        for finding, shown in _IN_REPR.items():
+            if finding in frame.index:
+                subject, value = frame.loc[finding, "subject"], _number(frame.loc[finding, "value"])
+                parts.append(shown.format(subject=subject, value=value))
+        return f"<Analysis {self.result.evaluation.name!r}: {', '.join(parts)}>"
+
+    def _repr_html_(self) -> str:
+        frame = self.to_frame()
+        shown = frame.astype(object)
+        shown["value"] = [
+            "–" if math.isnan(v) else _VALUE_FORMATS.get(str(f), "{:.3f}").format(v)
+            for f, v in frame["value"].items()
+        ]
+        caption = f"{self.result.evaluation.name} — who wins, and does the choice hold?"
+        if self.smaa is not None:
+            caption += f" (SMAA-2 seed {self.smaa.seed})"
+        return html_table(shown, caption=caption)
+
+
+Row = tuple[str, str | None, float, str]
+"""One finding of :meth:`Analysis.to_frame`: name, subject, value, detail."""
+
+_VALUE_FORMATS = {
+    "rank-1 acceptability": "{:.1%}",
+    "challenger": "{:.1%}",
+    "members": "{:.0%}",
+    "panel": "{:.1%}",
+    "closest flip": "{:.4f}",
+    "lowest TCO": "{:,.0f}",
+    "business case": "{:,.0f}",
+}
+"""How :meth:`Analysis._repr_html_` writes each finding's value (others: 3 decimals)."""
+
+_IN_REPR = {
+    "rank-1 acceptability": "first in {value:.1%} of SMAA samples",
+    "most sensitive weight": "most sensitive weight {subject} (±{value:.3f})",
+    "closest flip": "closest flip {subject} (Σ|Δw| = {value:.3f})",
+    "robustness": "robustness not run (fewer than two vendors ranked)",
+}
+"""The findings :meth:`Analysis.__repr__` names, and how."""
+
+
+def _number(value: object) -> float:
+    """A table cell known to hold a number (pandas types cells as a wide union)."""
+    return float(cast(float, value))
+
+
+def _winner_row(result: ScoreResult) -> Row:
+    winners = result.winners
+    out = len(result.knocked_out)
+    detail = "weighted total (0–1)" + (
+        f"; {out} of {len(result.totals)} vendors knocked out" if out else ""
+    )
+    total = float(result.totals[winners[0]]) if winners else math.nan
+    return ("winner", ", ".join(winners) or None, total, detail)
+
+
+def _robustness_rows(analysis: Analysis, smaa: SmaaResult) -> list[Row]:
+    """The SMAA, stability, flip, member and panel findings (the winner is ranked)."""
+    winner = analysis.result.winners[0]
+    first = smaa.acceptability[1]
+    error = 1.96 * _number(smaa.standard_errors.loc[winner, 1])
+    rows: list[Row] = [
+        (
+            "rank-1 acceptability",
+            winner,
+            float(first[winner]),
+            f"ranks first in this share of {smaa.n_samples:,} SMAA-2 samples (± {error:.1%}); "
+            f"weights: {describe(smaa.weights)}",
+        )
+    ]
+    challenger = analysis.challenger
+    if challenger is not None:
+        rows.append(("challenger", challenger, float(first[challenger]), "rank-1 acceptability"))
+    sensitive = analysis.most_sensitive
+    if sensitive is not None and analysis.stability is not None:
+        row = analysis.stability.loc[sensitive]
+        rows.append(
+            (
+                "most sensitive weight",
+                sensitive,
+                _number(row["margin"]),
+                f"weight change that changes the winner: {winner} stays first for weights "
+                f"{_number(row['lower']):.3f}–{_number(row['upper']):.3f} (now "
+                f"{_number(row['weight']):.3f})",
+            )
+        )
+    flip = analysis.closest_flip
+    if flip is not None:
+        rows.append(("closest flip", flip.challenger, flip.distance, flip.message))
+    elif analysis.flips is not None:
+        rows.append(
+            ("closest flip", None, math.nan, "no challenger can draw level under any weights")
+        )
+    return rows + _panel_rows(analysis, winner)
+
+
+def _panel_rows(analysis: Analysis, winner: str) -> list[Row]:
+    """Who wins under each member's weights, and with a resampled panel."""
+    rows: list[Row] = []
+    members = analysis.member_winners
+    if members is not None:
+        same = int((members == winner).sum())
+        rows.append(
+            (
+                "members",
+                winner,
+                same / len(members),
+                f"wins under the own weights of {same} of {len(members)} members",
+            )
+        )
+    panel = analysis.panel
+    if panel is not None and winner in panel.acceptability.index:
+        rows.append(
+            (
+                "panel",
+                winner,
+                _number(panel.acceptability.loc[winner, 1]),
+                f"ranks first in this share of {panel.n_samples:,} samples with the "
+                "evaluators resampled and the weights fixed",
+            )
+        )
+    return rows
+
+
+def _money_rows(costs: CostAnalysis | None, pairs: PairRanking | None) -> list[Row]:
+    """The cheapest offer, the best business case and the best software × partner pair."""
+    rows: list[Row] = []
+    if costs is not None and len(costs.tco):
+        npv = costs.tco.summary["npv"]
+        a = costs.tco.assumptions
+        rows.append(
+            (
+                "lowest TCO",
+                str(npv.idxmin()),
+                float(npv.min()),
+                f"present value of {a.years}-year costs at {a.discount_rate:.1%}, lowest of "
+                f"{len(npv)} offers",
+            )
+        )
+    if costs is not None and costs.case is not None:
+        gain = costs.case.summary["npv"]
+        best = str(gain.idxmax())
+        detail = "highest NPV of the business case at likely values"
+        if costs.simulation is not None:
+            detail += f"; P(NPV > 0) {float(costs.simulation.p_positive[best]):.0%}"
+        rows.append(("business case", best, float(gain.max()), detail))
+    if pairs is not None and pairs.best is not None:
+        vendor, partner = pairs.best
+        rows.append(
+            (
+                "best pair",
+                f"{vendor} + {partner}",
+                _number(pairs.table.loc[pairs.best, "total"]),
+                "best software × implementation-partner pair (total, 0–1)",
+            )
+        )
+    return rows
+
 
 def analyse(
     tender: Tender | Evaluation,
@@ -125,7 +320,7 @@ def analyse(
     money = analyse_costs(costs, eligible) if costs is not None else None
     pairs = _pairs(result, partners, money)
     if len(eligible) < 2:
-        return Analysis(result, concentration=concentration, costs=money, pairs=pairs)
+        return Analysis(result=result, concentration=concentration, costs=money, pairs=pairs)
     around = DirichletWeights(result.weights, concentration=concentration)
     acceptability = smaa(result, around, n_samples=n_samples, seed=seed, progress=progress)
     winners = None
@@ -146,16 +341,16 @@ def analyse(
     if not feasible.empty:
         closest = min_weight_change(result, challenger=str(feasible.index[0]))
     return Analysis(
-        result,
-        acceptability,
-        winners,
-        stability_intervals(result),
-        flips,
-        closest,
-        concentration,
-        money,
-        panel,
-        pairs,
+        result=result,
+        smaa=acceptability,
+        member_winners=winners,
+        stability=stability_intervals(result),
+        flips=flips,
+        closest_flip=closest,
+        concentration=concentration,
+        costs=money,
+        panel=panel,
+        pairs=pairs,
     )
 
 

@@ -1,4 +1,23 @@
-"""Small, dependency-free HTML rendering for Jupyter (``_repr_html_``).
+"""How results show themselves: the result protocol, and dependency-free HTML tables for
+Jupyter (``_repr_html_``).
+
+**The result protocol.** Every result crmselect computes — a score, an SMAA run, a flip, a
+panel's agreement, a TCO, a business case, the whole :class:`~crmselect.analysis.Analysis` —
+offers the same four things (:class:`Result`, :class:`Plottable`):
+
+* ``to_frame()``: the result as one :class:`pandas.DataFrame`, the table a committee reads
+  first (the other tables stay attributes);
+* ``_repr_html_()``: that table in a notebook — ``to_frame()``, some of its rows or columns,
+  reshaped or formatted for reading, rendered by :func:`html_table` with a caption; never a
+  table ``to_frame()`` does not hold;
+* ``__repr__()``: one line that names the finding, never a DataFrame dump;
+* ``plot(ax=None)`` where a picture helps: draws on ``ax`` (or on a new figure from
+  :func:`crmselect.plots.axes`) and returns the Axes.
+
+Where a result records its provenance it has ``fingerprint``: an attribute, never a method,
+holding the SHA-256 hex digest of the inputs it was computed from (:mod:`crmselect.hashing`);
+the inputs hashed themselves (:class:`~crmselect.model.Evaluation`, the demo panel) hold the
+digest of their own content, computed once, on first use.
 
 Every value and label is escaped, so vendor-supplied text can never inject markup into a
 notebook.
@@ -8,8 +27,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 _STYLE = (
     "<style>"
@@ -21,12 +44,50 @@ _STYLE = (
 )
 
 
+@runtime_checkable
+class Result(Protocol):
+    """What every result gives (module docstring): its table, and that table in a notebook."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """The result as one DataFrame."""
+        ...
+
+    def _repr_html_(self) -> str:
+        """:meth:`to_frame` as an HTML table (:func:`html_table`)."""
+        ...
+
+
+@runtime_checkable
+class Plottable(Protocol):
+    """A result with a picture (module docstring)."""
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Draw on ``ax`` (a new figure when None) and return the Axes."""
+        ...
+
+
 def _cell(value: object) -> str:
     return (
         "–"
         if value is None or value is pd.NA or (isinstance(value, float) and value != value)
         else html.escape(str(value))
     )
+
+
+def flat_index(frame: pd.DataFrame, sep: str = "/", name: str | None = None) -> pd.DataFrame:
+    """A copy of ``frame`` whose (multi-level) row labels are joined into one text label per
+    row, ``sep`` between the levels, for an HTML table.
+
+    >>> frame = pd.DataFrame({"score": [3.0]}, index=pd.MultiIndex.from_tuples([("a", "D1")]))
+    >>> flat_index(frame).index.tolist(), flat_index(frame, " + ", "pair").index.name
+    (['a/D1'], 'pair')
+    """
+    flat = frame.copy()
+    flat.index = pd.Index(
+        [sep.join(map(str, k)) if isinstance(k, tuple) else str(k) for k in frame.index],
+        name=name,
+    )
+    return flat
 
 
 def html_table(frame: pd.DataFrame, caption: str, highlight: Iterable[object] = ()) -> str:

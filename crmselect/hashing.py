@@ -7,7 +7,7 @@ can be checked months later. Two rules make that hold across CPUs and BLAS kerne
 1. Hash what was given, not what was derived. A number computed by an eigen-solver or a
    vectorised ``exp``/``power`` (AHP priorities, present values) may differ in its last
    bits between OpenBLAS core types or SIMD paths; callers leave such numbers out and hash
-   the inputs they came from (e.g. :meth:`crmselect.model.Evaluation.fingerprint` hashes
+   the inputs they came from (e.g. :attr:`crmselect.model.Evaluation.fingerprint` hashes
    the pairwise judgements, not the weights derived from them).
 2. Where a float must be hashed, it is first written with :data:`SIGNIFICANT_DIGITS`
    significant digits (:func:`canonical_float`). Inputs typed as decimals (``0.25``,
@@ -112,7 +112,7 @@ def sha256_hex(value: Any, exclude: Iterable[str] = ()) -> str:
 
 def sha256_of_canonical(plain: Any) -> str:
     """SHA-256 (hex) of the sorted-keys JSON of a value already in :func:`canonical` form
-    (for callers that adjust that form first, as :meth:`Evaluation.fingerprint` does)."""
+    (for callers that adjust that form first, as :attr:`Evaluation.fingerprint` does)."""
     text = json.dumps(plain, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(text.encode()).hexdigest()
 

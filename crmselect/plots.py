@@ -2,17 +2,18 @@
 
 Every function draws on the Axes it is given (or a new one), returns that Axes, and gives
 each vendor the same colour in every figure (:func:`vendor_colours`, in evaluation order).
-Result objects have their own ``.plot()`` too: rank acceptability
-(:meth:`crmselect.robustness.SmaaResult.plot`), the stability tornado
-(:func:`crmselect.robustness.tornado`), evaluator spread
+Result objects have their own ``.plot(ax=None)`` too (the result protocol,
+:mod:`crmselect.display`): rank acceptability (:meth:`crmselect.robustness.SmaaResult.plot`),
+the stability tornado (:func:`crmselect.robustness.tornado`), evaluator spread
 (:meth:`crmselect.consensus.PanelAggregate.plot`), cost stacks and NPV distributions
-(:mod:`crmselect.cost`).
+(:mod:`crmselect.cost`). Every one of them opens its figure, when not given an Axes, with
+:func:`axes` — the one place crmselect calls :func:`matplotlib.pyplot.subplots`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -38,19 +39,30 @@ def vendor_colours(vendors: Sequence[str]) -> dict[str, str]:
     return {v: to_hex(palette(i % palette.N)) for i, v in enumerate(vendors)}
 
 
-def _axes(ax: Axes | None, size: tuple[float, float] = (7, 4)) -> Axes:
+def axes(ax: Axes | None = None, size: tuple[float, float] | None = None, **subplot: Any) -> Axes:
+    """``ax`` when given, else the Axes of a new figure ``size`` inches wide and high
+    (matplotlib's default size when None; ``subplot`` options such as
+    ``projection="polar"`` go to the new Axes).
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> new = axes(size=(4, 3))
+    >>> new.figure.get_size_inches().tolist(), axes(new) is new
+    ([4.0, 3.0], True)
+    >>> matplotlib.pyplot.close(new.figure)
+    """
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
 
-    _, new = plt.subplots(figsize=size)
+    _, new = plt.subplots(figsize=size, subplot_kw=subplot or None)
     return new
 
 
 def totals(result: ScoreResult, ax: Axes | None = None) -> Axes:
     """Horizontal bars of every vendor's total, best first; knocked-out vendors in grey,
     labelled with the reason count."""
-    ax = _axes(ax)
+    ax = axes(ax, (7, 4))
     frame = result.to_frame().iloc[::-1]
     colours = vendor_colours(list(result.evaluation.vendor_ids))
     bar_colours = [
@@ -72,7 +84,7 @@ def contributions(result: ScoreResult, ax: Axes | None = None, *, top: int = 8) 
     """Stacked bars: how much each top-level criterion contributes to each vendor's total
     (leaves summed into their top-level criterion; the ``top`` largest shown, the rest
     grouped)."""
-    ax = _axes(ax)
+    ax = axes(ax, (7, 4))
     parent = {}
     for root in result.evaluation.criteria:
         for _, node in root.walk():
@@ -98,10 +110,7 @@ def radar(
     result: ScoreResult, ax: Axes | None = None, vendors: Sequence[str] | None = None
 ) -> Axes:
     """Each vendor's weighted average score per top-level criterion, on a polar plot."""
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        ax = plt.figure(figsize=(6, 6)).add_subplot(projection="polar")
+    ax = axes(ax, (6, 6), projection="polar")
     colours = vendor_colours(list(result.evaluation.vendor_ids))
     roots = result.evaluation.criteria
     scores = pd.DataFrame(
@@ -132,7 +141,7 @@ def _weighted_mean(result: ScoreResult, leaves: list[str]) -> pd.Series:
 def central_weights(weights: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Heat map of SMAA central weights (vendors × criteria; rows of NaN for vendors that
     never win are left blank)."""
-    ax = _axes(ax, (9, 3))
+    ax = axes(ax, (9, 3))
     image = ax.imshow(weights.to_numpy(dtype=float), aspect="auto", cmap="Blues", vmin=0)
     ax.set_yticks(range(len(weights.index)), [str(v) for v in weights.index])
     ax.set_xticks(

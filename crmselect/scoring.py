@@ -471,7 +471,9 @@ class ScoreResult:
 
     @property
     def fingerprint(self) -> str:
-        return self.evaluation.fingerprint()
+        """SHA-256 hex of the inputs scored: the :attr:`~crmselect.model.Evaluation.fingerprint`
+        of :attr:`evaluation`."""
+        return self.evaluation.fingerprint
 
     def to_frame(self) -> pd.DataFrame:
         """One row per vendor, best first, knocked-out vendors last.

@@ -90,8 +90,8 @@ def test_bad_frames_list_every_bad_row() -> None:
 def test_fingerprint_changes_with_a_score() -> None:
     changed = PANEL.copy()
     changed.loc[0, "score"] = 2
-    assert Panel.from_frame(PANEL).fingerprint() != Panel.from_frame(changed).fingerprint()
-    assert Panel.from_frame(PANEL).fingerprint() == Panel.from_frame(PANEL.copy()).fingerprint()
+    assert Panel.from_frame(PANEL).fingerprint != Panel.from_frame(changed).fingerprint
+    assert Panel.from_frame(PANEL).fingerprint == Panel.from_frame(PANEL.copy()).fingerprint
 
 
 # -- methods -------------------------------------------------------------------------------------

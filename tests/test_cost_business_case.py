@@ -1,4 +1,4 @@
-"""crmselect.cost.business_case: NPV, ROI and payback by hand, the tornado's swings, and the
+"""crmselect.cost.business_case: NPV, ROI and payback by hand, the NPV sensitivity's swings, and the
 seeded Monte Carlo (reproducible, equal to the direct computation, P(NPV > 0) against the
 distribution's exact CDF)."""
 
@@ -19,8 +19,8 @@ from crmselect.cost import (
     business_case,
     compare_tco,
     monte_carlo,
+    npv_sensitivity,
     payback,
-    tornado,
 )
 from crmselect.errors import ValidationError
 
@@ -79,9 +79,9 @@ def test_ramp_per_user_benefits_and_vendor_scope() -> None:
     )
 
 
-def test_tornado_swings_one_input_at_a_time() -> None:
+def test_npv_sensitivity_swings_one_input_at_a_time() -> None:
     case = business_case(comparison(), [BENEFIT], cost_factor=(0.9, 1.0, 1.5))
-    result = tornado(case, "a")
+    result = npv_sensitivity(case, "a")
     table = result.table
     assert list(table.index) == ["sales", "cost_factor"]  # sorted by swing
     assert result.base_npv == pytest.approx(6000 * ANNUITY - PV_COSTS)
@@ -90,9 +90,9 @@ def test_tornado_swings_one_input_at_a_time() -> None:
     assert table.loc["cost_factor", "npv_low"] == pytest.approx(6000 * ANNUITY - 0.9 * PV_COSTS)
     assert table.loc["cost_factor", "npv_high"] == pytest.approx(6000 * ANNUITY - 1.5 * PV_COSTS)
     assert table.loc["sales", "swing"] == pytest.approx(6000 * ANNUITY)
-    assert case.tornado().vendor == "a"  # default: the highest NPV
+    assert case.npv_sensitivity().vendor == "a"  # default: the highest NPV
     with pytest.raises(ValidationError, match="not in the business case"):
-        tornado(case, "zzz")
+        npv_sensitivity(case, "zzz")
 
 
 def test_monte_carlo_is_reproducible_and_seed_dependent() -> None:
@@ -204,7 +204,7 @@ def test_display_and_plots() -> None:
     ax = result.plot()
     assert isinstance(ax, Axes)
     assert len(ax.patches) == 2  # one step histogram per vendor
-    t = case.tornado()
+    t = case.npv_sensitivity()
     assert isinstance(t.plot(), Axes)
     assert "sales" in t._repr_html_()
     plt.close("all")

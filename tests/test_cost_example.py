@@ -150,7 +150,7 @@ def test_business_case_of_the_short_list() -> None:
     p = result.p_positive
     assert ((p > 0.5) & (p < 1.0)).all()
     assert result.npv.equals(case.monte_carlo(4000, seed=2026).npv)
-    assert case.tornado("orbis").table.index[0] in ("productivity", "revenue")
+    assert case.npv_sensitivity("orbis").table.index[0] in ("productivity", "revenue")
 
 
 def test_text_reports_for_the_demo() -> None:

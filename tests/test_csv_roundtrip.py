@@ -37,4 +37,4 @@ def test_vendor_text_is_literal_on_disk_and_exact_after_loading(
     for answer in answers[: len(HOSTILE)]:
         back: Response = read[(answer.vendor, answer.requirement)]
         assert (back.comment, back.evidence) == (answer.comment, answer.evidence)
-    assert again.fingerprint() == edited.fingerprint()
+    assert again.fingerprint == edited.fingerprint

@@ -43,8 +43,8 @@ def test_folder_scores_like_the_same_evaluation_built_in_code(minimal_folder: Pa
 
 def test_yaml_file_path_works_as_well_as_the_folder(minimal_folder: Path) -> None:
     assert (
-        derive(load_tender(minimal_folder / "evaluation.yaml")).evaluation.fingerprint()
-        == derive(load_tender(minimal_folder)).evaluation.fingerprint()
+        derive(load_tender(minimal_folder / "evaluation.yaml")).evaluation.fingerprint
+        == derive(load_tender(minimal_folder)).evaluation.fingerprint
     )
 
 
@@ -58,7 +58,7 @@ def test_save_and_load_round_trip_keeps_content(tmp_path: Path, minimal_folder: 
     original = derive(load_tender(minimal_folder)).evaluation
     save_evaluation(original, tmp_path / "copy")
     again = derive(load_tender(tmp_path / "copy")).evaluation
-    assert again.fingerprint() == original.fingerprint()
+    assert again.fingerprint == original.fingerprint
     assert score(again).totals.equals(score(original).totals)
 
 
@@ -67,7 +67,7 @@ def test_example_round_trips(tmp_path: Path) -> None:
 
     original = crmselect.example()
     save_evaluation(original, tmp_path / "copy")
-    assert derive(load_tender(tmp_path / "copy")).evaluation.fingerprint() == original.fingerprint()
+    assert derive(load_tender(tmp_path / "copy")).evaluation.fingerprint == original.fingerprint
 
 
 def test_catalogue_selection_and_overrides(tmp_path: Path) -> None:
@@ -517,7 +517,7 @@ def test_ahp_judgements_set_local_weights_and_round_trip(tmp_path: Path) -> None
     assert [c.weight for c in evaluation.criteria[0].children] == pytest.approx([1 / 3, 2 / 3])
     save_evaluation(evaluation, tmp_path / "copy")
     again = derive(load_tender(tmp_path / "copy")).evaluation
-    assert again.fingerprint() == evaluation.fingerprint()
+    assert again.fingerprint == evaluation.fingerprint
 
 
 @pytest.mark.parametrize(

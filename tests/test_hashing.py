@@ -87,10 +87,10 @@ def test_fingerprint_leaves_out_weights_derived_from_judgements() -> None:
     judged = _tree_evaluation((Judgements("", [("a", "b", 3)]),))
     assert [c.weight for c in judged.criteria] == pytest.approx([0.75, 0.25])
     # Another machine's eigen-solver: the same judgements, weights a few ulps apart.
-    assert _nudged(judged, 3).fingerprint() == judged.fingerprint()
+    assert _nudged(judged, 3).fingerprint == judged.fingerprint
     # The judgements themselves are inputs: changing one changes the hash.
     other = _tree_evaluation((Judgements("", [("a", "b", 5)]),))
-    assert other.fingerprint() != judged.fingerprint()
+    assert other.fingerprint != judged.fingerprint
 
 
 def test_fingerprint_keeps_weights_given_as_inputs() -> None:
@@ -102,7 +102,7 @@ def test_fingerprint_keeps_weights_given_as_inputs() -> None:
             given_weights.criteria[1],
         ),
     )
-    assert moved.fingerprint() != given_weights.fingerprint()
+    assert moved.fingerprint != given_weights.fingerprint
     # The sub-criteria of a judged top level are not judged: their weights still count.
     judged = _tree_evaluation((Judgements("", [("a", "b", 3)]),))
     a = judged.criteria[0]
@@ -113,20 +113,20 @@ def test_fingerprint_keeps_weights_given_as_inputs() -> None:
             judged.criteria[1],
         ),
     )
-    assert reweighted.fingerprint() != judged.fingerprint()
+    assert reweighted.fingerprint != judged.fingerprint
 
 
 def test_fingerprint_of_the_example_ignores_last_bits_of_its_ahp_weights() -> None:
     example = crmselect.example()
     assert example.judgements, "the example derives its top-level weights from judgements"
-    assert _nudged(example, 2).fingerprint() == example.fingerprint()
+    assert _nudged(example, 2).fingerprint == example.fingerprint
     assert questions_fingerprint(_nudged(example, -2)) == questions_fingerprint(example)
 
 
 _PRINT_HASHES = (
     "import crmselect; from crmselect.io.forms.rfp_template import questions_fingerprint as q; "
     "e = crmselect.example(); r = crmselect.score(e); "
-    "print(e.fingerprint(), q(e), r.fingerprint)"
+    "print(e.fingerprint, q(e), r.fingerprint)"
 )
 
 
@@ -157,7 +157,7 @@ def _hashes_in_a_process_with(env: dict[str, str]) -> list[str]:
 def _hashes_here() -> list[str]:
     example = crmselect.example()
     return [
-        example.fingerprint(),
+        example.fingerprint,
         questions_fingerprint(example),
         crmselect.score(example).fingerprint,
     ]
@@ -205,9 +205,9 @@ def test_weights_set_by_hand_over_judgements_are_hashed() -> None:
     )
     assert "commercial" in top
     assert crmselect.score(tilted).winners != crmselect.score(example).winners
-    assert tilted.fingerprint() != example.fingerprint()
+    assert tilted.fingerprint != example.fingerprint
     # a change below the last-bit noise of an eigen-solver is still the same input
-    assert _nudged(example, 50).fingerprint() == example.fingerprint()
+    assert _nudged(example, 50).fingerprint == example.fingerprint
 
 
 def test_judgements_that_do_not_fit_the_tree_derive_nothing() -> None:
@@ -218,7 +218,7 @@ def test_judgements_that_do_not_fit_the_tree_derive_nothing() -> None:
     judged = (Judgements("", [("a", "b", 3)]),)
     unfit = Evaluation("t", tree, answers, vendors, judgements=judged)
     reweighted = attrs.evolve(unfit, criteria=(attrs.evolve(tree[0], weight=2), *tree[1:]))
-    assert reweighted.fingerprint() != unfit.fingerprint()
+    assert reweighted.fingerprint != unfit.fingerprint
 
 
 def test_a_number_and_its_text_are_different_inputs() -> None:
@@ -226,4 +226,4 @@ def test_a_number_and_its_text_are_different_inputs() -> None:
     assert sha256_hex({"price": 850}) != sha256_hex({"price": "850"})
     judged = _tree_evaluation((Judgements("", [("a", "b", 3)]),))
     as_float = _tree_evaluation((Judgements("", [("a", "b", 3.0)]),))
-    assert as_float.fingerprint() == judged.fingerprint()
+    assert as_float.fingerprint == judged.fingerprint

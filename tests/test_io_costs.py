@@ -51,7 +51,7 @@ def test_pricing_round_trips_through_save(tmp_path: Path) -> None:
     crmselect.save_evaluation(evaluation, tmp_path / "copy")
     again = derive(load_tender(tmp_path / "copy")).evaluation
     assert again.pricing == evaluation.pricing
-    assert again.fingerprint() == evaluation.fingerprint()
+    assert again.fingerprint == evaluation.fingerprint
 
 
 @pytest.mark.parametrize(

@@ -66,9 +66,9 @@ def _imports(path: Path) -> Iterator[tuple[int, str]]:
 
 EXCEPTIONS = {
     ("crmselect.model.evaluation", "crmselect.weights.judgements"): (
-        "Evaluation.fingerprint() leaves out weights only where they are what the judgements "
-        "give, which takes AHP; a function-level import until the fingerprint moves to the "
-        "result protocol (issue 15 item 5)"
+        "Evaluation.fingerprint leaves out weights only where they are what the judgements "
+        "give, which takes AHP; a function-level import, run once per evaluation (the "
+        "fingerprint is an attribute computed on first use, issue 15 item 5)"
     ),
 }
 """Upward imports allowed, each with its reason: (importer, imported module)."""

@@ -127,9 +127,9 @@ def test_fingerprint_ignores_origins_and_tracks_content() -> None:
     moved = attrs.evolve(
         base, vendors=[attrs.evolve(v, origin="elsewhere.yaml: line 3") for v in base.vendors]
     )
-    assert moved.fingerprint() == base.fingerprint()
+    assert moved.fingerprint == base.fingerprint
     renamed = attrs.evolve(base, name="Other tender")
-    assert renamed.fingerprint() != base.fingerprint()
+    assert renamed.fingerprint != base.fingerprint
 
 
 def test_model_objects_are_frozen() -> None:

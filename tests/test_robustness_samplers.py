@@ -15,9 +15,9 @@ from crmselect.robustness.samplers import (
     BoundedWeights,
     ConstrainedWeights,
     DirichletWeights,
-    EvaluatorWeights,
     FixedWeights,
     IntervalPerformance,
+    MemberWeights,
     NormalPerformance,
     OrderedWeights,
     PerformanceDraws,
@@ -272,7 +272,7 @@ def test_evaluator_weights_draw_each_member_equally_often():
         index=["ann", "bo", "cy"],
         columns=["a", "b", "c"],
     )
-    w = EvaluatorWeights(table).sample(rng(), 9_000)
+    w = MemberWeights(table).sample(rng(), 9_000)
     matches = (w[:, None, :] == table.to_numpy()[None]).all(axis=2)
     assert matches.any(axis=1).all()
     np.testing.assert_allclose(matches.mean(axis=0), 1 / 3, atol=0.02)
@@ -281,7 +281,7 @@ def test_evaluator_weights_draw_each_member_equally_often():
 def test_evaluator_rows_must_sum_to_one_and_the_message_says_how():
     table = pd.DataFrame([[2.0, 3.0]], index=["ann"], columns=["a", "b"])
     with pytest.raises(ValidationError, match=r"divide each row by its sum"):
-        EvaluatorWeights(table)
+        MemberWeights(table)
 
 
 def test_fixed_weights_repeat_the_vector():

@@ -14,8 +14,8 @@ import crmselect
 from crmselect.errors import ValidationError
 from crmselect.robustness import _kernel, samplers
 from crmselect.robustness.samplers import (
-    EvaluatorWeights,
     FixedWeights,
+    MemberWeights,
     NormalPerformance,
     OrderedWeights,
     PerformanceDraws,
@@ -115,7 +115,7 @@ def test_ties_share_ranks_exactly_instead_of_breaking_them_by_position():
     # Evaluator "even" makes all three vendors tie; "fit" ranks them A, B, C.
     P = pd.DataFrame({"x": [0.9, 0.5, 0.1], "y": [0.1, 0.5, 0.9]}, index=["A", "B", "C"])
     table = pd.DataFrame([[0.5, 0.5], [1.0, 0.0]], index=["even", "fit"], columns=["x", "y"])
-    result = smaa(P, EvaluatorWeights(table), n_samples=4_000, seed=0)
+    result = smaa(P, MemberWeights(table), n_samples=4_000, seed=0)
     share = (result.acceptability.loc["A", 1] - 1 / 3) / (2 / 3)  # = share of "fit" draws
     b = result.acceptability
     even = 1 - share
@@ -159,7 +159,7 @@ def test_tie_heavy_runs_are_bit_identical_for_any_chunk_size():
         [[0.5, 0.5], [0.3, 0.7], [0.9, 0.1]], index=["e", "f", "g"], columns=["x", "y"]
     )
     runs = [
-        smaa(P, EvaluatorWeights(table), n_samples=2 * BLOCK + 7, seed=3, chunk_size=size)
+        smaa(P, MemberWeights(table), n_samples=2 * BLOCK + 7, seed=3, chunk_size=size)
         for size in (1, 10**6)
     ]
     np.testing.assert_array_equal(runs[0].acceptability, runs[1].acceptability)

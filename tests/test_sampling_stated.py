@@ -18,8 +18,8 @@ from crmselect.robustness import (
     BoundedWeights,
     ConstrainedWeights,
     DirichletWeights,
-    EvaluatorWeights,
     FixedWeights,
+    MemberWeights,
     OrderedWeights,
     UniformWeights,
     describe,
@@ -45,7 +45,7 @@ def test_each_sampler_says_what_it_assumes() -> None:
     assert describe(constrained) == (
         "uniform within 1 linear constraint(s), drawn by rejection, exact"
     )
-    members = EvaluatorWeights(pd.DataFrame([CENTER, CENTER[::-1].set_axis(CENTER.index)]))
+    members = MemberWeights(pd.DataFrame([CENTER, CENTER[::-1].set_axis(CENTER.index)]))
     assert describe(members) == "each of 2 committee members' own weights, equally often"
     assert describe(FixedWeights(CENTER)) == (
         "the given weights, fixed: only the performance varies"

@@ -24,7 +24,7 @@ def test_evaluation_from_dataframes_scores_like_objects() -> None:
         vendors=base.vendors,
         responses=responses,
     )
-    assert rebuilt.fingerprint() == base.fingerprint()
+    assert rebuilt.fingerprint == base.fingerprint
 
 
 def test_frame_problems_name_every_row() -> None:

@@ -55,9 +55,9 @@ def test_derive_gives_the_judged_weights_and_the_cost_model_prices() -> None:
     assert derived.evaluation.price is not None
     assert dict(derived.evaluation.price.prices) == pytest.approx(npv.to_dict())
     # crmselect.example() is exactly this derived evaluation
-    assert derived.evaluation.fingerprint() == crmselect.example().fingerprint()
+    assert derived.evaluation.fingerprint == crmselect.example().fingerprint
     # deriving twice changes nothing
-    assert derive(derived).evaluation.fingerprint() == derived.evaluation.fingerprint()
+    assert derive(derived).evaluation.fingerprint == derived.evaluation.fingerprint
 
 
 def test_the_evaluation_file_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -82,7 +82,7 @@ def test_the_evaluation_file_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> 
 def test_analyse_derives_a_tender_as_written() -> None:
     tender = load_tender(crmselect.example_path())
     analysis = crmselect.analyse(tender, n_samples=500)
-    assert analysis.result.evaluation.fingerprint() == crmselect.example().fingerprint()
+    assert analysis.result.evaluation.fingerprint == crmselect.example().fingerprint
     assert analysis.result.winners == ("orbis",)
     assert analysis.costs is not None
     assert analysis.pairs is not None
@@ -99,7 +99,7 @@ def test_weights_set_by_hand_after_deriving_are_what_is_analysed() -> None:
     analysis = crmselect.analyse(what_if, n_samples=500)
     top = {c.id: c.weight for c in analysis.result.evaluation.criteria}
     assert top["commercial"] == 90.0
-    assert analysis.result.evaluation.fingerprint() != derived.evaluation.fingerprint()
+    assert analysis.result.evaluation.fingerprint != derived.evaluation.fingerprint
 
 
 def test_a_plain_evaluation_is_analysed_as_it_is() -> None:
@@ -141,4 +141,4 @@ def test_a_tender_shows_its_state() -> None:
 def test_a_tender_built_in_code_derives_like_a_loaded_one() -> None:
     evaluation = crmselect.example()
     tender = Tender(evaluation=evaluation)
-    assert derive(tender).evaluation.fingerprint() == evaluation.fingerprint()
+    assert derive(tender).evaluation.fingerprint == evaluation.fingerprint

@@ -14,6 +14,7 @@ invited to demo) are left out of the grid and listed in :attr:`Panel.absent`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Hashable, Iterable, Sequence
@@ -218,8 +219,10 @@ class Panel:
         """``"vendor/script/criterion"`` for every item, in order."""
         return ["/".join(map(str, k)) for k in self.items]
 
+    @functools.cached_property
     def fingerprint(self) -> str:
-        """SHA-256 of the scores and the scale: provenance for results."""
+        """SHA-256 hex of the scores and the scale: provenance for results. An attribute,
+        computed on first use and kept."""
         digest = hashlib.sha256()
         digest.update(f"{self.scale.minimum!r}:{self.scale.maximum!r}\n".encode())
         digest.update(self.scores.to_csv(index=False).encode())

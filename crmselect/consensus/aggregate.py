@@ -80,6 +80,9 @@ AggregateMethod: TypeAlias = Literal["mean", "median", "trimmed"]
 Normalisation: TypeAlias = Literal["zscore", "rank"]
 MissingScores: TypeAlias = Literal["available", "complete", "scale_minimum"]
 EvaluatorWeights: TypeAlias = Mapping[str, float | Mapping[str, float]] | pd.Series | pd.DataFrame
+"""How much each evaluator's demo scores count in the panel's aggregate (the weights *of*
+evaluators, :func:`evaluator_weights`) — not criteria weights; a committee member's own
+criteria weights are sampled by :class:`crmselect.robustness.MemberWeights`."""
 
 ITEM_COLUMNS = ("score", "n", "mean", "median", "min", "max", "range", "std", "treatment")
 MISSING_COLUMNS = ("evaluator", "vendor", "script", "criterion", "treatment")
@@ -367,7 +370,11 @@ class PanelAggregate:
         )
 
     def _repr_html_(self) -> str:
-        frame = self.matrix(normalised=False).map(lambda v: v if math.isnan(v) else f"{v:.2f}")
+        """The ``score`` of :meth:`to_frame` averaged over scripts (:meth:`matrix`), on the
+        demo scale, vendors × criteria."""
+        scores = self.to_frame()["score"].to_numpy(dtype=float)
+        frame = matrix_frame(scores, self.panel, normalised=False)
+        frame = frame.map(lambda v: v if math.isnan(v) else f"{v:.2f}")
         caption = (
             f"Panel demo scores ({self.method}"
             + (f", {self.normalise}-normalised" if self.normalise else "")
@@ -380,10 +387,9 @@ class PanelAggregate:
         deviation from the panel mean of the items (one marker per evaluator) and a grey bar
         spanning the smallest to the largest single deviation. Needs matplotlib (the
         ``plots`` extra). Returns the Axes."""
-        import matplotlib.pyplot as plt
+        from crmselect.plots import axes
 
-        if ax is None:
-            _, ax = plt.subplots()
+        ax = axes(ax)
         wide = self.panel.wide()
         deviation = wide - wide.mean(axis=0)
         by_criterion = deviation.T.groupby(level="criterion", sort=False)

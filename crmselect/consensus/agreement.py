@@ -63,7 +63,7 @@ import pandas as pd
 
 from crmselect._version import __version__
 from crmselect.consensus._panel import ITEM_LEVELS, FloatArray, Panel, PanelLike, as_panel
-from crmselect.display import html_table
+from crmselect.display import flat_index, html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.scales import DemoScale
 
@@ -202,8 +202,12 @@ class KendallW:
             f"p={self.p_value:.3g} ({self.m} evaluators × {self.n} items)>"
         )
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per item: each evaluator's mid-rank and the item's ``rank_sum``."""
+        return self.ranks.T.assign(rank_sum=self.rank_sums).rename_axis("item")
+
     def _repr_html_(self) -> str:
-        frame = self.ranks.T.assign(rank_sum=self.rank_sums).rename_axis("item")
+        frame = self.to_frame()
         caption = (
             f"Kendall's W = {self.w:.3f} (χ² = {self.chi2:.2f}, df = {self.df}, "
             f"p = {self.p_value:.3g}); mid-ranks per evaluator"
@@ -303,8 +307,12 @@ class ICCResult:
             f"ICC(3,k)={self.icc3k:.3f} ({self.n} items × {self.k} evaluators)>"
         )
 
+    def to_frame(self) -> pd.DataFrame:
+        """:attr:`table`: one row per ICC kind."""
+        return self.table.copy()
+
     def _repr_html_(self) -> str:
-        frame = self.table.copy()
+        frame = self.to_frame()
         for c in ("icc", "F", "ci_low", "ci_high"):
             frame[c] = frame[c].map(lambda v: f"{v:.3f}")
         frame["p_value"] = frame["p_value"].map(lambda v: f"{v:.3g}")
@@ -443,11 +451,32 @@ class AlphaResult:
     d_observed: float
     d_expected: float
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row, indexed by the level of measurement: ``alpha``, ``n_units``,
+        ``n_values``, ``d_observed``, ``d_expected``."""
+        return pd.DataFrame(
+            {
+                "alpha": [self.alpha],
+                "n_units": [self.n_units],
+                "n_values": [self.n_values],
+                "d_observed": [self.d_observed],
+                "d_expected": [self.d_expected],
+            },
+            index=pd.Index([self.level], name="level"),
+        )
+
     def __repr__(self) -> str:
         return (
             f"<AlphaResult α={self.alpha:.3f} ({self.level}; {self.n_units} units, "
             f"{self.n_values} pairable values)>"
         )
+
+    def _repr_html_(self) -> str:
+        frame = self.to_frame().astype(object)
+        for c in ("alpha", "d_observed", "d_expected"):
+            frame[c] = frame[c].map(lambda v: f"{v:.3f}")
+        caption = f"Krippendorff's α ({self.level}) = {self.alpha:.3f}"
+        return html_table(frame, caption=caption)
 
 
 def krippendorff_alpha(
@@ -612,8 +641,7 @@ class PanelAgreement:
         )
 
     def _repr_html_(self) -> str:
-        frame = self.table.copy()
-        frame.index = [f"{s}: {k}" for s, k in frame.index]
+        frame = flat_index(self.to_frame(), ": ")
         shown = frame.astype(object).map(
             lambda v: v if isinstance(v, str) or math.isnan(v) else f"{v:.3g}"
         )
@@ -625,10 +653,9 @@ class PanelAgreement:
         """Agreement heat map: ``"evaluators"`` — Spearman's ρ between every two evaluators;
         ``"cells"`` — Kendall's W per criterion (rows) and script (columns). Needs
         matplotlib (the ``plots`` extra). Returns the Axes."""
-        import matplotlib.pyplot as plt
+        from crmselect.plots import axes
 
-        if ax is None:
-            _, ax = plt.subplots()
+        ax = axes(ax)
         if kind == "evaluators":
             grid = self.pairwise
             title, label, lo = "Agreement between evaluators", "Spearman's ρ", -1.0

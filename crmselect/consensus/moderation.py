@@ -69,7 +69,7 @@ from crmselect._version import __version__
 from crmselect.consensus._panel import FloatArray, Panel, PanelLike, as_panel
 from crmselect.consensus.aggregate import PanelAggregate, matrix_frame
 from crmselect.converters import is_number
-from crmselect.display import html_table
+from crmselect.display import flat_index, html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.model import Evaluation, ModeratedScore, moderation_problems
 from crmselect.scales import DemoScale
@@ -328,8 +328,7 @@ class ModerationReport:
         )
 
     def _repr_html_(self) -> str:
-        frame = self.items.copy()
-        frame.index = ["/".join(map(str, k)) for k in frame.index]
+        frame = flat_index(self.to_frame())
         shown = frame.astype(object).map(
             lambda v: f"{v:.2f}" if isinstance(v, float) and not math.isnan(v) else v
         )
@@ -577,11 +576,13 @@ class ConsensusScores:
         )
 
     def _repr_html_(self) -> str:
-        frame = self.audit.drop(columns=["origin"]).set_index(["vendor", "script", "criterion"])
-        frame.index = ["/".join(map(str, k)) for k in frame.index]
+        """The moderated rows of :meth:`to_frame` (who agreed them, and why: :attr:`audit`)."""
+        frame = self.to_frame()
+        frame = flat_index(frame[frame["moderated"]])
         return html_table(
             frame.astype(object),
-            caption=f"{len(self.moderations)} moderated score(s) — originals kept",
+            caption=f"{len(self.moderations)} moderated score(s) — originals kept, "
+            "who and why in the audit",
         )
 
 

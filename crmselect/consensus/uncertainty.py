@@ -59,7 +59,8 @@ class PanelBootstrap:
     ``samples``: ``samples × vendors × criteria`` in [0, 1]; ``drawn``: ``samples × m``
     indices into ``evaluators`` (who sat on each drawn panel); ``point``: the full panel's
     matrix; ``seed``: the SeedSequence entropy that reproduces the run; ``settings``: how
-    each draw was aggregated; ``fingerprint``: SHA-256 of the panel's scores.
+    each draw was aggregated; ``fingerprint``: SHA-256 hex of the panel's scores
+    (:attr:`~crmselect.consensus.Panel.fingerprint`).
     """
 
     samples: FloatArray
@@ -131,11 +132,14 @@ class PanelBootstrap:
         )
 
     def _repr_html_(self) -> str:
-        mean, std = self.mean, self.std
-        text = np.vectorize(lambda a, b: f"{a:.2f} ± {b:.2f}", otypes=[object])(
-            mean.to_numpy(), std.to_numpy()
+        """The ``mean ± std`` of :meth:`to_frame`, vendors × criteria."""
+        frame = self.to_frame()
+        text = [f"{a:.2f} ± {b:.2f}" for a, b in zip(frame["mean"], frame["std"], strict=True)]
+        shown = pd.DataFrame(
+            np.array(text, dtype=object).reshape(len(self.vendors), len(self.criteria)),
+            index=pd.Index(self.vendors, name="vendor"),
+            columns=pd.Index(self.criteria, name="criterion"),
         )
-        shown = pd.DataFrame(text, index=mean.index, columns=mean.columns)
         caption = (
             f"Panel bootstrap: mean ± standard error over {self.n_samples} resampled panels "
             f"(seed {self.seed}; demo scores in [0, 1])"
@@ -240,5 +244,5 @@ def panel_bootstrap(
         filled=filled,
         moderated=len(fixed),
         settings={**aggregate.settings(), "n_samples": n_samples},
-        fingerprint=panel.fingerprint(),
+        fingerprint=panel.fingerprint,
     )

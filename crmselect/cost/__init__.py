@@ -22,9 +22,10 @@ price scoring
     cost: :class:`PartnerOffer`, :class:`PartnerSetup` (the partners' evaluation and
     quotes, from a folder's ``partners:`` section), :func:`rank_pairs` → :class:`PairRanking`.
 ``business_case``
-    benefits with low / likely / high ranges against each TCO: NPV, ROI, payback, a
-    tornado and a seeded Monte Carlo: :func:`business_case` → :class:`BusinessCase`,
-    :func:`tornado`, :func:`monte_carlo`.
+    benefits with low / likely / high ranges against each TCO: NPV, ROI, payback, the
+    NPV's sensitivity to one input at a time (a tornado chart) and a seeded Monte Carlo:
+    :func:`business_case` → :class:`BusinessCase`, :func:`npv_sensitivity`,
+    :func:`monte_carlo`.
 ``case``
     the committee's whole cost case from an evaluation folder (:class:`CostCase`), its
     analysis (:func:`analyse_costs`), and the prices it gives the evaluation's price
@@ -49,12 +50,12 @@ from crmselect.cost.business_case import (
     Benefit,
     BusinessCase,
     MonteCarloResult,
+    NpvSensitivity,
     Range,
-    Tornado,
     business_case,
     monte_carlo,
+    npv_sensitivity,
     payback,
-    tornado,
 )
 from crmselect.cost.case import CostAnalysis, CostCase, analyse_costs, with_tco_prices
 from crmselect.cost.offer import (
@@ -107,6 +108,7 @@ __all__ = [
     "CostCase",
     "LicenceModel",
     "MonteCarloResult",
+    "NpvSensitivity",
     "Offer",
     "PairRanking",
     "PartnerOffer",
@@ -119,7 +121,6 @@ __all__ = [
     "TcoResult",
     "TierMode",
     "Timing",
-    "Tornado",
     "UserType",
     "VolumeTier",
     "abnormally_low",
@@ -135,6 +136,7 @@ __all__ = [
     "licences_needed",
     "monte_carlo",
     "npv",
+    "npv_sensitivity",
     "offer_from_pricing",
     "pairs_report",
     "payback",
@@ -144,6 +146,5 @@ __all__ = [
     "rank_pairs",
     "tco",
     "tco_report",
-    "tornado",
     "with_tco_prices",
 ]

@@ -1,5 +1,6 @@
 """The business case: benefits against each short-listed offer's TCO — NPV, ROI, payback —
-and how sure it is: a tornado of one-at-a-time swings and a seeded Monte Carlo.
+and how sure it is: the NPV's sensitivity to one input at a time (drawn as a tornado chart)
+and a seeded Monte Carlo.
 
 A credible CRM business case states its assumptions on cause and effect and shows, by
 sensitivity analysis, what happens when benefits are lower or later than hoped and costs
@@ -33,11 +34,13 @@ Formulas, per vendor *v*, years *t* = 0 … N, discount factors ``d_t``
 NPV is linear in every benefit amount ``x_k`` and in ``f``:
 ``NPV_v = Σ_k x_k · a_vk − f · PVC_v`` with ``a_vk`` the present value of one unit of benefit
 *k* (:attr:`BusinessCase.pv_per_unit`) and ``PVC_v`` the present value of the TCO. The
-tornado and the Monte Carlo use this form, so a run of 100,000 draws is one matrix product.
+sensitivity and the Monte Carlo use this form, so a run of 100,000 draws is one matrix product.
 
-**Tornado** (one at a time): each uncertain input is set to its low and to its high value,
-the others held at their likely values; inputs are sorted by the swing in NPV (Eschenbach
-1992, "Spiderplots versus tornado diagrams for sensitivity analysis", *Interfaces* 22(6)).
+**NPV sensitivity** (one at a time, :func:`npv_sensitivity`): each uncertain input is set to
+its low and to its high value, the others held at their likely values; inputs are sorted by
+the swing in NPV, the order of a tornado diagram (Eschenbach 1992, "Spiderplots versus
+tornado diagrams for sensitivity analysis", *Interfaces* 22(6)), which
+:meth:`NpvSensitivity.plot` draws.
 
 **Monte Carlo**: each input is drawn independently from a Beta-PERT distribution over
 (low, likely, high) — ``x = low + (high − low)·Beta(α, β)``, ``α = 1 + 4(likely − low)/(high −
@@ -76,19 +79,19 @@ __all__ = [
     "Benefit",
     "BusinessCase",
     "MonteCarloResult",
+    "NpvSensitivity",
     "Range",
-    "Tornado",
     "business_case",
     "monte_carlo",
+    "npv_sensitivity",
     "payback",
-    "tornado",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 
 DISTRIBUTIONS = ("pert", "triangular")
 COST_FACTOR = "cost_factor"
-"""Name of the cost factor among the uncertain inputs (tornado rows, Monte Carlo draws)."""
+"""Name of the cost factor among the uncertain inputs (sensitivity rows, Monte Carlo draws)."""
 
 
 def _finite(value: object) -> bool:
@@ -261,9 +264,9 @@ class BusinessCase:
         pvc = self.pv_costs.to_numpy()
         return np.asarray(x[..., :-1] @ a.T - x[..., -1:] * pvc, dtype=float)
 
-    def tornado(self, vendor: str | None = None) -> Tornado:
-        """:func:`tornado` of this case."""
-        return tornado(self, vendor)
+    def npv_sensitivity(self, vendor: str | None = None) -> NpvSensitivity:
+        """:func:`npv_sensitivity` of this case."""
+        return npv_sensitivity(self, vendor)
 
     def monte_carlo(
         self, n: int = 10_000, seed: int | None = None, distribution: str = "pert"
@@ -282,7 +285,8 @@ class BusinessCase:
         )
 
     def _repr_html_(self) -> str:
-        frame = self.summary.copy()
+        frame = self.to_frame()
+        negative = [v for v in frame.index if frame.loc[v, "npv"] < 0]
         for c in ("pv_benefits", "pv_costs", "npv"):
             frame[c] = frame[c].map("{:,.0f}".format)
         for c in ("roi", "simple_roi"):
@@ -293,7 +297,6 @@ class BusinessCase:
             f"Business case at likely values: NPV at {self.discount_rate:.1%} over "
             f"{self.costs.assumptions.years} years of use"
         )
-        negative = [v for v in self.summary.index if self.summary.loc[v, "npv"] < 0]
         return html_table(frame, caption=caption, highlight=negative)
 
 
@@ -422,13 +425,14 @@ def _check_vendor(case: BusinessCase, vendor: str | None) -> str:
     return vendor
 
 
-TORNADO_COLUMNS = ["name", "low", "likely", "high", "npv_low", "npv_high", "swing"]
+SENSITIVITY_COLUMNS = ["name", "low", "likely", "high", "npv_low", "npv_high", "swing"]
 
 
 @attrs.frozen(eq=False)
-class Tornado:
+class NpvSensitivity:
     """One-at-a-time sensitivity of one vendor's NPV: :attr:`table` indexed by input, sorted
-    by ``swing = |npv_high − npv_low|``, largest first (:data:`TORNADO_COLUMNS`)."""
+    by ``swing = |npv_high − npv_low|``, largest first (:data:`SENSITIVITY_COLUMNS`);
+    :meth:`plot` draws it as a tornado chart."""
 
     vendor: str
     base_npv: float
@@ -439,10 +443,12 @@ class Tornado:
 
     def __repr__(self) -> str:
         top = self.table.index[0] if len(self.table) else "none"
-        return f"<Tornado {self.vendor!r}: base NPV {self.base_npv:,.0f}, largest swing {top}>"
+        return (
+            f"<NpvSensitivity {self.vendor!r}: base NPV {self.base_npv:,.0f}, largest swing {top}>"
+        )
 
     def _repr_html_(self) -> str:
-        frame = self.table.copy()
+        frame = self.to_frame()
         for c in ("npv_low", "npv_high", "swing"):
             frame[c] = frame[c].map("{:,.0f}".format)
         return html_table(
@@ -451,10 +457,9 @@ class Tornado:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Tornado chart: bars from the base NPV to the NPV at each input's low and high."""
-        import matplotlib.pyplot as plt
+        from crmselect.plots import axes
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 0.45 * len(self.table) + 1.4))
+        ax = axes(ax, (7, 0.45 * len(self.table) + 1.4))
         order = self.table.iloc[::-1]
         labels = [str(n) for n in order["name"]]
         base = self.base_npv
@@ -468,7 +473,7 @@ class Tornado:
         return ax
 
 
-def tornado(case: BusinessCase, vendor: str | None = None) -> Tornado:
+def npv_sensitivity(case: BusinessCase, vendor: str | None = None) -> NpvSensitivity:
     """Swing each input (benefits, cost factor) to its low and high, others at likely.
 
     ``vendor`` defaults to the vendor with the highest NPV.
@@ -488,7 +493,7 @@ def tornado(case: BusinessCase, vendor: str | None = None) -> Tornado:
     table = inputs.assign(npv_low=npv_low, npv_high=npv_high)
     table["swing"] = (table["npv_high"] - table["npv_low"]).abs()
     table = table.sort_values("swing", ascending=False, kind="stable")
-    return Tornado(vendor=v, base_npv=base, table=table[TORNADO_COLUMNS])
+    return NpvSensitivity(vendor=v, base_npv=base, table=table[SENSITIVITY_COLUMNS])
 
 
 def _draw(rng: np.random.Generator, r: Range, n: int, distribution: str) -> FloatArray:
@@ -508,7 +513,8 @@ class MonteCarloResult:
 
     ``npv``: draws × vendors. ``draws``: draws × inputs. :attr:`summary`: mean, 5 / 50 / 95 %
     quantiles, ``p_positive`` = P(NPV > 0) with its 95 % Monte Carlo margin, ``p_best`` =
-    share of draws in which the vendor has the highest NPV (ties shared).
+    share of draws in which the vendor has the highest NPV (ties shared). ``fingerprint``:
+    SHA-256 hex of the inputs (the case's NPV form and ranges, ``n``, seed, distribution).
     """
 
     npv: pd.DataFrame
@@ -552,7 +558,7 @@ class MonteCarloResult:
         )
 
     def _repr_html_(self) -> str:
-        frame = self.summary.copy()
+        frame = self.to_frame()
         for c in ("mean", "p05", "median", "p95"):
             frame[c] = frame[c].map("{:,.0f}".format)
         for c in ("p_positive", "p_positive_margin", "p_best"):
@@ -565,10 +571,9 @@ class MonteCarloResult:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Step histograms of each vendor's NPV, with NPV = 0 marked."""
-        import matplotlib.pyplot as plt
+        from crmselect.plots import axes
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 4))
+        ax = axes(ax, (7, 4))
         values = self.npv.to_numpy()
         bins = np.linspace(values.min(), values.max(), 60).tolist()
         for v in self.npv.columns:

@@ -37,7 +37,7 @@ import pandas as pd
 from crmselect.converters import as_tuple, is_number
 from crmselect.cost.offer import number_problems
 from crmselect.cost.tco import SERVICES, TcoComparison, npv
-from crmselect.display import html_table
+from crmselect.display import flat_index, html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.model import Evaluation, PriceMethod
 from crmselect.price import price_scores
@@ -217,14 +217,12 @@ class PairRanking:
         return f"<PairRanking: {len(self.table)} pairs, best {best}>"
 
     def _repr_html_(self) -> str:
-        frame = self.table.copy()
+        frame = flat_index(self.to_frame(), " + ", "pair")
+        excluded = list(frame.index[frame["excluded"] != ""])
         for c in ("software_score", "partner_score", "quality", "price_score", "total"):
             frame[c] = frame[c].map("{:.3f}".format)
         for c in ("total_cost", "npv_cost"):
             frame[c] = frame[c].map("{:,.0f}".format)
-        frame.index = [f"{v} + {p}" for v, p in frame.index]
-        frame.index.name = "pair"
-        excluded = [f"{v} + {p}" for v, p in self.table.index[self.table["excluded"] != ""]]
         caption = (
             f"Software × partner pairs: quality = {1 - self.partner_share:.0%} software + "
             f"{self.partner_share:.0%} partner; price weight {self.price_weight:.0%}"
@@ -233,10 +231,9 @@ class PairRanking:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Quality against the NPV of the combined cost; the Pareto front joined."""
-        import matplotlib.pyplot as plt
+        from crmselect.plots import axes
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 5))
+        ax = axes(ax, (7, 5))
         ok = self.table[self.table["excluded"] == ""]
         ax.scatter(ok["npv_cost"], ok["quality"], color="#3182bd")
         for label, x, y in zip(ok.index, ok["npv_cost"], ok["quality"], strict=True):

@@ -394,10 +394,9 @@ class TcoResult:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Stacked bars: the cost of each year by category."""
-        import matplotlib.pyplot as plt
+        from crmselect.plots import axes
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 4))
+        ax = axes(ax, (7, 4))
         _stack(ax, self.cash_flows, [str(y) for y in self.cash_flows.index], vertical=True)
         ax.set_xlabel("year (0 = project)")
         ax.set_ylabel(f"cost ({self.offer.currency})")
@@ -564,12 +563,11 @@ class TcoComparison:
     def plot(self, ax: Axes | None = None, vendor: str | None = None) -> Axes:
         """Stacked horizontal bars of each vendor's TCO by category, cheapest on top; or,
         with ``vendor``, that vendor's cost by year (:meth:`TcoResult.plot`)."""
-        import matplotlib.pyplot as plt
+        from crmselect.plots import axes
 
         if vendor is not None:
             return self[vendor].plot(ax=ax)
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 0.5 * len(self.results) + 1.5))
+        ax = axes(ax, (8, 0.5 * len(self.results) + 1.5))
         frame = self.by_category
         frame = frame.loc[frame.sum(axis=1).sort_values(ascending=False).index]
         _stack(ax, frame, [str(v) for v in frame.index], vertical=False)

@@ -1,10 +1,11 @@
 """The :class:`Evaluation`: one CRM selection — criteria, requirements, vendors, answers,
 panel, demo scores, scoring policy and price criterion — cross-checked as a whole when
-constructed (:mod:`crmselect.model.checks`), with its fingerprint (the SHA-256 of its inputs,
-:mod:`crmselect.hashing`)."""
+constructed (:mod:`crmselect.model.checks`), with its :attr:`~Evaluation.fingerprint` (the
+SHA-256 of its inputs, :mod:`crmselect.hashing`)."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -92,9 +93,12 @@ class Evaluation:
         """Leaf criteria that at least one demo script exercises."""
         return frozenset(c for s in self.demo_scripts for c in s.criteria)
 
+    @functools.cached_property
     def fingerprint(self) -> str:
-        """SHA-256 of the evaluation's *inputs* (origins and import findings excluded): the
-        provenance of results and the identity a handed-out workbook is checked against.
+        """SHA-256 hex of the evaluation's *inputs* (origins and import findings excluded):
+        the provenance of results and the identity a handed-out workbook is checked against.
+        An attribute, computed on first use and kept (an evaluation does not change; a copy
+        made with :func:`attrs.evolve` computes its own).
 
         The same on every machine (:mod:`crmselect.hashing`): the local weights of a node
         with :attr:`judgements` are derived from them by an eigen-solver whose last bits
@@ -160,7 +164,7 @@ class Evaluation:
 _NOT_FINGERPRINTED = ("origin", "import_problems")
 DERIVED_TOLERANCE = 1e-9
 """How close (absolute, per normalised local weight) weights must be to what their
-judgements give to count as derived from them in :meth:`Evaluation.fingerprint`: far above
+judgements give to count as derived from them in :attr:`Evaluation.fingerprint`: far above
 the last-bit differences between BLAS kernels (about 1e-16), far below any weight a person
 sets."""
 
@@ -176,7 +180,7 @@ def _weights_match(children: tuple[Criterion, ...], derived: Mapping[str, float]
 
 def _given_weights(criteria: list[dict[str, Any]], judged: frozenset[str], node: str = "") -> Any:
     """The canonical criteria tree with the weights of judged nodes' children replaced by
-    ``"from judgements"`` (they are derived; see :meth:`Evaluation.fingerprint`)."""
+    ``"from judgements"`` (they are derived; see :attr:`Evaluation.fingerprint`)."""
     return [
         {
             **c,

@@ -4,7 +4,7 @@ A reader finds each method by its module (the workflow of the analysis):
 
 ``samplers``
     what the committee knows about the weights (uniform, ranked, bounded, constrained by
-    the criteria hierarchy, each evaluator's own) and about the scores (draws, standard
+    the criteria hierarchy, each committee member's own) and about the scores (draws, standard
     errors, intervals).
 ``smaa``
     SMAA-2 (Lahdelma & Salminen 2001): rank acceptability, central weights, confidence,
@@ -33,9 +33,9 @@ from crmselect.robustness.samplers import (
     BoundedWeights,
     ConstrainedWeights,
     DirichletWeights,
-    EvaluatorWeights,
     FixedWeights,
     IntervalPerformance,
+    MemberWeights,
     NormalPerformance,
     OrderedWeights,
     PerformanceDraws,
@@ -58,9 +58,9 @@ __all__ = [
     "BoundedWeights",
     "ConstrainedWeights",
     "DirichletWeights",
-    "EvaluatorWeights",
     "FixedWeights",
     "IntervalPerformance",
+    "MemberWeights",
     "NormalPerformance",
     "OrderedWeights",
     "Performance",

@@ -15,7 +15,7 @@ sampler                      distribution and method                            
 :class:`ConstrainedWeights`  uniform on ``{A w ≤ b}`` (any linear constraints, criteria  yes /
                              hierarchy nodes): rejection when it accepts enough draws,  no
                              else a hit-and-run Markov chain (not exact)
-:class:`EvaluatorWeights`    each panel member's own weights, drawn with equal odds     yes
+:class:`MemberWeights`       each committee member's own weights, equally often         yes
 :class:`FixedWeights`        one weight vector (uncertainty only in performance)        yes
 ==========================  =========================================================  =====
 
@@ -77,9 +77,9 @@ __all__ = [
     "BoundedWeights",
     "ConstrainedWeights",
     "DirichletWeights",
-    "EvaluatorWeights",
     "FixedWeights",
     "IntervalPerformance",
+    "MemberWeights",
     "NormalPerformance",
     "OrderedWeights",
     "PerformanceDraws",
@@ -850,10 +850,11 @@ class ConstrainedWeights:
 
 
 @attrs.frozen(eq=False)
-class EvaluatorWeights:
-    """Each panel member's own weights, drawn with equal probability.
+class MemberWeights:
+    """Each committee member's own weights, drawn with equal probability.
 
-    ``table``: one row per evaluator, one column per criterion, each row summing to 1.
+    ``table``: one row per member, one column per criterion, each row summing to 1 — e.g.
+    the ``members`` of :func:`crmselect.weights.member_weights`.
     The weight space is the discrete set of the members' vectors, so SMAA answers "how
     often does each vendor win under the weights of a randomly chosen member". Exact.
     """
@@ -862,11 +863,11 @@ class EvaluatorWeights:
     exact: ClassVar[bool] = True
 
     def __attrs_post_init__(self) -> None:
-        where = "EvaluatorWeights"
+        where = "MemberWeights"
         table = self.table
         found = id_problems(_ids(table.columns), "criterion", where)
-        found += id_problems(_ids(table.index), "evaluator", where)
-        raise_if(found, "Invalid evaluator weights")
+        found += id_problems(_ids(table.index), "member", where)
+        raise_if(found, "Invalid member weights")
         values = table.to_numpy(dtype=float)
         for name, row in zip(_ids(table.index), values, strict=True):
             if not (np.isfinite(row).all() and (row >= 0).all()):
@@ -879,7 +880,7 @@ class EvaluatorWeights:
                         "(table.div(table.sum(axis=1), axis=0))",
                     )
                 )
-        raise_if(found, "Invalid evaluator weights")
+        raise_if(found, "Invalid member weights")
         frame = pd.DataFrame(values, index=_ids(table.index), columns=_ids(table.columns))
         object.__setattr__(self, "table", frame)
 

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
-from crmselect.display import html_table
+from crmselect.display import flat_index, html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.ranking import rank
 from crmselect.robustness._inputs import Performance, performance_matrix
@@ -99,9 +99,7 @@ class ScenarioComparison:
         )
 
     def _repr_html_(self) -> str:
-        frame = self.pairs.map(lambda v: f"{v:.3f}").reset_index()
-        frame.index = pd.Index([f"{a} vs {b}" for a, b in self.pairs.index], name="pair")
-        frame = frame.drop(columns=["scenario_a", "scenario_b"])
+        frame = flat_index(self.to_frame().map(lambda v: f"{v:.3f}"), " vs ", "pair")
         winners = ", ".join(f"{s}: {w}" for s, w in self.winners.items())
         return html_table(frame, caption=f"Rank correlation between scenarios — winners {winners}")
 

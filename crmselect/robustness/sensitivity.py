@@ -224,10 +224,9 @@ def stability_intervals(performance: Performance, weights: pd.Series | None = No
 def tornado(intervals: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """A tornado chart of :func:`stability_intervals`: per criterion, the weight range in
     which the winner holds (bar) and the current weight (dot); most sensitive on top."""
-    import matplotlib.pyplot as plt
+    from crmselect.plots import axes
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.4 * len(intervals) + 1.2))
+    ax = axes(ax, (7, 0.4 * len(intervals) + 1.2))
     order = intervals.sort_values("margin", ascending=False, kind="stable")
     labels = [str(c) for c in order.index]
     ax.barh(labels, order["upper"] - order["lower"], left=order["lower"], color="#9ecae1")

@@ -61,8 +61,8 @@ from crmselect.robustness._inputs import Performance, performance_matrix
 from crmselect.robustness._kernel import Counts, first_place_shares
 from crmselect.robustness._validate import FloatArray, check_weights, digest, positive_int
 from crmselect.robustness.samplers import (
-    EvaluatorWeights,
     FixedWeights,
+    MemberWeights,
     PerformanceSampler,
     UniformWeights,
     WeightSampler,
@@ -133,6 +133,9 @@ class SmaaResult:
     row of ``central_weights`` and its ``confidence`` are NaN, and :attr:`notes` says why
     (shown in :meth:`to_frame` and the HTML table). No other value is ever NaN: the weights
     are checked finite in every block.
+
+    ``fingerprint``: SHA-256 hex of the inputs (performance matrix, weight and performance
+    samplers, ``N``, seed) — ``""`` only for a result built by hand.
     """
 
     acceptability: pd.DataFrame
@@ -218,8 +221,9 @@ class SmaaResult:
         """Stacked horizontal bars of rank acceptability, best vendor on top."""
         import matplotlib.pyplot as plt
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 0.45 * len(self.acceptability) + 1.2))
+        from crmselect.plots import axes
+
+        ax = axes(ax, (7, 0.45 * len(self.acceptability) + 1.2))
         order = list(self.ranking)[::-1]
         b = self.acceptability.loc[order]
         m = b.shape[1]
@@ -241,7 +245,7 @@ def _weight_sampler(weights: object, criteria: Sequence[str]) -> WeightSampler:
     if isinstance(weights, pd.Series):
         return FixedWeights(check_weights(weights, list(criteria)))
     if isinstance(weights, pd.DataFrame):
-        return EvaluatorWeights(weights)
+        return MemberWeights(weights)
     if isinstance(weights, WeightSampler):
         return weights
     raise ValidationError(
@@ -250,7 +254,7 @@ def _weight_sampler(weights: object, criteria: Sequence[str]) -> WeightSampler:
             Problem(
                 "weights",
                 "expected None (uniform), a weight sampler, a Series of fixed weights or a "
-                f"DataFrame of evaluator weights, got {type(weights).__name__}",
+                f"DataFrame of member weights, got {type(weights).__name__}",
             )
         ],
     )
@@ -296,7 +300,7 @@ def smaa(
     ``performance``: a vendors × criteria DataFrame in [0, 1], a ScoreResult (knocked-out
     vendors are left out), or a performance sampler (uncertain scores). ``weights``: a
     weight sampler; ``None`` = uniform on the simplex; a Series = fixed weights; a
-    DataFrame = each evaluator's weights (:class:`~.samplers.EvaluatorWeights`).
+    DataFrame = each committee member's weights (:class:`~.samplers.MemberWeights`).
     ``chunk_size`` (rounded up to whole blocks of :data:`BLOCK`): samples held in memory at
     once; that many blocks are counted side by side on up to ``min(4, cores)`` threads. It
     never changes the result. ``progress``: show a progress bar (default: only for runs of more than

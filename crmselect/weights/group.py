@@ -184,10 +184,9 @@ class GroupWeights:
         """Bars of the arithmetic consensus per criterion, a line from the lowest to the
         highest member weight, and one marker per member. Needs matplotlib (the ``plots``
         extra). Returns the Axes."""
-        import matplotlib.pyplot as plt
+        from crmselect.plots import axes
 
-        if ax is None:
-            _, ax = plt.subplots()
+        ax = axes(ax)
         x = np.arange(len(self.criteria))
         spread = self.spread
         ax.bar(x, spread["mean"], color="#c6dbef", label="consensus (mean)")

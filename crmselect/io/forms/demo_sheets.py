@@ -146,7 +146,7 @@ def questions_hash(evaluation: Evaluation) -> str:
         demo_scores=(),
         moderations=(),
         import_problems=(),
-    ).fingerprint()
+    ).fingerprint
 
 
 def layout_checksum(evaluator: str, minimum: float, maximum: float, items: Iterable[Item]) -> str:

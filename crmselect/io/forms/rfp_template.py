@@ -172,7 +172,7 @@ def questions_fingerprint(evaluation: Evaluation) -> str:
     price = evaluation.price and attrs.evolve(evaluation.price, prices={})
     return attrs.evolve(
         evaluation, responses=(), import_problems=(), pricing={}, price=price
-    ).fingerprint()
+    ).fingerprint
 
 
 def requirements_hash(evaluation: Evaluation) -> str:
