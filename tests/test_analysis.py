@@ -8,12 +8,12 @@ import attrs
 import numpy as np
 import openpyxl
 import pytest
-from conftest import minimal_evaluation
 
 import crmselect
 from crmselect.analysis import analyse
 from crmselect.cli import main
 from crmselect.report import robustness_report
+from tests.helpers import minimal_evaluation
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,7 @@ import pytest
 
 from crmselect import CrmselectError, InputFileError, ValidationError, catalogs, load_catalog
 from crmselect.model import walk_tree
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO
 
 CORE_AREAS = {
     "sfa",

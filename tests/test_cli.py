@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import write_minimal
 
 from crmselect.cli import main
+from tests.helpers import write_minimal
 
 
 def test_demo_prints_tree_ranking_knock_outs_and_missing(

@@ -9,7 +9,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import with_demo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
@@ -24,6 +23,7 @@ from crmselect.consensus import (
     normalise_scores,
 )
 from crmselect.scoring import demo_criterion_scores
+from tests.helpers import with_demo
 
 example = functools.cache(crmselect.example)
 """The example, loaded once per module (it reads a folder of workbooks)."""

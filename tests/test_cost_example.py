@@ -11,7 +11,6 @@ running the CRM at 85,000 a year.
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 import attrs
 import pytest
@@ -19,8 +18,9 @@ import pytest
 import crmselect
 from crmselect import cost
 from crmselect.rfp import read_response
+from tests.helpers import REPO
 
-RETURNED = Path(__file__).parent.parent / "examples" / "larkspur" / "returned"
+RETURNED = REPO / "examples" / "larkspur" / "returned"
 DEPLOYMENT = {"kestrel": "partner_hosted", "helix": "saas", "meridian": "saas"}
 ASSUMPTIONS = cost.Assumptions.growing(
     120,

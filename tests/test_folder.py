@@ -10,13 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import (
-    MINIMAL_DEMO_SCORES,
-    MINIMAL_RESPONSES,
-    MINIMAL_YAML,
-    with_demo,
-    write_minimal,
-)
 
 from crmselect import (
     CrmselectError,
@@ -25,6 +18,13 @@ from crmselect import (
     load_evaluation,
     save_evaluation,
     score,
+)
+from tests.helpers import (
+    MINIMAL_DEMO_SCORES,
+    MINIMAL_RESPONSES,
+    MINIMAL_YAML,
+    with_demo,
+    write_minimal,
 )
 
 

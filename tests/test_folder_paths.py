@@ -8,10 +8,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import MINIMAL_YAML, minimal_evaluation, write_minimal
 
 from crmselect import InputFileError, load_evaluation
 from crmselect.io.forms.workshop import write_workshop
+from tests.helpers import MINIMAL_YAML, minimal_evaluation, write_minimal
 
 
 def workshop(path: Path, member: str, top: str) -> Path:

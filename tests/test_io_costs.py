@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_YAML, write_minimal
 
 import crmselect
 from crmselect import CrmselectError, load_evaluation
@@ -13,6 +12,7 @@ from crmselect.analysis import analyse
 from crmselect.cli import main
 from crmselect.io.folder.costs import load_costs
 from crmselect.report import full_report
+from tests.helpers import MINIMAL_YAML, write_minimal
 
 PRICING = """pricing:
   x: {currency: EUR, licensing_model: subscription, user_type: named, price_per_named_user: 50,

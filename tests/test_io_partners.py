@@ -11,7 +11,6 @@ from typing import cast
 
 import pandas as pd
 import pytest
-from conftest import MINIMAL_YAML, write_minimal
 
 import crmselect
 from crmselect import Evaluation, load_evaluation
@@ -19,6 +18,7 @@ from crmselect.cost import PartnerOffer, compare_tco, implementers, rank_pairs
 from crmselect.errors import InputFileError, ValidationError
 from crmselect.io.folder.costs import load_costs
 from crmselect.io.folder.partners import PartnerSetup, load_partners, partner_offers_from_frame
+from tests.helpers import MINIMAL_YAML, write_minimal
 
 PARTNERS = crmselect.example_path() / "partners"
 OFFERS = crmselect.example_path() / "partner_offers.csv"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from conftest import minimal_evaluation, with_demo
 
 from crmselect import (
     Access,
@@ -20,6 +19,7 @@ from crmselect import (
     ValidationError,
     Vendor,
 )
+from tests.helpers import minimal_evaluation, with_demo
 
 
 def test_vendor_parses_the_ways_people_write_choices() -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import MINIMAL_YAML, minimal_evaluation, write_minimal
 
 from crmselect import CrmselectError, Priority, Process, ScoringPolicy, load_evaluation, score
 from crmselect.scoring import effective_priorities, process_gaps
+from tests.helpers import MINIMAL_YAML, minimal_evaluation, write_minimal
 
 
 def with_processes(*processes: Process, **policy: object) -> object:

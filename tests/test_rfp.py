@@ -13,7 +13,6 @@ from pathlib import Path
 import attrs
 import openpyxl
 import pytest
-from conftest import minimal_evaluation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +24,7 @@ from crmselect.io.forms.meta import META_SHEET
 from crmselect.io.forms.reading import PROBLEM_COLUMNS
 from crmselect.io.forms.rfp_template import requirements_hash
 from crmselect.rfp import UntrustedInputError, read_response, write_template
+from tests.helpers import minimal_evaluation
 
 LABELS = {level.key: level.label for level in crmselect.ComplianceScale().levels}
 
@@ -393,7 +393,7 @@ def test_company_answers_are_read_and_checked_against_the_profile(returned: Path
 
 
 def test_two_workbooks_from_one_vendor_are_refused(tmp_path: Path, returned: Path) -> None:
-    from conftest import MINIMAL_YAML, write_minimal
+    from tests.helpers import MINIMAL_YAML, write_minimal
 
     folder = write_minimal(
         tmp_path / "f",

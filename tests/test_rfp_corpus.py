@@ -19,7 +19,6 @@ from typing import Any
 import attrs
 import openpyxl
 import pytest
-from conftest import minimal_evaluation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +27,7 @@ from crmselect.errors import escape_controls
 from crmselect.io.excel.xlsx import put_text
 from crmselect.io.forms.rfp_response import RfpResponse
 from crmselect.rfp import ReadLimits, read_response, write_template
+from tests.helpers import minimal_evaluation
 
 SECONDS_PER_CASE = 20
 

@@ -1,6 +1,6 @@
 """Scoring: hand-computed totals, ranks and knock-outs, and properties that must always hold.
 
-The minimal evaluation (tests/conftest.py) has criteria A (weight 3: a1 weight 1, a2 weight 2)
+The minimal evaluation (tests/helpers.py) has criteria A (weight 3: a1 weight 1, a2 weight 2)
 and b (weight 1), so the global weights are a1 = 0.25, a2 = 0.5, b = 0.25. MoSCoW weights
 must 3, should 2, could 1.
 """
@@ -11,7 +11,6 @@ import attrs
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import minimal_evaluation, with_demo
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +31,7 @@ from crmselect.errors import ImportProblem
 from crmselect.ranking import rank
 from crmselect.report import knockout_report
 from crmselect.scoring import excluded_answers
+from tests.helpers import minimal_evaluation, with_demo
 
 LEVELS = ComplianceScale().keys  # best first: out_of_box … not_supported
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import MINIMAL_YAML, minimal_evaluation, write_minimal
 
 import crmselect
 from crmselect import InputFileError
 from crmselect.io.folder.tables import requirements_to_frame, responses_to_frame
+from tests.helpers import MINIMAL_YAML, minimal_evaluation, write_minimal
 
 
 def test_evaluation_from_dataframes_scores_like_objects() -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from conftest import minimal_evaluation
 
 from crmselect import Criterion, Judgements, ValidationError, score
 from crmselect.report import judgements_report
 from crmselect.weights import ahp, apply_judgements, judgement_results, pairwise_matrix
+from tests.helpers import minimal_evaluation
 
 TREE = [Criterion("p"), Criterion("q"), Criterion("r")]
 

@@ -15,7 +15,6 @@ import attrs
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import minimal_evaluation, with_demo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import Cell
@@ -42,6 +41,7 @@ from crmselect import (
 from crmselect.io.excel.xlsx import FORMULA_TRIGGERS, escape_illegal
 from crmselect.io.report.robustness import flip_frame
 from crmselect.io.report.workbook import export_workbook
+from tests.helpers import minimal_evaluation, with_demo
 
 ALL_SHEETS = [
     "Summary",

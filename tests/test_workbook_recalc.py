@@ -1,7 +1,7 @@
 """The comparison workbook's live formulas, recalculated by LibreOffice, equal the library.
 
 openpyxl writes formulas without computing them, so these tests let LibreOffice headless
-load every exported workbook, recalculate it and save it again (tests/libreoffice.py; one
+load every exported workbook, recalculate it and save it again (tests/helpers.py; one
 ``soffice`` process per batch of files, as start-up takes seconds), then read the computed
 values back and compare **every formula cell** with the library's number within 1e-9:
 local shares and global weights (Weights), the weight links, totals and ranks (Matrix), the
@@ -29,7 +29,6 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from libreoffice import convert, soffice
 from openpyxl.worksheet.worksheet import Worksheet
 
 import crmselect
@@ -48,6 +47,7 @@ from crmselect import (
 from crmselect.io.report.workbook import export_workbook
 from crmselect.model import walk_tree
 from crmselect.weights import local_weights
+from tests.helpers import convert, soffice
 
 REQUIRED = os.environ.get("CRMSELECT_REQUIRE_LIBREOFFICE") == "1"
 """Set by .ci/run: CI must run these tests, so a missing LibreOffice fails instead of skipping."""

@@ -7,7 +7,6 @@ from pathlib import Path
 import attrs
 import openpyxl
 import pytest
-from conftest import MINIMAL_YAML, minimal_evaluation, write_minimal
 
 import crmselect
 from crmselect import CrmselectError, Judgements, load_evaluation
@@ -15,6 +14,7 @@ from crmselect.cli import main
 from crmselect.io.excel.untrusted import UntrustedInputError
 from crmselect.io.forms.workshop import parse_ratio, read_workshop, write_workshop
 from crmselect.weights import member_weights
+from tests.helpers import MINIMAL_YAML, minimal_evaluation, write_minimal
 
 TOP = "Weights - Top level"
 NODE_A = "Weights - A"

@@ -13,15 +13,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import MINIMAL_YAML, write_minimal
 
 import crmselect
 from crmselect import CrmselectError, Evaluation, InputFileError, load_evaluation
 from crmselect.cli import main
 from crmselect.io.folder import yamlfile
 from crmselect.io.folder.yamlfile import MAX_BYTES, MAX_DEPTH, parse_yaml
+from tests.helpers import MINIMAL_YAML, REPO, write_minimal
 
-REPO = Path(__file__).resolve().parent.parent
 LOADERS = ["libyaml", "pyyaml"] if yaml.__with_libyaml__ else ["pyyaml"]
 
 
