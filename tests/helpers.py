@@ -2,7 +2,8 @@
 holds only fixtures and hooks.
 
 **The minimal evaluation**: a small, hand-checkable tender, in code (:func:`minimal_evaluation`,
-:func:`with_demo`) and as a folder (:func:`write_minimal`, :data:`MINIMAL_YAML`).
+:func:`with_demo`; :func:`questions` is it without answers) and as a folder
+(:func:`write_minimal`, :data:`MINIMAL_YAML`).
 
 **LibreOffice headless** for the tests and the docs (``docs/render_workbook.py``):
 recalculate workbooks, print them to PDF (:func:`convert`, :func:`soffice`).
@@ -38,6 +39,8 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+import attrs
 
 from crmselect import (
     Criterion,
@@ -179,6 +182,11 @@ def with_demo(**changes: object) -> Evaluation:
         policy=ScoringPolicy(demo_share=0.5),
         **changes,
     )
+
+
+def questions() -> Evaluation:
+    """The minimal evaluation without answers (what templates are made from)."""
+    return attrs.evolve(minimal_evaluation(), responses=())
 
 
 # -- LibreOffice headless ----------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """numpy integers and floats are accepted wherever Python numbers are; booleans are not
-(the cost model has its own tests in tests/test_cost_edges.py)."""
+(the cost model has its own tests in tests/cost/test_cost_edges.py)."""
 
 from __future__ import annotations
 

@@ -16,24 +16,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import attrs
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crmselect import CrmselectError, Evaluation
+from crmselect import CrmselectError
 from crmselect.errors import escape_controls
 from crmselect.io.excel.xlsx import put_text
 from crmselect.io.forms.rfp_response import RfpResponse
 from crmselect.rfp import ReadLimits, read_response, write_template
-from tests.helpers import minimal_evaluation
+from tests.helpers import questions
 
 SECONDS_PER_CASE = 20
-
-
-def questions() -> Evaluation:
-    return attrs.evolve(minimal_evaluation(), responses=())
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """The comparison workbook, read back with openpyxl: sheets, live formulas, safety, layout.
 
 Whether the formulas compute the library's numbers is checked with a real spreadsheet
-engine in tests/test_workbook_recalc.py; here everything that needs none.
+engine in tests/io/report/test_workbook_recalc.py; here everything that needs none.
 """
 
 from __future__ import annotations
