@@ -18,6 +18,14 @@ settings.register_profile("ci", derandomize=True, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """An ``integration`` test is ``slow`` too, so ``-m "not slow"`` leaves every one out."""
+    for item in items:
+        if item.get_closest_marker("integration") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def minimal_folder(tmp_path: Path) -> Path:
     return write_minimal(tmp_path / "minimal")

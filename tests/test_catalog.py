@@ -105,7 +105,7 @@ def test_catalogue_file_errors_name_file_and_line(tmp_path: Path) -> None:
         load_catalog(path)
 
 
-@pytest.mark.slow
+@pytest.mark.integration
 def test_wheel_ships_catalogues_and_example_and_loads_them_in_a_clean_venv(
     tmp_path: Path,
 ) -> None:

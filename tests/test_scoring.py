@@ -229,6 +229,7 @@ vendor_rows = st.integers(2, 5).flatmap(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(vendor_rows, st.sampled_from(["zero", "ignore"]), st.randoms(use_true_random=False))
 def test_property_permuting_vendors_permutes_totals(rows, missing, rnd) -> None:  # type: ignore[no-untyped-def]
@@ -246,6 +247,7 @@ def test_property_permuting_vendors_permutes_totals(rows, missing, rnd) -> None:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(vendor_rows, st.sampled_from(["zero", "ignore"]), st.data())
 def test_property_raising_an_answer_never_lowers_the_total(rows, missing, data) -> None:  # type: ignore[no-untyped-def]
@@ -264,6 +266,7 @@ def test_property_raising_an_answer_never_lowers_the_total(rows, missing, data) 
     assert after >= before - 1e-12
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(vendor_rows, st.data())
 def test_property_raising_a_demo_score_never_lowers_the_total(rows, data) -> None:  # type: ignore[no-untyped-def]
@@ -279,6 +282,7 @@ def test_property_raising_a_demo_score_never_lowers_the_total(rows, data) -> Non
     assert after >= before - 1e-12
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(vendor_rows, st.integers(0, N_REQ - 1))
 def test_property_knocked_out_vendors_are_never_ranked(rows, mandatory) -> None:  # type: ignore[no-untyped-def]

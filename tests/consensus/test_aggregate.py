@@ -264,6 +264,7 @@ def test_item_spread_describes_the_scores_as_given() -> None:
 # -- the evaluation ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_mean_aggregate_matrix_is_what_scoring_uses_today() -> None:
     evaluation = example()
     mine = aggregate_scores(evaluation).matrix()

@@ -118,6 +118,7 @@ def test_everyone_tying_everything_is_undefined_not_an_error() -> None:
     assert math.isnan(result.p_value)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("m", [3, 5])
 def test_random_panels_give_mean_w_near_one_over_m(m: int) -> None:
     """Under independent random rankings E[W] = 1/m (Kendall & Babington Smith 1939)."""
@@ -315,6 +316,7 @@ def test_alpha_is_one_for_perfect_agreement_and_refuses_unpairable_data() -> Non
 # -- the panel -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_panel_agreement_on_the_example() -> None:
     agreement = panel_agreement(example())
     assert (agreement.vendors.m, agreement.vendors.n) == (5, 5)
@@ -335,6 +337,7 @@ def test_panel_agreement_on_the_example() -> None:
     }
 
 
+@pytest.mark.slow
 def test_panel_agreement_rows_are_the_statistics_of_their_sub_tables() -> None:
     evaluation = example()
     agreement = panel_agreement(evaluation)

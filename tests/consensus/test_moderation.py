@@ -132,6 +132,7 @@ def test_evaluator_with_a_different_order_flagged_for_low_correlation() -> None:
     assert odd["spread"] == pytest.approx(1.0, abs=0.2)
 
 
+@pytest.mark.slow
 def test_the_example_moderation_list() -> None:
     report = moderation_list(example())
     top = report.items.index[0]
@@ -217,6 +218,7 @@ def test_a_panel_in_agreement_sets_nobody_aside() -> None:
 half_points = st.integers(0, 10).map(lambda k: k / 2)
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(
     st.integers(3, 5).flatmap(

@@ -83,6 +83,7 @@ def comparison() -> cost.TcoComparison:
     return cost.compare_tco(offers(), ASSUMPTIONS)
 
 
+@pytest.mark.slow
 def test_every_returned_workbook_becomes_an_offer() -> None:
     by_vendor = {o.vendor: o for o in offers()}
     assert sorted(by_vendor) == ["helix", "kestrel", "meridian", "orbis", "quillpoint", "tidewater"]
@@ -90,6 +91,7 @@ def test_every_returned_workbook_becomes_an_offer() -> None:
     assert by_vendor["helix"].user_type.value == "concurrent"
 
 
+@pytest.mark.slow
 def test_kestrel_partner_hosted_perpetual_by_hand() -> None:
     flows = comparison()["kestrel"].cash_flows
     # 120 licences × 1,450; 320 days × 1,050; 120 × 400 training; 1.5 × 85,000 staff
@@ -125,6 +127,7 @@ def test_five_year_tco_table() -> None:
     assert (summary["npv"] < summary["total"]).all()
 
 
+@pytest.mark.slow
 def test_an_ad_hoc_price_criterion_enters_the_performance_matrix() -> None:
     result = crmselect.score(crmselect.example())
     scores = cost.price_scores(comparison().prices("npv"))

@@ -15,6 +15,8 @@ from crmselect.analysis import Analysis, analyse
 from crmselect.cli import main
 from crmselect.errors import ValidationError
 
+pytestmark = pytest.mark.slow  # the example end to end: its analysis, the CLI's demo
+
 
 @functools.cache
 def example_analysis() -> Analysis:

@@ -170,6 +170,7 @@ def test_pair_ranking_display_and_plot() -> None:
 WITHOUT_NORTHWIND_ORBIS = [q for q in QUOTES if (q.partner, q.product) != ("northwind", "orbis")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("quotes", "price_weight", "edges"),
     [

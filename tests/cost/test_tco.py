@@ -271,6 +271,7 @@ def assumptions(draw: st.DrawFn) -> Assumptions:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(offers(), assumptions(), st.data())
 def test_raising_any_cost_never_lowers_tco_or_its_npv(

@@ -22,6 +22,7 @@ EXPECTED = [
 ]
 
 
+@pytest.mark.slow
 def test_the_index_holds_the_ids_the_checks_look_up() -> None:
     evaluation = crmselect.example()
     index = EvaluationIndex.of(evaluation)

@@ -21,6 +21,7 @@ from crmselect.robustness.smaa import smaa
 # -- BoundedWeights: rejection is always applied ------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_bound_the_pilot_never_sees_violated_is_still_enforced() -> None:
     # P(w_a > 0.995) = 0.005² = 2.5e-5 for uniform weights over three criteria: the
     # 20,000-draw pilot sees no violation, yet 10⁶ draws would hold about 25
@@ -223,6 +224,7 @@ def test_identical_co_winners_share_the_interval_of_one_winner() -> None:
 GRID_SCORES = st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(
     scores=st.lists(st.lists(GRID_SCORES, min_size=3, max_size=3), min_size=3, max_size=5),

@@ -68,6 +68,7 @@ def analysis() -> crmselect.Analysis:
     return crmselect.analyse(crmselect.example(), seed=5, n_samples=1_000)
 
 
+@pytest.mark.slow
 def test_the_report_quotes_the_sampler_of_the_run(analysis: crmselect.Analysis) -> None:
     assert analysis.smaa is not None
     text = robustness_report(analysis)
@@ -76,6 +77,7 @@ def test_the_report_quotes_the_sampler_of_the_run(analysis: crmselect.Analysis) 
     assert "Dirichlet around the given weights, concentration 100" in text
 
 
+@pytest.mark.slow
 def test_the_workbook_names_the_sampling_and_why_a_statistic_is_empty(
     tmp_path: Path,
 ) -> None:

@@ -73,6 +73,7 @@ def test_constant_ranking_gives_nan_not_an_error():
     assert comparison.pairs.isna().all().all()
 
 
+@pytest.mark.slow
 def test_evaluator_committee_and_equal_scenarios_on_the_example():
     result = crmselect.score(crmselect.example())
     criteria = list(result.weights.index)

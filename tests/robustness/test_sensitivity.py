@@ -129,6 +129,7 @@ def test_a_winner_that_never_changes_has_infinite_margin():
     assert np.isinf(table["margin"]).all()
 
 
+@pytest.mark.slow
 def test_score_result_brings_its_weights_and_drops_knocked_out_vendors():
     result = crmselect.score(crmselect.example())
     table = stability_intervals(result)
@@ -233,6 +234,7 @@ def test_already_winning_needs_no_change():
     assert "already" in change.message
 
 
+@pytest.mark.slow
 def test_unknown_knocked_out_and_self_challengers_are_refused():
     result = crmselect.score(crmselect.example())
     with pytest.raises(ValidationError, match="choose one of"):
@@ -244,6 +246,7 @@ def test_unknown_knocked_out_and_self_challengers_are_refused():
         min_weight_change(result, challenger=result.winners[0])
 
 
+@pytest.mark.slow
 def test_flip_table_is_sorted_and_its_first_row_dethrones_the_winner():
     result = crmselect.score(crmselect.example())
     table = flip_table(result)

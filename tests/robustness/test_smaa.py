@@ -185,6 +185,7 @@ def test_constrained_weights_and_fixed_weights():
     np.testing.assert_array_equal(fixed.acceptability.loc[:, 1], [0.0, 1.0, 0.0])
 
 
+@pytest.mark.slow
 def test_score_result_leaves_knocked_out_vendors_out():
     result = crmselect.score(crmselect.example())
     run = smaa(result, n_samples=2_000, seed=0)

@@ -63,6 +63,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path, text: str) ->
     assert cell.quotePrefix == text.startswith(FORMULA_TRIGGERS)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=200))
 def test_any_text_round_trips_as_text(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:

@@ -103,6 +103,7 @@ def test_no_costs_section_means_no_cost_analysis(tmp_path: Path) -> None:
     assert load_costs(folder, load_evaluation(folder)) is None
 
 
+@pytest.mark.slow
 def test_example_demo_shows_tco_and_business_case(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--samples", "1000"]) == 0
     out = capsys.readouterr().out

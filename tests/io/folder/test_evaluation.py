@@ -61,6 +61,7 @@ def test_save_and_load_round_trip_keeps_content(tmp_path: Path, minimal_folder: 
     assert score(again).totals.equals(score(original).totals)
 
 
+@pytest.mark.slow
 def test_example_round_trips(tmp_path: Path) -> None:
     import crmselect
 

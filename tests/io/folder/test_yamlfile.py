@@ -215,6 +215,7 @@ def _plain(node: yamlfile.YNode) -> object:
     return node.value
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML was built without libyaml")
 def test_the_bundled_example_loads_the_same_with_either_parser(
     monkeypatch: pytest.MonkeyPatch,

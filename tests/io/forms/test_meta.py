@@ -31,6 +31,7 @@ FORM = FormMeta(
 )
 
 
+@pytest.mark.slow
 def test_every_form_writes_its_version_first_and_its_table_where_it_reads_it(
     tmp_path: Path,
 ) -> None:

@@ -28,6 +28,8 @@ from crmselect.io.forms.rfp_response import RfpResponse
 from crmselect.rfp import ReadLimits, read_response, write_template
 from tests.helpers import questions
 
+pytestmark = pytest.mark.slow  # a corpus of workbooks written and read at test time
+
 SECONDS_PER_CASE = 20
 
 

@@ -16,6 +16,7 @@ from crmselect.rfp import write_template
 from tests.helpers import questions
 
 
+@pytest.mark.slow
 def test_template_sheets_visibility_and_protection(tmp_path: Path) -> None:
     path = write_template(crmselect.example(), "orbis", tmp_path / "orbis.xlsx")
     wb = openpyxl.load_workbook(path)

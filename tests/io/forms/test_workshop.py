@@ -30,6 +30,7 @@ def filled(tmp_path: Path, member: str, top: object = "3", inside_a: object = "1
     return path
 
 
+@pytest.mark.slow
 def test_workbook_layout(tmp_path: Path) -> None:
     path = write_workshop(crmselect.example(), "it", tmp_path / "it.xlsx")
     wb = openpyxl.load_workbook(path)
@@ -104,6 +105,7 @@ def test_lower_half_value_is_ignored_with_a_warning(tmp_path: Path) -> None:
     assert [(p.cell, p.severity) for p in result.problems] == [("C6", "warning")]
 
 
+@pytest.mark.slow
 def test_moved_rows_and_foreign_workbooks_are_caught(tmp_path: Path) -> None:
     path = filled(tmp_path, "dee")
     wb = openpyxl.load_workbook(path)
@@ -156,6 +158,7 @@ def test_evaluation_folder_reads_workshops_and_uses_group_weights(tmp_path: Path
     assert "  ann: CR = 0.000" in text
 
 
+@pytest.mark.slow
 def test_example_weights_come_from_five_members() -> None:
     evaluation = crmselect.example()
     assert sorted({j.member for j in evaluation.judgements}) == [
@@ -170,6 +173,7 @@ def test_example_weights_come_from_five_members() -> None:
     assert len(group.members) == 5
 
 
+@pytest.mark.slow
 def test_cli_writes_one_workbook_per_evaluator(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -156,6 +156,7 @@ def test_no_demos_sheet_without_demo_scripts(tmp_path: Path) -> None:
     assert "Robustness" not in wb.sheetnames
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["smaa", "stability", "flips"])
 def test_robustness_sheet_holds_only_the_given_analysis(
     tmp_path: Path, example_result: ScoreResult, which: str
@@ -503,6 +504,7 @@ def test_hostile_text_is_literal_everywhere(tmp_path: Path) -> None:
     assert wb["Summary"]["A1"].value == HOSTILE[0]
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     vendor=st.text(min_size=1, max_size=40),

@@ -53,6 +53,7 @@ REQUIRED = os.environ.get("CRMSELECT_REQUIRE_LIBREOFFICE") == "1"
 """Set by .ci/run: CI must run these tests, so a missing LibreOffice fails instead of skipping."""
 
 pytestmark = [
+    pytest.mark.integration,  # LibreOffice
     pytest.mark.skipif(
         soffice() is None and not REQUIRED,
         reason="LibreOffice (soffice) is not installed: "
