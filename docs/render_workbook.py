@@ -19,13 +19,12 @@ from pathlib import Path
 from PIL import Image, ImageChops, ImageOps
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
-
-from libreoffice import convert  # noqa: E402
+sys.path.insert(0, str(HERE.parent))  # the checkout: its crmselect, and tests.helpers
 
 import crmselect  # noqa: E402
 from crmselect.analysis import analyse  # noqa: E402
 from crmselect.io.report.workbook import export_workbook  # noqa: E402
+from tests.helpers import convert  # noqa: E402
 
 PAGES = {1: "workbook-summary.png", 2: "workbook-matrix.png"}
 SINGLE_PAGE_SHEETS = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'

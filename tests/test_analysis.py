@@ -8,12 +8,12 @@ import attrs
 import numpy as np
 import openpyxl
 import pytest
-from conftest import minimal_evaluation
 
 import crmselect
 from crmselect.analysis import analyse
 from crmselect.cli import main
 from crmselect.report import robustness_report
+from tests.helpers import minimal_evaluation
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +21,7 @@ def example_analysis() -> crmselect.analysis.Analysis:
     return analyse(crmselect.example(), n_samples=4_000, seed=7)
 
 
+@pytest.mark.slow
 def test_example_analysis_has_every_part(example_analysis: crmselect.analysis.Analysis) -> None:
     a = example_analysis
     assert a.smaa is not None
@@ -37,6 +38,7 @@ def test_example_analysis_has_every_part(example_analysis: crmselect.analysis.An
     assert a.closest_flip.challenger == a.flips.index[0]
 
 
+@pytest.mark.slow
 def test_same_seed_same_numbers(example_analysis: crmselect.analysis.Analysis) -> None:
     again = analyse(crmselect.example(), n_samples=4_000, seed=7)
     assert again.smaa is not None
@@ -67,6 +69,7 @@ def test_report_headline_names_winner_challenger_and_flip(
     assert "smallest change that flips the winner: kestrel draws level with orbis" in text
 
 
+@pytest.mark.slow
 def test_evaluate_out_writes_the_workbook(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -103,6 +106,7 @@ def test_evaluate_out_writes_the_workbook(
     assert "seed 3" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_panel_robustness_resamples_evaluators(
     example_analysis: crmselect.analysis.Analysis,
 ) -> None:

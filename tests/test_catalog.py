@@ -12,8 +12,7 @@ import pytest
 
 from crmselect import CrmselectError, InputFileError, ValidationError, catalogs, load_catalog
 from crmselect.model import walk_tree
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO
 
 CORE_AREAS = {
     "sfa",
@@ -106,7 +105,7 @@ def test_catalogue_file_errors_name_file_and_line(tmp_path: Path) -> None:
         load_catalog(path)
 
 
-@pytest.mark.slow
+@pytest.mark.integration
 def test_wheel_ships_catalogues_and_example_and_loads_them_in_a_clean_venv(
     tmp_path: Path,
 ) -> None:

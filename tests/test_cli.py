@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import write_minimal
 
 from crmselect.cli import main
+from tests.helpers import write_minimal
 
 
+@pytest.mark.slow
 def test_demo_prints_tree_ranking_knock_outs_and_missing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -30,6 +31,7 @@ def test_demo_prints_tree_ranking_knock_outs_and_missing(
     assert out.rstrip().endswith("Winner: orbis\n\nWrote crmselect-demo.xlsx")
 
 
+@pytest.mark.slow
 def test_demo_out_copies_example_and_writes_tables(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -76,6 +78,7 @@ def test_catalogs_lists_and_shows(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Industry experience" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_console_script_version_and_help() -> None:
     version = subprocess.run(
         [sys.executable, "-m", "crmselect.cli", "--version"],
@@ -94,6 +97,7 @@ def test_console_script_version_and_help() -> None:
         assert "usage: crmselect" in helped.stdout
 
 
+@pytest.mark.slow
 def test_template_for_every_vendor_and_for_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -140,6 +144,7 @@ def test_template_for_every_vendor_and_for_one(
     assert "No vendor 'nobody'" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_import_reports_findings_strict_and_refusals(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -163,6 +168,7 @@ def test_import_reports_findings_strict_and_refusals(
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_demo_strict_fails_on_the_example_findings(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--strict"]) == 2
     assert "meridian.xlsx!Requirements!F49" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from crmselect.cli import build_parser, main
 from crmselect.errors import CrmselectError
 
 
+@pytest.mark.slow
 def test_demo_out_refuses_to_overwrite_an_edited_copy_unless_forced(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -78,6 +79,7 @@ def test_evaluate_out_help_names_both_forms(capsys: pytest.CaptureFixture[str]) 
     assert "an .xlsx file: the comparison workbook" in help_text
 
 
+@pytest.mark.slow
 def test_result_csv_files_hold_vendor_text_as_literal_text(tmp_path: Path) -> None:
     """A vendor name a spreadsheet would run as a formula is written with a leading
     apostrophe in every CSV output (OWASP CSV injection)."""
@@ -99,6 +101,7 @@ def test_result_csv_files_hold_vendor_text_as_literal_text(tmp_path: Path) -> No
         assert not [c for c in cells.ravel() if c.startswith(("=", "@"))], csv.name
 
 
+@pytest.mark.slow
 def test_import_refuses_a_second_workbook_from_the_same_vendor(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -116,6 +119,7 @@ def test_import_refuses_a_second_workbook_from_the_same_vendor(
     assert not csv.exists()  # a partial table never passes for the whole return
 
 
+@pytest.mark.slow
 def test_a_currency_the_import_excluded_is_never_assumed_to_be_the_committees(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -138,6 +142,7 @@ def test_a_currency_the_import_excluded_is_never_assumed_to_be_the_committees(
         assert "Traceback" not in err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["file", "link"])
 def test_demo_out_force_replaces_a_file_or_a_link_but_not_what_it_points_to(
     tmp_path: Path, kind: str

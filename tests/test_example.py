@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 import crmselect
 from crmselect import Deployment, Licensing, Offering
 
 
+@pytest.mark.slow
 def test_example_has_the_promised_shape() -> None:
     e = crmselect.example()
     assert len(e.vendors) == 6
@@ -28,6 +30,7 @@ def test_example_has_the_promised_shape() -> None:
     assert len(e.evaluators) == 5
 
 
+@pytest.mark.slow
 def test_example_shows_knock_out_and_missing_answers() -> None:
     result = crmselect.score(crmselect.example())
     assert list(result.knocked_out) == ["tidewater"]
@@ -42,6 +45,7 @@ def test_example_shows_knock_out_and_missing_answers() -> None:
     assert result.winners == ("orbis",)
 
 
+@pytest.mark.slow
 def test_workbook_marks_the_example_s_excluded_answers_with_a_note(tmp_path: Path) -> None:
     from crmselect.io.report.workbook import export_workbook
 

@@ -116,6 +116,7 @@ def test_fingerprint_keeps_weights_given_as_inputs() -> None:
     assert reweighted.fingerprint != judged.fingerprint
 
 
+@pytest.mark.slow
 def test_fingerprint_of_the_example_ignores_last_bits_of_its_ahp_weights() -> None:
     example = crmselect.example()
     assert example.judgements, "the example derives its top-level weights from judgements"
@@ -163,6 +164,7 @@ def _hashes_here() -> list[str]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("core", sorted(_KERNELS))
 def test_fingerprints_agree_across_openblas_kernels(core: str) -> None:
     """The example's hashes with OpenBLAS forced to another kernel equal those of this
@@ -178,6 +180,7 @@ NO_AVX512 = "X86_V4 AVX512_SPR AVX512_ICL AVX512_SKX AVX512F"
 example's quillpoint NPV as 881606.1505102791 instead of …279 on an AVX-512 machine."""
 
 
+@pytest.mark.slow
 def test_fingerprints_agree_without_numpys_avx512_paths() -> None:
     """Prices derived with numpy's SIMD-dispatched ``power`` differ in their last bits
     between CPUs; the hashes (12 significant digits) must not. Names of features a CPU
@@ -185,6 +188,7 @@ def test_fingerprints_agree_without_numpys_avx512_paths() -> None:
     assert _hashes_in_a_process_with({"NPY_DISABLE_CPU_FEATURES": NO_AVX512}) == _hashes_here()
 
 
+@pytest.mark.slow
 def test_example_returned_workbooks_carry_the_current_questions_fingerprint() -> None:
     """``examples/restamp_returned.py`` keeps them current; no 'evaluation changed' info."""
     evaluation = crmselect.example()
@@ -192,6 +196,7 @@ def test_example_returned_workbooks_carry_the_current_questions_fingerprint() ->
     assert stale == []
 
 
+@pytest.mark.slow
 def test_weights_set_by_hand_over_judgements_are_hashed() -> None:
     """A judged node whose weights are not what its judgements give (a what-if, an edit
     after the workshop) is scored with those weights, so they must change the hash."""

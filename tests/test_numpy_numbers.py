@@ -1,5 +1,5 @@
 """numpy integers and floats are accepted wherever Python numbers are; booleans are not
-(the cost model has its own tests in tests/test_cost_edges.py)."""
+(the cost model has its own tests in tests/cost/test_cost_edges.py)."""
 
 from __future__ import annotations
 
@@ -69,6 +69,7 @@ def test_bounds_may_be_numpy_scalars() -> None:
     assert drawn[:, 2].max() <= 0.5 + 1e-12
 
 
+@pytest.mark.slow
 def test_panel_settings_take_numpy_numbers() -> None:
     evaluation = crmselect.example()
     numpy_settings = aggregate_scores(

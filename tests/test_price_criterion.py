@@ -224,6 +224,7 @@ def test_a_leaf_with_nothing_to_score_it_is_refused_unless_it_is_the_price_crite
 bids = st.floats(min_value=1.0, max_value=1e7, allow_nan=False, allow_infinity=False)
 
 
+@pytest.mark.slow
 @given(
     prices=st.lists(bids, min_size=2, max_size=4),
     cut=st.floats(min_value=0.05, max_value=0.95),
@@ -243,6 +244,7 @@ def test_lowering_a_bid_never_lowers_that_vendors_total(
     assert after >= before - 1e-12
 
 
+@pytest.mark.slow
 @given(
     prices=st.lists(bids, min_size=3, max_size=4),
     method=st.sampled_from(["lowest_ratio", "linear", "budget"]),
@@ -411,6 +413,7 @@ def test_prices_given_two_ways_or_none_are_refused_with_the_line(
     assert message in str(caught.value)
 
 
+@pytest.mark.slow
 def test_an_empty_prices_mapping_gives_way_to_the_costs_section(tmp_path: Path) -> None:
     """A folder saved before the bids came back says ``prices: {}``; once a costs: section
     is added, the prices come from it."""
@@ -420,6 +423,7 @@ def test_an_empty_prices_mapping_gives_way_to_the_costs_section(tmp_path: Path) 
     assert dict(loaded.price.prices) == dict(crmselect.example().price.prices)  # type: ignore[union-attr]
 
 
+@pytest.mark.slow
 def test_the_example_prices_its_bids_from_the_cost_model() -> None:
     evaluation = crmselect.example()
     assert evaluation.price is not None
@@ -435,6 +439,7 @@ def test_the_example_prices_its_bids_from_the_cost_model() -> None:
     assert result.matrix["price"].to_dict() == pytest.approx(expected.to_dict())
 
 
+@pytest.mark.slow
 def test_with_tco_prices_follows_a_changed_cost_case() -> None:
     evaluation = crmselect.example()
     case = crmselect.example_tender().costs

@@ -5,14 +5,12 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import crmselect
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO
 
 
 def test_every_name_in_all_resolves() -> None:
@@ -22,6 +20,7 @@ def test_every_name_in_all_resolves() -> None:
     assert set(crmselect.__all__) <= set(dir(crmselect))
 
 
+@pytest.mark.slow
 def test_subpackages_are_reachable_after_a_bare_import_and_loaded_on_first_use() -> None:
     code = (
         "import sys, crmselect\n"
@@ -51,6 +50,7 @@ def _readme_block(marker: str) -> str:
     return next(b for b in blocks if marker in b)
 
 
+@pytest.mark.slow
 def test_readme_robustness_snippet_runs_and_samples_as_the_cli_does() -> None:
     result = crmselect.score(crmselect.example())
     namespace: dict[str, object] = {"result": result}

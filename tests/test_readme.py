@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+import tomllib
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO
 
 
 def quick_start_commands() -> list[str]:
@@ -26,3 +26,13 @@ def test_ci_runs_the_readme_commands_verbatim() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     for command in quick_start_commands():
         assert command in ci
+
+
+def test_the_readme_explains_the_quick_loop_and_every_marker() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    development = readme.split("## Development", 1)[1]
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    markers = [m.split(":")[0] for m in pyproject["tool"]["pytest"]["ini_options"]["markers"]]
+    assert markers
+    assert all(f"`{marker}`" in development for marker in markers)
+    assert 'python -m pytest -m "not slow"' in development

@@ -15,7 +15,8 @@ import attrs
 import matplotlib
 import pandas as pd
 import pytest
-from conftest import minimal_evaluation
+
+from tests.helpers import minimal_evaluation
 
 matplotlib.use("Agg")
 

@@ -1,6 +1,6 @@
 """Scoring: hand-computed totals, ranks and knock-outs, and properties that must always hold.
 
-The minimal evaluation (tests/conftest.py) has criteria A (weight 3: a1 weight 1, a2 weight 2)
+The minimal evaluation (tests/helpers.py) has criteria A (weight 3: a1 weight 1, a2 weight 2)
 and b (weight 1), so the global weights are a1 = 0.25, a2 = 0.5, b = 0.25. MoSCoW weights
 must 3, should 2, could 1.
 """
@@ -11,7 +11,6 @@ import attrs
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import minimal_evaluation, with_demo
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +31,7 @@ from crmselect.errors import ImportProblem
 from crmselect.ranking import rank
 from crmselect.report import knockout_report
 from crmselect.scoring import excluded_answers
+from tests.helpers import minimal_evaluation, with_demo
 
 LEVELS = ComplianceScale().keys  # best first: out_of_box … not_supported
 
@@ -229,6 +229,7 @@ vendor_rows = st.integers(2, 5).flatmap(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(vendor_rows, st.sampled_from(["zero", "ignore"]), st.randoms(use_true_random=False))
 def test_property_permuting_vendors_permutes_totals(rows, missing, rnd) -> None:  # type: ignore[no-untyped-def]
@@ -246,6 +247,7 @@ def test_property_permuting_vendors_permutes_totals(rows, missing, rnd) -> None:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(vendor_rows, st.sampled_from(["zero", "ignore"]), st.data())
 def test_property_raising_an_answer_never_lowers_the_total(rows, missing, data) -> None:  # type: ignore[no-untyped-def]
@@ -264,6 +266,7 @@ def test_property_raising_an_answer_never_lowers_the_total(rows, missing, data) 
     assert after >= before - 1e-12
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(vendor_rows, st.data())
 def test_property_raising_a_demo_score_never_lowers_the_total(rows, data) -> None:  # type: ignore[no-untyped-def]
@@ -279,6 +282,7 @@ def test_property_raising_a_demo_score_never_lowers_the_total(rows, data) -> Non
     assert after >= before - 1e-12
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(vendor_rows, st.integers(0, N_REQ - 1))
 def test_property_knocked_out_vendors_are_never_ranked(rows, mandatory) -> None:  # type: ignore[no-untyped-def]

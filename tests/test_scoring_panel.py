@@ -26,6 +26,7 @@ def with_policy(**aggregation: object) -> crmselect.Evaluation:
     )
 
 
+@pytest.mark.slow
 def test_default_policy_is_the_mean_of_the_scores_given() -> None:
     demo = demo_criterion_scores(example())
     mean = aggregate_scores(example()).matrix()

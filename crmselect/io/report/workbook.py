@@ -45,7 +45,7 @@ a formula, whatever it starts with — sheet names go through
 
 The formulas are written without cached values and the workbook asks for a full
 recalculation on load, so Excel and LibreOffice compute every number when the file opens;
-``tests/test_workbook_recalc.py`` checks each one against the library with LibreOffice.
+``tests/io/report/test_workbook_recalc.py`` checks each one against the library with LibreOffice.
 
 >>> import crmselect, tempfile, pathlib
 >>> from crmselect.io.report.workbook import export_workbook
