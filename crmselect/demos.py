@@ -6,7 +6,7 @@ writers and the reader) on the forms machinery of :mod:`crmselect.io.forms`::
     import crmselect
     from crmselect import demos
 
-    evaluation = crmselect.load_evaluation("my-tender/")
+    evaluation = crmselect.derive(crmselect.load_tender("my-tender/")).evaluation
     demos.write_script_pack(evaluation, "acme", "to-send/acme-demo.md")
     demos.write_scoring_sheets(evaluation, "to-panel/")      # one .xlsx per evaluator
     returned = demos.read_scoring_sheets(["returned/sales.xlsx"], evaluation)

@@ -7,7 +7,7 @@ defences every returned file goes through)::
     import crmselect
     from crmselect import rfp
 
-    evaluation = crmselect.load_evaluation("my-tender/")
+    evaluation = crmselect.derive(crmselect.load_tender("my-tender/")).evaluation
     rfp.write_template(evaluation, "acme", "to-send/acme.xlsx")
     returned = rfp.read_response("returned/acme.xlsx", evaluation)
     returned.problems_frame()        # file, sheet, cell, severity, what, action

@@ -6,7 +6,7 @@ forms machinery of :mod:`crmselect.io.forms`::
     import crmselect
     from crmselect import workshop
 
-    evaluation = crmselect.load_evaluation("my-tender/")
+    evaluation = crmselect.derive(crmselect.load_tender("my-tender/")).evaluation
     workshop.write_workshop(evaluation, "cfo", "to-committee/cfo.xlsx")
     returned = workshop.read_workshop("returned/cfo.xlsx", evaluation)
     returned.judgements       # the member's pairwise judgements, one per criteria node

@@ -725,7 +725,7 @@ def _compliance_scale(reader: Reader, node: YNode | None) -> ComplianceScale:
 
 
 def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
-    """Write ``evaluation`` as a self-contained folder that :func:`load_evaluation` reads back.
+    """Write ``evaluation`` as a self-contained folder that :func:`load_tender` reads back.
 
     Requirements are written out in full (no catalogue reference), so the folder does not
     depend on the catalogue version. Returns the path of ``evaluation.yaml``.
