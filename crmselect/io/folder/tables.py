@@ -39,11 +39,16 @@ _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0", ""}
 
 
-def _cell(value: object) -> str:
-    """A cell as stripped text; empty for None/NaN."""
+FREE_TEXT = frozenset({"comment", "evidence", "note"})
+"""Columns of free text, kept exactly as written — white space included, so that a comment
+``" =1+1"`` reads back as it was written, not as ``"=1+1"``. Every other cell is stripped."""
+
+
+def _cell(value: object, *, strip: bool = True) -> str:
+    """A cell as text, stripped unless ``strip`` is false; empty for None/NaN."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
-    return str(value).strip()
+    return str(value).strip() if strip else str(value)
 
 
 class _RowProblems(ValueError):
@@ -87,7 +92,7 @@ def _rows(
     built: list[T] = []
     for number, values in enumerate(frame.to_dict("records"), start=2):
         where = f"{source}: row {number}" if source else f"row {number}"
-        row = {c: _cell(values.get(c)) for c in columns}
+        row = {c: _cell(values.get(c), strip=c not in FREE_TEXT) for c in columns}
         try:
             built.append(make(row, where))
         except CrmselectError as exc:
