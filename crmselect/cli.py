@@ -20,6 +20,11 @@
 
 Bad input prints one clear message (every problem, with file and place) and exits with
 status 2; ``--debug`` (before or after the command) shows the traceback instead.
+
+Everything printed goes through :func:`say` (or :func:`complain`, on standard error), which
+makes each line :func:`~crmselect.text.printable`; the names and texts a line quotes — file
+and sheet names, vendor, evaluator and member names, findings — are made printable where
+they are put into the line, so that a line feed in one cannot start a line of its own.
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ from crmselect.model import Evaluation
 from crmselect.report import catalog_report, full_report, panel_report
 from crmselect.scoring import panel_scores, process_gaps
 from crmselect.tender import derive
+from crmselect.text import printable, printable_lines
 
 EXIT_BAD_INPUT = 2
 DEMO_WORKBOOK = Path("crmselect-demo.xlsx")
@@ -65,6 +71,16 @@ DEMO_WORKBOOK = Path("crmselect-demo.xlsx")
 
 class StrictFailure(CrmselectError):
     """``--strict`` was given and the returned workbooks have findings."""
+
+
+def say(text: object = "") -> None:
+    """Print ``text`` on standard output, each line :func:`~crmselect.text.printable`."""
+    print(printable_lines(str(text)))
+
+
+def complain(text: object) -> None:
+    """Print ``text`` on standard error, each line :func:`~crmselect.text.printable`."""
+    print(printable_lines(str(text)), file=sys.stderr)
 
 
 def _strict_check(problems: Sequence[ImportProblem], strict: bool) -> None:
@@ -143,10 +159,10 @@ def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
     tender = derive(load_tender(path))
     _strict_check(tender.evaluation.import_problems, args.strict)
     analysis = analyse(tender, seed=args.seed, n_samples=args.samples)
-    print(full_report(analysis.result, analysis))
+    say(full_report(analysis.result, analysis))
     if out is not None:
         files = _write_outputs(analysis, out)
-        print(f"\nWrote {', '.join(str(f) for f in files)}")
+        say(f"\nWrote {', '.join(printable(f) for f in files)}")
     return 0
 
 
@@ -176,11 +192,10 @@ def _demo(args: argparse.Namespace) -> int:
 def _scoring_sheets(args: argparse.Namespace) -> int:
     evaluation = _evaluation(args.path)
     for path in write_scoring_sheets(evaluation, args.out / "scoring", vendors=args.vendor):
-        print(f"wrote {path}")
+        say(f"wrote {printable(path)}")
     for vendor in args.vendor or evaluation.vendor_ids:
-        print(
-            f"wrote {write_script_pack(evaluation, vendor, args.out / 'scripts' / f'{vendor}.md')}"
-        )
+        pack = write_script_pack(evaluation, vendor, args.out / "scripts" / f"{vendor}.md")
+        say(f"wrote {printable(pack)}")
     return 0
 
 
@@ -188,20 +203,19 @@ def _import_scores(args: argparse.Namespace) -> int:
     evaluation = _evaluation(args.path)
     imported = read_scoring_sheets(args.files, evaluation)
     for sheet in imported.sheets:
-        print(
-            f"{sheet.path.name}: evaluator {sheet.evaluator}, {sheet.scored} of "
-            f"{len(sheet.scores)} rows scored, {len(sheet.problems)} finding(s)"
+        say(
+            f"{printable(sheet.path.name)}: evaluator {printable(sheet.evaluator)}, "
+            f"{sheet.scored} of {len(sheet.scores)} rows scored, {len(sheet.problems)} finding(s)"
         )
-        for finding in sheet.problems:
-            print(f"  [{finding.severity}] {finding}")
+        _findings(sheet.problems)
     for problem in imported.refused:
-        print(f"REFUSED {problem}")
+        say(f"REFUSED {problem}")
     if args.csv is not None and imported.sheets:
         _write_answers(demo_scores_to_frame(imported.scores), args.csv, imported.refused)
     if imported.refused:
         raise InputFileError(f"{len(imported.refused)} scoring sheet(s) refused", imported.refused)
-    print()
-    print(panel_report(imported.apply_to(evaluation)))
+    say()
+    say(panel_report(imported.apply_to(evaluation)))
     _strict_check(imported.problems, args.strict)
     return 0
 
@@ -210,18 +224,27 @@ def _write_answers(frame: pd.DataFrame, path: Path, refused: Sequence[Problem]) 
     """``--csv``: what was read, unless a file was refused — a table missing a vendor's or an
     evaluator's rows must not pass for the whole return."""
     if refused:
-        print(f"{path} not written: {len(refused)} file(s) refused; fix them and import again")
+        say(
+            f"{printable(path)} not written: {len(refused)} file(s) refused; fix them and "
+            "import again"
+        )
         return
     write_csv(frame, path, index=False)
-    print(f"wrote {path}")
+    say(f"wrote {printable(path)}")
+
+
+def _findings(problems: Sequence[ImportProblem]) -> None:
+    """One indented line per finding (``str(finding)`` is printable already)."""
+    for finding in problems:
+        say(f"  [{printable(finding.severity)}] {finding}")
 
 
 def _catalogs(args: argparse.Namespace) -> int:
     if args.name:
-        print(catalog_report(load_catalog(args.name)))
+        say(catalog_report(load_catalog(args.name)))
         return 0
     for name in catalogs():
-        print(repr(load_catalog(name)))
+        say(printable(repr(load_catalog(name))))
     return 0
 
 
@@ -236,7 +259,7 @@ def _template(args: argparse.Namespace) -> int:
         )
     for vendor in vendors:
         target = args.out if single else args.out / f"{vendor}.xlsx"
-        print(f"wrote {write_template(questions, vendor, target, deadline=args.deadline)}")
+        say(f"wrote {printable(write_template(questions, vendor, target, deadline=args.deadline))}")
     return 0
 
 
@@ -248,7 +271,7 @@ def _workshop(args: argparse.Namespace) -> int:
     single = args.member and args.out.suffix.lower() == ".xlsx"
     for member in members:
         target = args.out if single else args.out / f"{member}.xlsx"
-        print(f"wrote {write_workshop(evaluation, member, target)}")
+        say(f"wrote {printable(write_workshop(evaluation, member, target))}")
     return 0
 
 
@@ -264,14 +287,13 @@ def _import(args: argparse.Namespace) -> int:
     )
     for returned in imported:
         answered = sum(r.compliance is not None for r in returned.responses)
-        print(
-            f"{returned.path.name}: vendor {returned.vendor}, {answered} of "
-            f"{len(questions.requirements)} answered, {len(returned.problems)} finding(s)"
+        say(
+            f"{printable(returned.path.name)}: vendor {printable(returned.vendor)}, {answered} "
+            f"of {len(questions.requirements)} answered, {len(returned.problems)} finding(s)"
         )
-        for finding in returned.problems:
-            print(f"  [{finding.severity}] {finding}")
+        _findings(returned.problems)
     for problem in refused:
-        print(f"REFUSED {problem}")
+        say(f"REFUSED {problem}")
     if args.csv is not None and imported:
         answers = responses_to_frame([r for i in imported for r in i.responses])
         _write_answers(answers, args.csv, refused)
@@ -471,14 +493,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CrmselectError as exc:
         if args.debug:
             raise
-        print(f"crmselect: {exc}", file=sys.stderr)
+        complain(f"crmselect: {exc}")  # problems and findings print as one line each
         return EXIT_BAD_INPUT
     except OSError as exc:
         if args.debug:
             raise
-        print(
-            f"crmselect: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr
-        )
+        where = printable(exc.filename) if exc.filename is not None else ""
+        complain(f"crmselect: {printable(exc.strerror or exc)}: {where}".rstrip(": "))
         return EXIT_BAD_INPUT
 
 

@@ -18,16 +18,24 @@ from collections.abc import Iterable
 
 import attrs
 
+from crmselect.text import printable
+
 
 @attrs.frozen
 class Problem:
-    """One thing wrong with the input: ``where`` it is and ``what`` is wrong."""
+    """One thing wrong with the input: ``where`` it is and ``what`` is wrong.
+
+    ``str()`` is one line, safe to print: both parts are :func:`~crmselect.text.printable`
+    (a file or sheet name holding a line feed cannot start a line of its own); the fields
+    keep the text as it is.
+    """
 
     where: str
     what: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.what}" if self.where else self.what
+        what = printable(self.what)
+        return f"{printable(self.where)}: {what}" if self.where else what
 
 
 class CrmselectError(Exception):
@@ -43,9 +51,12 @@ class _ProblemsError(CrmselectError):
         super().__init__(self._message())
 
     def _message(self) -> str:
+        """The headline and one line per problem, every part
+        :func:`~crmselect.text.printable`."""
+        headline = printable(self.headline)
         if not self.problems:
-            return self.headline
-        lines = [f"{self.headline} ({len(self.problems)} problem(s)):"]
+            return headline
+        lines = [f"{headline} ({len(self.problems)} problem(s)):"]
         lines += [f"  - {p}" for p in self.problems]
         return "\n".join(lines)
 
@@ -63,29 +74,10 @@ VALUE_LIMIT = 240
 "…". The full value stays in the file it came from."""
 SHOWN_IN_LINE = 80
 """Characters of the value that ``str(ImportProblem)`` quotes (one line of a report)."""
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def escape_controls(text: str) -> str:
-    r"""``text`` with every character that does not print (control and format characters,
-    line separators, non-breaking and other unusual spaces) written as an escape, so that a
-    hostile value cannot break a report line, reorder it (bidi overrides) or hide in it.
-
-    Backslashes are kept as they are, so escaping twice changes nothing.
-
-    >>> escape_controls("Yes\xa0\n\x1b[31m")
-    'Yes\\xa0\\n\\x1b[31m'
-    """
-    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in text)
-
-
-def _escape(ch: str) -> str:
-    code = ord(ch)
-    if ch in _ESCAPES:
-        return _ESCAPES[ch]
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+escape_controls = printable
+"""The name :func:`~crmselect.text.printable` had here: every character that does not print
+written as an escape (``"Yes\\xa0\\n"``), so that a hostile value cannot break a report
+line, reorder it (bidi overrides) or hide in it."""
 
 
 def shorten_value(text: str, limit: int) -> str:
@@ -105,7 +97,7 @@ class ImportProblem:
     report); ``"warning"`` — used, but someone should check it; ``"info"`` — noted.
 
     ``value`` is what was typed in the cell (empty when the finding is about no one cell's
-    content), made safe to print: control characters escaped (:func:`escape_controls`),
+    content), made safe to print: control characters escaped (:func:`~crmselect.text.printable`),
     at most :data:`VALUE_LIMIT` characters. ``str()`` quotes it, shortened to
     :data:`SHOWN_IN_LINE` characters::
 

@@ -1,6 +1,8 @@
 """Plain-text reports of a :class:`~crmselect.scoring.ScoreResult` for the terminal.
 
-Pure functions returning strings; the CLI prints them.
+Pure functions returning strings; the CLI prints them. Every name, id and text a line quotes
+is :func:`~crmselect.text.printable` (tables make every cell printable), so one line of a
+report is one line on the terminal whatever a vendor, a member or a file name holds.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from crmselect.errors import ValidationError
 from crmselect.model import Evaluation, PriceBasis, PriceCriterion, PriceMethod
 from crmselect.robustness import describe
 from crmselect.scoring import ScoreResult, process_gaps
-from crmselect.text import text_table
+from crmselect.text import printable, text_table
 from crmselect.weights import AhpResult, judgement_results, local_weights
 
 
@@ -44,7 +46,7 @@ def _verdict(ahp: AhpResult) -> str:
     if ahp.is_consistent:
         return text
     table = ahp.inconsistent_judgements()
-    row, column = (str(part) for part in table.index[0])
+    row, column = (printable(part) for part in table.index[0])
     worst = table.iloc[0]
     return (
         f"{text} INCONSISTENT (above 0.10): revisit {row} vs {column} (judged "
@@ -62,13 +64,13 @@ def judgements_report(result: ScoreResult) -> str:
         pairs = sum(len(j.pairs) for j in sets)
         who = f", {len(sets)} members, geometric mean" if len(sets) > 1 else ""
         lines.append(
-            f"Weights of {node or 'the top level'} from AHP ({ahp.n} criteria, "
+            f"Weights of {printable(node) or 'the top level'} from AHP ({ahp.n} criteria, "
             f"{pairs} judgements{who}): {_verdict(ahp)}"
         )
         if len(sets) > 1:
             for j in sets:
                 own = judgement_results(evaluation.criteria, [j])[node]
-                lines.append(f"  {j.member or '(unnamed)'}: {_verdict(own)}")
+                lines.append(f"  {printable(j.member) or '(unnamed)'}: {_verdict(own)}")
     return "\n".join(lines)
 
 
@@ -137,8 +139,8 @@ def price_report(result: ScoreResult) -> str:
         PriceBasis.BID: "bid price",
     }[rule.basis]
     head = (
-        f"criterion {rule.criterion!r}, {weight:.1%} of the total; price = {basis}; score "
-        f"{price_rule(rule)}"
+        f"criterion {printable(repr(rule.criterion))}, {weight:.1%} of the total; price = "
+        f"{basis}; score {price_rule(rule)}"
     )
     rows = []
     for vendor, row in table.sort_values("price", na_position="last", kind="stable").iterrows():
@@ -162,11 +164,11 @@ def knockout_report(result: ScoreResult) -> str:
     """The knock-out rule of the evaluation's scale (:meth:`ComplianceScale.mandatory_rule
     <crmselect.scales.ComplianceScale.mandatory_rule>`; by default a roadmap promise does
     not meet a must-have), then each knocked-out vendor with its reasons."""
-    rule = textwrap.fill(result.evaluation.scale.mandatory_rule(), 100)
+    rule = textwrap.fill(printable(result.evaluation.scale.mandatory_rule()), 100)
     if not result.knocked_out:
         return f"{rule}\nNo vendor failed a mandatory requirement."
     return f"{rule}\n" + "\n".join(
-        f"{vid}:\n" + "\n".join(f"  - {reason}" for reason in reasons)
+        f"{printable(vid)}:\n" + "\n".join(f"  - {printable(reason)}" for reason in reasons)
         for vid, reasons in result.knocked_out.items()
     )
 
@@ -182,15 +184,14 @@ def missing_report(result: ScoreResult, limit: int = 12) -> str:
         demos = group[group["kind"] == "demo score"]
         parts = []
         if len(answers):
-            ids = ", ".join(answers["item"].head(limit))
+            ids = ", ".join(printable(item) for item in answers["item"].head(limit))
             more = f" … and {len(answers) - limit} more" if len(answers) > limit else ""
-            parts.append(
-                f"{len(answers)} RFP answer(s) [{ids}{more}] ({answers['treatment'].iloc[0]})"
-            )
+            treatment = printable(answers["treatment"].iloc[0])
+            parts.append(f"{len(answers)} RFP answer(s) [{ids}{more}] ({treatment})")
         if len(demos):
-            treatments = "; ".join(demos["treatment"].unique())
+            treatments = "; ".join(printable(t) for t in demos["treatment"].unique())
             parts.append(f"{len(demos)} demo score(s) ({treatments})")
-        lines.append(f"{vid}: " + "; ".join(parts))
+        lines.append(f"{printable(vid)}: " + "; ".join(parts))
     return "\n".join(lines)
 
 
@@ -207,7 +208,7 @@ def import_report(result: ScoreResult, limit: int = 10) -> str:
         if any(p.severity == s for p in problems)
     )
     lines = [f"{counts} — errors are excluded answers, kept in this report:"]
-    lines += [f"  [{p.severity}] {p}" for p in ranked[:limit]]
+    lines += [f"  [{printable(p.severity)}] {p}" for p in ranked[:limit]]  # str(p) is printable
     if len(ranked) > limit:
         lines.append(f"  … and {len(ranked) - limit} more (crmselect import PATH FILES lists all)")
     return "\n".join(lines)
@@ -219,14 +220,14 @@ def full_report(result: ScoreResult, analysis: Analysis | None = None) -> str:
     e = result.evaluation
     mandatory = sum(r.mandatory for r in e.requirements)
     header = (
-        f"{e.name}\n"
+        f"{printable(e.name)}\n"
         f"{len(e.vendors)} vendors, {len(e.requirements)} requirements ({mandatory} mandatory), "
         f"{len(e.demo_scripts)} demo scripts, {len(e.evaluators)} evaluators\n"
         f"missing answers: {e.policy.missing.value}; demo share default "
         f"{e.policy.demo_share:.0%}; input hash {result.fingerprint[:12]}; "
         f"crmselect {result.version}"
     )
-    winners = ", ".join(result.winners) or "none (every vendor knocked out)"
+    winners = ", ".join(map(printable, result.winners)) or "none (every vendor knocked out)"
     sections = [
         (
             "Criteria and weights",
@@ -268,13 +269,15 @@ def panel_report(evaluation: Evaluation, limit: int = 8) -> str:
         moderation = moderation_list(evaluation)
     except ValidationError:
         return "Fewer than two evaluators scored the same demo items: no agreement to measure."
-    lines = [textwrap.fill(agreement.headline, width=100)]
+    lines = [textwrap.fill(printable(agreement.headline), width=100)]
     items = moderation.items
     if items.empty:
-        lines.append(f"No item needs moderation ({moderation.describe()}).")
+        lines.append(f"No item needs moderation ({printable(moderation.describe())}).")
     else:
         lines.append(
-            textwrap.fill(f"{len(items)} item(s) to moderate — {moderation.describe()}:", 100)
+            textwrap.fill(
+                f"{len(items)} item(s) to moderate — {printable(moderation.describe())}:", 100
+            )
         )
         rows = [
             [
@@ -291,7 +294,9 @@ def panel_report(evaluation: Evaluation, limit: int = 8) -> str:
         if len(items) > limit:
             lines.append(f"… and {len(items) - limit} more")
     flagged = moderation.evaluators[moderation.evaluators["flagged"]]
-    lines += [f"evaluator {e}: {row['reasons']}" for e, row in flagged.iterrows()]
+    lines += [
+        f"evaluator {printable(e)}: {printable(row['reasons'])}" for e, row in flagged.iterrows()
+    ]
     if evaluation.moderations:
         lines.append(
             f"{len(evaluation.moderations)} score(s) agreed in moderation replace the panel's."
@@ -311,25 +316,28 @@ def robustness_report(analysis: Analysis) -> str:
     smaa = analysis.smaa
     if smaa is None:
         return "Fewer than two vendors are ranked: there is no ranking to test."
-    winner = str(smaa.acceptability[1].idxmax())
-    first = _number(smaa.acceptability.loc[winner, 1])
-    error = _number(smaa.standard_errors.loc[winner, 1]) * 1.96
+    winner_id = str(smaa.acceptability[1].idxmax())
+    winner = printable(winner_id)
+    first = _number(smaa.acceptability.loc[winner_id, 1])
+    error = _number(smaa.standard_errors.loc[winner_id, 1]) * 1.96
     lines = [
         f"SMAA-2, {smaa.n_samples:,} weight samples, seed {smaa.seed}; weights: "
-        f"{describe(smaa.weights)}:",
+        f"{printable(describe(smaa.weights))}:",
         f"  {winner} ranks first in {first:.1%} ± {error:.1%} of samples; confidence factor "
-        f"{_number(smaa.confidence[winner]):.2f}",
+        f"{_number(smaa.confidence[winner_id]):.2f}",
     ]
     challenger = analysis.challenger
     if challenger is not None:
         lines.append(
-            f"  closest challenger: {challenger} (first in "
+            f"  closest challenger: {printable(challenger)} (first in "
             f"{_number(smaa.acceptability.loc[challenger, 1]):.1%})"
         )
     if analysis.member_winners is not None:
         winners = analysis.member_winners
-        same = (winners == winner).sum()
-        detail = ", ".join(f"{m} → {w}" for m, w in winners.items() if w != winner)
+        same = (winners == winner_id).sum()
+        detail = ", ".join(
+            f"{printable(m)} → {printable(w)}" for m, w in winners.items() if w != winner_id
+        )
         lines.append(
             f"  under each member's own weights: {winner} wins for {same} of "
             f"{len(winners)} members" + (f" ({detail})" if detail else "")
@@ -338,22 +346,23 @@ def robustness_report(analysis: Analysis) -> str:
         panel = analysis.panel
         lines.append(
             f"  with a different panel (evaluators resampled, weights fixed): {winner} ranks "
-            f"first in {_number(panel.acceptability.loc[winner, 1]):.1%} of "
+            f"first in {_number(panel.acceptability.loc[winner_id, 1]):.1%} of "
             f"{panel.n_samples:,} samples"
         )
     sensitive = analysis.most_sensitive
     if sensitive is not None and analysis.stability is not None:
         row = analysis.stability.loc[sensitive]
         lines.append(
-            f"  most sensitive weight: {sensitive} — {winner} stays first for weights "
+            f"  most sensitive weight: {printable(sensitive)} — {winner} stays first for weights "
             f"{_number(row['lower']):.3f}–{_number(row['upper']):.3f} (now "
             f"{_number(row['weight']):.3f})"
         )
     price = analysis.result.evaluation.price
     if price is not None and analysis.stability is not None and sensitive != price.criterion:
         row = analysis.stability.loc[price.criterion]
-        above = f"; above it {row['upper_by']} wins" if isinstance(row["upper_by"], str) else ""
-        below = f"; below it {row['lower_by']} wins" if isinstance(row["lower_by"], str) else ""
+        upper, lower = row["upper_by"], row["lower_by"]
+        above = f"; above it {printable(upper)} wins" if isinstance(upper, str) else ""
+        below = f"; below it {printable(lower)} wins" if isinstance(lower, str) else ""
         lines.append(
             f"  price weight: {winner} stays first for weights {_number(row['lower']):.3f}–"
             f"{_number(row['upper']):.3f} (now {_number(row['weight']):.3f}){below}{above}"
@@ -361,9 +370,9 @@ def robustness_report(analysis: Analysis) -> str:
     if analysis.closest_flip is not None:
         flip = analysis.closest_flip
         moves = flip.change[flip.change.abs() > 5e-4].sort_values()
-        detail = ", ".join(f"{c} {d:+.3f}" for c, d in moves.items())
+        detail = ", ".join(f"{printable(c)} {d:+.3f}" for c, d in moves.items())
         lines.append(
-            f"  smallest change that flips the winner: {flip.message}"
+            f"  smallest change that flips the winner: {printable(flip.message)}"
             + (f" [{detail}]" if detail else "")
         )
     elif analysis.flips is not None:
@@ -384,5 +393,5 @@ def catalog_report(catalog: Catalog) -> str:
         ]
         for cid, r in tree.iterrows()
     ]
-    head = f"{catalog.name} {catalog.version} — {catalog.title}\n"
+    head = f"{printable(catalog.name)} {printable(catalog.version)} — {printable(catalog.title)}\n"
     return head + text_table(rows, ["criterion", "id", "local %", "requirements"], right=[2, 3])

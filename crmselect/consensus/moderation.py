@@ -103,7 +103,7 @@ def moderations_from_frame(frame: pd.DataFrame, source: str = "") -> list[Modera
     found: list[Problem] = []
     for number, row in enumerate(frame.to_dict("records"), start=2):
         where = f"{source}: row {number}" if source else f"row {number}"
-        text = {c: "" if _blank(row.get(c)) else str(row.get(c)).strip() for c in frame.columns}
+        text = {c: _text(row.get(c), c) for c in frame.columns}
         try:
             score = float(text["score"].replace(",", "."))
         except ValueError:
@@ -131,6 +131,14 @@ def moderations_from_frame(frame: pd.DataFrame, source: str = "") -> list[Modera
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _text(value: object, column: str) -> str:
+    """A cell of column ``column`` as text: the reason, free text, as written (white space
+    too, so that a moderations.csv crmselect wrote reads back exactly); the others stripped."""
+    if _blank(value):
+        return ""
+    return str(value) if column == "reason" else str(value).strip()
 
 
 # -- the moderation list ------------------------------------------------------------------------

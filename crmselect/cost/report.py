@@ -1,6 +1,7 @@
 """Plain-text reports of the cost analysis for the terminal (``crmselect demo``).
 
-Pure functions returning strings; the CLI prints them.
+Pure functions returning strings; the CLI prints them. Ids and names a line quotes are
+:func:`~crmselect.text.printable`, as is every table cell.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any, cast
 from crmselect.cost.business_case import BusinessCase, MonteCarloResult
 from crmselect.cost.partners import PairRanking
 from crmselect.cost.tco import TcoComparison, money
-from crmselect.text import text_table
+from crmselect.text import printable, text_table
 
 __all__ = ["business_case_report", "pairs_report", "tco_report"]
 
@@ -42,7 +43,7 @@ def tco_report(comparison: TcoComparison) -> str:
         for vendor, row in summary.items()
     ]
     headers = ["vendor", "offer", *(f"year {y}" for y in years.columns), "total", "NPV", "/user/mo"]
-    currency = comparison.results[0].offer.currency if comparison.results else ""
+    currency = printable(comparison.results[0].offer.currency) if comparison.results else ""
     title = (
         f"{a.years}-year TCO in {currency} (year 0 = project; NPV at {a.discount_rate:.1%}, "
         f"{a.timing.value}-of-year)"
@@ -59,7 +60,8 @@ def business_case_report(case: BusinessCase, simulation: MonteCarloResult | None
     top = summary[best]
     years = case.costs.assumptions.years
     head = (
-        f"Business case over {years} years at {case.discount_rate:.1%}: {best} has the highest "
+        f"Business case over {years} years at {case.discount_rate:.1%}: {printable(best)} has "
+        "the highest "
         f"NPV, {money(top['npv'])} (ROI {top['roi']:.0%}, payback "
         f"{_payback(top['payback_years'])})"
     )
@@ -117,7 +119,8 @@ def pairs_report(ranking: PairRanking) -> str:
     else:
         row = records[best]
         head = (
-            f"Best pair: {best[0]} + {best[1]} (quality {row['quality']:.3f}, combined cost "
+            f"Best pair: {printable(best[0])} + {printable(best[1])} (quality "
+            f"{row['quality']:.3f}, combined cost "
             f"{money(float(row['total_cost']))}, NPV {money(float(row['npv_cost']))})"
         )
     rows = [
@@ -151,8 +154,11 @@ def pairs_report(ranking: PairRanking) -> str:
     text = textwrap.fill(f"{head}; {rule}.", 100)
     interval = ranking.share_interval()
     if interval is not None:
-        below = f"; below, {' + '.join(interval.by_low)}" if interval.by_low else ""
-        above = f"; above, {' + '.join(interval.by_high)}" if interval.by_high else ""
+        low, high = (
+            " + ".join(map(printable, ids or ())) for ids in (interval.by_low, interval.by_high)
+        )
+        below = f"; below, {low}" if low else ""
+        above = f"; above, {high}" if high else ""
         text += (
             f"\nThe best pair holds for partner shares {interval.low:.2f}–{interval.high:.2f} "
             f"(now {interval.share:.2f}){below}{above}."

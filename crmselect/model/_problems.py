@@ -29,7 +29,7 @@ def raise_if(problems: list[Problem], headline: str) -> None:
 
 def id_problem(where: str, value: str, field: str = "id") -> list[Problem]:
     """A problem at ``where`` unless ``value`` is a valid id."""
-    if isinstance(value, str) and _ID.match(value):
+    if isinstance(value, str) and _ID.fullmatch(value):  # match would allow a final "\n"
         return []
     return [
         Problem(

@@ -17,8 +17,11 @@ ever become a formula:
   with an error instead of losing the tail silently. Excel counts UTF-16 code units
   (:func:`excel_length`): a character outside the Basic Multilingual Plane — an emoji, a
   rare CJK ideograph — counts twice.
-* In a CSV file (:func:`write_csv`) a text cell starting with a formula trigger is written
-  with a leading apostrophe ``'``, the OWASP recommendation: ``=1+1`` → ``'=1+1``.
+* In a CSV file (:func:`write_csv`) a text cell starting with a formula trigger — after any
+  apostrophes and white space, which a spreadsheet program may trim on import — is written
+  with a leading apostrophe ``'``, the OWASP recommendation: ``=1+1`` → ``'=1+1``,
+  ``" =1+1"`` → ``"' =1+1"``. Lines end with CR LF, so a text holding a carriage return or
+  a line feed is quoted and cannot end the row.
 
 Files are replaced atomically (:func:`replace_atomically`): written to a temporary file
 next to the target and renamed over it, with the permissions an ordinary write would give.
@@ -270,16 +273,19 @@ def replace_atomically(path: str | Path, write: Callable[[str], None]) -> Path:
 
 def write_csv(frame: pd.DataFrame, path: str | Path, *, index: bool = True) -> Path:
     r"""Write ``frame`` to ``path`` as a UTF-8 CSV file, atomically (:func:`replace_atomically`)
-    and safe to open in a spreadsheet program.
+    and safe to open in a spreadsheet program. Every CSV file crmselect writes goes through
+    this function.
 
     Every text cell — values, column names, index values and names — that starts with a
     formula trigger (:data:`FORMULA_TRIGGERS`: ``= + - @``, tab, carriage return and their
-    full-width forms), after any apostrophes, is written with a leading apostrophe
-    (:func:`csv_text` undoes it when crmselect reads the file back), so that Excel, LibreOffice and
-    Google Sheets show it as text instead of evaluating it (OWASP, *CSV Injection*):
-    ``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``. Numbers stay numbers, negative ones included
-    (``-3.5`` held as a number is written ``-3.5``); only ``str`` cells are changed.
-    ``index`` writes the index as the first column(s), as in ``DataFrame.to_csv``.
+    full-width forms), after any apostrophes and white space (:func:`looks_like_formula`), is
+    written with a leading apostrophe (:func:`csv_text` undoes it when crmselect reads the
+    file back), so that Excel, LibreOffice and Google Sheets show it as text instead of
+    evaluating it (OWASP, *CSV Injection*): ``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``. The
+    white space counts because LibreOffice's "Trim spaces" import option turns ``" =1+1"``
+    into the formula ``=1+1``. Numbers stay numbers, negative ones included (``-3.5`` held
+    as a number is written ``-3.5``); only ``str`` cells are changed. ``index`` writes the
+    index as the first column(s), as in ``DataFrame.to_csv``.
 
     Lines end with CR LF, as RFC 4180 §2 prescribes: then a text holding a carriage return
     or a line feed is quoted (with ``\n`` line ends pandas leaves a lone ``\r`` unquoted, and
@@ -305,23 +311,39 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, index: bool = True) -> P
     return replace_atomically(path, write)
 
 
+def looks_like_formula(text: str) -> bool:
+    r"""Whether a spreadsheet program could read ``text`` as a formula: its first character
+    that is neither an apostrophe nor white space is a formula trigger
+    (:data:`FORMULA_TRIGGERS`; tab and carriage return are triggers themselves).
+
+    >>> [looks_like_formula(t) for t in ("=1+1", " \n=1", "'-2", "\tx", "a=b", "' ")]
+    [True, True, True, True, False, False]
+    """
+    for character in text:
+        if character in FORMULA_TRIGGERS:
+            return True
+        if character != "'" and not character.isspace():
+            return False
+    return False
+
+
 def _literal_csv(value: object) -> object:
-    """``'`` + ``value`` for text whose first character after any apostrophes is a formula
-    trigger; anything else unchanged. Counting the apostrophes makes the rule reversible
-    (:func:`csv_text`): ``'=x`` typed by a vendor is written ``''=x`` and read back ``'=x``."""
-    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_TRIGGERS):
+    """``'`` + ``value`` for text that :func:`looks_like_formula`; anything else unchanged.
+    Skipping the apostrophes makes the rule reversible (:func:`csv_text`): ``'=x`` typed by a
+    vendor is written ``''=x`` and read back ``'=x``."""
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value
     return value
 
 
 def csv_text(text: str) -> str:
     """What :func:`write_csv` was given for a cell that reads ``text``: one leading
-    apostrophe removed where the text after its apostrophes starts with a formula trigger.
+    apostrophe removed where the text :func:`looks_like_formula`.
 
-    >>> csv_text("'=1+1"), csv_text("''=1+1"), csv_text("'quoted'"), csv_text("-3.5")
-    ('=1+1', "'=1+1", "'quoted'", '-3.5')
+    >>> csv_text("'=1+1"), csv_text("''=1+1"), csv_text("' =1"), csv_text("'quoted'")
+    ('=1+1', "'=1+1", ' =1', "'quoted'")
     """
-    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_TRIGGERS):
+    if text.startswith("'") and looks_like_formula(text):
         return text[1:]
     return text
 

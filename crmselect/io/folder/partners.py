@@ -51,7 +51,7 @@ import pandas as pd
 from crmselect.cost.partners import PRICE_OPTIONS, PartnerOffer, PartnerSetup, unknown_vendor
 from crmselect.errors import CrmselectError, InputFileError, Problem
 from crmselect.io.folder.evaluation import FILE_NAME
-from crmselect.io.folder.tables import read_csv
+from crmselect.io.folder.tables import EmptyCsvError, read_csv
 from crmselect.io.folder.yamlfile import Reader, YNode, is_dir, is_file
 from crmselect.model import Evaluation, PriceMethod
 
@@ -373,18 +373,16 @@ def _offers(
         return None
     try:
         frame = read_csv(csv)
-    except InputFileError as exc:
-        blank = csv.read_bytes().strip(b"\xef\xbb\xbf \t\r\n") == b""
-        reader.problems += (
-            [
-                Problem(
-                    str(csv),
-                    f"the file is empty; give the header {_COLUMNS_TEXT} and one row per quote",
-                )
-            ]
-            if blank
-            else list(exc.problems)
+    except EmptyCsvError:
+        reader.problems.append(
+            Problem(
+                str(csv),
+                f"the file is empty; give the header {_COLUMNS_TEXT} and one row per quote",
+            )
         )
+        return None
+    except InputFileError as exc:
+        reader.problems += exc.problems
         return None
     offers, found = _offers_from_frame(
         frame,

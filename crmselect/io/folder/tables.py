@@ -6,13 +6,18 @@ the evaluation-folder loader that reads CSV files; every object keeps its origin
 shows them (the header is row 1).
 
 CSV files are read as text only (no type guessing, ``NA`` stays ``"NA"``), so nothing a
-vendor typed is changed or dropped on the way in.
+vendor typed is changed or dropped on the way in; free text (:data:`FREE_TEXT`) is not even
+stripped. Reading is bounded (:func:`read_csv`): regular files only, at most
+:data:`MAX_CSV_BYTES` and :data:`MAX_CSV_ROWS` rows, and every message is short.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import math
+import os
+import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -39,11 +44,16 @@ _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0", ""}
 
 
-def _cell(value: object) -> str:
-    """A cell as stripped text; empty for None/NaN."""
+FREE_TEXT = frozenset({"comment", "evidence", "note"})
+"""Columns of free text, kept exactly as written — white space included, so that a comment
+``" =1+1"`` reads back as it was written, not as ``"=1+1"``. Every other cell is stripped."""
+
+
+def _cell(value: object, *, strip: bool = True) -> str:
+    """A cell as text, stripped unless ``strip`` is false; empty for None/NaN."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
-    return str(value).strip()
+    return str(value).strip() if strip else str(value)
 
 
 class _RowProblems(ValueError):
@@ -87,7 +97,7 @@ def _rows(
     built: list[T] = []
     for number, values in enumerate(frame.to_dict("records"), start=2):
         where = f"{source}: row {number}" if source else f"row {number}"
-        row = {c: _cell(values.get(c)) for c in columns}
+        row = {c: _cell(values.get(c), strip=c not in FREE_TEXT) for c in columns}
         try:
             built.append(make(row, where))
         except CrmselectError as exc:
@@ -231,24 +241,137 @@ def requirements_to_frame(requirements: Sequence[Requirement]) -> pd.DataFrame:
     )
 
 
-def _check_shape(path: Path, records: list[list[str]]) -> None:
-    """Refuse a header naming a column twice and rows longer than the header (all of them
-    at once)."""
-    if not records:
-        return
-    names = [name.strip() for name in records[0]]
+MiB = 1 << 20
+MAX_CSV_BYTES = 50 * MiB
+"""The largest CSV file read: 50 MiB, the size of the largest returned workbook read
+(:class:`~crmselect.io.excel.untrusted.ReadLimits`) and some 500 times the bundled example's
+responses.csv; larger files are refused from their size before any byte is read."""
+MAX_CSV_ROWS = 1_000_000
+"""The most rows a CSV file may have: ten times a sheet of a returned workbook (100,000), room
+for 300 vendors answering 3,000 requirements each. It bounds the time and memory a file of
+many tiny rows takes (50 MiB of ``a`` lines would be 26 million rows)."""
+SHOWN_ROWS = 10
+"""The bad rows of one file listed one by one; the rest are counted in one more line."""
+_EXCERPT = 200
+"""Characters of a parser's own message quoted in an error."""
+
+
+class EmptyCsvError(InputFileError):
+    """The CSV file holds nothing but white space (and maybe a byte-order mark)."""
+
+
+def _excerpt(text: str) -> str:
+    """``text`` cut to :data:`_EXCERPT` characters for a message."""
+    return text if len(text) <= _EXCERPT else f"{text[:_EXCERPT]}… ({len(text):,} characters)"
+
+
+def _unreadable(path: Path, what: str) -> InputFileError:
+    return InputFileError(f"{path} is not a readable CSV file", [Problem(str(path), what)])
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, refused when it holds more than ``limit``.
+
+    The file is opened without waiting (``O_NONBLOCK``: a FIFO opened for reading would
+    otherwise wait for a writer forever) and examined through the open handle (``fstat``,
+    so it cannot be swapped between the check and the read): anything but a regular file —
+    a FIFO, a device, a folder — is refused, and so is a file whose size passes ``limit``,
+    before any byte is read. At most ``limit + 1`` bytes are read, so a file that grows
+    meanwhile is refused too. Raises :class:`~crmselect.errors.InputFileError`.
+    """
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | nonblocking)
+    except FileNotFoundError:
+        raise InputFileError(f"{path} not found", [Problem(str(path), "file not found")]) from None
+    except OSError as exc:
+        raise _unreadable(path, f"cannot be opened ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise _unreadable(
+                path, "not a regular file (a pipe, a device or a folder); give a CSV file"
+            )
+        if info.st_size > limit:
+            raise _too_large(path, info.st_size, limit)
+        if nonblocking:
+            os.set_blocking(handle, True)
+        stream = os.fdopen(handle, "rb")  # closes the handle from here on
+    except BaseException:
+        os.close(handle)
+        raise
+    with stream:
+        try:
+            data = stream.read(limit + 1)
+        except OSError as exc:
+            raise _unreadable(path, f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise _too_large(path, None, limit)
+    return data
+
+
+def _too_large(path: Path, size: int | None, limit: int) -> InputFileError:
+    """``size`` is the file's size, or ``None`` when more than ``limit`` bytes were read."""
+    shown = f"{size / MiB:,.1f} MiB" if size is not None else "it grew while being read"
+    return InputFileError(
+        f"{path} is too large",
+        [
+            Problem(
+                str(path),
+                f"{shown}; a CSV table is read up to {limit / MiB:g} MiB — check that this is "
+                "the right file, or split it",
+            )
+        ],
+    )
+
+
+def _decoded(path: Path, data: bytes) -> str:
+    """``data`` as UTF-8 text (a byte-order mark dropped); an error names the line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _unreadable(
+            path,
+            f"byte 0x{data[exc.start]:02x} in line {line} is not UTF-8 text; save the file as "
+            "CSV UTF-8",
+        ) from None
+
+
+def _check_shape(path: Path, text: str) -> None:
+    """Refuse a header naming a column twice, rows longer than the header (the first
+    :data:`SHOWN_ROWS` listed, the others counted) and more than :data:`MAX_CSV_ROWS` rows —
+    all of them at once, reading the rows one by one."""
+    records = csv.reader(io.StringIO(text, newline=""))
+    names = [name.strip() for name in next(records, [])]
     twice = sorted({name for name in names if name and names.count(name) > 1})
     # pandas would rename the second one 'name.1' and keep both
-    found = [Problem(f"{path}: row 1", f"column {name!r} appears twice") for name in twice]
-    found += [
-        Problem(
-            f"{path}: row {number}",
-            f"{len(cells)} cells, but the header has {len(names)} columns; a value would be "
-            "shifted or lost — remove the extra cells or quote a value holding a comma",
-        )
-        for number, cells in enumerate(records[1:], start=2)
-        if len(cells) > len(names)
+    found = [
+        Problem(f"{path}: row 1", f"column {_excerpt(name)!r} appears twice") for name in twice
     ]
+    long_rows = 0
+    number = 1
+    for number, cells in enumerate(records, start=2):
+        if number > MAX_CSV_ROWS + 1:
+            raise InputFileError(
+                f"{path} is too large",
+                [Problem(str(path), f"more than {MAX_CSV_ROWS:,} rows; split the table")],
+            )
+        if len(cells) > len(names):
+            long_rows += 1
+            if long_rows <= SHOWN_ROWS:
+                found.append(
+                    Problem(
+                        f"{path}: row {number}",
+                        f"{len(cells)} cells, but the header has {len(names)} columns; a value "
+                        "would be shifted or lost — remove the extra cells or quote a value "
+                        "holding a comma",
+                    )
+                )
+    if long_rows > SHOWN_ROWS:
+        found.append(
+            Problem(str(path), f"… and {long_rows - SHOWN_ROWS:,} more rows longer than the header")
+        )
     if found:
         headline = "names a column twice" if twice else "has rows longer than its header"
         raise InputFileError(f"{path} {headline}", found)
@@ -257,6 +380,11 @@ def _check_shape(path: Path, records: list[list[str]]) -> None:
 def read_csv(path: Path) -> pd.DataFrame:
     """A UTF-8 CSV file as text cells only; errors name the file.
 
+    Only a regular file of at most :data:`MAX_CSV_BYTES` and :data:`MAX_CSV_ROWS` rows is
+    read (:func:`read_regular_file`), and every message is bounded: at most
+    :data:`SHOWN_ROWS` bad rows are listed, and a parser's own message is quoted in part.
+    A file holding only white space raises :class:`EmptyCsvError`.
+
     A row with more cells than the header is refused with its row number: pandas would
     otherwise shift the row's values one column to the right (taking the first as an
     index) or drop the extra ones. So is a header naming a column twice, which pandas would
@@ -264,23 +392,18 @@ def read_csv(path: Path) -> pd.DataFrame:
     before text a spreadsheet would run as a formula is taken off again
     (:func:`~crmselect.io.excel.xlsx.csv_text`), so a file crmselect wrote reads back as it was.
     """
+    text = _decoded(path, read_regular_file(path, MAX_CSV_BYTES))
+    if not text.strip(" \t\r\n"):
+        raise EmptyCsvError(f"{path} is empty", [Problem(str(path), "the file is empty")])
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            _check_shape(path, list(csv.reader(handle)))
-        frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False
-        )
-    except FileNotFoundError:
-        raise InputFileError(f"{path} not found", [Problem(str(path), "file not found")]) from None
-    except (
-        OSError,
-        UnicodeDecodeError,
-        csv.Error,
-        pd.errors.ParserError,
-        pd.errors.EmptyDataError,
-    ) as exc:
-        raise InputFileError(
-            f"{path} is not a readable CSV file", [Problem(str(path), str(exc).strip())]
-        ) from None
+        _check_shape(path, text)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
+    except (csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise _unreadable(path, _excerpt(str(exc).strip())) from None
     frame.columns = pd.Index([csv_text(str(c)) for c in frame.columns])
-    return frame.map(csv_text)
+    for j in range(frame.shape[1]):
+        column = frame.iloc[:, j]
+        quoted = column.str.startswith("'")
+        if quoted.any():  # only these can carry write_csv's apostrophe
+            frame.isetitem(j, column.where(~quoted, column[quoted].map(csv_text)).to_numpy())
+    return frame
