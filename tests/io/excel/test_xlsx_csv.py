@@ -161,7 +161,7 @@ def test_a_saved_evaluation_keeps_every_text_and_no_forged_answer_knocks_a_vendo
     edited = attrs.evolve(evaluation, responses=answers, demo_scores=notes)
     save_evaluation(edited, tmp_path / "copy")
     again = derive(load_tender(tmp_path / "copy")).evaluation
-    assert again.fingerprint() == edited.fingerprint()
+    assert again.fingerprint == edited.fingerprint
     assert [r.comment for r in again.responses] == [r.comment for r in answers]
     assert [d.note for d in again.demo_scores] == [d.note for d in notes]
     assert score(again).knocked_out == score(evaluation).knocked_out  # the same reasons
