@@ -48,7 +48,14 @@ from crmselect._version import __version__
 from crmselect.consensus import ConsensusScores, PanelAggregate, aggregate_scores, apply_moderation
 from crmselect.display import html_table
 from crmselect.errors import ImportProblem, Problem, ValidationError
-from crmselect.model import Criterion, Evaluation, MissingPolicy, PriceBasis, Priority
+from crmselect.model import (
+    Criterion,
+    Evaluation,
+    MissingPolicy,
+    PriceBasis,
+    PriceCriterion,
+    Priority,
+)
 from crmselect.price import abnormally_low, limit_notes, price_scores
 from crmselect.ranking import rank
 from crmselect.weights import global_weights
@@ -328,43 +335,14 @@ def price_table(
         return None
     vendors = list(evaluation.vendor_ids)
     running = [v for v in vendors if v not in knocked_out]
-    unpriced = [v for v in running if v not in rule.prices]
-    if unpriced:
-        hint = (
-            "give it under price.prices"
-            if rule.basis is PriceBasis.BID
-            else "give it under price.prices, or let the costs: section price its offer (a "
-            "returned Pricing sheet or a 'pricing:' entry)"
-        )
-        raise ValidationError(
-            f"Cannot score the price criterion {rule.criterion!r}",
-            [
-                Problem(f"vendor {v!r}", f"is in the running but has no price; {hint}")
-                for v in unpriced
-            ],
-        )
+    _require_prices(rule, running)
     prices = pd.Series({v: float(rule.prices[v]) for v in vendors if v in rule.prices}, dtype=float)
-    notes = pd.Series("", index=vendors, dtype=object)
     if prices.empty:
         scores = pd.Series(0.0, index=vendors)
+        notes = pd.Series("", index=vendors, dtype=object)
         flagged = pd.Series(False, index=vendors)
     else:
-        try:
-            scores = price_scores(
-                prices,
-                rule.method,
-                ceiling=rule.ceiling,
-                budget=rule.budget,
-                floor=rule.floor,
-                among=running or None,
-            )
-            notes = limit_notes(prices, rule.method, ceiling=rule.ceiling, budget=rule.budget)
-        except ValidationError as exc:  # e.g. a ceiling below the lowest bid: say where
-            where = rule.origin or f"price criterion {rule.criterion!r}"
-            raise ValidationError(
-                f"Cannot score the price criterion {rule.criterion!r}",
-                [Problem(where, f"{p.where}: {p.what}") for p in exc.problems],
-            ) from None
+        scores, notes = _scored_bids(rule, prices, running)
         flagged = abnormally_low(prices[running])["flagged"] if running else pd.Series(dtype=bool)
     frame = pd.DataFrame(
         {
@@ -378,22 +356,91 @@ def price_table(
     return frame.rename_axis("vendor")
 
 
+def _require_prices(rule: PriceCriterion, running: list[str]) -> None:
+    """Raise :class:`~crmselect.errors.ValidationError` naming every vendor in the running
+    without a price, with where the price criterion's basis lets the committee give it."""
+    unpriced = [v for v in running if v not in rule.prices]
+    if not unpriced:
+        return
+    hint = (
+        "give it under price.prices"
+        if rule.basis is PriceBasis.BID
+        else "give it under price.prices, or let the costs: section price its offer (a "
+        "returned Pricing sheet or a 'pricing:' entry)"
+    )
+    raise ValidationError(
+        f"Cannot score the price criterion {rule.criterion!r}",
+        [Problem(f"vendor {v!r}", f"is in the running but has no price; {hint}") for v in unpriced],
+    )
+
+
+def _scored_bids(
+    rule: PriceCriterion, prices: pd.Series, running: list[str]
+) -> tuple[pd.Series, pd.Series]:
+    """The price scores of the bids, the vendors in the running setting the reference, and
+    their budget/ceiling notes (:func:`crmselect.cost.limit_notes`).
+
+    A :class:`~crmselect.errors.ValidationError` from the scoring (e.g. a ceiling below the
+    lowest bid) is raised again with each problem placed at the price criterion's origin.
+    """
+    try:
+        scores = price_scores(
+            prices,
+            rule.method,
+            ceiling=rule.ceiling,
+            budget=rule.budget,
+            floor=rule.floor,
+            among=running or None,
+        )
+        notes = limit_notes(prices, rule.method, ceiling=rule.ceiling, budget=rule.budget)
+    except ValidationError as exc:  # e.g. a ceiling below the lowest bid: say where
+        where = rule.origin or f"price criterion {rule.criterion!r}"
+        raise ValidationError(
+            f"Cannot score the price criterion {rule.criterion!r}",
+            [Problem(where, f"{p.where}: {p.what}") for p in exc.problems],
+        ) from None
+    return scores, notes
+
+
 def missing_items(evaluation: Evaluation) -> pd.DataFrame:
     """Every missing RFP answer and demo score, with how scoring treated it."""
-    policy = evaluation.policy.missing
+    rows = _missing_answers(evaluation) + _missing_demo_scores(evaluation)
+    rows += _missing_prices(evaluation)
+    return pd.DataFrame(rows, columns=MISSING_COLUMNS)
+
+
+_MissingRow = tuple[str, str, str, str, str]
+"""One row of :data:`MISSING_COLUMNS`: vendor, kind, item, criterion, treatment."""
+
+
+def _missing_answers(evaluation: Evaluation) -> list[_MissingRow]:
+    """The missing RFP answers: a knock-out for a mandatory requirement, else scored 0 or
+    left out of the criterion mean by the missing policy (formulas 2 and 3)."""
     answered = {(a.vendor, a.requirement) for a in evaluation.responses if a.compliance is not None}
-    rows: list[tuple[str, str, str, str, str]] = []
-    for v in evaluation.vendors:
-        for r in evaluation.requirements:
-            if (v.id, r.id) in answered:
-                continue
-            if r.mandatory:
-                treatment = "knock-out (mandatory)"
-            elif policy is MissingPolicy.ZERO:
-                treatment = "scored 0"
-            else:
-                treatment = "left out of the criterion mean"
-            rows.append((v.id, "rfp answer", r.id, r.criterion, treatment))
+    if evaluation.policy.missing is MissingPolicy.ZERO:
+        optional = "scored 0"
+    else:
+        optional = "left out of the criterion mean"
+    return [
+        (
+            v.id,
+            "rfp answer",
+            r.id,
+            r.criterion,
+            "knock-out (mandatory)" if r.mandatory else optional,
+        )
+        for v in evaluation.vendors
+        for r in evaluation.requirements
+        if (v.id, r.id) not in answered
+    ]
+
+
+_DEMO_METHOD_NAMES = {"mean": "mean", "median": "median", "trimmed": "trimmed mean"}
+
+
+def _missing_demo_scores(evaluation: Evaluation) -> list[_MissingRow]:
+    """The missing demo scores, one row per evaluator who did not score a (vendor, script,
+    criterion), treated as :func:`_demo_treatment` says."""
     scored = {
         (d.evaluator, d.vendor, d.script, d.criterion)
         for d in evaluation.demo_scores
@@ -401,41 +448,64 @@ def missing_items(evaluation: Evaluation) -> pd.DataFrame:
     }
     by_script = {key[1:] for key in scored}
     by_criterion = {(v, c) for v, _, c in by_script}
-    method = {"mean": "mean", "median": "median", "trimmed": "trimmed mean"}[
-        evaluation.policy.demo_aggregation.method
-    ]
-    nobody = "no demo score at all: " + (
-        "counts 0" if policy is MissingPolicy.ZERO else "criterion falls back to its RFP score"
-    )
+    rows: list[_MissingRow] = []
     for v in evaluation.vendors:
         for s in evaluation.demo_scripts:
             for cid in s.criteria:
-                if (v.id, s.id, cid) in by_script:
-                    treatment = f"{method} of the other evaluators' scores"
-                elif (v.id, cid) in by_criterion:
-                    treatment = "script left out of the criterion's demo mean"
-                else:
-                    treatment = nobody
+                treatment = _demo_treatment(evaluation, (v.id, s.id, cid), by_script, by_criterion)
                 rows += [
                     (v.id, "demo score", f"{s.id}/{e.id}", cid, treatment)
                     for e in evaluation.evaluators
                     if (e.id, v.id, s.id, cid) not in scored
                 ]
-    if evaluation.price is not None:
-        out = knockouts(evaluation)
-        cid = evaluation.price.criterion
-        rows += [
-            (
-                v.id,
-                "price",
-                cid,
-                cid,
-                "price scored 0 (knocked out)" if v.id in out else "scoring refuses: no price",
-            )
-            for v in evaluation.vendors
-            if v.id not in evaluation.price.prices
-        ]
-    return pd.DataFrame(rows, columns=MISSING_COLUMNS)
+    return rows
+
+
+def _demo_treatment(
+    evaluation: Evaluation,
+    cell: tuple[str, str, str],
+    by_script: set[tuple[str, str, str]],
+    by_criterion: set[tuple[str, str]],
+) -> str:
+    """How formula 4 treats a missing demo score of a (vendor, script, criterion) ``cell``.
+
+    ``by_script`` holds the (vendor, script, criterion) and ``by_criterion`` the (vendor,
+    criterion) someone scored: the panel's aggregate of the other evaluators where someone
+    scored the cell; else the script is left out of the criterion's demo mean where another
+    script was scored; else the criterion has no demo score at all, treated by the missing
+    policy.
+    """
+    if cell in by_script:
+        method = _DEMO_METHOD_NAMES[evaluation.policy.demo_aggregation.method]
+        return f"{method} of the other evaluators' scores"
+    vendor, _, criterion = cell
+    if (vendor, criterion) in by_criterion:
+        return "script left out of the criterion's demo mean"
+    return "no demo score at all: " + (
+        "counts 0"
+        if evaluation.policy.missing is MissingPolicy.ZERO
+        else "criterion falls back to its RFP score"
+    )
+
+
+def _missing_prices(evaluation: Evaluation) -> list[_MissingRow]:
+    """The vendors without a price for the price criterion (formula 5): scored 0 if knocked
+    out, else scoring refuses (:func:`price_table`); none without a price criterion."""
+    if evaluation.price is None:
+        return []
+    out = knockouts(evaluation)
+    cid = evaluation.price.criterion
+    return [
+        (
+            v.id,
+            "price",
+            cid,
+            cid,
+            "price scored 0 (knocked out)" if v.id in out else "scoring refuses: no price",
+        )
+        for v in evaluation.vendors
+        if v.id not in evaluation.price.prices
+    ]
 
 
 @attrs.frozen(eq=False)

@@ -84,11 +84,10 @@ class Panel:
         scorers = {d.evaluator for d in given}
         vendors = [v for v in evaluation.vendor_ids if v in scored_vendors]
         evaluators = tuple(e.id for e in evaluation.evaluators if e.id in scorers)
-        keys = [(v, s.id, c) for v in vendors for s in evaluation.demo_scripts for c in s.criteria]
-        absent = [f"evaluator {e.id}" for e in evaluation.evaluators if e.id not in scorers]
-        absent += [f"vendor {v}" for v in evaluation.vendor_ids if v not in scored_vendors]
+        keys = _script_items(evaluation, vendors)
+        absent = _unscored(evaluation, scorers, scored_vendors)
         values = {(d.evaluator, d.vendor, d.script, d.criterion): d.score for d in given}
-        return cls._build(values, evaluators, keys, evaluation.demo_scale, tuple(absent))
+        return cls._build(values, evaluators, keys, evaluation.demo_scale, absent)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, scale: DemoScale | None = None) -> Panel:
@@ -102,49 +101,8 @@ class Panel:
         :class:`~crmselect.errors.ValidationError` listing every bad row.
         """
         scale = scale or DemoScale()
-        if not isinstance(frame, pd.DataFrame):
-            raise ValidationError(
-                "Invalid demo scores",
-                [Problem("demo scores", "expected a DataFrame, an Evaluation or DemoScores")],
-            )
-        missing = [c for c in PANEL_COLUMNS if c not in frame.columns]
-        if missing:
-            raise ValidationError(
-                "Invalid demo scores",
-                [
-                    Problem("demo scores", f"missing column {c!r}; expected {PANEL_COLUMNS}")
-                    for c in missing
-                ],
-            )
-        found: list[Problem] = []
-        values: dict[tuple[str, str, str, str], float | None] = {}
-        first_row: dict[tuple[str, str, str, str], object] = {}
-        rows = frame[list(PANEL_COLUMNS)].itertuples(index=False)
-        for label, row in zip(frame.index, rows, strict=True):
-            where = f"demo scores row {label}"
-            ids = tuple("" if _blank(x) else str(x).strip() for x in row[:4])
-            empty = [name for name, x in zip(PANEL_COLUMNS, ids, strict=False) if not x]
-            if empty:
-                found.append(Problem(where, f"{empty[0]} is empty"))
-                continue
-            key = (ids[0], ids[1], ids[2], ids[3])
-            score, problem = _number(row[4], scale)
-            if problem:
-                found.append(Problem(where, problem))
-                continue
-            if key in values:
-                found.append(
-                    Problem(
-                        where,
-                        f"second score of {key[0]!r} for {key[1]}/{key[2]}/{key[3]} "
-                        f"(first in row {first_row[key]}); keep one",
-                    )
-                )
-                continue
-            values[key] = score
-            first_row[key] = label
-        if found:
-            raise ValidationError("Invalid demo scores", found)
+        _check_columns(frame)
+        values = _read_scores(frame, scale)
         everyone = _unique(k[0] for k in values)
         scorers = {k[0] for k, v in values.items() if v is not None}
         evaluators = tuple(e for e in everyone if e in scorers)
@@ -251,6 +209,84 @@ def as_panel(source: PanelLike, scale: DemoScale | None = None) -> Panel:
     if isinstance(source, pd.DataFrame):
         return Panel.from_frame(source, scale)
     return Panel.from_scores(source, scale)
+
+
+def _script_items(evaluation: Evaluation, vendors: Sequence[str]) -> list[tuple[str, str, str]]:
+    """The items of the evaluation's scripts: ``(vendor, script, criterion)`` for every
+    criterion a script exercises, vendor by vendor, in the evaluation's order."""
+    return [(v, s.id, c) for v in vendors for s in evaluation.demo_scripts for c in s.criteria]
+
+
+def _unscored(
+    evaluation: Evaluation, scorers: set[str], scored_vendors: set[str]
+) -> tuple[str, ...]:
+    """The evaluation's evaluators who gave no score, then its vendors nobody scored, as
+    :attr:`Panel.absent` lists them."""
+    absent = [f"evaluator {e.id}" for e in evaluation.evaluators if e.id not in scorers]
+    absent += [f"vendor {v}" for v in evaluation.vendor_ids if v not in scored_vendors]
+    return tuple(absent)
+
+
+def _check_columns(frame: object) -> None:
+    """Raise :class:`~crmselect.errors.ValidationError` unless ``frame`` is a DataFrame with
+    every column of :data:`PANEL_COLUMNS` (naming each one missing)."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ValidationError(
+            "Invalid demo scores",
+            [Problem("demo scores", "expected a DataFrame, an Evaluation or DemoScores")],
+        )
+    missing = [c for c in PANEL_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValidationError(
+            "Invalid demo scores",
+            [
+                Problem("demo scores", f"missing column {c!r}; expected {PANEL_COLUMNS}")
+                for c in missing
+            ],
+        )
+
+
+_Key: TypeAlias = tuple[str, str, str, str]
+"""An (evaluator, vendor, script, criterion) score key."""
+
+
+def _read_scores(frame: pd.DataFrame, scale: DemoScale) -> dict[_Key, float | None]:
+    """The long table's scores by key, in row order (``None`` = not scored).
+
+    Raises :class:`~crmselect.errors.ValidationError` listing every bad row, in order: an
+    empty id, a score that is not a number on the scale, a second score for a key.
+    """
+    found: list[Problem] = []
+    values: dict[_Key, float | None] = {}
+    first_row: dict[_Key, object] = {}
+    rows = frame[list(PANEL_COLUMNS)].itertuples(index=False)
+    for label, row in zip(frame.index, rows, strict=True):
+        key, score, problem = _read_row(tuple(row), scale)
+        if not problem and key in values:
+            problem = (
+                f"second score of {key[0]!r} for {key[1]}/{key[2]}/{key[3]} "
+                f"(first in row {first_row[key]}); keep one"
+            )
+        if problem:
+            found.append(Problem(f"demo scores row {label}", problem))
+            continue
+        values[key] = score
+        first_row[key] = label
+    if found:
+        raise ValidationError("Invalid demo scores", found)
+    return values
+
+
+def _read_row(row: tuple[object, ...], scale: DemoScale) -> tuple[_Key, float | None, str]:
+    """One row's key (ids read as text) and score, with ``""``; else what is wrong with it:
+    the first empty id, or the score's problem (:func:`_number`)."""
+    ids = tuple("" if _blank(x) else str(x).strip() for x in row[:4])
+    empty = [name for name, x in zip(PANEL_COLUMNS, ids, strict=False) if not x]
+    key = (ids[0], ids[1], ids[2], ids[3])
+    if empty:
+        return key, None, f"{empty[0]} is empty"
+    score, problem = _number(row[4], scale)
+    return key, score, problem
 
 
 def _blank(value: object) -> bool:

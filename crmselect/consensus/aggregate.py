@@ -115,7 +115,28 @@ def evaluator_weights(panel: Panel, weights: EvaluatorWeights | None = None) -> 
     if weights is None:
         return table
     found: list[Problem] = []
-    entries: list[tuple[str, str | None, object]] = []
+    for evaluator, criterion, value in _weight_entries(weights):
+        where = f"weights[{evaluator!r}]" + (f"[{criterion!r}]" if criterion else "")
+        number, problem = _checked_entry(table, evaluator, criterion, value)
+        if problem:
+            found.append(Problem(where, problem))
+        elif criterion is None:
+            table.loc[evaluator, :] = number
+        else:
+            table.loc[evaluator, criterion] = number
+    if found:
+        raise ValidationError("Invalid evaluator weights", found)
+    return table
+
+
+_WeightEntry: TypeAlias = tuple[str, str | None, object]
+"""An evaluator's weight as given: (evaluator, criterion or ``None`` for all, value)."""
+
+
+def _weight_entries(weights: EvaluatorWeights) -> list[_WeightEntry]:
+    """The weights as entries in the order given: a DataFrame by row (blank cells left
+    out), a Series per evaluator, a mapping per evaluator or per (evaluator, criterion)."""
+    entries: list[_WeightEntry] = []
     if isinstance(weights, pd.DataFrame):
         for evaluator, row in weights.iterrows():
             entries += [(str(evaluator), str(c), v) for c, v in row.items() if not _nan(v)]
@@ -127,25 +148,22 @@ def evaluator_weights(panel: Panel, weights: EvaluatorWeights | None = None) -> 
                 entries += [(str(evaluator), str(c), v) for c, v in given.items()]
             else:
                 entries.append((str(evaluator), None, given))
-    for evaluator, criterion, value in entries:
-        where = f"weights[{evaluator!r}]" + (f"[{criterion!r}]" if criterion else "")
-        if evaluator not in table.index:
-            found.append(Problem(where, f"{evaluator!r} is not an evaluator of this panel"))
-            continue
-        if criterion is not None and criterion not in table.columns:
-            found.append(Problem(where, f"{criterion!r} is not a criterion of this panel"))
-            continue
-        number = _weight(value)
-        if number is None:
-            found.append(Problem(where, f"weight {value!r} must be a finite number >= 0"))
-            continue
-        if criterion is None:
-            table.loc[evaluator, :] = number
-        else:
-            table.loc[evaluator, criterion] = number
-    if found:
-        raise ValidationError("Invalid evaluator weights", found)
-    return table
+    return entries
+
+
+def _checked_entry(
+    table: pd.DataFrame, evaluator: str, criterion: str | None, value: object
+) -> tuple[float | None, str]:
+    """An entry's weight, with ``""``; else ``None`` and its first problem: an evaluator or
+    a criterion not in the panel (``table``), a weight that is not a finite number ≥ 0."""
+    if evaluator not in table.index:
+        return None, f"{evaluator!r} is not an evaluator of this panel"
+    if criterion is not None and criterion not in table.columns:
+        return None, f"{criterion!r} is not a criterion of this panel"
+    number = _weight(value)
+    if number is None:
+        return None, f"weight {value!r} must be a finite number >= 0"
+    return number, ""
 
 
 def _nan(value: object) -> bool:

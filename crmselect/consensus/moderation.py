@@ -498,6 +498,8 @@ def _evaluators(
     bias_threshold: float,
     correlation_threshold: float,
 ) -> pd.DataFrame:
+    """:attr:`ModerationReport.evaluators`: one row per evaluator, flagged with the reasons
+    of :func:`_bias_reason` and :func:`_agreement_reason`."""
     width = panel.width
     tol = 1e-9 * width
     given = ~np.isnan(values)
@@ -512,21 +514,14 @@ def _evaluators(
         bias = float(biases[e])
         rho = float(correlations[e])
         rest = ", ".join(panel.evaluators[o] for o in compared[e])
-        other_sds = np.delete(sds, e)
-        mean_other_sd = float(np.nanmean(other_sds)) if np.isfinite(other_sds).any() else math.nan
-        spread = sds[e] / mean_other_sd if mean_other_sd and mean_other_sd > 0 else math.nan
-        reasons = []
-        if not math.isnan(bias) and abs(bias) >= bias_threshold * width - tol:
-            side = "above" if bias > 0 else "below"
-            word = "lenient" if bias > 0 else "strict"
-            reasons.append(
-                f"systematic bias: {abs(bias):.2f} points {side} the others on average ({word})"
+        reasons = [
+            reason
+            for reason in (
+                _bias_reason(bias, bias_threshold * width - tol),
+                _agreement_reason(rho, rest, correlation_threshold),
             )
-        if not math.isnan(rho) and rho < correlation_threshold:
-            reasons.append(
-                f"low agreement: Spearman ρ = {rho:.2f} with the mean of {rest} "
-                f"(threshold {correlation_threshold:g})"
-            )
+            if reason
+        ]
         rows.append(
             {
                 "scored": int(given[e].sum()),
@@ -537,12 +532,42 @@ def _evaluators(
                 "mean_abs_deviation": float(np.abs(dev).mean()) if dev.size else math.nan,
                 "correlation": rho,
                 "compared_with": rest,
-                "spread": float(spread),
+                "spread": _spread(sds, e),
                 "flagged": bool(reasons),
                 "reasons": "; ".join(reasons),
             }
         )
     return pd.DataFrame(rows, index=pd.Index(panel.evaluators, name="evaluator"))
+
+
+def _spread(sds: FloatArray, e: int) -> float:
+    """Evaluator ``e``'s standard deviation over the mean of the others' (NaN when theirs is
+    unknown or 0): above 1, ``e`` uses more of the scale than the rest of the panel."""
+    other_sds = np.delete(sds, e)
+    mean_other_sd = float(np.nanmean(other_sds)) if np.isfinite(other_sds).any() else math.nan
+    spread = sds[e] / mean_other_sd if mean_other_sd and mean_other_sd > 0 else math.nan
+    return float(spread)
+
+
+def _bias_reason(bias: float, limit: float) -> str:
+    """Why an evaluator whose bias reaches ``limit`` (in points, either way) is flagged;
+    ``""`` when it does not."""
+    if not math.isnan(bias) and abs(bias) >= limit:
+        side = "above" if bias > 0 else "below"
+        word = "lenient" if bias > 0 else "strict"
+        return f"systematic bias: {abs(bias):.2f} points {side} the others on average ({word})"
+    return ""
+
+
+def _agreement_reason(rho: float, rest: str, threshold: float) -> str:
+    """Why an evaluator whose rank correlation ``rho`` with the mean of the others (``rest``)
+    is under ``threshold`` is flagged; ``""`` when it is not."""
+    if not math.isnan(rho) and rho < threshold:
+        return (
+            f"low agreement: Spearman ρ = {rho:.2f} with the mean of {rest} "
+            f"(threshold {threshold:g})"
+        )
+    return ""
 
 
 # -- moderated scores ---------------------------------------------------------------------------

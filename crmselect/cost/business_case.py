@@ -332,6 +332,47 @@ def business_case(
     rate = a.discount_rate if discount_rate is None else discount_rate
     factor = _range(cost_factor)
     chosen = tuple(costs.vendors if vendors is None else vendors)
+    found = _case_problems(costs, benefits, chosen, factor, rate)
+    if found:
+        raise ValidationError("Invalid business case", found)
+
+    years = a.years
+    d = discount_factors(rate, years, a.timing)
+    users = np.concatenate([[0.0], np.asarray(a.users, dtype=float)])
+    e = _exposure(benefits, chosen, users, years)
+    likely = np.array([b.annual.likely for b in benefits])
+    ben = np.einsum("k,vkt->vt", likely, e)
+    cost = factor.likely * np.vstack([costs[v].by_year.to_numpy() for v in chosen])
+    index = pd.Index(chosen, name="vendor")
+    summary = _summary(ben, cost, d, index)
+    flows = _cash_flows(ben, cost, d, chosen)
+    pv_unit = pd.DataFrame(
+        e @ d, index=index, columns=pd.Index([b.id for b in benefits], name="benefit")
+    )
+    base_costs = np.vstack([costs[v].by_year.to_numpy() for v in chosen]) @ d
+    return BusinessCase(
+        costs=costs,
+        benefits=tuple(benefits),
+        cost_factor=factor,
+        discount_rate=float(rate),
+        vendors=chosen,
+        pv_per_unit=pv_unit,
+        pv_costs=pd.Series(base_costs, index=index, name="pv_costs"),
+        summary=summary,
+        cash_flows=flows,
+    )
+
+
+def _case_problems(
+    costs: TcoComparison,
+    benefits: Sequence[Benefit],
+    chosen: Sequence[str],
+    factor: Range,
+    rate: float,
+) -> list[Problem]:
+    """Every problem of a business case's inputs: short-listed vendors without an offer,
+    benefit ids used twice, benefits delivered by unknown vendors, then the rules of
+    :func:`_input_rules`."""
     found = [
         Problem(f"vendor {v!r}", "has no offer in the TCO comparison")
         for v in chosen
@@ -349,28 +390,33 @@ def business_case(
         for v in sorted(b.vendors or ())
         if v not in known
     ]
-    if not benefits:
-        found.append(Problem("benefits", "no benefits given; a business case needs them"))
-    if not chosen:
-        found.append(Problem("vendors", "the short list is empty"))
-    if factor.low <= 0:
-        found.append(Problem("cost_factor", "must be positive (1 = the TCO as estimated)"))
-    if not (_finite(rate) and rate > -1):
-        found.append(Problem("discount_rate", f"{rate!r}; give a fraction (0.08 for 8 %)"))
-    if found:
-        raise ValidationError("Invalid business case", found)
+    return found + [
+        problem for broken, problem in _input_rules(benefits, chosen, factor, rate) if broken
+    ]
 
-    years = a.years
-    d = discount_factors(rate, years, a.timing)
-    users = np.concatenate([[0.0], np.asarray(a.users, dtype=float)])
-    e = _exposure(benefits, chosen, users, years)
-    likely = np.array([b.annual.likely for b in benefits])
-    ben = np.einsum("k,vkt->vt", likely, e)
-    cost = factor.likely * np.vstack([costs[v].by_year.to_numpy() for v in chosen])
+
+def _input_rules(
+    benefits: Sequence[Benefit], chosen: Sequence[str], factor: Range, rate: float
+) -> tuple[tuple[bool, Problem], ...]:
+    """The business case's rules on whole inputs, each as (broken, the problem it reports):
+    some benefits, a short list, a positive cost factor, a discount rate above −100 %."""
+    return (
+        (not benefits, Problem("benefits", "no benefits given; a business case needs them")),
+        (not chosen, Problem("vendors", "the short list is empty")),
+        (factor.low <= 0, Problem("cost_factor", "must be positive (1 = the TCO as estimated)")),
+        (
+            not (_finite(rate) and rate > -1),
+            Problem("discount_rate", f"{rate!r}; give a fraction (0.08 for 8 %)"),
+        ),
+    )
+
+
+def _summary(ben: FloatArray, cost: FloatArray, d: FloatArray, index: pd.Index) -> pd.DataFrame:
+    """:attr:`BusinessCase.summary`: per vendor the present values, NPV, ROI (discounted
+    and simple) and paybacks (plain and discounted) of the yearly benefits and costs."""
     net = ben - cost
     pv_b, pv_c = ben @ d, cost @ d
-    index = pd.Index(chosen, name="vendor")
-    summary = pd.DataFrame(
+    return pd.DataFrame(
         {
             "pv_benefits": pv_b,
             "pv_costs": pv_c,
@@ -382,8 +428,18 @@ def business_case(
         },
         index=index,
     )
-    year_index = pd.MultiIndex.from_product([chosen, range(years + 1)], names=["vendor", "year"])
-    flows = pd.DataFrame(
+
+
+def _cash_flows(
+    ben: FloatArray, cost: FloatArray, d: FloatArray, vendors: Sequence[str]
+) -> pd.DataFrame:
+    """:attr:`BusinessCase.cash_flows`: per (vendor, year) the benefits, costs, net cash
+    flow and its cumulative sums, plain and discounted."""
+    net = ben - cost
+    year_index = pd.MultiIndex.from_product(
+        [vendors, range(ben.shape[1])], names=["vendor", "year"]
+    )
+    return pd.DataFrame(
         {
             "benefits": ben.ravel(),
             "costs": cost.ravel(),
@@ -392,21 +448,6 @@ def business_case(
             "discounted_cumulative": np.cumsum(net * d, axis=1).ravel(),
         },
         index=year_index,
-    )
-    pv_unit = pd.DataFrame(
-        e @ d, index=index, columns=pd.Index([b.id for b in benefits], name="benefit")
-    )
-    base_costs = np.vstack([costs[v].by_year.to_numpy() for v in chosen]) @ d
-    return BusinessCase(
-        costs=costs,
-        benefits=tuple(benefits),
-        cost_factor=factor,
-        discount_rate=float(rate),
-        vendors=chosen,
-        pv_per_unit=pv_unit,
-        pv_costs=pd.Series(base_costs, index=index, name="pv_costs"),
-        summary=summary,
-        cash_flows=flows,
     )
 
 

@@ -394,6 +394,35 @@ def _users(values: Iterable[int]) -> tuple[int, ...]:
     return tuple(plain(v) for v in as_tuple(values))
 
 
+def _user_problems(where: str, users: tuple[int, ...]) -> list[Problem]:
+    """No years of users, or a year whose named users are not a whole number ≥ 0."""
+    found = []
+    if not users:
+        found.append(Problem(where, "users is empty: give the number of named users in each year"))
+    found += [
+        Problem(
+            where,
+            f"users in year {year} is {count!r}; it must be a whole number of at least 0",
+        )
+        for year, count in enumerate(users, start=1)
+        if not is_whole(count) or count < 0
+    ]
+    return found
+
+
+def _refresh_problems(where: str, refresh: int | None) -> list[Problem]:
+    """A hardware refresh cycle that is given but not a whole number of years ≥ 1."""
+    if refresh is not None and (not is_whole(refresh) or refresh < 1):
+        return [
+            Problem(
+                where,
+                f"hardware_refresh_years is {refresh!r}; give a whole number of years "
+                "of at least 1, or leave it out",
+            )
+        ]
+    return []
+
+
 @attrs.frozen
 class Assumptions:
     """The committee's assumptions, shared by every offer.
@@ -439,34 +468,8 @@ class Assumptions:
 
     def __attrs_post_init__(self) -> None:
         where = self.origin or "cost assumptions"
-        found: list[Problem] = []
-        if not self.users:
-            found.append(
-                Problem(where, "users is empty: give the number of named users in each year")
-            )
-        for year, count in enumerate(self.users, start=1):
-            if not is_whole(count) or count < 0:
-                found.append(
-                    Problem(
-                        where,
-                        f"users in year {year} is {count!r}; it must be a whole number of "
-                        "at least 0",
-                    )
-                )
-        if not isinstance(self.timing, Timing):
-            found.append(
-                Problem(
-                    where, f"timing {self.timing!r} is unknown; use one of: {Timing.describe()}"
-                )
-            )
-        rate = self.discount_rate
-        if not (is_number(rate) and math.isfinite(rate) and -1 < rate <= 1):
-            found.append(
-                Problem(where, f"discount_rate is {rate!r}; give a fraction (0.08 for 8 %)")
-            )
-        ratio = self.concurrency_ratio
-        if ratio is not None and not (is_number(ratio) and math.isfinite(ratio) and 0 < ratio <= 1):
-            found.append(Problem(where, f"concurrency_ratio is {ratio!r}; it must lie in (0, 1]"))
+        found = _user_problems(where, self.users)
+        found += [problem for broken, problem in self._setting_rules(where) if broken]
         found += number_problems(
             where,
             {
@@ -479,17 +482,31 @@ class Assumptions:
             },
         )
         found += _rate_problems(where, {"inflation": self.inflation})
-        refresh = self.hardware_refresh_years
-        if refresh is not None and (not is_whole(refresh) or refresh < 1):
-            found.append(
-                Problem(
-                    where,
-                    f"hardware_refresh_years is {refresh!r}; give a whole number of years "
-                    "of at least 1, or leave it out",
-                )
-            )
+        found += _refresh_problems(where, self.hardware_refresh_years)
         if found:
             raise ValidationError("Invalid cost assumptions", found)
+
+    def _setting_rules(self, where: str) -> tuple[tuple[bool, Problem], ...]:
+        """The rules on the timing, the discount rate and the concurrency ratio, each as
+        (broken, the problem it reports)."""
+        rate, ratio = self.discount_rate, self.concurrency_ratio
+        return (
+            (
+                not isinstance(self.timing, Timing),
+                Problem(
+                    where, f"timing {self.timing!r} is unknown; use one of: {Timing.describe()}"
+                ),
+            ),
+            (
+                not (is_number(rate) and math.isfinite(rate) and -1 < rate <= 1),
+                Problem(where, f"discount_rate is {rate!r}; give a fraction (0.08 for 8 %)"),
+            ),
+            (
+                ratio is not None
+                and not (is_number(ratio) and math.isfinite(ratio) and 0 < ratio <= 1),
+                Problem(where, f"concurrency_ratio is {ratio!r}; it must lie in (0, 1]"),
+            ),
+        )
 
     @property
     def years(self) -> int:
@@ -627,13 +644,7 @@ def offer_from_pricing(
     if hosting is None and parsed_deployment is Deployment.PARTNER_HOSTED:
         get("hosting_fee_per_year")
     fields["hosting_fee"] = hosting if hosting is not None else 0.0
-    for key, name in (
-        ("subscription_term_years", "min_term_years"),
-        ("contract_years", "price_hold_years"),
-    ):
-        value = pricing.get(key)
-        if is_number(value) and float(value).is_integer() and value >= 0:
-            fields[name] = int(value)
+    fields.update(_terms(pricing))
     fields.update(extra)
     if found:
         raise ValidationError(f"Incomplete pricing of vendor {vendor!r}", found)
@@ -643,3 +654,18 @@ def offer_from_pricing(
         raise ValidationError(
             f"Invalid offer {vendor!r}", [Problem(f"{vendor}: costs", str(error))]
         ) from None
+
+
+def _terms(pricing: Mapping[str, float | str | None]) -> dict[str, int]:
+    """The Pricing sheet's subscription term and contract length as :class:`Offer` fields
+    (``min_term_years``, ``price_hold_years``), where given as a whole number of years ≥ 0
+    (anything else is left to the offer's defaults)."""
+    terms = {}
+    for key, name in (
+        ("subscription_term_years", "min_term_years"),
+        ("contract_years", "price_hold_years"),
+    ):
+        value = pricing.get(key)
+        if is_number(value) and float(value).is_integer() and value >= 0:
+            terms[name] = int(value)
+    return terms

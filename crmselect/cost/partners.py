@@ -271,24 +271,10 @@ def rank_pairs(
     honoured) or Series of totals in [0, 1]. ``partner_offers``: who implements what, at
     what cost. ``costs``: the software offers' :class:`~crmselect.cost.tco.TcoComparison`.
     """
-    found = []
-    for name, share in (("partner_share", partner_share), ("price_weight", price_weight)):
-        if not (is_number(share) and 0 <= share <= 1):
-            found.append(Problem(name, f"{share!r}; give a share between 0 and 1"))
+    found = _share_problems(partner_share, price_weight)
     t_software, out_software = _totals(software, "software")
     t_partner, out_partner = _totals(partners, "partner")
-    seen: set[tuple[str, str]] = set()
-    for o in partner_offers:
-        where = o.origin or f"partner offer {o.partner!r} for {o.product!r}"
-        if (o.partner, o.product) in seen:
-            found.append(Problem(where, "a second quote for the same pair; keep one"))
-        seen.add((o.partner, o.product))
-        if o.partner not in t_partner.index:
-            found.append(Problem(where, f"partner {o.partner!r} has no evaluation score"))
-        if o.product not in t_software.index:
-            found.append(Problem(where, f"product {o.product!r} has no software score"))
-    if not partner_offers:
-        found.append(Problem("partner offers", "no partner quoted for any product"))
+    found += _quote_problems(partner_offers, t_software, t_partner)
     options = dict(price_options or {})
     found += [
         Problem("price_options", f"{key!r} is unknown; use ceiling, budget or floor")
@@ -298,26 +284,14 @@ def rank_pairs(
     if found:
         raise ValidationError("Cannot rank software × partner pairs", found)
 
-    rate, timing = costs.assumptions.discount_rate, costs.assumptions.timing
     rows, flows = [], {}
     for o in partner_offers:
-        reasons = []
-        if o.product in out_software:
-            reasons.append(f"software knocked out ({out_software[o.product]})")
-        if o.partner in out_partner:
-            reasons.append(f"partner knocked out ({out_partner[o.partner]})")
-        if o.product in costs.vendors:
-            pair_flows = costs[o.product].cash_flows.copy()
-            pair_flows.loc[:, list(SERVICES)] = 0.0
-            pair_flows.loc[0, "implementation"] = o.implementation_days * o.day_rate
-            pair_flows.loc[0, "data_migration"] = o.data_migration
-            pair_flows.loc[0, "integration"] = o.integration
-            flows[(o.product, o.partner)] = pair_flows
-            total_cost = float(pair_flows.to_numpy().sum())
-            npv_cost = float(npv(pair_flows.sum(axis=1).to_numpy(), rate, timing))
-        else:
+        reasons = _knock_out_reasons(o, out_software, out_partner)
+        pair_flows, total_cost, npv_cost = _pair_cost(costs, o)
+        if pair_flows is None:
             reasons.append("the software has no priced offer")
-            total_cost = npv_cost = math.nan
+        else:
+            flows[(o.product, o.partner)] = pair_flows
         t, u = float(t_software[o.product]), float(t_partner[o.partner])
         rows.append(
             {
@@ -332,6 +306,90 @@ def rank_pairs(
             }
         )
     table = pd.DataFrame(rows).set_index(["vendor", "partner"])
+    table = _scored_pairs(table, price_weight, price_method, options)
+    cash = (
+        pd.concat(flows, names=["vendor", "partner", "year"]).sort_index()
+        if flows
+        else pd.DataFrame()
+    )
+    return PairRanking(
+        table=table[PAIR_COLUMNS],
+        cash_flows=cash,
+        partner_share=float(partner_share),
+        price_weight=float(price_weight),
+        price_method=str(price_method),
+    )
+
+
+def _share_problems(partner_share: float, price_weight: float) -> list[Problem]:
+    """The partner's share and the price weight that are not a share between 0 and 1."""
+    return [
+        Problem(name, f"{share!r}; give a share between 0 and 1")
+        for name, share in (("partner_share", partner_share), ("price_weight", price_weight))
+        if not (is_number(share) and 0 <= share <= 1)
+    ]
+
+
+def _quote_problems(
+    offers: Sequence[PartnerOffer], t_software: pd.Series, t_partner: pd.Series
+) -> list[Problem]:
+    """Every problem of the partner offers, offer by offer: a second quote for a pair, a
+    partner or a product without a score; or no offer at all."""
+    found = []
+    seen: set[tuple[str, str]] = set()
+    for o in offers:
+        where = o.origin or f"partner offer {o.partner!r} for {o.product!r}"
+        if (o.partner, o.product) in seen:
+            found.append(Problem(where, "a second quote for the same pair; keep one"))
+        seen.add((o.partner, o.product))
+        if o.partner not in t_partner.index:
+            found.append(Problem(where, f"partner {o.partner!r} has no evaluation score"))
+        if o.product not in t_software.index:
+            found.append(Problem(where, f"product {o.product!r} has no software score"))
+    if not offers:
+        found.append(Problem("partner offers", "no partner quoted for any product"))
+    return found
+
+
+def _knock_out_reasons(
+    offer: PartnerOffer, out_software: Mapping[str, str], out_partner: Mapping[str, str]
+) -> list[str]:
+    """Why the pair is excluded by a knock-out: of its software, then of its partner."""
+    reasons = []
+    if offer.product in out_software:
+        reasons.append(f"software knocked out ({out_software[offer.product]})")
+    if offer.partner in out_partner:
+        reasons.append(f"partner knocked out ({out_partner[offer.partner]})")
+    return reasons
+
+
+def _pair_cost(
+    costs: TcoComparison, offer: PartnerOffer
+) -> tuple[pd.DataFrame | None, float, float]:
+    """The pair's combined cost: the software's TCO cash flows with its implementation
+    services replaced by the partner's quote in year 0, their total and their NPV; ``None``
+    and NaN costs when the software has no priced offer."""
+    if offer.product not in costs.vendors:
+        return None, math.nan, math.nan
+    rate, timing = costs.assumptions.discount_rate, costs.assumptions.timing
+    pair_flows = costs[offer.product].cash_flows.copy()
+    pair_flows.loc[:, list(SERVICES)] = 0.0
+    pair_flows.loc[0, "implementation"] = offer.implementation_days * offer.day_rate
+    pair_flows.loc[0, "data_migration"] = offer.data_migration
+    pair_flows.loc[0, "integration"] = offer.integration
+    total_cost = float(pair_flows.to_numpy().sum())
+    npv_cost = float(npv(pair_flows.sum(axis=1).to_numpy(), rate, timing))
+    return pair_flows, total_cost, npv_cost
+
+
+def _scored_pairs(
+    table: pd.DataFrame,
+    price_weight: float,
+    price_method: PriceMethod | str,
+    options: Mapping[str, float],
+) -> pd.DataFrame:
+    """The pairs' table with ``price_score`` (among the eligible pairs), ``total``,
+    ``rank`` and ``pareto`` added, sorted by rank then quality."""
     eligible = table["excluded"] == ""
     table["price_score"] = np.nan
     if eligible.any():
@@ -354,19 +412,7 @@ def rank_pairs(
         table.loc[eligible, "pareto"] = _pareto(
             table.loc[eligible, "quality"].to_numpy(), table.loc[eligible, "npv_cost"].to_numpy()
         )
-    table = table.sort_values(["rank", "quality"], ascending=[True, False], na_position="last")
-    cash = (
-        pd.concat(flows, names=["vendor", "partner", "year"]).sort_index()
-        if flows
-        else pd.DataFrame()
-    )
-    return PairRanking(
-        table=table[PAIR_COLUMNS],
-        cash_flows=cash,
-        partner_share=float(partner_share),
-        price_weight=float(price_weight),
-        price_method=str(price_method),
-    )
+    return table.sort_values(["rank", "quality"], ascending=[True, False], na_position="last")
 
 
 def _frozen_options(values: Mapping[str, float]) -> Mapping[str, float]:

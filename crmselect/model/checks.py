@@ -53,9 +53,6 @@ class EvaluationIndex:
         """The index of ``evaluation``."""
         nodes = [c for _, c in walk_tree(evaluation.criteria)]
         leaf_ids = frozenset(c.id for c in nodes if c.is_leaf)
-        weights = evaluation.policy.priority_weights
-        children = {c.id: frozenset(k.id for k in c.children) for c in nodes if c.children}
-        children[""] = frozenset(c.id for c in evaluation.criteria)
         return cls(
             leaves=tuple(c for c in nodes if c.is_leaf),
             leaf_ids=leaf_ids,
@@ -64,13 +61,28 @@ class EvaluationIndex:
             evaluator_ids=frozenset(e.id for e in evaluation.evaluators),
             scripts={s.id: s for s in evaluation.demo_scripts},
             demo_criteria=evaluation.demo_criteria(),
-            scored_by_requirements=frozenset(
-                r.criterion
-                for r in evaluation.requirements
-                if r.criterion in leaf_ids and weights[r.priority] > 0
-            ),
-            children=children,
+            scored_by_requirements=_scored_by_requirements(evaluation, leaf_ids),
+            children=_children(evaluation.criteria, nodes),
         )
+
+
+def _scored_by_requirements(evaluation: Evaluation, leaf_ids: frozenset[str]) -> frozenset[str]:
+    """:attr:`EvaluationIndex.scored_by_requirements`: the leaf criteria with a requirement
+    whose priority weighs more than 0."""
+    weights = evaluation.policy.priority_weights
+    return frozenset(
+        r.criterion
+        for r in evaluation.requirements
+        if r.criterion in leaf_ids and weights[r.priority] > 0
+    )
+
+
+def _children(roots: Iterable[Criterion], nodes: Iterable[Criterion]) -> dict[str, frozenset[str]]:
+    """:attr:`EvaluationIndex.children`: the sub-criteria ids of every node with some, and
+    under ``""`` the ids of the top level (``roots``)."""
+    children = {c.id: frozenset(k.id for k in c.children) for c in nodes if c.children}
+    children[""] = frozenset(c.id for c in roots)
+    return children
 
 
 def evaluation_problems(evaluation: Evaluation) -> list[Problem]:

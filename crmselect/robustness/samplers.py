@@ -812,32 +812,18 @@ class ConstrainedWeights:
         ``lo · W_parent ≤ W_node ≤ hi · W_parent`` (``W`` = sum of the leaf weights below;
         for a top-level node ``W_parent = 1``). Both are linear in the leaf weights.
         """
-        roots = tuple(roots)
-        nodes = list(walk_tree(roots))
+        nodes = list(walk_tree(tuple(roots)))
         leaves = tuple(c.id for _, c in nodes if c.is_leaf)
-        index = {c: i for i, c in enumerate(leaves)}
-        members: dict[str, FloatArray] = {}
-        parent: dict[str, str | None] = {}
-        for path, node in nodes:
-            parent[node.id] = path[-2] if len(path) > 1 else None
-            row = np.zeros(len(leaves))
-            for _, below in node.walk():
-                if below.is_leaf:
-                    row[index[below.id]] = 1.0
-            members[node.id] = row
+        members, parent = _leaf_members(nodes, leaves)
         rows: list[FloatArray] = []
         rhs: list[float] = []
         found: list[Problem] = []
         everything = np.ones(len(leaves))
         for kind, bounds in (("global", global_bounds or {}), ("local", local_bounds or {})):
             for node_id, (lo, hi) in bounds.items():
-                if node_id not in members:
-                    found.append(Problem(f"{kind}_bounds", f"unknown criterion {node_id!r}"))
-                    continue
-                if not 0.0 <= lo <= hi <= 1.0:
-                    found.append(
-                        Problem(f"{kind}_bounds[{node_id}]", f"need 0 ≤ lo ({lo}) ≤ hi ({hi}) ≤ 1")
-                    )
+                problem = _bound_problem(kind, node_id, (lo, hi), members)
+                if problem is not None:
+                    found.append(problem)
                     continue
                 own = members[node_id]
                 up = parent[node_id]
@@ -847,6 +833,37 @@ class ConstrainedWeights:
         raise_if(found, "Invalid weight constraints")
         matrix = np.array(rows).reshape(-1, len(leaves))
         return cls(leaves, matrix, np.array(rhs), **options)
+
+
+def _leaf_members(
+    nodes: list[tuple[tuple[str, ...], Criterion]], leaves: tuple[str, ...]
+) -> tuple[dict[str, FloatArray], dict[str, str | None]]:
+    """Per node of the tree, the 0/1 row over ``leaves`` of the leaves below it (a leaf:
+    itself), and its parent (``None`` at the top level)."""
+    index = {c: i for i, c in enumerate(leaves)}
+    members: dict[str, FloatArray] = {}
+    parent: dict[str, str | None] = {}
+    for path, node in nodes:
+        parent[node.id] = path[-2] if len(path) > 1 else None
+        row = np.zeros(len(leaves))
+        for _, below in node.walk():
+            if below.is_leaf:
+                row[index[below.id]] = 1.0
+        members[node.id] = row
+    return members, parent
+
+
+def _bound_problem(
+    kind: str, node_id: str, bound: tuple[float, float], members: Mapping[str, FloatArray]
+) -> Problem | None:
+    """What is wrong with a node's ``global`` or ``local`` bound (lo, hi), if anything: an
+    unknown criterion, or not ``0 ≤ lo ≤ hi ≤ 1``."""
+    lo, hi = bound
+    if node_id not in members:
+        return Problem(f"{kind}_bounds", f"unknown criterion {node_id!r}")
+    if not 0.0 <= lo <= hi <= 1.0:
+        return Problem(f"{kind}_bounds[{node_id}]", f"need 0 ≤ lo ({lo}) ≤ hi ({hi}) ≤ 1")
+    return None
 
 
 @attrs.frozen(eq=False)

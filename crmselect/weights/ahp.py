@@ -141,76 +141,135 @@ def _judgements(
     frame, found = _as_frame(matrix, where)
     if found:
         return frame, found
-    n = frame.shape[0]
-    if n == 0:
+    if frame.shape[0] == 0:
         return frame, [Problem(where, "is empty; compare at least one criterion")]
-    labels: _Labels = list(frame.index)
-    prefix = "" if where == "comparison matrix" else f"{where}: "
+    cells = _Cells(list(frame.index), "" if where == "comparison matrix" else f"{where}: ")
+    values, bad = _numbers(frame.to_numpy(dtype=object), cells, found)
+    found += _diagonal_problems(values, bad, cells)
+    found += _reciprocal_problems(values, bad, cells, tolerance)
+    if saaty_scale:
+        found += _scale_problems(values, cells, tolerance)
+    labels = pd.Index(cells.labels)
+    result = pd.DataFrame(values, index=labels, columns=labels)
+    return result.rename_axis(index="criterion", columns=None), found
+
+
+@attrs.frozen
+class _Cells:
+    """The names of a comparison matrix's cells in problems: ``row a, column b`` after the
+    ``prefix`` that says which group member's matrix it is (``""`` for a single matrix)."""
+
+    labels: _Labels
+    prefix: str
+
+    def name(self, i: int, j: int) -> str:
+        """The name of cell (i, j) in a problem's ``where``."""
+        return self.prefix + _cell(self.labels, i, j)
+
+
+def _numbers(
+    raw: npt.NDArray[Any], cells: _Cells, found: list[Problem]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """The cells as floats (NaN = skipped, or bad) and the mask of the bad ones, reported in
+    ``found`` row by row: not a number, or not positive."""
+    n = raw.shape[0]
     values = np.full((n, n), math.nan)
     bad = np.zeros((n, n), dtype=bool)  # cells already reported
-    raw = frame.to_numpy(dtype=object)
     for i in range(n):
         for j in range(n):
-            value = raw[i, j]
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                found.append(Problem(prefix + _cell(labels, i, j), f"{value!r} is not a number"))
+            number, what = _number(raw[i, j])
+            if what:
+                found.append(Problem(cells.name(i, j), what))
                 bad[i, j] = True
-                continue
-            if not (math.isnan(number) or (math.isfinite(number) and number > 0)):
-                found.append(
-                    Problem(prefix + _cell(labels, i, j), f"{number:g} must be a positive number")
-                )
-                bad[i, j] = True
-                continue
-            values[i, j] = number
+            else:
+                values[i, j] = number
+    return values, bad
 
-    for i in range(n):
+
+def _number(value: Any) -> tuple[float, str]:
+    """A cell's value as a positive number or NaN (skipped), with ``""``; else NaN and what
+    is wrong with it."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan, f"{value!r} is not a number"
+    if not (math.isnan(number) or (math.isfinite(number) and number > 0)):
+        return math.nan, f"{number:g} must be a positive number"
+    return number, ""
+
+
+def _diagonal_problems(
+    values: npt.NDArray[np.float64], bad: npt.NDArray[np.bool_], cells: _Cells
+) -> list[Problem]:
+    """A diagonal cell not already reported that is not 1 (``a_ii = 1``)."""
+    found = []
+    for i in range(values.shape[0]):
         diagonal = values[i, i]
         if not bad[i, i] and not math.isclose(diagonal, 1.0, rel_tol=1e-9):
             what = "is blank" if math.isnan(diagonal) else f"is {diagonal:g}"
             found.append(
-                Problem(
-                    prefix + _cell(labels, i, i),
-                    f"{what}; a criterion compared with itself must be 1",
-                )
+                Problem(cells.name(i, i), f"{what}; a criterion compared with itself must be 1")
             )
+    return found
+
+
+def _reciprocal_problems(
+    values: npt.NDArray[np.float64],
+    bad: npt.NDArray[np.bool_],
+    cells: _Cells,
+    tolerance: float,
+) -> list[Problem]:
+    """Each pair of cells, neither already reported, that breaks ``a_ij = 1/a_ji``: one of
+    them blank, or their product more than ``tolerance`` away from 1."""
+    n = values.shape[0]
+    found = []
     for i in range(n):
         for j in range(i + 1, n):
-            a, b = values[i, j], values[j, i]
             if bad[i, j] or bad[j, i]:
                 continue
-            if math.isnan(a) != math.isnan(b):
-                blank, given = ((i, j), (j, i)) if math.isnan(a) else ((j, i), (i, j))
-                found.append(
-                    Problem(
-                        prefix + _cell(labels, *blank),
-                        f"is blank but its reciprocal ({_cell(labels, *given)}) is "
-                        f"{values[given]:g}; give 1/{values[given]:g} here or leave both blank",
-                    )
-                )
-            elif not math.isnan(a) and abs(a * b - 1) > tolerance:
-                found.append(
-                    Problem(
-                        prefix + _cell(labels, j, i),
-                        f"{b:g} is not the reciprocal of {a:g} ({_cell(labels, i, j)}); "
-                        f"it should be 1/{a:g} ≈ {1 / a:.4g}",
-                    )
-                )
-    if saaty_scale:
-        for i in range(n):
-            for j in range(n):
-                x = values[i, j]
-                if i != j and not math.isnan(x) and not _on_scale(x, tolerance):
-                    found.append(
-                        Problem(
-                            prefix + _cell(labels, i, j),
-                            f"{x:g} is not on Saaty's scale (1, 2, …, 9 or 1/2, …, 1/9)",
-                        )
-                    )
-    result = pd.DataFrame(values, index=pd.Index(labels), columns=pd.Index(labels))
-    return result.rename_axis(index="criterion", columns=None), found
+            problem = _reciprocal_problem(values, cells, (i, j), tolerance)
+            if problem is not None:
+                found.append(problem)
+    return found
+
+
+def _reciprocal_problem(
+    values: npt.NDArray[np.float64], cells: _Cells, pair: tuple[int, int], tolerance: float
+) -> Problem | None:
+    """What breaks ``a_ij = 1/a_ji`` for the ``pair`` (i, j) above the diagonal, if anything:
+    the blank cell of a half-given pair, else ``a_ji`` when it is not the reciprocal."""
+    i, j = pair
+    a, b = values[i, j], values[j, i]
+    if math.isnan(a) != math.isnan(b):
+        blank, given = ((i, j), (j, i)) if math.isnan(a) else ((j, i), (i, j))
+        return Problem(
+            cells.name(*blank),
+            f"is blank but its reciprocal ({_cell(cells.labels, *given)}) is "
+            f"{values[given]:g}; give 1/{values[given]:g} here or leave both blank",
+        )
+    if not math.isnan(a) and abs(a * b - 1) > tolerance:
+        return Problem(
+            cells.name(j, i),
+            f"{b:g} is not the reciprocal of {a:g} ({_cell(cells.labels, i, j)}); "
+            f"it should be 1/{a:g} ≈ {1 / a:.4g}",
+        )
+    return None
+
+
+def _scale_problems(
+    values: npt.NDArray[np.float64], cells: _Cells, tolerance: float
+) -> list[Problem]:
+    """Each judgement off the diagonal, row by row, that is not on Saaty's scale."""
+    n = values.shape[0]
+    return [
+        Problem(
+            cells.name(i, j),
+            f"{values[i, j]:g} is not on Saaty's scale (1, 2, …, 9 or 1/2, …, 1/9)",
+        )
+        for i in range(n)
+        for j in range(n)
+        if i != j and not math.isnan(values[i, j]) and not _on_scale(values[i, j], tolerance)
+    ]
 
 
 def _on_scale(x: float, tolerance: float) -> bool:
@@ -447,26 +506,8 @@ def pairwise_matrix(
     >>> round(float(matrix.loc["c", "a"]), 4)
     0.1667
     """
-    order: list[str] = list(labels) if labels is not None else []
-    if labels is None:
-        for pair in judgements:
-            order += [label for label in pair if label not in order]
-    found: list[Problem] = []
-    seen: set[frozenset[str]] = set()
-    for first, second in judgements:
-        where = f"judgement ({first!r}, {second!r})"
-        key = frozenset((first, second))
-        if first == second:
-            found.append(Problem(where, "compares a criterion with itself; leave it out"))
-        elif key in seen:
-            found.append(Problem(where, "the pair is judged twice; keep one direction"))
-        for label in (first, second):
-            if label not in order:
-                found.append(Problem(where, f"{label!r} is not one of the criteria {order}"))
-        value = judgements[first, second]
-        if not (isinstance(value, numbers.Real) and math.isfinite(value) and value > 0):
-            found.append(Problem(where, f"{value!r} must be a positive number"))
-        seen.add(key)
+    order = list(labels) if labels is not None else _first_mentions(judgements)
+    found = _judgement_problems(judgements, order)
     if found:
         raise ValidationError("Invalid pairwise judgements", found)
     frame = pd.DataFrame(math.nan, index=pd.Index(order), columns=pd.Index(order))
@@ -476,6 +517,41 @@ def pairwise_matrix(
         frame.loc[first, second] = float(value)
         frame.loc[second, first] = 1.0 / float(value)
     return frame.rename_axis(index="criterion")
+
+
+def _first_mentions(judgements: Mapping[tuple[str, str], float]) -> list[str]:
+    """The criteria of the judgements in the order of their first mention."""
+    order: list[str] = []
+    for pair in judgements:
+        order += [label for label in pair if label not in order]
+    return order
+
+
+def _judgement_problems(
+    judgements: Mapping[tuple[str, str], float], order: list[str]
+) -> list[Problem]:
+    """Every problem of the pairwise judgements, judgement by judgement: a criterion
+    compared with itself, a pair judged twice (in either direction), a criterion not among
+    ``order``, a value that is not a positive number."""
+    found: list[Problem] = []
+    seen: set[frozenset[str]] = set()
+    for first, second in judgements:
+        where = f"judgement ({first!r}, {second!r})"
+        key = frozenset((first, second))
+        if first == second:
+            found.append(Problem(where, "compares a criterion with itself; leave it out"))
+        elif key in seen:
+            found.append(Problem(where, "the pair is judged twice; keep one direction"))
+        found += [
+            Problem(where, f"{label!r} is not one of the criteria {order}")
+            for label in (first, second)
+            if label not in order
+        ]
+        value = judgements[first, second]
+        if not (isinstance(value, numbers.Real) and math.isfinite(value) and value > 0):
+            found.append(Problem(where, f"{value!r} must be a positive number"))
+        seen.add(key)
+    return found
 
 
 @attrs.frozen(eq=False, repr=False)

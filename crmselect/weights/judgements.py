@@ -32,28 +32,38 @@ def judgement_results(
     results: dict[str, AhpResult] = {}
     for node, sets in by_node.items():
         labels = children.get(node, [])
-        mentioned = {x for j in sets for a, b, _ in j.pairs for x in (a, b)}
-        unjudged = [c for c in labels if c not in mentioned]
-        if unjudged:
-            raise ValidationError(
-                "Incomplete judgements",
-                [
-                    Problem(
-                        sets[0].origin or f"judgements of {node or 'the top level'!r}",
-                        f"{', '.join(map(repr, unjudged))} compared with nothing; add a judgement",
-                    )
-                ],
-            )
-        matrices = {
-            j.member or str(i): pairwise_matrix(
-                {(a, b): float(x) for a, b, x in j.pairs}, labels=labels
-            )
-            for i, j in enumerate(sets)
-        }
-        results[node] = (
-            ahp(next(iter(matrices.values()))) if len(matrices) == 1 else group_ahp(matrices)
-        )
+        _require_judged(node, sets, labels)
+        results[node] = _node_result(sets, labels)
     return results
+
+
+def _require_judged(node: str, sets: list[Judgements], labels: list[str]) -> None:
+    """Raise :class:`~crmselect.errors.ValidationError` naming the children of ``node``
+    (``labels``) that none of its judgements mentions."""
+    mentioned = {x for j in sets for a, b, _ in j.pairs for x in (a, b)}
+    unjudged = [c for c in labels if c not in mentioned]
+    if unjudged:
+        raise ValidationError(
+            "Incomplete judgements",
+            [
+                Problem(
+                    sets[0].origin or f"judgements of {node or 'the top level'!r}",
+                    f"{', '.join(map(repr, unjudged))} compared with nothing; add a judgement",
+                )
+            ],
+        )
+
+
+def _node_result(sets: list[Judgements], labels: list[str]) -> AhpResult:
+    """The AHP result of one node's judgements: of the single member's matrix, else of the
+    group (members without a name are keyed by their position)."""
+    matrices = {
+        j.member or str(i): pairwise_matrix(
+            {(a, b): float(x) for a, b, x in j.pairs}, labels=labels
+        )
+        for i, j in enumerate(sets)
+    }
+    return ahp(next(iter(matrices.values()))) if len(matrices) == 1 else group_ahp(matrices)
 
 
 def apply_judgements(

@@ -105,23 +105,44 @@ def set_local_weights(
     {'a1': 0.1875, 'a2': 0.5625, 'b': 0.25}
     """
     roots = tuple(criteria)
+    children, where = _children_of(roots, node)
+    values = _checked_weights(weights, children, where)
+    normalised = values / values.sum()
+    weighted = tuple(attrs.evolve(c, weight=float(normalised[c.id])) for c in children)
     if node is None:
-        children, where = roots, "criteria (top level)"
-    else:
-        matches = [c for _, c in walk_tree(roots) if c.id == node]
-        where = f"criterion {node!r}"
-        if not matches:
-            problem = "is not in the criteria tree"
-        elif len(matches) > 1:
-            problem = "is used by more than one criterion"
-        elif matches[0].is_leaf:
-            problem = "has no sub-criteria to weight"
-        else:
-            problem = ""
-        if problem:
-            raise ValidationError("Cannot set local weights", [Problem(where, problem)])
-        children = matches[0].children
+        return weighted
+    return tuple(_with_children(c, node, weighted) for c in roots)
 
+
+def _children_of(
+    roots: tuple[Criterion, ...], node: str | None
+) -> tuple[tuple[Criterion, ...], str]:
+    """The children of ``node`` (``None``: the top level) and its name in problems.
+
+    Raises :class:`~crmselect.errors.ValidationError` when ``node`` is not exactly one
+    criterion of the tree that has sub-criteria.
+    """
+    if node is None:
+        return roots, "criteria (top level)"
+    matches = [c for _, c in walk_tree(roots) if c.id == node]
+    where = f"criterion {node!r}"
+    if not matches:
+        problem = "is not in the criteria tree"
+    elif len(matches) > 1:
+        problem = "is used by more than one criterion"
+    elif matches[0].is_leaf:
+        problem = "has no sub-criteria to weight"
+    else:
+        return matches[0].children, where
+    raise ValidationError("Cannot set local weights", [Problem(where, problem)])
+
+
+def _checked_weights(
+    weights: Mapping[str, float] | pd.Series, children: tuple[Criterion, ...], where: str
+) -> pd.Series:
+    """The weights as a Series, if they are valid numbers labelled by exactly the ids of
+    ``children`` with a positive sum; else a :class:`~crmselect.errors.ValidationError`
+    listing every problem."""
     values, found = checked_values(weights, where)
     ids = [c.id for c in children]
     found += [
@@ -138,16 +159,14 @@ def set_local_weights(
         found.append(Problem(where, "all weights are zero; at least one must be positive"))
     if found:
         raise ValidationError("Cannot set local weights", found)
-    normalised = values / values.sum()
-    weighted = tuple(attrs.evolve(c, weight=float(normalised[c.id])) for c in children)
-    if node is None:
-        return weighted
+    return values
 
-    def rebuild(c: Criterion) -> Criterion:
-        if c.id == node:
-            return attrs.evolve(c, children=weighted)
-        kids = tuple(rebuild(k) for k in c.children)
-        same = all(new is old for new, old in zip(kids, c.children, strict=True))
-        return c if same else attrs.evolve(c, children=kids)
 
-    return tuple(rebuild(c) for c in roots)
+def _with_children(c: Criterion, node: str, children: tuple[Criterion, ...]) -> Criterion:
+    """``c`` with ``children`` in place of the children of ``node`` somewhere in its subtree;
+    unchanged subtrees are the same objects."""
+    if c.id == node:
+        return attrs.evolve(c, children=children)
+    kids = tuple(_with_children(k, node, children) for k in c.children)
+    same = all(new is old for new, old in zip(kids, c.children, strict=True))
+    return c if same else attrs.evolve(c, children=kids)

@@ -39,6 +39,7 @@ The ``price:`` section makes a leaf criterion scored from prices
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ from crmselect.cost.case import CostCase
 from crmselect.cost.offer import Assumptions, Offer, offer_from_pricing
 from crmselect.errors import CrmselectError, Problem
 from crmselect.io.folder.yamlfile import Reader, YNode
-from crmselect.model import Evaluation, PriceBasis, PriceCriterion
+from crmselect.model import Evaluation, PriceBasis, PriceCriterion, Vendor
 
 _TOP = (
     "currency",
@@ -167,38 +168,15 @@ def _users(reader: Reader, node: YNode, years: YNode | None) -> list[int]:
 
 def _offers(reader: Reader, f: dict[str, YNode], evaluation: Evaluation) -> dict[str, Offer] | None:
     defaults = _offer_fields(reader, f.get("offer_defaults"))
-    overrides: dict[str, dict[str, Any]] = {}
     node = f.get("offers")
-    if node is not None and isinstance(node.value, dict):
-        for vendor, item in node.value.items():
-            if vendor not in evaluation.vendor_ids:
-                reader.fail(item, f"unknown vendor {vendor!r}")
-            overrides[vendor] = _offer_fields(reader, item, allow_deployment=True)
-    elif node is not None:
-        reader.fail(node, "expected a mapping of vendor id to offer settings")
+    overrides = _offer_overrides(reader, node, evaluation)
+    where = node or f["users"]
     offers: dict[str, Offer] = {}
     for vendor in evaluation.vendors:
         if vendor.id not in evaluation.pricing:
             continue
         extra = {**defaults, **overrides.get(vendor.id, {})}
-        deployment = extra.pop("deployment", None)
-        if deployment is None and len(vendor.deployment) == 1:
-            deployment = next(iter(vendor.deployment)).value
-        if deployment is None:
-            reader.fail(
-                node or f["users"],
-                f"vendor {vendor.id!r} offers several deployments; "
-                f"say which is priced under offers.{vendor.id}"
-                ".deployment",
-            )
-            continue
-        where = node or f["users"]
-        offer = reader.build(
-            where,
-            partial(
-                offer_from_pricing, vendor.id, evaluation.pricing[vendor.id], deployment, **extra
-            ),
-        )
+        offer = _priced_offer(reader, where, vendor, extra, evaluation.pricing[vendor.id])
         if offer is not None:
             offers[vendor.id] = offer
     if not evaluation.pricing:
@@ -211,6 +189,46 @@ def _offers(reader: Reader, f: dict[str, YNode], evaluation: Evaluation) -> dict
     if not offers:
         return None
     return offers
+
+
+def _offer_overrides(
+    reader: Reader, node: YNode | None, evaluation: Evaluation
+) -> dict[str, dict[str, Any]]:
+    """``costs.offers``: vendor id → the offer settings given for it (a deployment allowed);
+    an unknown vendor and a node that is not a mapping are reported."""
+    overrides: dict[str, dict[str, Any]] = {}
+    if node is not None and isinstance(node.value, dict):
+        for vendor, item in node.value.items():
+            if vendor not in evaluation.vendor_ids:
+                reader.fail(item, f"unknown vendor {vendor!r}")
+            overrides[vendor] = _offer_fields(reader, item, allow_deployment=True)
+    elif node is not None:
+        reader.fail(node, "expected a mapping of vendor id to offer settings")
+    return overrides
+
+
+def _priced_offer(
+    reader: Reader,
+    where: YNode,
+    vendor: Vendor,
+    extra: dict[str, Any],
+    pricing: Mapping[str, float | str | None],
+) -> Offer | None:
+    """The vendor's offer from its ``pricing`` and the ``extra`` offer settings, priced for
+    the deployment they name, else for the vendor's only one; ``None`` with the problem
+    reported at ``where`` when that leaves it open, or the offer is invalid."""
+    deployment = extra.pop("deployment", None)
+    if deployment is None and len(vendor.deployment) == 1:
+        deployment = next(iter(vendor.deployment)).value
+    if deployment is None:
+        reader.fail(
+            where,
+            f"vendor {vendor.id!r} offers several deployments; "
+            f"say which is priced under offers.{vendor.id}"
+            ".deployment",
+        )
+        return None
+    return reader.build(where, partial(offer_from_pricing, vendor.id, pricing, deployment, **extra))
 
 
 def _offer_fields(

@@ -71,7 +71,7 @@ text (:mod:`crmselect.io.folder.yamlfile`: at most 8 MiB, 64 levels of nesting).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -104,6 +104,7 @@ from crmselect.model import (
     Evaluation,
     Evaluator,
     Judgements,
+    ModeratedScore,
     PriceBasis,
     PriceCriterion,
     Process,
@@ -612,35 +613,9 @@ def _scoring(
     if f is None:
         return defaults
     scale = reader.build(node, lambda: _compliance_scale(reader, f.get("compliance_scale")))
-    demo_scale = defaults[1]
-    if "demo_scale" in f:
-        bounds = reader.mapping(f["demo_scale"], required=("minimum", "maximum")) or {}
-        demo_scale = (
-            reader.build(
-                f["demo_scale"],
-                lambda: DemoScale(
-                    reader.number(bounds.get("minimum"), 0.0),
-                    reader.number(bounds.get("maximum"), 5.0),
-                ),
-            )
-            or demo_scale
-        )
-    weights: dict[str, float] = {}
-    if "priority_weights" in f:
-        pw = reader.mapping(f["priority_weights"], optional=("must", "should", "could", "wont"))
-        for key, value in (pw or {}).items():
-            weight = reader.number(value, minimum=0)
-            if weight is not None:
-                weights[key] = weight
-    uplift: dict[str, int] = {}
-    if "process_uplift" in f:
-        ratings = tuple(r.value for r in ProcessRating)
-        for key, value in (reader.mapping(f["process_uplift"], optional=ratings) or {}).items():
-            steps = reader.number(value, minimum=0, maximum=3)
-            if steps is not None and not steps.is_integer():
-                reader.fail(value, "expected a whole number of MoSCoW steps (0–3)")
-            elif steps is not None:
-                uplift[key] = int(steps)
+    demo_scale = _demo_scale(reader, f.get("demo_scale")) or defaults[1]
+    weights = _priority_weights(reader, f.get("priority_weights"))
+    uplift = _process_uplift(reader, f.get("process_uplift"))
     aggregation = (
         _demo_aggregation(reader, f["demo_aggregation"]) if "demo_aggregation" in f else None
     )
@@ -655,6 +630,50 @@ def _scoring(
         ),
     )
     return scale or defaults[0], demo_scale, policy or defaults[2]
+
+
+def _demo_scale(reader: Reader, node: YNode | None) -> DemoScale | None:
+    """``scoring.demo_scale``: its minimum and maximum; ``None`` when not given or invalid."""
+    if node is None:
+        return None
+    bounds = reader.mapping(node, required=("minimum", "maximum")) or {}
+    return reader.build(
+        node,
+        lambda: DemoScale(
+            reader.number(bounds.get("minimum"), 0.0),
+            reader.number(bounds.get("maximum"), 5.0),
+        ),
+    )
+
+
+def _priority_weights(reader: Reader, node: YNode | None) -> dict[str, float]:
+    """``scoring.priority_weights``: MoSCoW priority → a non-negative weight, for those
+    given and valid."""
+    weights: dict[str, float] = {}
+    if node is None:
+        return weights
+    pw = reader.mapping(node, optional=("must", "should", "could", "wont"))
+    for key, value in (pw or {}).items():
+        weight = reader.number(value, minimum=0)
+        if weight is not None:
+            weights[key] = weight
+    return weights
+
+
+def _process_uplift(reader: Reader, node: YNode | None) -> dict[str, int]:
+    """``scoring.process_uplift``: process rating → a whole number of MoSCoW steps (0–3),
+    for those given and valid."""
+    uplift: dict[str, int] = {}
+    if node is None:
+        return uplift
+    ratings = tuple(r.value for r in ProcessRating)
+    for key, value in (reader.mapping(node, optional=ratings) or {}).items():
+        steps = reader.number(value, minimum=0, maximum=3)
+        if steps is not None and not steps.is_integer():
+            reader.fail(value, "expected a whole number of MoSCoW steps (0–3)")
+        elif steps is not None:
+            uplift[key] = int(steps)
+    return uplift
 
 
 def _demo_aggregation(reader: Reader, node: YNode) -> DemoAggregation | None:
@@ -742,85 +761,13 @@ def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
         "name": evaluation.name,
         "description": evaluation.description,
         "criteria": [_criterion_dict(c) for c in evaluation.criteria],
-        "requirements": [
-            {
-                "id": r.id,
-                "criterion": r.criterion,
-                "priority": r.priority.value,
-                "mandatory": r.mandatory,
-                "text": r.text,
-            }
-            for r in evaluation.requirements
-        ],
-        "vendors": [
-            {
-                "id": v.id,
-                "name": v.name,
-                "offering": v.offering.value,
-                "deployment": sorted(d.value for d in v.deployment),
-                "access": sorted(a.value for a in v.access),
-                "licensing": sorted(lic.value for lic in v.licensing),
-                "description": v.description,
-            }
-            for v in evaluation.vendors
-        ],
+        "requirements": [_requirement_dict(r) for r in evaluation.requirements],
+        "vendors": [_vendor_dict(v) for v in evaluation.vendors],
         "evaluators": [{"id": e.id, "name": e.name, "role": e.role} for e in evaluation.evaluators],
-        "demo_scripts": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "criteria": list(s.criteria),
-                "description": s.description,
-                "minutes": s.minutes,
-            }
-            for s in evaluation.demo_scripts
-        ],
-        "scoring": {
-            "missing": evaluation.policy.missing.value,
-            "demo_share": evaluation.policy.demo_share,
-            "priority_weights": {p.value: w for p, w in evaluation.policy.priority_weights.items()},
-            "process_uplift": {r.value: n for r, n in evaluation.policy.process_uplift.items()},
-            "demo_aggregation": {
-                "method": evaluation.policy.demo_aggregation.method,
-                "trim": evaluation.policy.demo_aggregation.trim,
-                "normalise": evaluation.policy.demo_aggregation.normalise,
-                "missing": evaluation.policy.demo_aggregation.missing,
-                "min_evaluators": evaluation.policy.demo_aggregation.min_evaluators,
-                "evaluator_weights": dict(evaluation.policy.demo_aggregation.evaluator_weights),
-            },
-            "demo_scale": {
-                "minimum": evaluation.demo_scale.minimum,
-                "maximum": evaluation.demo_scale.maximum,
-            },
-            "compliance_scale": {
-                level.key: {
-                    "label": level.label,
-                    "score": level.score,
-                    "satisfies_mandatory": level.satisfies_mandatory,
-                    "aliases": list(level.aliases),
-                }
-                for level in evaluation.scale.levels
-            },
-        },
-        "processes": [
-            {
-                "id": p.id,
-                "name": p.name,
-                "rating": p.rating.value,
-                "requirements": list(p.requirements),
-                "description": p.description,
-            }
-            for p in evaluation.processes
-        ],
-        "weighting": [
-            {
-                "node": j.node or "top",
-                "method": "ahp",
-                "member": j.member,
-                "judgements": [[a, b, x] for a, b, x in j.pairs],
-            }
-            for j in evaluation.judgements
-        ],
+        "demo_scripts": [_script_dict(s) for s in evaluation.demo_scripts],
+        "scoring": _scoring_dict(evaluation),
+        "processes": [_process_dict(p) for p in evaluation.processes],
+        "weighting": [_judgement_dict(j) for j in evaluation.judgements],
         "pricing": {vendor: dict(values) for vendor, values in evaluation.pricing.items()},
         "responses": "responses.csv",
         "demo_scores": "demo_scores.csv",
@@ -829,14 +776,7 @@ def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
         document["price"] = _price_dict(evaluation.price)
     if evaluation.moderations:
         document["moderations"] = "moderations.csv"
-        moderations = pd.DataFrame(
-            [
-                (m.vendor, m.script, m.criterion, m.score, m.reason, m.by, m.date)
-                for m in evaluation.moderations
-            ],
-            columns=["vendor", "script", "criterion", "score", "reason", "by", "date"],
-        )
-        write_csv(moderations, target / "moderations.csv", index=False)
+        _write_moderations(evaluation.moderations, target / "moderations.csv")
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
 
     def write_yaml(temporary: str) -> None:
@@ -846,6 +786,108 @@ def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
     write_csv(responses_to_frame(evaluation.responses), target / "responses.csv", index=False)
     write_csv(demo_scores_to_frame(evaluation.demo_scores), target / "demo_scores.csv", index=False)
     return path
+
+
+def _requirement_dict(r: Requirement) -> dict[str, Any]:
+    """A requirement written out in full, so the folder needs no catalogue."""
+    return {
+        "id": r.id,
+        "criterion": r.criterion,
+        "priority": r.priority.value,
+        "mandatory": r.mandatory,
+        "text": r.text,
+    }
+
+
+def _vendor_dict(v: Vendor) -> dict[str, Any]:
+    """A vendor with its offering, and its deployment, access and licensing models sorted."""
+    return {
+        "id": v.id,
+        "name": v.name,
+        "offering": v.offering.value,
+        "deployment": sorted(d.value for d in v.deployment),
+        "access": sorted(a.value for a in v.access),
+        "licensing": sorted(lic.value for lic in v.licensing),
+        "description": v.description,
+    }
+
+
+def _script_dict(s: DemoScript) -> dict[str, Any]:
+    """A demo script with the criteria it exercises."""
+    return {
+        "id": s.id,
+        "title": s.title,
+        "criteria": list(s.criteria),
+        "description": s.description,
+        "minutes": s.minutes,
+    }
+
+
+def _scoring_dict(evaluation: Evaluation) -> dict[str, Any]:
+    """The ``scoring:`` section: the policy, its demo aggregation and both scales in full."""
+    policy = evaluation.policy
+    return {
+        "missing": policy.missing.value,
+        "demo_share": policy.demo_share,
+        "priority_weights": {p.value: w for p, w in policy.priority_weights.items()},
+        "process_uplift": {r.value: n for r, n in policy.process_uplift.items()},
+        "demo_aggregation": _aggregation_dict(policy.demo_aggregation),
+        "demo_scale": {
+            "minimum": evaluation.demo_scale.minimum,
+            "maximum": evaluation.demo_scale.maximum,
+        },
+        "compliance_scale": {
+            level.key: {
+                "label": level.label,
+                "score": level.score,
+                "satisfies_mandatory": level.satisfies_mandatory,
+                "aliases": list(level.aliases),
+            }
+            for level in evaluation.scale.levels
+        },
+    }
+
+
+def _aggregation_dict(aggregation: DemoAggregation) -> dict[str, Any]:
+    """``scoring.demo_aggregation``: how the panel's demo scores are aggregated."""
+    return {
+        "method": aggregation.method,
+        "trim": aggregation.trim,
+        "normalise": aggregation.normalise,
+        "missing": aggregation.missing,
+        "min_evaluators": aggregation.min_evaluators,
+        "evaluator_weights": dict(aggregation.evaluator_weights),
+    }
+
+
+def _process_dict(p: Process) -> dict[str, Any]:
+    """A business process with its rating and the requirements that support it."""
+    return {
+        "id": p.id,
+        "name": p.name,
+        "rating": p.rating.value,
+        "requirements": list(p.requirements),
+        "description": p.description,
+    }
+
+
+def _judgement_dict(j: Judgements) -> dict[str, Any]:
+    """A ``weighting:`` entry: one member's AHP judgements at a node (``top``: the root)."""
+    return {
+        "node": j.node or "top",
+        "method": "ahp",
+        "member": j.member,
+        "judgements": [[a, b, x] for a, b, x in j.pairs],
+    }
+
+
+def _write_moderations(moderations: Sequence[ModeratedScore], path: Path) -> None:
+    """Write the moderated demo scores as a CSV file."""
+    frame = pd.DataFrame(
+        [(m.vendor, m.script, m.criterion, m.score, m.reason, m.by, m.date) for m in moderations],
+        columns=["vendor", "script", "criterion", "score", "reason", "by", "date"],
+    )
+    write_csv(frame, path, index=False)
 
 
 def _price_dict(rule: PriceCriterion) -> dict[str, Any]:

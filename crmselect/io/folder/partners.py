@@ -182,37 +182,55 @@ def _offers_from_frame(
         row = {c: _text(values.get(c)) for c in OFFER_COLUMNS}
         amounts, problems = _amounts(row, where)
         problems = _name_problems(row, where, partners, products) + problems
-        partner, product = row["partner"], row["product"]
-        if partner and product and (partner, product) in first:
-            problems.append(
-                Problem(
-                    where,
-                    f"partner {partner!r} already quoted for product {product!r} in row "
-                    f"{first[(partner, product)]}; keep one quote per partner and product",
-                )
-            )
-        elif partner and product:
-            first[(partner, product)] = number
+        problems += _repeated_quote(row, number, where, first)
         if problems:
             found += problems
             continue
-        try:
-            offers.append(
-                PartnerOffer(
-                    partner,
-                    product,
-                    amounts["implementation_days"],
-                    amounts["day_rate"],
-                    amounts["data_migration"],
-                    amounts["integration"],
-                    origin=where,
-                )
-            )
-        except CrmselectError as exc:  # pragma: no cover - the checks above come first
-            found += [Problem(where, p.what) for p in getattr(exc, "problems", ())] or [
-                Problem(where, str(exc))
-            ]
+        offer, problems = _built_offer(row, amounts, where)
+        offers += offer
+        found += problems
     return offers, found
+
+
+def _repeated_quote(
+    row: dict[str, str], number: int, where: str, first: dict[tuple[str, str], int]
+) -> list[Problem]:
+    """A second quote of the row's partner for its product; ``first`` records the row
+    ``number`` of each pair's first quote (rows without both names are not checked)."""
+    partner, product = row["partner"], row["product"]
+    if not (partner and product):
+        return []
+    if (partner, product) in first:
+        return [
+            Problem(
+                where,
+                f"partner {partner!r} already quoted for product {product!r} in row "
+                f"{first[(partner, product)]}; keep one quote per partner and product",
+            )
+        ]
+    first[(partner, product)] = number
+    return []
+
+
+def _built_offer(
+    row: dict[str, str], amounts: dict[str, float], where: str
+) -> tuple[list[PartnerOffer], list[Problem]]:
+    """The row's offer, or the problems its construction reports at ``where``."""
+    try:
+        offer = PartnerOffer(
+            row["partner"],
+            row["product"],
+            amounts["implementation_days"],
+            amounts["day_rate"],
+            amounts["data_migration"],
+            amounts["integration"],
+            origin=where,
+        )
+    except CrmselectError as exc:  # pragma: no cover - the checks above come first
+        return [], [Problem(where, p.what) for p in getattr(exc, "problems", ())] or [
+            Problem(where, str(exc))
+        ]
+    return [offer], []
 
 
 def partner_offers_from_frame(

@@ -17,6 +17,7 @@ the mean normalised demo score per vendor × criterion, exactly the library's
 
 from __future__ import annotations
 
+import attrs
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.worksheet.worksheet import Worksheet
@@ -45,7 +46,7 @@ from crmselect.io.excel.cells import (
     write_header,
     write_title,
 )
-from crmselect.model import Response
+from crmselect.model import Evaluation, Requirement, Response, Vendor
 from crmselect.scoring import ScoreResult, excluded_answers
 
 NO_ANSWER = "(no answer)"
@@ -57,74 +58,26 @@ _TEXT_CHARS = 60  # characters of the body font per line in a column of width 50
 def write_requirements(ws: Worksheet, result: ScoreResult) -> None:
     """Fill the Requirements sheet: every requirement × vendor answer, score and comment."""
     evaluation = result.evaluation
-    scale = evaluation.scale
-    priority_weights = evaluation.policy.priority_weights
     write_title(
         ws,
         "Requirements and answers",
         "Per vendor: the answer (compliance level), its score on the compliance scale and the "
         "vendor's comment. Red: knock-out (a mandatory requirement not satisfied or not "
         "answered). Amber: a missing answer. A note marks an answer excluded on import. "
-        + scale.mandatory_rule(),
+        + evaluation.scale.mandatory_rule(),
     )
     fixed = ["ID", "Criterion", "Priority", "Weight", "Mandatory", "Requirement"]
     vendors = list(evaluation.vendors)
     header, group_row, left = 5, 4, len(fixed) + 1
-    labels = list(fixed)
-    for j, v in enumerate(vendors):
-        labels += [f"{v.id} answer", f"{v.id} score", f"{v.id} comment"]
-        column = left + 3 * j
-        put(at(ws, group_row, column), f"{v.name} ({v.id})")
-        at(ws, group_row, column).font = BOLD
-        ws.merge_cells(
-            start_row=group_row, start_column=column, end_row=group_row, end_column=column + 2
-        )
+    labels = [*fixed, *_write_vendor_groups(ws, vendors, group_row, left)]
     write_header(ws, header, 1, labels)
-    answers: dict[tuple[str, str], Response] = {
-        (a.vendor, a.requirement): a for a in evaluation.responses
-    }
-    labels_by_key = {level.key: level.label for level in scale.levels}
-    satisfies = {level.key: level.satisfies_mandatory for level in scale.levels}
-    scores_by_key = {level.key: float(level.score) for level in scale.levels}
-    excluded = excluded_answers(evaluation)
+    answers = _Answers.of(evaluation)
     row = header
     for row, r in enumerate(evaluation.requirements, start=header + 1):
-        written = [at(ws, row, c) for c in range(1, 5)]
-        put(written[0], r.id)
-        put(written[1], r.criterion)
-        put(written[2], r.priority.value)
-        put(written[3], priority_weights[r.priority])
-        if r.mandatory:
-            written.append(at(ws, row, 5))
-            put(written[-1], "mandatory")
-        text = at(ws, row, 6)
-        put(text, r.text)
-        text.alignment = WRAP_TOP
-        lines = sum(1 + len(line) // _TEXT_CHARS for line in str(r.text).split("\n"))
-        if lines > 1:  # LibreOffice does not grow rows for wrapped text by itself
-            ws.row_dimensions[row].height = 15 * min(lines, 12)
+        written = _write_requirement(ws, row, r, evaluation.policy.priority_weights[r.priority])
+        lines = _write_requirement_text(ws, row, r.text)
         for j, v in enumerate(vendors):
-            column = left + 3 * j
-            answer = answers.get((v.id, r.id))
-            key = None if answer is None else answer.compliance
-            answer_cell, score_cell = at(ws, row, column), at(ws, row, column + 1)
-            written += (answer_cell, score_cell)
-            if key is None:
-                put(answer_cell, NO_ANSWER)
-                _note_excluded(answer_cell, excluded.get((v.id, r.id)))
-            else:
-                put(answer_cell, labels_by_key[key])
-                score_cell.value = scores_by_key[key]  # General format: 1, 0.8, 0.5 …
-            if answer is not None and answer.comment:
-                written.append(at(ws, row, column + 2))
-                put(written[-1], answer.comment)
-            if r.mandatory and (key is None or not satisfies[key]):
-                for cell in (answer_cell, score_cell):
-                    cell.fill = KO_FILL
-                    cell.font = KO_FONT
-            elif key is None:
-                answer_cell.fill = MISSING_FILL
-                answer_cell.font = MISSING_FONT
+            written += _write_answer(ws, (row, left + 3 * j), r, v.id, answers)
         if lines > 1:  # a tall row reads best with every cell at the top
             for cell in written:
                 cell.alignment = TOP
@@ -143,6 +96,100 @@ def write_requirements(ws: Worksheet, result: ScoreResult) -> None:
     ws.row_dimensions[header].height = 30
     fit_columns(ws, fixed=fixed_widths, sample_rows=1)
     print_setup(ws, title_rows=f"{group_row}:{header}", freeze=relative(header + 1, left))
+
+
+def _write_vendor_groups(ws: Worksheet, vendors: list[Vendor], row: int, left: int) -> list[str]:
+    """Each vendor's name over its three columns (merged) from column ``left`` on; returns
+    the headers of those columns."""
+    labels: list[str] = []
+    for j, v in enumerate(vendors):
+        labels += [f"{v.id} answer", f"{v.id} score", f"{v.id} comment"]
+        column = left + 3 * j
+        put(at(ws, row, column), f"{v.name} ({v.id})")
+        at(ws, row, column).font = BOLD
+        ws.merge_cells(start_row=row, start_column=column, end_row=row, end_column=column + 2)
+    return labels
+
+
+def _write_requirement(ws: Worksheet, row: int, r: Requirement, weight: float) -> list[Cell]:
+    """A requirement's id, criterion, priority, priority weight and (if it is mandatory)
+    its mark; returns the cells written."""
+    written = [at(ws, row, c) for c in range(1, 5)]
+    put(written[0], r.id)
+    put(written[1], r.criterion)
+    put(written[2], r.priority.value)
+    put(written[3], weight)
+    if r.mandatory:
+        written.append(at(ws, row, 5))
+        put(written[-1], "mandatory")
+    return written
+
+
+def _write_requirement_text(ws: Worksheet, row: int, text: str) -> int:
+    """A requirement's text, wrapped, with the row as tall as its lines (up to 12); returns
+    the number of lines."""
+    cell = at(ws, row, 6)
+    put(cell, text)
+    cell.alignment = WRAP_TOP
+    lines = sum(1 + len(line) // _TEXT_CHARS for line in str(text).split("\n"))
+    if lines > 1:  # LibreOffice does not grow rows for wrapped text by itself
+        ws.row_dimensions[row].height = 15 * min(lines, 12)
+    return lines
+
+
+@attrs.frozen
+class _Answers:
+    """What the Requirements sheet looks up per answer: the responses by (vendor,
+    requirement), the compliance levels' labels, scores and whether they satisfy a
+    mandatory requirement, and the answers excluded on import."""
+
+    responses: dict[tuple[str, str], Response]
+    labels: dict[str, str]
+    scores: dict[str, float]
+    satisfies: dict[str, bool]
+    excluded: dict[tuple[str, str], ImportProblem]
+
+    @classmethod
+    def of(cls, evaluation: Evaluation) -> _Answers:
+        """The lookups of ``evaluation``."""
+        levels = evaluation.scale.levels
+        return cls(
+            responses={(a.vendor, a.requirement): a for a in evaluation.responses},
+            labels={level.key: level.label for level in levels},
+            scores={level.key: float(level.score) for level in levels},
+            satisfies={level.key: level.satisfies_mandatory for level in levels},
+            excluded=excluded_answers(evaluation),
+        )
+
+
+def _write_answer(
+    ws: Worksheet, cell: tuple[int, int], r: Requirement, vendor: str, answers: _Answers
+) -> list[Cell]:
+    """A vendor's answer to ``r`` from ``cell`` (row, column) on: the compliance label (or
+    :data:`NO_ANSWER`, with a note if excluded on import), its score and the comment; red
+    for a knock-out, amber for another missing answer. Returns the cells written."""
+    row, column = cell
+    answer = answers.responses.get((vendor, r.id))
+    key = None if answer is None else answer.compliance
+    answer_cell, score_cell = at(ws, row, column), at(ws, row, column + 1)
+    written = [answer_cell, score_cell]
+    if key is None:
+        put(answer_cell, NO_ANSWER)
+        _note_excluded(answer_cell, answers.excluded.get((vendor, r.id)))
+    else:
+        put(answer_cell, answers.labels[key])
+        score_cell.value = answers.scores[key]  # General format: 1, 0.8, 0.5 …
+    if answer is not None and answer.comment:
+        written.append(at(ws, row, column + 2))
+        put(written[-1], answer.comment)
+    if r.mandatory and (key is None or not answers.satisfies[key]):
+        for knocked_out in (answer_cell, score_cell):
+            knocked_out.fill = KO_FILL
+            knocked_out.font = KO_FONT
+    elif key is None:
+        answer_cell.fill = MISSING_FILL
+        answer_cell.font = MISSING_FONT
+    return written
 
 
 def _note_excluded(cell: Cell, finding: ImportProblem | None) -> None:

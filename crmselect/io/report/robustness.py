@@ -159,53 +159,77 @@ def headline(
     winners = list(result.winners)
     winner = winners[0] if winners else None
     if smaa is not None and winner is not None:
-        b = smaa.acceptability
-        if winner in b.index:
-            share = float(b.to_numpy()[list(b.index).index(winner), 0])
-            n = int(smaa.n_samples)
-            error = 1.96 * math.sqrt(share * (1 - share) / n) if n else float("nan")
-            lines.append(
-                (
-                    "Rank-1 acceptability",
-                    f"{winner} ranks first in {share:.1%} of {n:,} weight samples "
-                    f"(±{error:.1%} Monte Carlo error, 95 %)",
-                )
-            )
-            others = b.iloc[:, 0].drop(winner)
-            if len(others):
-                rival = str(others.idxmax())
-                lines.append(
-                    (
-                        "Closest challenger",
-                        f"{rival} ranks first in {float(others.max()):.1%} of the samples",
-                    )
-                )
+        lines += _acceptability_lines(smaa, winner)
     if flips is not None:
-        frame = flip_frame(flips)
-        if len(frame):
-            top = frame.iloc[0]
-            text = str(top.get("message", "") or "")
-            if not text:
-                text = f"{frame.index[0]}: Σ|Δw| = {float(top['distance']):.4f}"
-            lines.append(("Smallest flip", text))
-    if stability is not None and len(stability) and "margin" in stability.columns:
-        margins = pd.to_numeric(stability["margin"], errors="coerce")
-        if np.isfinite(margins).any():
-            k = str(margins.idxmin())
-            weight, lower, upper = (
-                stability[["weight", "lower", "upper"]].loc[[k]].to_numpy(dtype=float)[0]
-            )
-            lead = stability.attrs.get("winner", winner or "the winner")
-            lines.append(
-                (
-                    "Most sensitive weight",
-                    f"{k}: {lead} stays first while its weight ({weight:.1%}) "
-                    f"lies in [{lower:.1%}, {upper:.1%}]",
-                )
-            )
-        else:
-            lines.append(("Most sensitive weight", "no single weight change alters the winner"))
+        lines += _flip_lines(flips)
+    if stability is not None:
+        lines += _stability_lines(stability, winner)
     return lines
+
+
+_Line: TypeAlias = tuple[str, str]
+"""A finding of the Summary: (label, sentence)."""
+
+
+def _acceptability_lines(smaa: SmaaLike, winner: str) -> list[_Line]:
+    """The winner's rank-1 acceptability with its Monte Carlo error, and the challenger
+    ranked first most often; none when the winner took no part in the SMAA run."""
+    b = smaa.acceptability
+    if winner not in b.index:
+        return []
+    share = float(b.to_numpy()[list(b.index).index(winner), 0])
+    n = int(smaa.n_samples)
+    error = 1.96 * math.sqrt(share * (1 - share) / n) if n else float("nan")
+    lines = [
+        (
+            "Rank-1 acceptability",
+            f"{winner} ranks first in {share:.1%} of {n:,} weight samples "
+            f"(±{error:.1%} Monte Carlo error, 95 %)",
+        )
+    ]
+    others = b.iloc[:, 0].drop(winner)
+    if len(others):
+        rival = str(others.idxmax())
+        lines.append(
+            (
+                "Closest challenger",
+                f"{rival} ranks first in {float(others.max()):.1%} of the samples",
+            )
+        )
+    return lines
+
+
+def _flip_lines(flips: Flips) -> list[_Line]:
+    """The smallest weight change that flips the winner: its message, else the challenger
+    and its distance; none when there is no flip."""
+    frame = flip_frame(flips)
+    if not len(frame):
+        return []
+    top = frame.iloc[0]
+    text = str(top.get("message", "") or "")
+    if not text:
+        text = f"{frame.index[0]}: Σ|Δw| = {float(top['distance']):.4f}"
+    return [("Smallest flip", text)]
+
+
+def _stability_lines(stability: pd.DataFrame, winner: str | None) -> list[_Line]:
+    """The weight with the smallest stability margin and the interval in which the winner
+    stays first, or that no single weight change alters it; none without margins."""
+    if not (len(stability) and "margin" in stability.columns):
+        return []
+    margins = pd.to_numeric(stability["margin"], errors="coerce")
+    if not np.isfinite(margins).any():
+        return [("Most sensitive weight", "no single weight change alters the winner")]
+    k = str(margins.idxmin())
+    weight, lower, upper = stability[["weight", "lower", "upper"]].loc[[k]].to_numpy(dtype=float)[0]
+    lead = stability.attrs.get("winner", winner or "the winner")
+    return [
+        (
+            "Most sensitive weight",
+            f"{k}: {lead} stays first while its weight ({weight:.1%}) "
+            f"lies in [{lower:.1%}, {upper:.1%}]",
+        )
+    ]
 
 
 def write_robustness(

@@ -47,6 +47,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
@@ -84,7 +85,7 @@ from crmselect.io.excel.cells import (
     write_header,
     write_title,
 )
-from crmselect.model import walk_tree
+from crmselect.model import Criterion, walk_tree
 from crmselect.scoring import ScoreResult, demo_share
 
 ELIGIBLE = "eligible"
@@ -263,14 +264,9 @@ def write_matrix(
     leaves = list(evaluation.leaves())
     names = {v.id: v.name for v in evaluation.vendors}
     order = list(result.to_frame().index)
-    matrix = result.matrix.reindex(index=order, columns=[c.id for c in leaves])
-    values = matrix.to_numpy(dtype=float)
-    if not np.isfinite(values).all():
-        raise ValidationError(
-            "Cannot export the performance matrix",
-            [Problem("ScoreResult.matrix", "has missing or infinite scores; re-run score()")],
-        )
-    linked = ", ".join(sorted(links or {}))
+    values = _finite_scores(result, order, leaves)
+    live = links or {}
+    linked = ", ".join(sorted(live))
     write_title(
         ws,
         "Scored matrix",
@@ -287,21 +283,7 @@ def write_matrix(
     total_col, rank_col = first_score + n, first_score + n + 1
     header = MATRIX_HEADER
     first, last = header + 1, header + len(order)
-    put(at(ws, 3, 3), "Criterion")
-    put(at(ws, 4, 3), "Global weight")
-    at(ws, 3, 3).font = LABEL_FONT
-    at(ws, 4, 3).font = LABEL_FONT
-    for j, c in enumerate(leaves):
-        column = first_score + j
-        put(at(ws, 3, column), c.label)
-        at(ws, 3, column).alignment = SMALL_WRAP
-        at(ws, 3, column).font = NOTE_FONT
-        put_formula(at(ws, 4, column), f"={weights.global_ref(c.id)}", WEIGHT_FORMAT)
-    put_formula(
-        at(ws, 4, total_col),
-        f"=SUM({relative(4, first_score)}:{relative(4, total_col - 1)})",
-        WEIGHT_FORMAT,
-    )
+    _write_weight_rows(ws, leaves, weights, first_score)
     ws.row_dimensions[3].height = 45
     ws.row_dimensions[MATRIX_HEADER].height = 30
     fixed = ["Vendor", "Vendor name", "Status", "Total", "Rank"]
@@ -315,19 +297,12 @@ def write_matrix(
     for i, vid in enumerate(order):
         row = first + i
         rows[vid] = row
-        out = vid in result.knocked_out
         put(at(ws, row, 1), vid)
         put(at(ws, row, 2), names[vid])
-        put(at(ws, row, 3), KNOCKED_OUT if out else ELIGIBLE)
-        if out:
-            at(ws, row, 3).fill = KO_FILL
-            at(ws, row, 3).font = KO_FONT
-        for j, c in enumerate(leaves):
-            link = (links or {}).get(c.id, {}).get(vid)
-            if link is None:
-                put(at(ws, row, first_score + j), float(values[i, j]), SCORE_FORMAT)
-            else:
-                put_formula(at(ws, row, first_score + j), f"={link}", SCORE_FORMAT)
+        _write_status(ws, row, vid in result.knocked_out)
+        _write_scores(
+            ws, row, first_score, values[i], [live.get(c.id, {}).get(vid) for c in leaves]
+        )
         scores = f"{relative(row, first_score)}:{relative(row, total_col - 1)}"
         put_formula(at(ws, row, total_col), f"=SUMPRODUCT({weight_row},{scores})", TOTAL_FORMAT)
         own = f"${get_column_letter(total_col)}{row}"
@@ -362,6 +337,68 @@ def write_matrix(
     )
     print_setup(ws, title_rows=f"3:{header}", freeze=relative(first, first_score))
     return MatrixCells(ws.title, rows, total_col, rank_col)
+
+
+def _finite_scores(
+    result: ScoreResult, order: list[str], leaves: Sequence[Criterion]
+) -> npt.NDArray[np.float64]:
+    """The performance matrix, vendors in ``order`` × ``leaves``; a
+    :class:`~crmselect.errors.ValidationError` if a score is missing or infinite."""
+    matrix = result.matrix.reindex(index=order, columns=[c.id for c in leaves])
+    values = matrix.to_numpy(dtype=float)
+    if not np.isfinite(values).all():
+        raise ValidationError(
+            "Cannot export the performance matrix",
+            [Problem("ScoreResult.matrix", "has missing or infinite scores; re-run score()")],
+        )
+    return values
+
+
+def _write_weight_rows(
+    ws: Worksheet, leaves: Sequence[Criterion], weights: WeightCells, first_score: int
+) -> None:
+    """Rows 3 and 4 of the Matrix sheet: each leaf's label and its global weight linked
+    from the Weights sheet, their sum under the Total column."""
+    put(at(ws, 3, 3), "Criterion")
+    put(at(ws, 4, 3), "Global weight")
+    at(ws, 3, 3).font = LABEL_FONT
+    at(ws, 4, 3).font = LABEL_FONT
+    for j, c in enumerate(leaves):
+        column = first_score + j
+        put(at(ws, 3, column), c.label)
+        at(ws, 3, column).alignment = SMALL_WRAP
+        at(ws, 3, column).font = NOTE_FONT
+        put_formula(at(ws, 4, column), f"={weights.global_ref(c.id)}", WEIGHT_FORMAT)
+    total_col = first_score + len(leaves)
+    put_formula(
+        at(ws, 4, total_col),
+        f"=SUM({relative(4, first_score)}:{relative(4, total_col - 1)})",
+        WEIGHT_FORMAT,
+    )
+
+
+def _write_status(ws: Worksheet, row: int, out: bool) -> None:
+    """A vendor's Status cell: eligible, or knocked out (highlighted)."""
+    put(at(ws, row, 3), KNOCKED_OUT if out else ELIGIBLE)
+    if out:
+        at(ws, row, 3).fill = KO_FILL
+        at(ws, row, 3).font = KO_FONT
+
+
+def _write_scores(
+    ws: Worksheet,
+    row: int,
+    first_score: int,
+    scores: npt.NDArray[np.float64],
+    links: Sequence[str | None],
+) -> None:
+    """A vendor's score cells from ``first_score`` on: the exported score, or a formula
+    showing the live value of the cell its link names."""
+    for j, (score, link) in enumerate(zip(scores, links, strict=True)):
+        if link is None:
+            put(at(ws, row, first_score + j), float(score), SCORE_FORMAT)
+        else:
+            put_formula(at(ws, row, first_score + j), f"={link}", SCORE_FORMAT)
 
 
 def _totals_chart(ws: Worksheet, first: int, last: int, total_col: int, anchor: str) -> None:
