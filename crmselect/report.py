@@ -8,6 +8,7 @@ report is one line on the terminal whatever a vendor, a member or a file name ho
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from typing import cast
 
 import pandas as pd
@@ -15,11 +16,12 @@ import pandas as pd
 from crmselect.analysis import Analysis
 from crmselect.catalog import Catalog
 from crmselect.consensus import moderation_list, panel_agreement
+from crmselect.cost.case import CostAnalysis
 from crmselect.cost.report import business_case_report, pairs_report, tco_report
 from crmselect.cost.tco import money
 from crmselect.errors import ValidationError
 from crmselect.model import Evaluation, PriceBasis, PriceCriterion, PriceMethod
-from crmselect.robustness import describe
+from crmselect.robustness import SmaaResult, describe
 from crmselect.scoring import ScoreResult, process_gaps
 from crmselect.text import printable, text_table
 from crmselect.weights import AhpResult, judgement_results, local_weights
@@ -214,12 +216,25 @@ def import_report(result: ScoreResult, limit: int = 10) -> str:
     return "\n".join(lines)
 
 
+Section = tuple[str, str]
+"""A section of :func:`full_report`: its title and its text (left out when empty)."""
+
+
 def full_report(result: ScoreResult, analysis: Analysis | None = None) -> str:
     """Everything a committee checks first: set-up, weights, ranking, knock-outs, gaps, and
     (given an :class:`~crmselect.analysis.Analysis`) whether the winner holds."""
+    winners = ", ".join(map(printable, result.winners)) or "none (every vendor knocked out)"
+    sections = [*_scoring_sections(result), *_analysis_sections(analysis)]
+    body = "\n\n".join(f"== {title} ==\n{text}" for title, text in sections if text)
+    return f"{_setup(result)}\n\n{body}\n\nWinner: {winners}"
+
+
+def _setup(result: ScoreResult) -> str:
+    """The head of :func:`full_report`: the tender's name, its size, the scoring policy, the
+    input hash and the crmselect version."""
     e = result.evaluation
     mandatory = sum(r.mandatory for r in e.requirements)
-    header = (
+    return (
         f"{printable(e.name)}\n"
         f"{len(e.vendors)} vendors, {len(e.requirements)} requirements ({mandatory} mandatory), "
         f"{len(e.demo_scripts)} demo scripts, {len(e.evaluators)} evaluators\n"
@@ -227,38 +242,51 @@ def full_report(result: ScoreResult, analysis: Analysis | None = None) -> str:
         f"{e.policy.demo_share:.0%}; input hash {result.fingerprint[:12]}; "
         f"crmselect {result.version}"
     )
-    winners = ", ".join(map(printable, result.winners)) or "none (every vendor knocked out)"
-    sections = [
-        (
-            "Criteria and weights",
-            "\n\n".join(
-                part for part in (criteria_report(result), judgements_report(result)) if part
-            ),
-        ),
+
+
+def _scoring_sections(result: ScoreResult) -> list[Section]:
+    """The sections of the score itself: weights, business processes (when rated),
+    ranking, price, knock-outs, gaps, the panel (when two or more evaluators scored) and
+    the returned workbooks' findings (when there are any)."""
+    e = result.evaluation
+    weights = "\n\n".join(
+        part for part in (criteria_report(result), judgements_report(result)) if part
+    )
+    sections = [("Criteria and weights", weights)]
+    if e.processes:
+        sections.append(("Business processes (weak ones raise priorities)", process_report(result)))
+    sections += [
         ("Ranking (totals out of 100)", ranking_report(result)),
         ("Price criterion", price_report(result)),
         ("Knock-outs", knockout_report(result)),
         ("Missing answers and scores", missing_report(result)),
     ]
-    if result.evaluation.processes:
-        sections.insert(
-            1, ("Business processes (weak ones raise priorities)", process_report(result))
-        )
     if len({d.evaluator for d in e.demo_scores if d.score is not None}) >= 2:
         sections.append(("Evaluation panel (scripted demos)", panel_report(e)))
-    if result.evaluation.import_problems:
+    if e.import_problems:
         sections.append(("Returned workbooks", import_report(result)))
-    if analysis is not None:
-        sections.append(("Does the winner hold? (rank robustness)", robustness_report(analysis)))
-    if analysis is not None and analysis.costs is not None:
-        money = analysis.costs
-        sections.append(("Costs", tco_report(money.tco)))
-        if money.case is not None:
-            sections.append(("Business case", business_case_report(money.case, money.simulation)))
-    if analysis is not None and analysis.pairs is not None:
+    return sections
+
+
+def _analysis_sections(analysis: Analysis | None) -> list[Section]:
+    """The sections of the analysis, when one was run: robustness, then costs and the
+    business case, then software × partner pairs, each when it was run."""
+    if analysis is None:
+        return []
+    sections = [("Does the winner hold? (rank robustness)", robustness_report(analysis))]
+    if analysis.costs is not None:
+        sections += _cost_sections(analysis.costs)
+    if analysis.pairs is not None:
         sections.append(("Software × implementation partner", pairs_report(analysis.pairs)))
-    body = "\n\n".join(f"== {title} ==\n{text}" for title, text in sections if text)
-    return f"{header}\n\n{body}\n\nWinner: {winners}"
+    return sections
+
+
+def _cost_sections(costs: CostAnalysis) -> list[Section]:
+    """The TCO of every offer and, when benefits were given, the business case."""
+    sections = [("Costs", tco_report(costs.tco))]
+    if costs.case is not None:
+        sections.append(("Business case", business_case_report(costs.case, costs.simulation)))
+    return sections
 
 
 def panel_report(evaluation: Evaluation, limit: int = 8) -> str:
@@ -317,14 +345,22 @@ def robustness_report(analysis: Analysis) -> str:
     if smaa is None:
         return "Fewer than two vendors are ranked: there is no ranking to test."
     winner_id = str(smaa.acceptability[1].idxmax())
-    winner = printable(winner_id)
+    found = (line(analysis, winner_id) for line in _ROBUSTNESS_LINES)
+    return "\n".join(
+        [*_smaa_lines(analysis, smaa, winner_id), *(text for text in found if text is not None)]
+    )
+
+
+def _smaa_lines(analysis: Analysis, smaa: SmaaResult, winner_id: str) -> list[str]:
+    """The SMAA run, how often the winner ranks first (with its 95 % margin) and its
+    confidence factor, and the closest challenger when there is one."""
     first = _number(smaa.acceptability.loc[winner_id, 1])
     error = _number(smaa.standard_errors.loc[winner_id, 1]) * 1.96
     lines = [
         f"SMAA-2, {smaa.n_samples:,} weight samples, seed {smaa.seed}; weights: "
         f"{printable(describe(smaa.weights))}:",
-        f"  {winner} ranks first in {first:.1%} ± {error:.1%} of samples; confidence factor "
-        f"{_number(smaa.confidence[winner_id]):.2f}",
+        f"  {printable(winner_id)} ranks first in {first:.1%} ± {error:.1%} of samples; "
+        f"confidence factor {_number(smaa.confidence[winner_id]):.2f}",
     ]
     challenger = analysis.challenger
     if challenger is not None:
@@ -332,52 +368,95 @@ def robustness_report(analysis: Analysis) -> str:
             f"  closest challenger: {printable(challenger)} (first in "
             f"{_number(smaa.acceptability.loc[challenger, 1]):.1%})"
         )
-    if analysis.member_winners is not None:
-        winners = analysis.member_winners
-        same = (winners == winner_id).sum()
-        detail = ", ".join(
-            f"{printable(m)} → {printable(w)}" for m, w in winners.items() if w != winner_id
-        )
-        lines.append(
-            f"  under each member's own weights: {winner} wins for {same} of "
-            f"{len(winners)} members" + (f" ({detail})" if detail else "")
-        )
-    if analysis.panel is not None:
-        panel = analysis.panel
-        lines.append(
-            f"  with a different panel (evaluators resampled, weights fixed): {winner} ranks "
-            f"first in {_number(panel.acceptability.loc[winner_id, 1]):.1%} of "
-            f"{panel.n_samples:,} samples"
-        )
-    sensitive = analysis.most_sensitive
-    if sensitive is not None and analysis.stability is not None:
-        row = analysis.stability.loc[sensitive]
-        lines.append(
-            f"  most sensitive weight: {printable(sensitive)} — {winner} stays first for weights "
-            f"{_number(row['lower']):.3f}–{_number(row['upper']):.3f} (now "
-            f"{_number(row['weight']):.3f})"
-        )
+    return lines
+
+
+def _members_line(analysis: Analysis, winner_id: str) -> str | None:
+    """For how many members the winner wins under their own weights, naming the others'
+    winners (``None`` when the members' weights were not compared)."""
+    winners = analysis.member_winners
+    if winners is None:
+        return None
+    same = (winners == winner_id).sum()
+    detail = ", ".join(
+        f"{printable(m)} → {printable(w)}" for m, w in winners.items() if w != winner_id
+    )
+    return (
+        f"  under each member's own weights: {printable(winner_id)} wins for {same} of "
+        f"{len(winners)} members" + (f" ({detail})" if detail else "")
+    )
+
+
+def _panel_line(analysis: Analysis, winner_id: str) -> str | None:
+    """How often the winner ranks first with the evaluation panel resampled (``None`` when
+    the panel was not resampled)."""
+    panel = analysis.panel
+    if panel is None:
+        return None
+    return (
+        f"  with a different panel (evaluators resampled, weights fixed): "
+        f"{printable(winner_id)} ranks first in "
+        f"{_number(panel.acceptability.loc[winner_id, 1]):.1%} of {panel.n_samples:,} samples"
+    )
+
+
+def _sensitive_line(analysis: Analysis, winner_id: str) -> str | None:
+    """The weight with the narrowest range keeping the winner first, and that range."""
+    sensitive, stability = analysis.most_sensitive, analysis.stability
+    if sensitive is None or stability is None:
+        return None
+    row = stability.loc[sensitive]
+    return (
+        f"  most sensitive weight: {printable(sensitive)} — {printable(winner_id)} stays first "
+        f"for weights {_number(row['lower']):.3f}–{_number(row['upper']):.3f} (now "
+        f"{_number(row['weight']):.3f})"
+    )
+
+
+def _price_weight_line(analysis: Analysis, winner_id: str) -> str | None:
+    """The range of the price criterion's weight keeping the winner first, and who wins
+    beyond it (``None`` without a price criterion, or when it is the most sensitive weight,
+    already shown)."""
     price = analysis.result.evaluation.price
-    if price is not None and analysis.stability is not None and sensitive != price.criterion:
-        row = analysis.stability.loc[price.criterion]
-        upper, lower = row["upper_by"], row["lower_by"]
-        above = f"; above it {printable(upper)} wins" if isinstance(upper, str) else ""
-        below = f"; below it {printable(lower)} wins" if isinstance(lower, str) else ""
-        lines.append(
-            f"  price weight: {winner} stays first for weights {_number(row['lower']):.3f}–"
-            f"{_number(row['upper']):.3f} (now {_number(row['weight']):.3f}){below}{above}"
-        )
-    if analysis.closest_flip is not None:
-        flip = analysis.closest_flip
+    stability = analysis.stability
+    if price is None or stability is None or analysis.most_sensitive == price.criterion:
+        return None
+    row = stability.loc[price.criterion]
+    upper, lower = row["upper_by"], row["lower_by"]
+    above = f"; above it {printable(upper)} wins" if isinstance(upper, str) else ""
+    below = f"; below it {printable(lower)} wins" if isinstance(lower, str) else ""
+    return (
+        f"  price weight: {printable(winner_id)} stays first for weights "
+        f"{_number(row['lower']):.3f}–{_number(row['upper']):.3f} "
+        f"(now {_number(row['weight']):.3f}){below}{above}"
+    )
+
+
+def _flip_line(analysis: Analysis, winner_id: str) -> str | None:
+    """The smallest weight change that flips the winner, with the weights it moves; or that
+    none can (``None`` when neither was computed). The winner is not named: the change
+    names both vendors."""
+    flip = analysis.closest_flip
+    if flip is not None:
         moves = flip.change[flip.change.abs() > 5e-4].sort_values()
         detail = ", ".join(f"{printable(c)} {d:+.3f}" for c, d in moves.items())
-        lines.append(
-            f"  smallest change that flips the winner: {printable(flip.message)}"
-            + (f" [{detail}]" if detail else "")
+        return f"  smallest change that flips the winner: {printable(flip.message)}" + (
+            f" [{detail}]" if detail else ""
         )
-    elif analysis.flips is not None:
-        lines.append("  no challenger can draw level under any weights")
-    return "\n".join(lines)
+    if analysis.flips is not None:
+        return "  no challenger can draw level under any weights"
+    return None
+
+
+_ROBUSTNESS_LINES: tuple[Callable[[Analysis, str], str | None], ...] = (
+    _members_line,
+    _panel_line,
+    _sensitive_line,
+    _price_weight_line,
+    _flip_line,
+)
+"""The lines of :func:`robustness_report` after the SMAA headline, in order; each is
+``None`` when its analysis was not run."""
 
 
 def catalog_report(catalog: Catalog) -> str:

@@ -78,41 +78,69 @@ def _rows(
     columns are reported together with the problems of the rows.
     """
     columns = tuple(columns)
-    required = _REQUIRED[columns]
-    missing = [
-        Problem(source or "table", f"missing column {c!r}")
-        for c in required
-        if c not in frame.columns
-    ]
+    name = source or "table"
+    missing = _missing_columns(frame, columns, name)
     if missing and found is not None:
         found += missing
         return []
     if missing:
-        raise InputFileError(f"Wrong columns in {source or 'table'}", missing)
-    problems = [
-        Problem(source or "table", f"unknown column {c!r}; expected {', '.join(columns)}")
+        raise InputFileError(f"Wrong columns in {name}", missing)
+    problems = _unknown_columns(frame, columns, name)
+    built = _build_rows(frame, columns, source, make, problems)
+    if found is not None:
+        found += problems
+    elif problems:
+        raise InputFileError(f"Cannot read {name}", problems)
+    return built
+
+
+def _missing_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> list[Problem]:
+    """A problem for each required column of a ``columns`` table that ``frame`` lacks."""
+    return [
+        Problem(name, f"missing column {c!r}") for c in _REQUIRED[columns] if c not in frame.columns
+    ]
+
+
+def _unknown_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> list[Problem]:
+    """A problem for each column of ``frame`` that is not one of ``columns``."""
+    return [
+        Problem(name, f"unknown column {c!r}; expected {', '.join(columns)}")
         for c in frame.columns
         if c not in columns
     ]
+
+
+def _build_rows(
+    frame: pd.DataFrame,
+    columns: tuple[str, ...],
+    source: str,
+    make: Callable[[dict[str, str], str], T],
+    problems: list[Problem],
+) -> list[T]:
+    """The object ``make`` builds from each row (its cells as text, numbered from 2 as a
+    spreadsheet shows them); the problems of the rows it refuses are appended to
+    ``problems``, in row order."""
     built: list[T] = []
     for number, values in enumerate(frame.to_dict("records"), start=2):
         where = f"{source}: row {number}" if source else f"row {number}"
         row = {c: _cell(values.get(c), strip=c not in FREE_TEXT) for c in columns}
         try:
             built.append(make(row, where))
-        except CrmselectError as exc:
-            problems += [Problem(where, p.what) for p in getattr(exc, "problems", ())] or [
-                Problem(where, str(exc))
-            ]
-        except _RowProblems as exc:
-            problems += [Problem(where, what) for what in exc.whats]
-        except ValueError as exc:
-            problems.append(Problem(where, str(exc)))
-    if found is not None:
-        found += problems
-    elif problems:
-        raise InputFileError(f"Cannot read {source or 'table'}", problems)
+        except (CrmselectError, ValueError) as exc:
+            problems += _refused(where, exc)
     return built
+
+
+def _refused(where: str, exc: CrmselectError | ValueError) -> list[Problem]:
+    """Why ``make`` refused the row at ``where``: each problem an error carries (or its
+    message when it carries none), each text of :class:`_RowProblems`, or the message of
+    any other ``ValueError``."""
+    if isinstance(exc, CrmselectError):
+        carried = [Problem(where, p.what) for p in getattr(exc, "problems", ())]
+        return carried or [Problem(where, str(exc))]
+    if isinstance(exc, _RowProblems):
+        return [Problem(where, what) for what in exc.whats]
+    return [Problem(where, str(exc))]
 
 
 def _empty(row: dict[str, str], keys: Sequence[str]) -> list[str]:
