@@ -6,7 +6,12 @@
                                         score the bundled example tender, test the winner
     crmselect evaluate PATH [--out DIR_OR_XLSX]
                                         the same for your own evaluation folder
-    crmselect catalogs [NAME]           list the bundled catalogues, or show one
+    crmselect new DIR [--name N] [--catalog C] [--group ID]… [--vendor ID=NAME]…
+                  [--evaluator ID=NAME:ROLE]… [--no-input]
+                                        start a tender folder from a catalogue
+    crmselect check PATH                check a folder against the loader and the schema
+    crmselect catalogs [NAME] [--requirements]
+                                        list the bundled catalogues, or show one
     crmselect template PATH [--vendor ID]… --out FILE_OR_DIR
                                         RFP workbooks for vendors to fill in
     crmselect import PATH FILES… [--strict] [--csv OUT]
