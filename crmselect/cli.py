@@ -6,7 +6,12 @@
                                         score the bundled example tender, test the winner
     crmselect evaluate PATH [--out DIR_OR_XLSX]
                                         the same for your own evaluation folder
-    crmselect catalogs [NAME]           list the bundled catalogues, or show one
+    crmselect new DIR [--name N] [--catalog C] [--group ID]… [--vendor ID=NAME]…
+                  [--evaluator ID=NAME:ROLE]… [--no-input]
+                                        start a tender folder from a catalogue
+    crmselect check PATH                check a folder against the loader and the schema
+    crmselect catalogs [NAME] [--requirements]
+                                        list the bundled catalogues, or show one
     crmselect template PATH [--vendor ID]… --out FILE_OR_DIR
                                         RFP workbooks for vendors to fill in
     crmselect import PATH FILES… [--strict] [--csv OUT]
@@ -46,8 +51,11 @@ from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Prob
 from crmselect.example import example_path
 from crmselect.io.excel.xlsx import write_csv
 from crmselect.io.folder.catalog import catalogs, load_catalog
+from crmselect.io.folder.json_schema import schema_problems, schema_text
+from crmselect.io.folder.scaffold import SCHEMA_FILE, Member, new_tender
 from crmselect.io.folder.tables import demo_scores_to_frame, responses_to_frame
 from crmselect.io.folder.tender import load_tender
+from crmselect.io.folder.yamlfile import read_yaml
 from crmselect.io.forms.demo_sheets import (
     read_scoring_sheets,
     write_scoring_sheets,
@@ -59,7 +67,13 @@ from crmselect.io.forms.rfp_template import write_template
 from crmselect.io.forms.workshop import write_workshop
 from crmselect.io.report.workbook import export_workbook
 from crmselect.model import Evaluation
-from crmselect.report import catalog_report, full_report, panel_report
+from crmselect.report import (
+    catalog_report,
+    full_report,
+    panel_report,
+    requirements_report,
+    tender_summary,
+)
 from crmselect.scoring import panel_scores, process_gaps
 from crmselect.tender import derive
 from crmselect.text import printable, printable_lines
@@ -240,11 +254,87 @@ def _findings(problems: Sequence[ImportProblem]) -> None:
 
 
 def _catalogs(args: argparse.Namespace) -> int:
+    if args.requirements and not args.name:
+        raise CrmselectError("--requirements lists one catalogue's requirements: name it")
     if args.name:
-        say(catalog_report(load_catalog(args.name)))
+        catalog = load_catalog(args.name)
+        say(requirements_report(catalog) if args.requirements else catalog_report(catalog))
         return 0
     for name in catalogs():
         say(printable(repr(load_catalog(name))))
+    return 0
+
+
+def _ask(question: str, default: str = "") -> str:
+    """One answer typed in the terminal (``default`` when left empty)."""
+    shown = f" [{default}]" if default else ""
+    return input(f"{question}{shown}: ").strip() or default
+
+
+def _asked_members(question: str) -> list[Member]:
+    """Members typed one per line (``id=Name:Role``), until an empty line."""
+    say(f"{question} — one per line as id=Name (or id=Name:Role); an empty line ends")
+    members = []
+    while answer := _ask("  "):
+        members.append(Member.parse(answer))
+    return members
+
+
+def _new(args: argparse.Namespace) -> int:
+    """``crmselect new DIR``: the flags, or (in a terminal, without ``--no-input``) what
+    they leave out, asked for."""
+    interactive = sys.stdin.isatty() and not args.no_input
+    name, groups = args.name, args.group
+    vendors = [Member.parse(v) for v in args.vendor]
+    panel = [Member.parse(e) for e in args.evaluator]
+    if interactive:
+        catalog = load_catalog(args.catalog)
+        name = name or _ask("Name of the tender", args.folder.name)
+        if groups is None:
+            say(f"Criteria groups of {catalog.name}: {', '.join(c.id for c in catalog.criteria)}")
+            typed = _ask("Groups to evaluate (space-separated)", "all")
+            groups = None if typed == "all" else typed.split()
+        vendors = vendors or _asked_members("Vendors")
+        panel = panel or _asked_members("Evaluators")
+    if not name:
+        raise CrmselectError("name the tender with --name (or run crmselect new in a terminal)")
+    file = new_tender(
+        args.folder,
+        name=name,
+        catalog=args.catalog,
+        groups=groups,
+        vendors=vendors,
+        evaluators=panel,
+    )
+    tender = load_tender(file)
+    say(f"wrote {printable(file)} and {printable(file.parent / SCHEMA_FILE)}")
+    say(tender_summary(tender.evaluation))
+    say(f"next: crmselect template {printable(args.folder)} --out {printable(args.folder / 'rfp')}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    """``crmselect check DIR``: the loader's problems (exit 2, as everywhere), then the
+    published schema's (exit 1 when there are any)."""
+    tender = load_tender(args.path)
+    file = Path(tender.evaluation.origin)
+    found = schema_problems(read_yaml(file))
+    shipped = file.parent / SCHEMA_FILE
+    if shipped.is_file() and shipped.read_text(encoding="utf-8") != schema_text("evaluation"):
+        say(
+            f"note: {printable(shipped)} is not this crmselect's schema; `crmselect new` "
+            "writes the current one (crmselect/schemas/evaluation.schema.json)"
+        )
+    say(tender_summary(tender.evaluation))
+    for problem in found:
+        say(f"  [schema] {problem}")
+    if found:
+        say(
+            f"{len(found)} schema finding(s): your editor shows them too; the loader reads the "
+            "file as shown above"
+        )
+        return 1
+    say(f"{printable(file)}: valid against the loader and the published schema")
     return 0
 
 
@@ -404,7 +494,48 @@ def build_parser() -> argparse.ArgumentParser:
         description="List the bundled catalogues, or show one's tree.",
     )
     cats.add_argument("name", nargs="?", metavar="NAME", help="a catalogue name or YAML path")
+    cats.add_argument(
+        "--requirements", action="store_true", help="list the requirement ids and texts"
+    )
     cats.set_defaults(run=_catalogs)
+
+    new = add_command(
+        "new",
+        help="start a tender folder from a bundled catalogue",
+        description="Write DIR/evaluation.yaml from a catalogue: the chosen criteria groups "
+        "with their requirements, the vendors and the panel; ready for `crmselect template`. "
+        "In a terminal, asks for what the flags leave out.",
+    )
+    new.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
+    new.add_argument("--name", help="the tender's name (default: asked, or the folder's)")
+    new.add_argument("--catalog", default="crm-core", help="a bundled catalogue or a YAML path")
+    new.add_argument(
+        "--group",
+        action="append",
+        metavar="ID",
+        help="a criteria group to evaluate (repeat; default: all)",
+    )
+    new.add_argument(
+        "--vendor", action="append", default=[], metavar="ID[=NAME]", help="a vendor (repeat)"
+    )
+    new.add_argument(
+        "--evaluator",
+        action="append",
+        default=[],
+        metavar="ID[=NAME[:ROLE]]",
+        help="a member of the evaluation panel (repeat)",
+    )
+    new.add_argument("--no-input", action="store_true", help="never ask; use the flags only")
+    new.set_defaults(run=_new)
+
+    check = add_command(
+        "check",
+        "folder",
+        help="check a tender folder against the loader and the published schema",
+        description="Load the folder as every command does and validate evaluation.yaml "
+        "against crmselect's published JSON Schema; exit 1 on a schema finding.",
+    )
+    check.set_defaults(run=_check)
 
     template = add_command(
         "template",

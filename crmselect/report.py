@@ -474,3 +474,24 @@ def catalog_report(catalog: Catalog) -> str:
     ]
     head = f"{printable(catalog.name)} {printable(catalog.version)} — {printable(catalog.title)}\n"
     return head + text_table(rows, ["criterion", "id", "local %", "requirements"], right=[2, 3])
+
+
+def requirements_report(catalog: Catalog) -> str:
+    """A catalogue's requirements, one per line: id, criterion, priority, ``M`` when
+    mandatory, and the text (``crmselect catalogs NAME --requirements``)."""
+    rows = [
+        [r.id, r.criterion, r.priority.value, "M" if r.mandatory else "", printable(r.text)]
+        for r in catalog.requirements
+    ]
+    head = f"{printable(catalog.name)}: {len(rows)} requirements\n"
+    return head + text_table(rows, ["id", "criterion", "priority", "mand.", "text"])
+
+
+def tender_summary(evaluation: Evaluation) -> str:
+    """One line on what a tender holds: its name, criteria, requirements, vendors, panel."""
+    leaves = len(evaluation.leaves())
+    return (
+        f"{printable(evaluation.name)}: {len(evaluation.criteria)} criteria groups "
+        f"({leaves} leaf criteria), {len(evaluation.requirements)} requirements, "
+        f"{len(evaluation.vendors)} vendors, {len(evaluation.evaluators)} evaluators"
+    )

@@ -14,9 +14,17 @@ from crmselect.cli import build_parser, main
 from crmselect.example import example_path
 from crmselect.io.forms.rfp_response import read_response
 
-FOLDER_COMMANDS = ("evaluate", "template", "import", "workshop", "scoring-sheets", "import-scores")
+FOLDER_COMMANDS = (
+    "evaluate",
+    "template",
+    "import",
+    "workshop",
+    "scoring-sheets",
+    "import-scores",
+    "check",
+)
 STRICT_COMMANDS = ("demo", "evaluate", "import", "import-scores")
-VENDOR_COMMANDS = ("template", "scoring-sheets")
+VENDOR_COMMANDS = ("template", "scoring-sheets", "new")  # new: the vendors it writes
 
 
 def _commands() -> dict[str, argparse.ArgumentParser]:

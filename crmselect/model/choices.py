@@ -143,6 +143,13 @@ _ALIASES: dict[enum.Enum, tuple[str, ...]] = {
 C = TypeVar("C", bound=_Choice)
 
 
+def aliases(member: enum.Enum) -> tuple[str, ...]:
+    """The other spellings :meth:`_Choice.parse` reads as ``member`` (besides its value in
+    any letter case, with ``-`` or spaces for ``_``): ``aliases(Deployment.SAAS)`` is
+    ``("cloud", "multi_tenant", "saas_multi_tenant")``."""
+    return _ALIASES.get(member, ())
+
+
 def _parse_all(kind: type[C], values: Iterable[str | C]) -> frozenset[C]:
     if isinstance(values, str):
         values = [values]

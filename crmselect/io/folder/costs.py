@@ -67,7 +67,7 @@ _TOP = (
     "cost_factor",
     "monte_carlo",
 )
-_OFFER_NUMBERS = (
+OFFER_NUMBERS = (
     "escalation",
     "data_migration",
     "integration",
@@ -236,7 +236,7 @@ def _offer_fields(
 ) -> dict[str, Any]:
     if node is None:
         return {}
-    keys = _OFFER_NUMBERS + (("deployment",) if allow_deployment else ())
+    keys = OFFER_NUMBERS + (("deployment",) if allow_deployment else ())
     f = reader.mapping(node, optional=keys) or {}
     out: dict[str, Any] = {
         k: reader.number(v, minimum=0) for k, v in f.items() if k != "deployment"
