@@ -14,6 +14,7 @@ stripped. Reading is bounded (:func:`read_csv`): regular files only, at most
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import os
@@ -24,6 +25,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from crmselect.clarifications import Clarification
 from crmselect.errors import CrmselectError, InputFileError, Problem
 from crmselect.io.excel.xlsx import csv_text
 from crmselect.model import DemoScore, Requirement, Response
@@ -34,17 +36,27 @@ T = TypeVar("T")
 RESPONSE_COLUMNS = ("vendor", "requirement", "compliance", "comment", "evidence")
 DEMO_SCORE_COLUMNS = ("evaluator", "vendor", "script", "criterion", "score", "note")
 REQUIREMENT_COLUMNS = ("id", "criterion", "priority", "mandatory", "text")
+CLARIFICATION_COLUMNS = (
+    "vendor",
+    "item",
+    "original",
+    "clarified",
+    "source",
+    "recorded_by",
+    "recorded_at",
+)
 
 _REQUIRED = {
     RESPONSE_COLUMNS: ("vendor", "requirement", "compliance"),
     DEMO_SCORE_COLUMNS: ("evaluator", "vendor", "script", "criterion", "score"),
     REQUIREMENT_COLUMNS: ("id", "criterion", "text"),
+    CLARIFICATION_COLUMNS: CLARIFICATION_COLUMNS,
 }
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0", ""}
 
 
-FREE_TEXT = frozenset({"comment", "evidence", "note"})
+FREE_TEXT = frozenset({"comment", "evidence", "note", "original", "source"})
 """Columns of free text, kept exactly as written — white space included, so that a comment
 ``" =1+1"`` reads back as it was written, not as ``"=1+1"``. Every other cell is stripped."""
 
@@ -224,6 +236,33 @@ def demo_scores_from_frame(
         )
 
     return _rows(frame, DEMO_SCORE_COLUMNS, source, make, found)
+
+
+def clarifications_from_frame(
+    frame: pd.DataFrame, source: str = "", *, found: list[Problem] | None = None
+) -> list[Clarification]:
+    """Clarifications from a table with columns :data:`CLARIFICATION_COLUMNS`, all of them
+    required: ``recorded_at`` an ISO date (``2026-11-20``) or date and time. ``original``
+    and ``source`` are kept exactly as written (free text). Every problem of every row is
+    reported at once (``found`` as in :func:`responses_from_frame`)."""
+
+    def make(row: dict[str, str], where: str) -> Clarification:
+        whats = _empty(row, ("vendor", "item", "source", "recorded_by", "recorded_at"))
+        if row["recorded_at"] and not _iso_time(row["recorded_at"]):
+            whats.append(f"recorded_at {row['recorded_at']!r} is not a date like 2026-11-20")
+        if whats:
+            raise _RowProblems(whats)
+        return Clarification(origin=where, **{c: row[c] for c in CLARIFICATION_COLUMNS})
+
+    return _rows(frame, CLARIFICATION_COLUMNS, source, make, found)
+
+
+def _iso_time(text: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def requirements_from_frame(frame: pd.DataFrame, source: str = "") -> list[Requirement]:
