@@ -95,7 +95,7 @@ def test_a_clarification_that_changes_a_knock_out_says_so(written: Evaluation) -
 
 
 def test_a_price_must_match_what_was_read(written: Evaluation) -> None:
-    with pytest.raises(ValidationError, match="original '999' is not the day_rate read, 1050.0"):
+    with pytest.raises(ValidationError, match=r"original '999' is not the day_rate read, 1050\.0"):
         apply_clarifications(written, [_clarify("kestrel", "pricing.day_rate", "999", "950")])
     changed, _ = apply_clarifications(
         written, [_clarify("kestrel", "pricing.day_rate", "1,050", "950")]
@@ -154,7 +154,10 @@ def test_the_table_reads_every_column_and_keeps_free_text_as_written() -> None:
 
 def test_the_table_refuses_rows_naming_them() -> None:
     header = ",".join(CLARIFICATION_COLUMNS)
-    rows = "meridian,ANA-002,Partially,roadmap,,Mei,2026-11-21\nmeridian,ANA-003,x,roadmap,mail,Mei,soon\n"
+    rows = (
+        "meridian,ANA-002,Partially,roadmap,,Mei,2026-11-21\n"
+        "meridian,ANA-003,x,roadmap,mail,Mei,soon\n"
+    )
     with pytest.raises(InputFileError) as caught:
         clarifications_from_frame(_frame(f"{header}\n{rows}"), "c.csv")
     assert [(p.where, p.what) for p in caught.value.problems] == [

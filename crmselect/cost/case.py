@@ -105,7 +105,19 @@ _FORMATS: dict[str, Callable[[float], str]] = {
 
 def analyse_costs(case: CostCase, vendors: Iterable[str] | None = None) -> CostAnalysis:
     """TCO of every offer; the business case and its Monte Carlo for ``vendors`` (default:
-    every priced vendor) — pass the vendors still in the running, never knocked-out ones."""
+    every priced vendor) — pass the vendors still in the running, never knocked-out ones.
+    Refused while no vendor has pricing (the bids are not in yet)."""
+    if not case.offers:
+        raise ValidationError(
+            "Cannot cost the offers yet",
+            [
+                Problem(
+                    "costs",
+                    "no vendor has pricing (returned Pricing sheets or 'pricing:'); the costs "
+                    "are analysed once the bids are in",
+                )
+            ],
+        )
     tco = compare_tco(case.offers, case.assumptions)
     if not case.benefits:
         return CostAnalysis(tco)
@@ -123,6 +135,9 @@ def with_tco_prices(evaluation: Evaluation, case: CostCase) -> Evaluation:
     (:meth:`~crmselect.cost.tco.TcoComparison.prices`). Vendors without an offer get no
     price; scoring then refuses them if they are still in the running.
 
+    Before any bid is in (no offers), the evaluation is returned as it is: the forms can be
+    made, and scoring refuses the vendors without a price once it needs them.
+
     Call it again after changing the cost case, so that the scores follow the costs.
     """
     rule = evaluation.price
@@ -133,6 +148,8 @@ def with_tco_prices(evaluation: Evaluation, case: CostCase) -> Evaluation:
             else "its basis is 'bid': prices are given, not derived from the cost model"
         )
         raise ValidationError("Cannot price from the cost case", [Problem("price", why)])
+    if not case.offers:
+        return evaluation
     prices = compare_tco(case.offers, case.assumptions).prices(rule.basis.value)
     return attrs.evolve(
         evaluation,

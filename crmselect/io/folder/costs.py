@@ -47,7 +47,7 @@ from typing import Any
 from crmselect.cost.business_case import Benefit, Range
 from crmselect.cost.case import CostCase
 from crmselect.cost.offer import Assumptions, Offer, offer_from_pricing
-from crmselect.errors import CrmselectError, Problem
+from crmselect.errors import CrmselectError
 from crmselect.io.folder.yamlfile import Reader, YNode
 from crmselect.model import Evaluation, PriceBasis, PriceCriterion, Vendor
 
@@ -179,16 +179,9 @@ def _offers(reader: Reader, f: dict[str, YNode], evaluation: Evaluation) -> dict
         offer = _priced_offer(reader, where, vendor, extra, evaluation.pricing[vendor.id])
         if offer is not None:
             offers[vendor.id] = offer
-    if not evaluation.pricing:
-        reader.problems.append(
-            Problem(
-                "costs",
-                "no vendor has pricing (returned Pricing sheets or 'pricing:'); nothing to cost",
-            )
-        )
-    if not offers:
-        return None
-    return offers
+    if evaluation.pricing and not offers:
+        return None  # every priced offer was refused, with its problems
+    return offers  # none before the bids are in: the cost case waits for them
 
 
 def _offer_overrides(
