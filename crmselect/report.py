@@ -8,19 +8,21 @@ report is one line on the terminal whatever a vendor, a member or a file name ho
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import cast
 
 import pandas as pd
 
 from crmselect.analysis import Analysis
 from crmselect.catalog import Catalog
+from crmselect.clarifications import Applied
 from crmselect.consensus import moderation_list, panel_agreement
 from crmselect.cost.case import CostAnalysis
 from crmselect.cost.report import business_case_report, pairs_report, tco_report
 from crmselect.cost.tco import money
 from crmselect.errors import ValidationError
 from crmselect.model import Evaluation, PriceBasis, PriceCriterion, PriceMethod
+from crmselect.record import Event, TenderRecord, basis_status, eliminated, stage_of
 from crmselect.robustness import SmaaResult, describe
 from crmselect.scoring import ScoreResult, process_gaps
 from crmselect.text import printable, text_table
@@ -495,3 +497,48 @@ def tender_summary(evaluation: Evaluation) -> str:
         f"({leaves} leaf criteria), {len(evaluation.requirements)} requirements, "
         f"{len(evaluation.vendors)} vendors, {len(evaluation.evaluators)} evaluators"
     )
+
+
+def record_report(
+    record: TenderRecord, evaluation: Evaluation, clarified: Sequence[Applied] = ()
+) -> str:
+    """Where the tender stands, and the record a reader must see beside the scores: the
+    award basis (frozen when, by whom; every deviation, recorded with its reason or not yet
+    recorded), the vendors eliminated and why, and the clarifications that changed an
+    answer or a price."""
+    parts = [f"Stage: {stage_of(record).value}", _basis_lines(record, evaluation)]
+    gone = eliminated(record)
+    if gone:
+        rows = [[v, e.data["stage"], e.by, f"{e.at:%Y-%m-%d}", e.reason] for v, e in gone.items()]
+        parts.append("Eliminated:\n" + text_table(rows, ["vendor", "stage", "by", "on", "reason"]))
+    if clarified:
+        parts.append("Clarifications:\n" + "\n".join(f"  {printable(str(a))}" for a in clarified))
+    return "\n\n".join(parts)
+
+
+def _basis_lines(record: TenderRecord, evaluation: Evaluation) -> str:
+    status = basis_status(record, evaluation)
+    issued = record.of(Event.ISSUE)
+    if status.frozen is None or not issued:
+        return (
+            "Award basis: not frozen yet — `crmselect issue DIR` freezes it when the RFP is "
+            "sent; every change after that is a deviation on the record"
+        )
+    first = issued[0]
+    lines = [
+        f"Award basis: frozen {first.at:%Y-%m-%d %H:%M} UTC by {printable(first.by)} "
+        f"(fingerprint {status.frozen[:12]})" + ("; it holds" if status.holds else "")
+    ]
+    for entry, changes in status.recorded:
+        lines.append(
+            f"  deviation recorded {entry.at:%Y-%m-%d} by {printable(entry.by)}: "
+            f"{printable(entry.reason)}"
+        )
+        lines += [f"    {printable(change)}" for change in changes]
+    if status.unrecorded:
+        lines.append(
+            f"  NOT ON THE RECORD: {len(status.unrecorded)} change(s) from the award basis — "
+            "give the reason with `crmselect deviate DIR --reason …`, or undo them"
+        )
+        lines += [f"    {printable(str(d))}" for d in status.unrecorded]
+    return "\n".join(lines)

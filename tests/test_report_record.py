@@ -1,0 +1,80 @@
+"""The record in the text report: the stage, the award basis and every deviation from it,
+the eliminations and the clarifications — each printed on lines of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+import crmselect
+from crmselect.clarifications import Clarification, apply_clarifications
+from crmselect.model import Evaluation
+from crmselect.record import TenderRecord, deviation, eliminate, issue
+from crmselect.report import record_report
+
+AT = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def written() -> Evaluation:
+    return crmselect.load_tender(crmselect.example_path()).evaluation
+
+
+def _add(record: TenderRecord, entry: object) -> TenderRecord:
+    return TenderRecord((*record.entries, entry))  # type: ignore[arg-type]
+
+
+def _share(evaluation: Evaluation, share: float) -> Evaluation:
+    return attrs.evolve(evaluation, policy=attrs.evolve(evaluation.policy, demo_share=share))
+
+
+def test_before_the_issue_it_says_how_to_freeze(written: Evaluation) -> None:
+    text = record_report(TenderRecord(), written)
+    assert text.splitlines()[0] == "Stage: design"
+    assert "Award basis: not frozen yet — `crmselect issue DIR` freezes it" in text
+
+
+def test_a_basis_that_holds(written: Evaluation) -> None:
+    record = _add(TenderRecord(), issue(TenderRecord(), written, by="Mei", at=AT))
+    text = record_report(record, written)
+    assert "Stage: issued" in text
+    assert "Award basis: frozen 2026-11-02 09:30 UTC by Mei (fingerprint " in text
+    assert text.rstrip().endswith("; it holds")
+
+
+def test_deviations_recorded_and_not(written: Evaluation) -> None:
+    record = _add(TenderRecord(), issue(TenderRecord(), written, by="Mei", at=AT))
+    later = AT + dt.timedelta(days=3)
+    entry = deviation(record, _share(written, 0.3), by="Ben", at=later, reason="demos\ncut")
+    record = _add(record, entry)
+    lines = record_report(record, _share(written, 0.2)).splitlines()
+    assert "  deviation recorded 2026-11-05 by Ben: demos\\ncut" in lines
+    assert "    policy.demo_share: 0.4 → 0.3" in lines
+    assert any(line.startswith("  NOT ON THE RECORD: 1 change(s)") for line in lines)
+    assert lines[-1] == "    policy.demo_share: 0.3 → 0.2"
+    assert not any("it holds" in line for line in lines)
+
+
+def test_eliminations_and_clarifications(written: Evaluation) -> None:
+    record = _add(TenderRecord(), issue(TenderRecord(), written, by="Mei", at=AT))
+    record = _add(
+        record, eliminate(record, written, "tidewater", by="Mei", at=AT, reason="no offline")
+    )
+    clarification = Clarification(
+        vendor="meridian",
+        item="ANA-002",
+        original="Partially",
+        clarified="configuration",
+        source="letter of 2026-11-20",
+        recorded_by="Mei",
+        recorded_at="2026-11-21",
+    )
+    _, applied = apply_clarifications(written, [clarification])
+    text = record_report(record, written, applied)
+    assert "Stage: shortlist" in text
+    eliminated = text.split("Eliminated:\n")[1].splitlines()
+    assert eliminated[0].split() == ["vendor", "stage", "by", "on", "reason"]
+    assert eliminated[2].split() == ["tidewater", "shortlist", "Mei", "2026-11-02", "no", "offline"]
+    assert "  meridian ANA-002: None → 'configuration', recorded by Mei on 2026-11-21" in text
