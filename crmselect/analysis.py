@@ -39,6 +39,7 @@ from crmselect.cost.partners import PairRanking, PartnerSetup, rank_pairs
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.model import Evaluation
+from crmselect.record import eliminated
 from crmselect.robustness import (
     DirichletWeights,
     PerformanceDraws,
@@ -315,7 +316,11 @@ def analyse(
     elif not tender.derived:
         tender = derive(tender)
     evaluation, costs, partners = tender.evaluation, tender.costs, tender.partners
-    result = score(evaluation)
+    gone = {
+        vendor: f"eliminated at {entry.data['stage']}: {entry.reason}"
+        for vendor, entry in eliminated(tender.record).items()
+    }
+    result = score(evaluation, eliminated=gone)
     eligible = [v for v in evaluation.vendor_ids if v not in result.knocked_out]
     money = analyse_costs(costs, eligible) if costs is not None else None
     pairs = _pairs(result, partners, money)

@@ -10,6 +10,13 @@
                   [--evaluator ID=NAME:ROLE]… [--no-input]
                                         start a tender folder from a catalogue
     crmselect check PATH                check a folder against the loader and the schema
+    crmselect issue PATH --by NAME      the RFP is sent: freeze the award basis
+    crmselect deviate PATH --reason R --by NAME
+                                        put changes from the frozen basis on the record
+    crmselect shortlist PATH --drop V… --reason R --by NAME
+                                        eliminate vendors, with the reason
+    crmselect stage PATH STAGE --by NAME
+                                        move the tender on (shortlist, demos, award)
     crmselect catalogs [NAME] [--requirements]
                                         list the bundled catalogues, or show one
     crmselect template PATH [--vendor ID]… --out FILE_OR_DIR
@@ -52,6 +59,7 @@ from crmselect.example import example_path
 from crmselect.io.excel.xlsx import write_csv
 from crmselect.io.folder.catalog import catalogs, load_catalog
 from crmselect.io.folder.json_schema import schema_problems, schema_text
+from crmselect.io.folder.record import append_entry, now, record_path
 from crmselect.io.folder.scaffold import SCHEMA_FILE, Member, new_tender
 from crmselect.io.folder.tables import demo_scores_to_frame, responses_to_frame
 from crmselect.io.folder.tender import load_tender
@@ -67,16 +75,27 @@ from crmselect.io.forms.rfp_template import write_template
 from crmselect.io.forms.workshop import write_workshop
 from crmselect.io.report.workbook import export_workbook
 from crmselect.model import Evaluation
+from crmselect.record import (
+    Stage,
+    advance,
+    basis_status,
+    deviation,
+    eliminate,
+    eliminated,
+    funnel,
+    issue,
+)
 from crmselect.report import (
     catalog_report,
     full_report,
     panel_report,
+    record_report,
     requirements_report,
     tender_summary,
 )
 from crmselect.scoring import panel_scores, process_gaps
-from crmselect.tender import derive
-from crmselect.text import printable, printable_lines
+from crmselect.tender import Tender, derive
+from crmselect.text import printable, printable_lines, text_table
 
 EXIT_BAD_INPUT = 2
 DEMO_WORKBOOK = Path("crmselect-demo.xlsx")
@@ -170,10 +189,15 @@ def _evaluation(path: Path) -> Evaluation:
 
 
 def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
-    tender = derive(load_tender(path))
+    loaded = load_tender(path)
+    tender = derive(loaded)
     _strict_check(tender.evaluation.import_problems, args.strict)
+    _strict_basis(loaded, args.strict)
     analysis = analyse(tender, seed=args.seed, n_samples=args.samples)
     say(full_report(analysis.result, analysis))
+    say()
+    say("== The tender's record ==")
+    say(record_report(loaded.record, loaded.evaluation, loaded.clarified))
     if out is not None:
         files = _write_outputs(analysis, out)
         say(f"\nWrote {', '.join(printable(f) for f in files)}")
@@ -203,11 +227,37 @@ def _demo(args: argparse.Namespace) -> int:
     return _evaluate(source, DEMO_WORKBOOK, args)
 
 
+def _strict_basis(tender: Tender, strict: bool) -> None:
+    """With ``--strict``, a change to the frozen award basis that is not on the record
+    fails the run."""
+    unrecorded = basis_status(tender.record, tender.evaluation).unrecorded
+    if strict and unrecorded:
+        listing = "\n".join(f"  {d}" for d in unrecorded)
+        raise StrictFailure(
+            f"--strict: {len(unrecorded)} change(s) from the award basis are not on the "
+            f"record (crmselect deviate PATH --reason …):\n{listing}"
+        )
+
+
+def _in_the_running(tender: Tender, named: Sequence[str] | None) -> list[str]:
+    """The vendors named (default: every vendor not eliminated); an eliminated vendor
+    named is refused — it takes part in no later stage."""
+    gone = eliminated(tender.record)
+    named = list(named or ())
+    refused = [v for v in named if v in gone]
+    if refused:
+        reasons = "; ".join(f"{v} at {gone[v].data['stage']}: {gone[v].reason}" for v in refused)
+        raise CrmselectError(f"eliminated, so no later stage: {reasons}")
+    return named or [v for v in tender.evaluation.vendor_ids if v not in gone]
+
+
 def _scoring_sheets(args: argparse.Namespace) -> int:
-    evaluation = _evaluation(args.path)
-    for path in write_scoring_sheets(evaluation, args.out / "scoring", vendors=args.vendor):
+    tender = derive(load_tender(args.path))
+    evaluation = tender.evaluation
+    vendors = _in_the_running(tender, args.vendor)
+    for path in write_scoring_sheets(evaluation, args.out / "scoring", vendors=vendors):
         say(f"wrote {printable(path)}")
-    for vendor in args.vendor or evaluation.vendor_ids:
+    for vendor in vendors:
         pack = write_script_pack(evaluation, vendor, args.out / "scripts" / f"{vendor}.md")
         say(f"wrote {printable(pack)}")
     return 0
@@ -335,6 +385,61 @@ def _check(args: argparse.Namespace) -> int:
         )
         return 1
     say(f"{printable(file)}: valid against the loader and the published schema")
+    return 0
+
+
+def _issue(args: argparse.Namespace) -> int:
+    """``crmselect issue DIR --by NAME``: freeze the award basis as the RFP is sent."""
+    tender = load_tender(args.path)
+    folder = Path(tender.origin).parent
+    entry = issue(tender.record, tender.evaluation, by=args.by, at=now())
+    append_entry(folder, entry)
+    say(
+        f"award basis frozen by {printable(args.by)} at {entry.at:%Y-%m-%d %H:%M} UTC: "
+        f"fingerprint {entry.data['fingerprint']}"
+    )
+    say(
+        f"recorded in {printable(record_path(folder))}; every later change to the criteria, "
+        "weights, scales, knock-outs or price rule is a deviation to put on the record"
+    )
+    return 0
+
+
+def _deviate(args: argparse.Namespace) -> int:
+    """``crmselect deviate DIR --reason TEXT --by NAME``: put the changes on the record."""
+    tender = load_tender(args.path)
+    folder = Path(tender.origin).parent
+    entry = deviation(tender.record, tender.evaluation, by=args.by, at=now(), reason=args.reason)
+    append_entry(folder, entry)
+    say(f"recorded {len(entry.data['changes'])} change(s) from the award basis:")
+    for change in entry.data["changes"]:
+        say(f"  {printable(change)}")
+    return 0
+
+
+def _shortlist(args: argparse.Namespace) -> int:
+    """``crmselect shortlist DIR --drop VENDOR --reason TEXT --by NAME`` (``--drop``
+    repeatable, one reason for all)."""
+    tender = load_tender(args.path)
+    folder = Path(tender.origin).parent
+    record = tender.record
+    for vendor in args.drop:
+        entry = eliminate(
+            record, tender.evaluation, vendor, by=args.by, at=now(), reason=args.reason
+        )
+        record = append_entry(folder, entry)
+        say(f"eliminated {printable(vendor)} at {entry.data['stage']}: {printable(args.reason)}")
+    rows = funnel(record, tender.evaluation.vendor_ids)
+    say(text_table([list(row) for row in rows], ["vendor", "stage", "left because"]))
+    return 0
+
+
+def _stage(args: argparse.Namespace) -> int:
+    """``crmselect stage DIR STAGE --by NAME``: move the tender on."""
+    tender = load_tender(args.path)
+    folder = Path(tender.origin).parent
+    append_entry(folder, advance(tender.record, Stage(args.stage), by=args.by, at=now()))
+    say(f"the tender is at stage {args.stage}")
     return 0
 
 
@@ -536,6 +641,44 @@ def build_parser() -> argparse.ArgumentParser:
         "against crmselect's published JSON Schema; exit 1 on a schema finding.",
     )
     check.set_defaults(run=_check)
+
+    def on_the_record(name: str, help: str, description: str) -> argparse.ArgumentParser:
+        command = add_command(name, "folder", help=help, description=description)
+        command.add_argument("--by", required=True, metavar="NAME", help="who decides it")
+        return command
+
+    issued = on_the_record(
+        "issue",
+        help="freeze the award basis as the RFP is sent",
+        description="Record in DIR/tender-record.jsonl that the RFP is issued, with the award "
+        "basis (criteria, weights or judgements, scales, knock-outs, price rule) and its "
+        "fingerprint; later changes to it are deviations.",
+    )
+    issued.set_defaults(run=_issue)
+    deviate = on_the_record(
+        "deviate",
+        help="put the changes from the frozen award basis on the record, with the reason",
+        description="Record how the award basis now differs from the one on the record, "
+        "value by value, with who decided it and why.",
+    )
+    deviate.add_argument("--reason", required=True, help="why the basis changed")
+    deviate.set_defaults(run=_deviate)
+    short = on_the_record(
+        "shortlist",
+        help="eliminate vendors, with the reason",
+        description="Record that vendors leave the tender at this stage and why; they keep "
+        "their rows in every report and take part in no later stage.",
+    )
+    short.add_argument("--drop", action="append", required=True, metavar="VENDOR")
+    short.add_argument("--reason", required=True, help="why they leave")
+    short.set_defaults(run=_shortlist)
+    stage = on_the_record(
+        "stage",
+        help="move the tender on to a later stage",
+        description="Record that the tender moves on: " + ", ".join(s.value for s in Stage),
+    )
+    stage.add_argument("stage", choices=[s.value for s in Stage][2:], metavar="STAGE")
+    stage.set_defaults(run=_stage)
 
     template = add_command(
         "template",

@@ -594,10 +594,13 @@ class ScoreResult:
         return totals(self, ax)
 
 
-def score(evaluation: Evaluation) -> ScoreResult:
+def score(evaluation: Evaluation, *, eliminated: Mapping[str, str] | None = None) -> ScoreResult:
     """Score an evaluation: knock-outs, criterion scores, totals and ranks.
 
-    See the module docstring for the formulas.
+    See the module docstring for the formulas. ``eliminated``: vendor id → why the
+    committee eliminated it (the shortlist, :func:`crmselect.record.eliminated`); such a
+    vendor keeps its scores but is out like a knocked-out one, with that reason — it can
+    neither win nor move another's price score.
 
     >>> import crmselect
     >>> result = crmselect.score(crmselect.example())
@@ -609,6 +612,9 @@ def score(evaluation: Evaluation) -> ScoreResult:
     demo = demo_criterion_scores(evaluation)
     matrix = blend(evaluation, rfp, demo)
     out = knockouts(evaluation)
+    for vendor, why in (eliminated or {}).items():
+        if vendor in evaluation.vendor_ids:
+            out[vendor] = (*out.get(vendor, ()), why)
     prices = price_table(evaluation, out)
     if prices is not None and evaluation.price is not None:
         matrix[evaluation.price.criterion] = prices["score"]

@@ -26,9 +26,11 @@ import html
 
 import attrs
 
+from crmselect.clarifications import Applied
 from crmselect.cost.case import CostCase, with_tco_prices
 from crmselect.cost.partners import PartnerSetup
 from crmselect.model import Evaluation
+from crmselect.record import Stage, TenderRecord, stage_of
 from crmselect.weights.judgements import apply_judgements
 
 __all__ = ["Tender", "derive", "derive_weights"]
@@ -41,7 +43,11 @@ class Tender:
 
     ``prices_from_costs``: the price criterion's prices are to come from ``costs``
     (:func:`derive`, step 2). ``derived``: :func:`derive` has run, and the evaluation's
-    weights and prices are those to analyse. ``origin``: the ``evaluation.yaml`` read.
+    weights and prices are those to analyse. ``record``: the tender's record — its stage,
+    the frozen award basis and every deviation, the eliminations
+    (:mod:`crmselect.record`). ``clarified``: what each recorded clarification changed (the
+    evaluation holds the clarified values, :mod:`crmselect.clarifications`). ``origin``:
+    the ``evaluation.yaml`` read.
 
     >>> import crmselect
     >>> tender = crmselect.example_tender()      # the weights as typed, and the judgements
@@ -56,10 +62,17 @@ class Tender:
     partners: PartnerSetup | None = None
     prices_from_costs: bool = False
     derived: bool = False
+    record: TenderRecord = attrs.field(factory=TenderRecord)
+    clarified: tuple[Applied, ...] = ()
     origin: str = ""
 
+    @property
+    def stage(self) -> Stage:
+        """Where the tender stands (:func:`crmselect.record.stage_of`)."""
+        return stage_of(self.record)
+
     def __repr__(self) -> str:
-        parts = [repr(self.evaluation).strip("<>")]
+        parts = [repr(self.evaluation).strip("<>"), f"stage {self.stage.value}"]
         parts += ["a cost case"] if self.costs is not None else []
         parts += ["implementation partners"] if self.partners is not None else []
         state = "derived" if self.derived else "as written"

@@ -47,6 +47,7 @@ A folder holds one selection::
     response_workbooks: [returned/*.xlsx]   # the vendors' returned RFP workbooks
     weighting_workbooks: [workshop/*.xlsx]  # members' pairwise comparisons (AHP, per member)
     demo_scores: demo_scores.csv
+    clarifications: clarifications.csv  # vendors' recorded corrections of answers and prices
     costs: {...}                     # cost assumptions and benefits: crmselect.io.folder.costs
     price: {criterion: price, method: budget, budget: 1600000}   # price criterion: io.costs
     partners: {evaluation: partners, offers: partner_offers.csv}  # crmselect.io.folder.partners
@@ -81,6 +82,7 @@ import pandas as pd
 import yaml
 
 from crmselect.catalog import Catalog, did_you_mean
+from crmselect.clarifications import Clarification
 from crmselect.consensus import moderations_from_frame
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
 from crmselect.io.excel.xlsx import replace_atomically, write_csv
@@ -89,6 +91,7 @@ from crmselect.io.folder.costs import read_price
 from crmselect.io.folder.returns import Returns, returned_paths
 from crmselect.io.folder.schema import parse_criteria, parse_requirement
 from crmselect.io.folder.tables import (
+    clarifications_from_frame,
     demo_scores_from_frame,
     demo_scores_to_frame,
     read_csv,
@@ -139,6 +142,7 @@ TOP_OPTIONAL = (
     "demo_scores",
     "scoring_sheets",
     "moderations",
+    "clarifications",
 )
 
 
@@ -159,6 +163,9 @@ class Written:
     row_problems: list[Problem]
     returns: Returns
     prices_from_costs: bool
+    clarifications: tuple[Clarification, ...] = ()
+    """The recorded corrections of answers and prices (``clarifications:``), applied once
+    the returned files are read (:func:`crmselect.io.folder.tender.load_tender`)."""
 
 
 def read_written(file: Path, root: YNode) -> Written:
@@ -224,6 +231,13 @@ def read_written(file: Path, root: YNode) -> Written:
         _collecting(moderations_from_frame),
         found,
     )
+    clarifications = _table(
+        reader,
+        fields.get("clarifications"),
+        folder,
+        lambda frame, source, rows: clarifications_from_frame(frame, source, found=rows),
+        found,
+    )
     returns = Returns(
         workshops=returned_paths(reader, fields.get("weighting_workbooks"), folder),
         sheets=returned_paths(reader, fields.get("scoring_sheets"), folder),
@@ -251,7 +265,7 @@ def read_written(file: Path, root: YNode) -> Written:
         price=price,
         origin=str(file),
     )
-    return Written(evaluation, found, returns, derive)
+    return Written(evaluation, found, returns, derive, tuple(clarifications))
 
 
 def derives_prices(reader: Reader, fields: dict[str, YNode], price: PriceCriterion | None) -> bool:

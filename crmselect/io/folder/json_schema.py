@@ -345,6 +345,7 @@ def _sections() -> Schema:
         "demo_scores": table,
         "scoring_sheets": PATHS,
         "moderations": table,
+        "clarifications": table,
     }
 
 

@@ -14,11 +14,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import attrs
+
+from crmselect.clarifications import Applied, apply_clarifications
 from crmselect.cost.case import CostCase
 from crmselect.errors import InputFileError, Problem, ValidationError
 from crmselect.io.folder.costs import read_costs
 from crmselect.io.folder.evaluation import evaluation_file, read_written
 from crmselect.io.folder.partners import read_partners
+from crmselect.io.folder.record import read_record
 from crmselect.io.folder.returns import import_returns
 from crmselect.io.folder.yamlfile import YNode, read_yaml
 from crmselect.io.forms.rfp_template import PRICING_SHEET
@@ -43,31 +47,42 @@ def load_tender(path: str | Path) -> Tender:
     """
     file = evaluation_file(path)
     root = read_yaml(file)
-    evaluation, costs, prices_from_costs = _read(file, root)
-    partners = read_partners(root, file, evaluation, _partners_evaluation)
+    read = _read(file, root)
+    partners = read_partners(root, file, read.evaluation, _partners_evaluation)
     return Tender(
-        evaluation=evaluation,
-        costs=costs,
+        evaluation=read.evaluation,
+        costs=read.costs,
         partners=partners,
-        prices_from_costs=prices_from_costs,
+        prices_from_costs=read.prices_from_costs,
+        record=read_record(file.parent),
+        clarified=read.clarified,
         origin=str(file),
     )
 
 
 def _partners_evaluation(file: Path) -> Evaluation:
     """The partners' own evaluation (``partners: {evaluation: …}``), as written."""
-    return _read(file, read_yaml(file))[0]
+    return _read(file, read_yaml(file)).evaluation
 
 
-def _read(file: Path, root: YNode) -> tuple[Evaluation, CostCase | None, bool]:
-    """The evaluation of ``file`` with its returned files, its cost case, and whether the
-    price criterion's prices are to come from that case. Every problem of the file, its
-    tables' rows and the cross-checks is raised at once."""
+@attrs.frozen
+class _Read:
+    evaluation: Evaluation
+    costs: CostCase | None
+    prices_from_costs: bool
+    clarified: tuple[Applied, ...]
+
+
+def _read(file: Path, root: YNode) -> _Read:
+    """The evaluation of ``file`` with its returned files and clarifications, its cost
+    case, and whether the price criterion's prices are to come from that case. Every
+    problem of the file, its tables' rows and the cross-checks is raised at once."""
     written = read_written(file, root)
     found = written.row_problems
     try:
         evaluation = Evaluation(**written.fields)
         evaluation = import_returns(evaluation, written.returns)
+        evaluation, clarified = apply_clarifications(evaluation, written.clarifications)
         costs = _costs(root, file, evaluation)
     except (ValidationError, InputFileError) as exc:
         if found:
@@ -79,7 +94,7 @@ def _read(file: Path, root: YNode) -> tuple[Evaluation, CostCase | None, bool]:
         raise ValidationError(f"Invalid evaluation {file}", exc.problems) from None
     if found:
         raise InputFileError(f"Cannot read evaluation {file}", found)
-    return evaluation, costs, written.prices_from_costs
+    return _Read(evaluation, costs, written.prices_from_costs, clarified)
 
 
 def _costs(root: YNode, file: Path, evaluation: Evaluation) -> CostCase | None:
