@@ -44,8 +44,9 @@ class TenderKey:
     where it came from, never the secret."""
 
     secret: bytes = attrs.field()
-    origin: str = ""
-    """Where the key was read from (its file), or ``""`` for one made in code."""
+    origin: str = attrs.field(default="", eq=False)
+    """Where the key was read from (its file), or ``""`` for one made in code (not part of
+    the key: two keys with the same secret are equal)."""
 
     @secret.validator
     def _check(self, attribute: attrs.Attribute[bytes], value: bytes) -> None:
