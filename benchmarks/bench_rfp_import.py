@@ -24,7 +24,9 @@ import openpyxl
 
 from crmselect import Criterion, Evaluation, Requirement, Vendor
 from crmselect.io.excel.xlsx import put_text
-from crmselect.rfp import read_response, write_template
+from crmselect.rfp import TenderKey, read_response, write_template
+
+KEY = TenderKey.generate()
 
 
 def synthetic(vendors: int, requirements: int) -> Evaluation:
@@ -49,10 +51,10 @@ def returned_workbooks(evaluation: Evaluation, folder: Path) -> list[Path]:
     """One template per vendor, filled with random answers and comments."""
     rng = random.Random(1)
     labels = [lv.label for lv in evaluation.scale.levels]
-    first = write_template(evaluation, evaluation.vendors[0].id, folder / "template.xlsx")
+    first = write_template(evaluation, evaluation.vendors[0].id, folder / "template.xlsx", key=KEY)
     paths = []
     for vendor in evaluation.vendors:
-        path = write_template(evaluation, vendor.id, folder / f"{vendor.id}.xlsx")
+        path = write_template(evaluation, vendor.id, folder / f"{vendor.id}.xlsx", key=KEY)
         wb = openpyxl.load_workbook(path)
         ws = wb["Requirements"]
         for row in range(2, len(evaluation.requirements) + 2):
@@ -97,12 +99,12 @@ def main() -> None:
             f"{time.perf_counter() - t0:.1f} s "
             f"({paths[0].stat().st_size / 1024:.0f} KiB each)\n"
         )
-        ours = timed("crmselect", paths, lambda p: read_response(p, evaluation))
+        ours = timed("crmselect", paths, lambda p: read_response(p, evaluation, key=KEY))
         floor = timed("bare", paths, lambda p: bare(p, read_only=True))
         normal = timed("normal", paths, lambda p: bare(p, read_only=False))
         tracemalloc.start()
         for path in paths[:3]:
-            read_response(path, evaluation)
+            read_response(path, evaluation, key=KEY)
         peak = tracemalloc.get_traced_memory()[1] / (1 << 20)
         tracemalloc.stop()
     print(

@@ -30,6 +30,11 @@
     crmselect import-scores PATH FILES… [--strict] [--csv OUT]
                                         check returned scoring sheets; agreement, moderation
 
+The commands that hand files out (``template``, ``workshop``, ``scoring-sheets``) sign them
+with the tender folder's key, ``PATH/.crmselect/key``, created by the first of them; those
+that read files back (``import``, ``import-scores``, ``evaluate``) refuse a file whose
+signature does not verify with it (:mod:`crmselect.io.forms.meta`).
+
 Bad input prints one clear message (every problem, with file and place) and exits with
 status 2; ``--debug`` (before or after the command) shows the traceback instead.
 
@@ -58,11 +63,13 @@ from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Prob
 from crmselect.example import example_path
 from crmselect.io.excel.xlsx import write_csv
 from crmselect.io.folder.catalog import catalogs, load_catalog
+from crmselect.io.folder.evaluation import evaluation_file
 from crmselect.io.folder.json_schema import schema_problems, schema_text
+from crmselect.io.folder.key import KEY_FOLDER, TenderKey, tender_key
 from crmselect.io.folder.record import append_entry, now, record_path
 from crmselect.io.folder.scaffold import SCHEMA_FILE, Member, new_tender
 from crmselect.io.folder.tables import demo_scores_to_frame, responses_to_frame
-from crmselect.io.folder.tender import load_tender
+from crmselect.io.folder.tender import load_tender, resign_returns
 from crmselect.io.folder.yamlfile import read_yaml
 from crmselect.io.forms.demo_sheets import (
     read_scoring_sheets,
@@ -188,16 +195,20 @@ def _evaluation(path: Path) -> Evaluation:
     return derive(load_tender(path)).evaluation
 
 
+def _key(path: Path, *, create: bool = False) -> TenderKey:
+    """The key of the tender at ``path`` (its folder's ``.crmselect/key``); ``create``
+    makes one when the folder has none (the commands that hand files out)."""
+    return tender_key(evaluation_file(path).parent, create=create)
+
+
 def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
     loaded = load_tender(path)
     tender = derive(loaded)
     _strict_check(tender.evaluation.import_problems, args.strict)
     _strict_basis(loaded, args.strict)
     analysis = analyse(tender, seed=args.seed, n_samples=args.samples)
-    say(full_report(analysis.result, analysis))
-    say()
-    say("== The tender's record ==")
-    say(record_report(loaded.record, loaded.evaluation, loaded.clarified))
+    record = record_report(loaded.record, loaded.evaluation, loaded.clarified)
+    say(full_report(analysis.result, analysis, record))
     if out is not None:
         files = _write_outputs(analysis, out)
         say(f"\nWrote {', '.join(printable(f) for f in files)}")
@@ -218,10 +229,13 @@ def _demo(args: argparse.Namespace) -> int:
                 shutil.rmtree(copy)
             else:  # a file, or a link (removed itself, never what it points to)
                 copy.unlink()
-        shutil.copytree(source, copy)
+        # the example's key stays behind: the copy gets its own, and its returned files
+        # are signed for it, so that the copy's files say they are the copy's
+        shutil.copytree(source, copy, ignore=shutil.ignore_patterns(KEY_FOLDER))
+        resign_returns(copy, _key(copy, create=True))
         print(
-            f"Copied the example evaluation to {copy}/ — edit it and run "
-            f"`crmselect evaluate {copy}`\n"
+            f"Copied the example evaluation to {copy}/ (with a key of its own, "
+            f"{KEY_FOLDER}/key) — edit it and run `crmselect evaluate {copy}`\n"
         )
         return _evaluate(copy, args.out, args)
     return _evaluate(source, DEMO_WORKBOOK, args)
@@ -255,7 +269,8 @@ def _scoring_sheets(args: argparse.Namespace) -> int:
     tender = derive(load_tender(args.path))
     evaluation = tender.evaluation
     vendors = _in_the_running(tender, args.vendor)
-    for path in write_scoring_sheets(evaluation, args.out / "scoring", vendors=vendors):
+    key = _key(args.path, create=True)
+    for path in write_scoring_sheets(evaluation, args.out / "scoring", key=key, vendors=vendors):
         say(f"wrote {printable(path)}")
     for vendor in vendors:
         pack = write_script_pack(evaluation, vendor, args.out / "scripts" / f"{vendor}.md")
@@ -265,7 +280,7 @@ def _scoring_sheets(args: argparse.Namespace) -> int:
 
 def _import_scores(args: argparse.Namespace) -> int:
     evaluation = _evaluation(args.path)
-    imported = read_scoring_sheets(args.files, evaluation)
+    imported = read_scoring_sheets(args.files, evaluation, key=_key(args.path))
     for sheet in imported.sheets:
         say(
             f"{printable(sheet.path.name)}: evaluator {printable(sheet.evaluator)}, "
@@ -452,9 +467,11 @@ def _template(args: argparse.Namespace) -> int:
         raise CrmselectError(
             f"--out {args.out} is one workbook: name one vendor with --vendor, or give a folder"
         )
+    key = _key(args.path, create=True)
     for vendor in vendors:
         target = args.out if single else args.out / f"{vendor}.xlsx"
-        say(f"wrote {printable(write_template(questions, vendor, target, deadline=args.deadline))}")
+        written = write_template(questions, vendor, target, key=key, deadline=args.deadline)
+        say(f"wrote {printable(written)}")
     return 0
 
 
@@ -464,18 +481,20 @@ def _workshop(args: argparse.Namespace) -> int:
     if not members:
         raise CrmselectError("the evaluation lists no evaluators; name one with --member")
     single = args.member and args.out.suffix.lower() == ".xlsx"
+    key = _key(args.path, create=True)
     for member in members:
         target = args.out if single else args.out / f"{member}.xlsx"
-        say(f"wrote {printable(write_workshop(evaluation, member, target))}")
+        say(f"wrote {printable(write_workshop(evaluation, member, target, key=key))}")
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
     evaluation = _evaluation(args.path)
     questions = attrs.evolve(evaluation, responses=(), import_problems=())
+    key = _key(args.path)
     imported, refused = read_each(
         args.files,
-        lambda file: read_response(file, questions),
+        lambda file: read_response(file, questions, key=key),
         lambda returned: returned.vendor,
         second="RFP workbook from",
         desc="Importing",
@@ -723,7 +742,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write a pairwise-comparison workbook for one member (--member) or for "
         "every evaluator; list the returned files under weighting_workbooks.",
     )
-    workshop.add_argument("--member", metavar="ID", help="one member (default: every evaluator)")
+    workshop.add_argument(
+        "--member",
+        metavar="ID",
+        help="one member, an evaluator of the panel (default: every evaluator)",
+    )
     workshop.add_argument(
         "--out",
         type=Path,

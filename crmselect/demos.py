@@ -7,12 +7,17 @@ writers and the reader) on the forms machinery of :mod:`crmselect.io.forms`::
     from crmselect import demos
 
     evaluation = crmselect.derive(crmselect.load_tender("my-tender/")).evaluation
+    key = demos.tender_key("my-tender/", create=True)       # my-tender/.crmselect/key
     demos.write_script_pack(evaluation, "acme", "to-send/acme-demo.md")
-    demos.write_scoring_sheets(evaluation, "to-panel/")      # one .xlsx per evaluator
-    returned = demos.read_scoring_sheets(["returned/sales.xlsx"], evaluation)
+    demos.write_scoring_sheets(evaluation, "to-panel/", key=key)   # one .xlsx per evaluator
+    returned = demos.read_scoring_sheets(["returned/sales.xlsx"], evaluation, key=key)
     evaluation = returned.apply_to(evaluation)               # the panel's scores, in
+
+Scoring sheets are signed with the tender's key (``demos.TenderKey.generate()`` without a
+folder) and read back only when the signature verifies.
 """
 
+from crmselect.io.folder.key import TenderKey, tender_key
 from crmselect.io.forms.demo_sheets import (
     SHEET_FORMAT,
     ScoringImport,
@@ -29,9 +34,11 @@ __all__ = [
     "SHEET_FORMAT",
     "ScoringImport",
     "ScoringSheet",
+    "TenderKey",
     "read_scoring_sheet",
     "read_scoring_sheets",
     "script_pack",
+    "tender_key",
     "write_scoring_sheet",
     "write_scoring_sheets",
     "write_script_pack",

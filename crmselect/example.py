@@ -1,4 +1,11 @@
-"""The bundled example tender (Larkspur Instruments, fictional), used by ``crmselect demo``."""
+"""The bundled example tender (Larkspur Instruments, fictional), used by ``crmselect demo``.
+
+Its returned files (``returned/``, ``workshop/``) are signed with the example's own tender
+key, ``.crmselect/key`` in the example folder — example data, public, so never a key to
+sign a real tender's forms with. ``crmselect demo --out DIR`` copies the example without
+it, gives the copy a key of its own and signs the copy's returned files for that key
+(:func:`crmselect.io.folder.tender.resign_returns`).
+"""
 
 from __future__ import annotations
 

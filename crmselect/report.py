@@ -222,11 +222,16 @@ Section = tuple[str, str]
 """A section of :func:`full_report`: its title and its text (left out when empty)."""
 
 
-def full_report(result: ScoreResult, analysis: Analysis | None = None) -> str:
-    """Everything a committee checks first: set-up, weights, ranking, knock-outs, gaps, and
-    (given an :class:`~crmselect.analysis.Analysis`) whether the winner holds."""
+def full_report(result: ScoreResult, analysis: Analysis | None = None, record: str = "") -> str:
+    """Everything a committee checks first: set-up, weights, ranking, knock-outs, gaps,
+    (given an :class:`~crmselect.analysis.Analysis`) whether the winner holds, and (given
+    the text of :func:`record_report`) the tender's record; the winner on the last line."""
     winners = ", ".join(map(printable, result.winners)) or "none (every vendor knocked out)"
-    sections = [*_scoring_sections(result), *_analysis_sections(analysis)]
+    sections = [
+        *_scoring_sections(result),
+        *_analysis_sections(analysis),
+        ("The tender's record", record),
+    ]
     body = "\n\n".join(f"== {title} ==\n{text}" for title, text in sections if text)
     return f"{_setup(result)}\n\n{body}\n\nWinner: {winners}"
 

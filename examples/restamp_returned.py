@@ -1,4 +1,5 @@
-"""Re-stamp the example's returned RFP workbooks with the evaluation's current fingerprint.
+"""Re-stamp the example's returned RFP workbooks with the evaluation's current fingerprint,
+and sign every returned file of the example with its key.
 
 ``examples/larkspur/returned/*.xlsx`` stand for the files six vendors sent back. Each one's
 hidden ``crmselect`` sheet records the ``evaluation_hash`` of the template it was made from
@@ -9,8 +10,16 @@ This script brings the bundled files up to date as if the vendors had been sent 
 the current evaluation: only the hash text is replaced, byte for byte, in the sheet that
 holds it; every answer, every deliberate defect and every other byte of the files stays.
 
+Every handed-out form carries a tag, signed with the tender's key
+(:mod:`crmselect.io.forms.meta`); the example's key is ``larkspur/.crmselect/key`` — example
+data, public, never to be used for a real tender. Since the hash is one of the facts the
+tag covers, the script then signs every returned file of the example (weights workshops and
+RFP workbooks) for that key at the forms' current versions
+(:func:`crmselect.io.folder.tender.resign_returns`: row 1 of the hidden sheet only).
+
 Run from the repository root: ``python examples/restamp_returned.py``. It prints each file
-with its old and new hash and changes nothing where the hash is already current.
+with its old and new hash (nothing is changed where the hash is already current), then the
+files it signed.
 """
 
 from __future__ import annotations
@@ -23,7 +32,8 @@ from pathlib import Path
 import attrs
 import openpyxl
 
-from crmselect.io.folder.tender import load_tender
+from crmselect.io.folder.key import tender_key
+from crmselect.io.folder.tender import load_tender, resign_returns
 from crmselect.io.forms.meta import META_SHEET
 from crmselect.io.forms.rfp_template import questions_fingerprint
 from crmselect.tender import derive
@@ -63,6 +73,8 @@ def restamp(path: Path, old: str, new: str) -> None:
 
 
 def main() -> None:
+    key = tender_key(FOLDER, create=True)
+    resign_returns(FOLDER, key)  # so that the folder loads, whatever the files' versions
     evaluation = derive(load_tender(FOLDER)).evaluation
     current = questions_fingerprint(attrs.evolve(evaluation, responses=(), import_problems=()))
     for path in sorted((FOLDER / "returned").glob("*.xlsx")):
@@ -72,6 +84,8 @@ def main() -> None:
             continue
         restamp(path, old, current)
         print(f"{path.name}: {old[:12]} -> {current[:12]}")
+    for path in resign_returns(FOLDER, key):
+        print(f"{path.relative_to(FOLDER)}: signed")
 
 
 if __name__ == "__main__":

@@ -37,10 +37,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import attrs
+import openpyxl
 
 from crmselect import (
     Criterion,
@@ -53,9 +54,43 @@ from crmselect import (
     ScoringPolicy,
     Vendor,
 )
+from crmselect.io.folder.key import TenderKey, key_path, tender_key
+from crmselect.io.forms.meta import META_SHEET, TAG_COLUMN, TAG_ROW, sign
 
 REPO = Path(__file__).resolve().parent.parent
 """The repository's root folder (README.md, .ci/, notebooks/, examples/)."""
+
+KEY = tender_key(REPO / "examples" / "larkspur")
+"""The bundled example's tender key (example data): its returned files are signed with it,
+and the tests sign the forms they write with it too."""
+
+
+def give_key(folder: Path, key: TenderKey = KEY) -> Path:
+    """``folder`` given ``key`` as its tender key (``.crmselect/key``), so that forms signed
+    with it verify there; returns ``folder``."""
+    path = key_path(folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(key.hex() + "\n", encoding="ascii")
+    return folder
+
+
+def sign_meta(workbook: openpyxl.Workbook, key: TenderKey = KEY) -> None:
+    """Sign ``workbook``'s hidden sheet, as it now is, with ``key``: what only a holder of
+    the tender's key can do (the tests of the checks behind the signature use it)."""
+    sheet = workbook[META_SHEET]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    sheet.cell(TAG_ROW, TAG_COLUMN).value = sign(key, str(sheet["B1"].value), values)
+
+
+def resigned(mutate: Callable[[openpyxl.Workbook], object]) -> Callable[[openpyxl.Workbook], None]:
+    """``mutate``, then :func:`sign_meta`: an edit of the hidden sheet by a key holder."""
+
+    def edit(workbook: openpyxl.Workbook) -> None:
+        mutate(workbook)
+        sign_meta(workbook)
+
+    return edit
+
 
 # -- the minimal evaluation --------------------------------------------------------------------
 
@@ -126,6 +161,18 @@ def write_minimal(
     (folder / "responses.csv").write_text(responses, encoding="utf-8")
     (folder / "demo_scores.csv").write_text(demo_scores, encoding="utf-8")
     return folder
+
+
+def with_panel(yaml_text: str, members: Sequence[str]) -> str:
+    """``yaml_text`` (:data:`MINIMAL_YAML` or a variant) with ``members`` on the panel beside
+    its two evaluators, on the same three lines (so the lines below keep their numbers)."""
+    block = yaml_text[yaml_text.index("evaluators:") : yaml_text.index("demo_scripts:")]
+    extra = ", ".join(f"{{id: {m}}}" for m in members)
+    panel = (
+        "evaluators: [{id: e1, name: Evaluator One},\n  {id: e2, name: Evaluator Two},\n"
+        f"  {extra}]\n"
+    )
+    return yaml_text.replace(block, panel)
 
 
 def minimal_evaluation(**changes: object) -> Evaluation:

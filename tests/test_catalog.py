@@ -120,6 +120,7 @@ def test_wheel_ships_catalogues_and_example_and_loads_them_in_a_clean_venv(
     names = zipfile.ZipFile(wheel).namelist()
     assert "crmselect/_data/criteria/crm-core.yaml" in names
     assert "crmselect/_data/examples/larkspur/evaluation.yaml" in names
+    assert "crmselect/_data/examples/larkspur/.crmselect/key" in names  # its files verify
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"

@@ -13,6 +13,7 @@ import crmselect
 from crmselect.cli import build_parser, main
 from crmselect.example import example_path
 from crmselect.io.forms.rfp_response import read_response
+from tests.helpers import KEY
 
 FOLDER_COMMANDS = (
     "evaluate",
@@ -79,8 +80,8 @@ def test_template_writes_the_vendors_named(tmp_path: Path) -> None:
     assert main([*argv, "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["helix.xlsx", "orbis.xlsx"]
     evaluation = crmselect.example()
-    assert read_response(out / "helix.xlsx", evaluation).vendor == "helix"
-    assert read_response(out / "orbis.xlsx", evaluation).vendor == "orbis"
+    assert read_response(out / "helix.xlsx", evaluation, key=KEY).vendor == "helix"
+    assert read_response(out / "orbis.xlsx", evaluation, key=KEY).vendor == "orbis"
 
 
 def test_one_workbook_for_two_vendors_is_refused(

@@ -105,7 +105,7 @@ def test_evaluate_reports_the_record_and_never_lets_an_eliminated_vendor_win(
     out = capsys.readouterr().out
     assert "Winner: orbis" not in out
     assert "  - eliminated at shortlist: no UK data centre" in out
-    record = out.split("== The tender's record ==\n")[1]
+    record = out.split("== The tender's record ==\n")[1].split("\n\nWinner:")[0]
     assert record.startswith("Stage: shortlist")
     assert "NOT ON THE RECORD: 1 change(s)" in record
     assert main(["evaluate", str(folder), "--samples", "500", "--strict"]) == 2

@@ -21,7 +21,9 @@ import pytest
 from crmselect import derive, load_tender
 from crmselect.cli import main
 from crmselect.example import example_path
+from crmselect.io.excel.xlsx import put_text
 from crmselect.io.forms.workshop import write_workshop
+from tests.helpers import KEY, sign_meta
 
 posix = pytest.mark.skipif(os.name != "posix", reason="file names with line feeds need POSIX")
 
@@ -111,11 +113,12 @@ def test_an_error_naming_a_hostile_path_is_one_line_per_problem(
 
 
 def hostile_member_workshop(tender: Path, member: str) -> None:
-    """Replace the sales member's returned workshop workbook by one made for ``member``,
-    with the same judgements typed in (the cells the member fills)."""
+    """Replace the sales member's returned workshop workbook by one made for ``member`` — a
+    name no evaluator can have (ids are short words), so the file is signed by a key holder
+    who edited it — with the judgements of the sales member's."""
     evaluation = derive(load_tender(example_path())).evaluation
     target = tender / "workshop" / "sales.xlsx"
-    write_workshop(evaluation, member, target)
+    write_workshop(evaluation, "sales", target, key=KEY)
     returned = openpyxl.load_workbook(example_path() / "workshop" / "sales.xlsx")
     workbook = openpyxl.load_workbook(target)
     for sheet in workbook.worksheets:
@@ -125,6 +128,8 @@ def hostile_member_workshop(tender: Path, member: str) -> None:
             for cell in row:
                 if cell.protection.locked is False:
                     cell.value = returned[sheet.title][cell.coordinate].value
+    put_text(workbook["crmselect"]["B2"], member)
+    sign_meta(workbook)
     workbook.save(target)
 
 
@@ -143,8 +148,6 @@ def test_member_vendor_and_tender_names_cannot_forge_the_winner(
     assert main(["evaluate", str(pristine), "--samples", "200"]) == 0
     expected, _ = printed(capsys)
 
-    member = f"sales\n{FAKE_WINNER}\x1b[1A"
-    hostile_member_workshop(tender, member)
     yaml_file = tender / "evaluation.yaml"
     text = yaml_file.read_text(encoding="utf-8")
     tender_name = "name: Larkspur Instruments — CRM selection 2026\n"
@@ -166,5 +169,19 @@ def test_member_vendor_and_tender_names_cannot_forge_the_winner(
     ]
     assert [line for line in out if line.startswith("Winner")] == ["Winner: orbis"]
     assert out[0] == f"Larkspur\\n{FAKE_WINNER}"
-    assert f"  sales\\n{FAKE_WINNER}\\x1b[1A: CR = " in "\n".join(out)
     assert "Orbis \\u202eduolC MRC" in "\n".join(out)
+
+
+def test_a_member_name_cannot_forge_a_line(
+    tender: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A workshop member must be on the panel, whose ids are short words: a member named
+    with a line feed is refused, and the refusal quotes the name on one line."""
+    hostile_member_workshop(tender, f"sales\n{FAKE_WINNER}\x1b[1A")
+    assert main(["evaluate", str(tender), "--samples", "200"]) == 2
+    out, err = printed(capsys)
+    assert not [line for line in out + err if line.startswith("Winner")]
+    assert any(
+        f"made for member 'sales\\n{FAKE_WINNER}" in line and "who is not on this panel" in line
+        for line in err
+    ), err

@@ -18,6 +18,7 @@ from crmselect.io.folder import yamlfile
 from crmselect.io.forms.demo_sheets import write_scoring_sheets
 from crmselect.model import walk_tree
 from crmselect.weights import apply_judgements
+from tests.helpers import KEY
 
 
 def _local_weights(evaluation: crmselect.Evaluation) -> dict[str, float]:
@@ -116,7 +117,7 @@ def test_scoring_sheets_are_checked_against_the_derived_award_basis(tmp_path: Pa
     be checked against the weights as typed and reported as made for another evaluation."""
     folder = tmp_path / "larkspur"
     shutil.copytree(crmselect.example_path(), folder)
-    write_scoring_sheets(crmselect.example(), folder / "scoring")
+    write_scoring_sheets(crmselect.example(), folder / "scoring", key=KEY)
     text = (folder / "evaluation.yaml").read_text(encoding="utf-8")
     (folder / "evaluation.yaml").write_text(
         text + "scoring_sheets: scoring/*.xlsx\n", encoding="utf-8"

@@ -18,7 +18,7 @@ import pytest
 import crmselect
 from crmselect import cost
 from crmselect.rfp import read_response
-from tests.helpers import REPO
+from tests.helpers import KEY, REPO
 
 RETURNED = REPO / "examples" / "larkspur" / "returned"
 DEPLOYMENT = {"kestrel": "partner_hosted", "helix": "saas", "meridian": "saas"}
@@ -63,7 +63,7 @@ def offers() -> tuple[cost.Offer, ...]:
     questions = attrs.evolve(evaluation, responses=(), import_problems=())
     found = []
     for path in sorted(RETURNED.glob("*.xlsx")):
-        response = read_response(path, questions)
+        response = read_response(path, questions, key=KEY)
         deployment = DEPLOYMENT.get(response.vendor) or next(iter(response.deployment))
         found.append(
             cost.offer_from_pricing(

@@ -11,6 +11,10 @@ the **award basis** it was made from — the evaluation with the committee's jud
 ``scoring-sheets`` and ``workshop`` write them — while what the files say is added to the
 evaluation as written: loading computes nothing into the tender
 (:func:`crmselect.tender.derive` does, as an explicit step).
+
+Every returned file must be signed with the tender folder's key
+(:mod:`crmselect.io.folder.key`, :mod:`crmselect.io.forms.meta`), and each member, evaluator
+and vendor may return one file of a kind: a second is refused, naming both.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import TypeVar
 import attrs
 
 from crmselect.errors import InputFileError, Problem
+from crmselect.io.folder.key import TenderKey
 from crmselect.io.folder.yamlfile import Reader, YNode, is_dir, is_file, shorten
 from crmselect.io.forms.demo_sheets import read_scoring_sheets
 from crmselect.io.forms.reading import read_each
@@ -42,17 +47,23 @@ class Returns:
     sheets: list[Path] = attrs.Factory(list)
     workbooks: list[Path] = attrs.Factory(list)
 
+    def __bool__(self) -> bool:
+        """Whether the evaluation names any returned file."""
+        return bool(self.workshops or self.sheets or self.workbooks)
 
-def import_returns(evaluation: Evaluation, returns: Returns) -> Evaluation:
+
+def import_returns(evaluation: Evaluation, returns: Returns, *, key: TenderKey) -> Evaluation:
     """``evaluation`` with what the returned files add: the members' judgements, the
-    evaluators' demo scores, the vendors' answers and pricing (see the module docstring)."""
+    evaluators' demo scores, the vendors' answers and pricing (see the module docstring).
+    Every file must be signed with the tender's ``key``; a second file of one member,
+    evaluator or vendor is refused, naming both files."""
     if returns.workshops:
-        evaluation = _import_workshops(evaluation, returns.workshops)
+        evaluation = _import_workshops(evaluation, returns.workshops, key)
     basis = derive_weights(evaluation)
     if returns.sheets:
-        evaluation = _import_scoring_sheets(evaluation, basis, returns.sheets)
+        evaluation = _import_scoring_sheets(evaluation, basis, returns.sheets, key)
     if returns.workbooks:
-        evaluation = _import_workbooks(evaluation, basis, returns.workbooks)
+        evaluation = _import_workbooks(evaluation, basis, returns.workbooks, key)
     return evaluation
 
 
@@ -106,39 +117,46 @@ def _matching_files(reader: Reader, item: YNode, folder: Path, pattern: str) -> 
         reader.fail(item, f"file {shorten(pattern)!r} {what}{place}")
         return []
     base = Path(*parts[:fixed]) if given.is_absolute() else folder.joinpath(*parts[:fixed])
-    rest = Path(*parts[fixed:])
+    matched = _glob(reader, item, base, Path(*parts[fixed:]), pattern)
+    if matched == []:
+        reader.fail(
+            item,
+            f"no file matches {shorten(pattern)!r}{place}; check the folder and the name "
+            "(a literal '[' in a pattern is written '[[]')",
+        )
+    return matched or []
+
+
+def _glob(reader: Reader, item: YNode, base: Path, rest: Path, pattern: str) -> list[Path] | None:
+    """The files matching ``rest`` under ``base``, sorted (``[]`` when none); ``None`` when
+    the search is refused or fails (reported at ``item``): a ``**`` from the root of the
+    disk, an unreadable folder, more than :data:`MAX_MATCHES` files."""
     if "**" in rest.parts and base.resolve() == Path(base.resolve().anchor):
         reader.fail(
             item,
             f"{shorten(pattern)!r} would search the whole disk; start the pattern at the "
             "tender's folder (e.g. returned/**/*.xlsx)",
         )
-        return []
+        return None
     try:
         found = itertools.islice((p for p in base.glob(str(rest)) if is_file(p)), MAX_MATCHES + 1)
         matched = sorted(found)
     except (ValueError, OSError) as exc:
         reader.fail(item, f"cannot search for {shorten(pattern)!r}: {exc}")
-        return []
+        return None
     if len(matched) > MAX_MATCHES:
         reader.fail(item, f"{shorten(pattern)!r} matches more than {MAX_MATCHES:,} files")
-        return []
-    if not matched:
-        reader.fail(
-            item,
-            f"no file matches {shorten(pattern)!r}{place}; check the folder and the name "
-            "(a literal '[' in a pattern is written '[[]')",
-        )
+        return None
     return matched
 
 
 def _import_scoring_sheets(
-    evaluation: Evaluation, basis: Evaluation, paths: list[Path]
+    evaluation: Evaluation, basis: Evaluation, paths: list[Path], key: TenderKey
 ) -> Evaluation:
     """Read the evaluators' returned scoring sheets, each checked against ``basis``: each
     sheet's scores replace that evaluator's rows of ``demo_scores``; refused files are
     reported together."""
-    imported = read_scoring_sheets(paths, basis)
+    imported = read_scoring_sheets(paths, basis, key=key)
     if imported.refused:
         raise InputFileError("Scoring sheets were refused", imported.refused)
     return imported.apply_to(evaluation)
@@ -155,10 +173,10 @@ def _read_each(
     return read_ok
 
 
-def _import_workshops(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
+def _import_workshops(evaluation: Evaluation, paths: list[Path], key: TenderKey) -> Evaluation:
     """Read the members' weights-workshop workbooks into the evaluation's judgements."""
     returned = _read_each(
-        paths, lambda p: read_workshop(p, evaluation), lambda r: r.member, "workshop"
+        paths, lambda p: read_workshop(p, evaluation, key=key), lambda r: r.member, "workshop"
     )
     return attrs.evolve(
         evaluation,
@@ -167,11 +185,13 @@ def _import_workshops(evaluation: Evaluation, paths: list[Path]) -> Evaluation:
     )
 
 
-def _import_workbooks(evaluation: Evaluation, basis: Evaluation, paths: list[Path]) -> Evaluation:
+def _import_workbooks(
+    evaluation: Evaluation, basis: Evaluation, paths: list[Path], key: TenderKey
+) -> Evaluation:
     """Read every returned RFP workbook, each checked against ``basis``, into the
     evaluation's responses and pricing."""
     returned = _read_each(
-        paths, lambda p: read_response(p, basis), lambda r: r.vendor, "RFP workbook"
+        paths, lambda p: read_response(p, basis, key=key), lambda r: r.vendor, "RFP workbook"
     )
     twice = [
         Problem(

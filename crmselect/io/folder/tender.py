@@ -7,6 +7,11 @@ CSV tables, :mod:`crmselect.io.folder.evaluation`, with what the returned files 
 :mod:`crmselect.io.folder.partners`). Loading is I/O only: the tender comes back as
 written, and :func:`crmselect.tender.derive` computes the weights that judgements give and
 the prices that the cost model gives (:func:`crmselect.analyse` calls it).
+
+The returned files an ``evaluation.yaml`` names are checked with the key of the folder it
+is in (:func:`~crmselect.io.folder.key.tender_key`): a folder naming returned files needs
+its key, and says so when it is missing. :func:`resign_returns` signs a folder's returned
+files for its key — for the bundled example's copies only (``crmselect demo --out``).
 """
 
 from __future__ import annotations
@@ -19,17 +24,22 @@ import attrs
 from crmselect.clarifications import Applied, apply_clarifications
 from crmselect.cost.case import CostCase
 from crmselect.errors import InputFileError, Problem, ValidationError
+from crmselect.io.excel.untrusted import DEFAULT_LIMITS
 from crmselect.io.folder.costs import read_costs
 from crmselect.io.folder.evaluation import evaluation_file, read_written
+from crmselect.io.folder.key import TenderKey, tender_key
 from crmselect.io.folder.partners import read_partners
 from crmselect.io.folder.record import read_record
 from crmselect.io.folder.returns import import_returns
 from crmselect.io.folder.yamlfile import YNode, read_yaml
-from crmselect.io.forms.rfp_template import PRICING_SHEET
+from crmselect.io.forms.demo_sheets import DEMO_META
+from crmselect.io.forms.meta import resign
+from crmselect.io.forms.rfp_template import PRICING_SHEET, RFP_META
+from crmselect.io.forms.workshop import WORKSHOP_META
 from crmselect.model import Evaluation
 from crmselect.tender import Tender
 
-__all__ = ["load_tender"]
+__all__ = ["load_tender", "resign_returns"]
 
 
 def load_tender(path: str | Path) -> Tender:
@@ -81,7 +91,8 @@ def _read(file: Path, root: YNode) -> _Read:
     found = written.row_problems
     try:
         evaluation = Evaluation(**written.fields)
-        evaluation = import_returns(evaluation, written.returns)
+        if written.returns:
+            evaluation = import_returns(evaluation, written.returns, key=tender_key(file.parent))
         evaluation, clarified = apply_clarifications(evaluation, written.clarifications)
         costs = _costs(root, file, evaluation)
     except (ValidationError, InputFileError) as exc:
@@ -95,6 +106,30 @@ def _read(file: Path, root: YNode) -> _Read:
     if found:
         raise InputFileError(f"Cannot read evaluation {file}", found)
     return _Read(evaluation, costs, written.prices_from_costs, clarified)
+
+
+def resign_returns(path: str | Path, key: TenderKey) -> list[Path]:
+    """Sign every returned file the tender at ``path`` names (its weights workshops, scoring
+    sheets and RFP workbooks) for ``key`` at the forms' current versions
+    (:func:`~crmselect.io.forms.meta.resign`); returns the files signed.
+
+    For a copy of a folder whose files this tender made itself — the bundled example, which
+    ``crmselect demo --out`` copies and gives a key of its own. It trusts the files: never
+    use it on files returned from outside, whose tag is what shows they were not edited.
+    """
+    file = evaluation_file(path)
+    returns = read_written(file, read_yaml(file)).returns
+    kinds = (
+        (WORKSHOP_META, returns.workshops),
+        (DEMO_META, returns.sheets),
+        (RFP_META, returns.workbooks),
+    )
+    return [
+        returned
+        for form, paths in kinds
+        for returned in paths
+        if resign(returned, form, key, DEFAULT_LIMITS)
+    ]
 
 
 def _costs(root: YNode, file: Path, evaluation: Evaluation) -> CostCase | None:

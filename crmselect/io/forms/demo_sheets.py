@@ -13,7 +13,8 @@ sheets
                   what to look for, a **Score** cell validated as a decimal between the
                   demo scale's minimum and maximum, and a **Note**;
 ``crmselect``     (very hidden) format version, the evaluation's fingerprint, the evaluator,
-                  the scale, every row's ids, and a checksum over them.
+                  the scale, every row's ids, and a checksum over them — signed with the
+                  tender's key (:mod:`crmselect.io.forms.meta`).
 
 Sheets are protected so that only Score and Note cells are editable — a guard against slips,
 not security (Excel's sheet protection is weak). Integrity comes from the reader:
@@ -27,8 +28,9 @@ evaluation itself:
 * a score must be a number on the demo scale: text, formulas (read as text, never
   evaluated), booleans, dates, error values and off-scale numbers are excluded and reported;
   a number stored as text (``"4"``, ``"3,5"``) is used, with a warning;
-* a sheet made for another evaluator, another demo scale or another format, or whose hidden
-  sheet was edited, is refused with :class:`~crmselect.io.excel.untrusted.UntrustedInputError`.
+* a sheet made for another evaluator, another demo scale or another format, or by another
+  tender, or whose hidden sheet was edited (its tag does not verify), is refused with
+  :class:`~crmselect.io.excel.untrusted.UntrustedInputError`.
 
 Every finding is an :class:`~crmselect.errors.ImportProblem` ``file!sheet!cell: what — what
 to do`` (its ``requirement`` field holds the item, ``vendor/script/criterion``). An excluded
@@ -78,6 +80,7 @@ from crmselect.io.excel.xlsx import (
     replace_atomically,
     save_atomic,
 )
+from crmselect.io.folder.key import TenderKey
 from crmselect.io.forms.meta import META_SHEET, Fact, FormMeta, Meta, open_form, write_meta
 from crmselect.io.forms.reading import (
     Findings,
@@ -88,7 +91,8 @@ from crmselect.io.forms.reading import (
 )
 from crmselect.model import DemoScore, DemoScript, Evaluation, Evaluator, Vendor
 
-SHEET_FORMAT = "crmselect.demo-scores/1"
+SHEET_FORMAT = "crmselect.demo-scores/2"
+"""/2: signed with the tender's key (:mod:`crmselect.io.forms.meta`); /1 files are refused."""
 INSTRUCTIONS_SHEET = "Instructions"
 SCORES_SHEET = "Scores"
 ID_HEADERS = ("Evaluator ID", "Vendor ID", "Script ID", "Criterion ID")
@@ -109,6 +113,8 @@ DEMO_META = FormMeta(
     recipient="evaluator",
     outsider="who is not on this panel",
     wrong_hint=" — wrong evaluator's file?",
+    earlier=("crmselect.demo-scores/1",),
+    send_new="send the evaluator a new sheet",
 )
 """The scoring sheet's hidden sheet: eleven facts (rows 1–11), then from row 14 one row per
 scored item (vendor, script, criterion, its row on the Scores sheet), under a header."""
@@ -280,18 +286,21 @@ def write_scoring_sheet(
     evaluator_id: str,
     path: str | Path,
     *,
+    key: TenderKey,
     vendors: Sequence[str] | None = None,
     prefill: bool = False,
 ) -> Path:
-    """Write the scoring sheet of one evaluator; returns its path.
+    """Write the scoring sheet of one evaluator, signed with the tender's ``key``
+    (:func:`~crmselect.io.folder.key.tender_key`); returns its path.
 
     ``vendors`` restricts the rows to some vendors (default: all, in evaluation order).
     ``prefill`` writes the evaluator's scores and notes already in the evaluation (to send a
     sheet back for corrections).
 
     >>> import crmselect, tempfile, pathlib
+    >>> from crmselect.io.folder.key import TenderKey
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "sales.xlsx"
-    >>> write_scoring_sheet(crmselect.example(), "sales", out).name
+    >>> write_scoring_sheet(crmselect.example(), "sales", out, key=TenderKey.generate()).name
     'sales.xlsx'
     """
     panel = {e.id: e for e in evaluation.evaluators}
@@ -316,17 +325,22 @@ def write_scoring_sheet(
         else {}
     )
     _scores(workbook.create_sheet(SCORES_SHEET), evaluation, evaluator_id, items, given)
-    _meta(workbook, evaluation, evaluator, items)
+    _meta(workbook, evaluation, evaluator, items, key)
     return save_atomic(workbook, path)
 
 
 def write_scoring_sheets(
-    evaluation: Evaluation, folder: str | Path, *, vendors: Sequence[str] | None = None
+    evaluation: Evaluation,
+    folder: str | Path,
+    *,
+    key: TenderKey,
+    vendors: Sequence[str] | None = None,
 ) -> list[Path]:
-    """One scoring sheet per evaluator, ``folder/<evaluator id>.xlsx``."""
+    """One scoring sheet per evaluator, ``folder/<evaluator id>.xlsx``, each signed with
+    ``key``."""
     target = Path(folder)
     return [
-        write_scoring_sheet(evaluation, e.id, target / f"{e.id}.xlsx", vendors=vendors)
+        write_scoring_sheet(evaluation, e.id, target / f"{e.id}.xlsx", key=key, vendors=vendors)
         for e in evaluation.evaluators
     ]
 
@@ -433,7 +447,11 @@ def _scores(
 
 
 def _meta(
-    workbook: Workbook, evaluation: Evaluation, evaluator: Evaluator, items: list[Item]
+    workbook: Workbook,
+    evaluation: Evaluation,
+    evaluator: Evaluator,
+    items: list[Item],
+    key: TenderKey,
 ) -> None:
     scale = evaluation.demo_scale
     facts: tuple[tuple[str, Fact], ...] = (
@@ -449,7 +467,7 @@ def _meta(
         ("crmselect", __version__),
     )
     rows = ((*item, offset + 2) for offset, item in enumerate(items))
-    write_meta(workbook, DEMO_META, facts, rows)
+    write_meta(workbook, DEMO_META, facts, rows, key=key)
 
 
 # -- reading scoring sheets ---------------------------------------------------------------------
@@ -492,10 +510,12 @@ def read_scoring_sheet(
     path: str | Path,
     evaluation: Evaluation,
     *,
+    key: TenderKey,
     evaluator: str | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> ScoringSheet:
-    """Read one returned scoring sheet against ``evaluation``.
+    """Read one returned scoring sheet against ``evaluation``, signed with the tender's
+    ``key``.
 
     ``evaluator``, when given, is who the file is expected from; a sheet made for someone
     else is refused. Raises :class:`~crmselect.io.excel.untrusted.UntrustedInputError` (a
@@ -504,7 +524,7 @@ def read_scoring_sheet(
     """
     file = Path(path)
     report = Findings(file)
-    with open_form(file, DEMO_META, limits) as (workbook, meta):
+    with open_form(file, DEMO_META, limits, key=key) as (workbook, meta):
         evaluator_id, sent = _check_meta(meta, evaluation, evaluator, report)
         for extra in workbook.sheetnames:
             if extra not in (SCORES_SHEET, META_SHEET, INSTRUCTIONS_SHEET):
@@ -875,13 +895,17 @@ class ScoringImport:
 
 
 def read_scoring_sheets(
-    paths: Iterable[str | Path], evaluation: Evaluation, *, limits: ReadLimits = DEFAULT_LIMITS
+    paths: Iterable[str | Path],
+    evaluation: Evaluation,
+    *,
+    key: TenderKey,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> ScoringImport:
-    """Read several scoring sheets; a refused file, or a second sheet of the same evaluator,
-    is listed in ``refused`` instead of stopping the others."""
+    """Read several scoring sheets, each signed with ``key``; a refused file, or a second
+    sheet of the same evaluator, is listed in ``refused`` instead of stopping the others."""
     sheets, refused = read_each(
         paths,
-        lambda path: read_scoring_sheet(path, evaluation, limits=limits),
+        lambda path: read_scoring_sheet(path, evaluation, key=key, limits=limits),
         lambda sheet: sheet.evaluator,
         second="sheet of evaluator",
         desc="Reading scoring sheets",

@@ -4,7 +4,8 @@ The RFP workbook, the demo scoring sheet and the weights workshop each carry a v
 protected sheet named :data:`META_SHEET` that says what the file is and whom it was made
 for. Every form lays it out the same way::
 
-    row 1                the format version: key in A (``template_version`` …), value in B
+    row 1                the format version: key in A (``template_version`` …), value in B;
+                         the tag in C (below)
     rows 2 …             the other facts, one per row: key in A, value in B (text, or a
                          number where the form writes one)
     row table_row - 1    the row table's header, when the form has one (else blank)
@@ -18,12 +19,31 @@ this form or not of this version; :meth:`Meta.recipient` checks whom the file wa
 The form then checks its own fingerprints (requirement checksums, the demo layout
 checksum, the criteria tree hash) against the facts.
 
+**Signed.** Cell C1 holds a tag: HMAC-SHA-256, with the tender's key
+(:class:`~crmselect.io.folder.key.TenderKey`), over the form's version and every other cell
+of the hidden sheet — the recipient, the fingerprints of the evaluation the file was made
+from, every row id and checksum — serialised as JSON (:func:`signed_text`). The key never
+leaves the tender folder, so a recipient can read the facts but cannot change one (another
+vendor, evaluator or member; another row id or checksum) and make a tag that verifies, nor
+make a form for someone else; and a form of another tender (another key) does not verify
+here. :func:`open_form` checks the tag, with :func:`hmac.compare_digest`, before any fact
+is used, and refuses a file whose tag does not verify: :data:`NOT_ISSUED`. The key binds a
+form to its tender folder; the facts it signs bind it to the evaluation it was made from
+(``evaluation_hash``, ``requirements_hash``, ``tree_hash``), which each form compares with
+the current evaluation as before — so a later change of a weight or of one requirement is
+reported as it always was, not as forgery.
+
 The row where a form's table starts is part of the file format: workbooks already handed
 out are read with it, so a form keeps its ``table_row`` once it has sent files.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import re
+import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,13 +62,21 @@ from crmselect.io.excel.untrusted import (
     read_grid,
     refuse,
 )
-from crmselect.io.excel.xlsx import header_row, protect, put_text
+from crmselect.io.excel.xlsx import header_row, protect, put_text, replace_atomically
+from crmselect.io.folder.key import TenderKey
 
 META_SHEET = "crmselect"
 """The name of the hidden sheet, the same in every form."""
 
 Fact = str | int | float
 """A fact's or a row-table cell's value: text, or a number."""
+
+TAG_ROW, TAG_COLUMN = 1, 3
+"""The tag's cell, C1: beside the version, outside the facts (read from columns A and B)
+and the row table, so every form keeps its layout."""
+NOT_ISSUED = "not issued by this tender, or its hidden sheet was edited — send a new one"
+"""The refusal of a file whose tag does not verify with the tender's key."""
+_DOMAIN = b"crmselect form tag\x00"
 
 
 @attrs.frozen
@@ -64,6 +92,8 @@ class FormMeta:
     ``{expected!r}`` filled in. ``recipient_key``: the fact naming whom the file was made
     for; ``recipient`` what they are ("vendor"), ``outsider`` what to say of a recipient the
     evaluation does not know, ``wrong_hint`` what to add when the file came from someone else.
+    ``earlier``: the versions this form had before, whose files are refused as made by an
+    earlier crmselect, with ``send_new`` (what to do) after.
     """
 
     version_key: str
@@ -77,6 +107,8 @@ class FormMeta:
     recipient: str = ""
     outsider: str = ""
     wrong_hint: str = ""
+    earlier: tuple[str, ...] = ()
+    send_new: str = "send a new one"
 
 
 def write_meta(
@@ -84,25 +116,61 @@ def write_meta(
     form: FormMeta,
     facts: Sequence[tuple[str, Fact]],
     rows: Iterable[Sequence[Fact]] = (),
+    *,
+    key: TenderKey,
 ) -> None:
     """Add the hidden sheet to ``workbook``: ``form``'s version, then ``facts`` in order,
     then the row table (text through :func:`~crmselect.io.excel.xlsx.put_text`, numbers as
-    numbers). The facts must end two rows above ``form.table_row`` (the row between is
-    the header or blank), or :class:`ValueError` is raised."""
+    numbers), signed with ``key`` (the tag in C1, see the module docstring). The facts must
+    end two rows above ``form.table_row`` (the row between is the header or blank), or
+    :class:`ValueError` is raised."""
     stated = [(form.version_key, form.version), *facts]
     if len(stated) > form.table_row - 2:
         raise ValueError(f"{len(stated)} facts do not fit above row {form.table_row - 1}")
     sheet = workbook.create_sheet(META_SHEET)
     sheet.sheet_state = "veryHidden"
-    for row, (key, value) in enumerate(stated, start=1):
-        put_text(sheet.cell(row=row, column=1), key)
+    for row, (name, value) in enumerate(stated, start=1):
+        put_text(sheet.cell(row=row, column=1), name)
         _put(sheet, row, 2, value)
     if form.header:
         header_row(sheet, form.header, row=form.table_row - 1)
     for row, values in enumerate(rows, start=form.table_row):
         for column, value in enumerate(values, start=1):
             _put(sheet, row, column, value)
+    written = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    put_text(sheet.cell(row=TAG_ROW, column=TAG_COLUMN), sign(key, form.version, written))
     protect(sheet)
+
+
+def signed_text(version: str, values: Sequence[Sequence[Any]]) -> bytes:
+    """What a form's tag is computed over: ``version`` and every non-blank cell of the
+    hidden sheet ``values`` (rows of cell values, row 1 first) but the tag's own, as UTF-8
+    JSON — ``[version, [[row, column, kind, text], …]]``, cells in row and column order,
+    ``kind`` ``"s"`` for text and ``"n"`` for a number (``repr`` of the float, so ``3`` and
+    ``3.0`` are one number and ``"3"`` another). JSON quotes every text, so no two sheets
+    give the same serialisation."""
+    cells = [
+        [row, column, *_canonical(value)]
+        for row, cells in enumerate(values, start=1)
+        for column, value in enumerate(cells, start=1)
+        if value is not None and value != "" and (row, column) != (TAG_ROW, TAG_COLUMN)
+    ]
+    return json.dumps([version, cells], ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _canonical(value: Any) -> tuple[str, str]:
+    if isinstance(value, bool):
+        return "b", str(value)
+    if isinstance(value, int | float):
+        return "n", repr(float(value))
+    return ("s", value) if isinstance(value, str) else ("x", str(value))
+
+
+def sign(key: TenderKey, version: str, values: Sequence[Sequence[Any]]) -> str:
+    """The tag of a hidden sheet holding ``values`` (:func:`signed_text`) under ``key``: 64
+    hex digits of HMAC-SHA-256."""
+    message = _DOMAIN + signed_text(version, values)
+    return hmac.new(key.secret, message, hashlib.sha256).hexdigest()
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: Fact) -> None:
@@ -154,28 +222,110 @@ class Meta:
 
 
 @contextmanager
-def open_form(path: Path, form: FormMeta, limits: ReadLimits) -> Iterator[tuple[Workbook, Meta]]:
+def open_form(
+    path: Path, form: FormMeta, limits: ReadLimits, *, key: TenderKey
+) -> Iterator[tuple[Workbook, Meta]]:
     """A returned file of ``form``, opened without trusting it
     (:func:`~crmselect.io.excel.untrusted.open_untrusted_workbook`), and its hidden sheet —
-    once the file is found to be ``form``: its ``sheets`` and the hidden sheet are there, and
-    its version is ``form.version``; otherwise the file is refused
-    (:class:`~crmselect.io.excel.untrusted.UntrustedInputError`)."""
+    once the file is found to be ``form``: its ``sheets`` and the hidden sheet are there, its
+    version is ``form.version`` and its tag verifies with ``key``; otherwise the file is
+    refused (:class:`~crmselect.io.excel.untrusted.UntrustedInputError`), an unsigned or
+    edited one with :data:`NOT_ISSUED`."""
     with open_untrusted_workbook(path, limits) as workbook:
-        yield workbook, _read_meta(workbook, form, path, limits)
+        yield workbook, _read_meta(workbook, form, path, limits, key)
 
 
-def _read_meta(workbook: Workbook, form: FormMeta, path: Path, limits: ReadLimits) -> Meta:
+def _read_meta(
+    workbook: Workbook, form: FormMeta, path: Path, limits: ReadLimits, key: TenderKey
+) -> Meta:
     missing = [s for s in (*form.sheets, META_SHEET) if s not in workbook.sheetnames]
     if missing:
         raise refuse(path, form.not_this_form.format(sheet=missing[0]))
     grid = read_grid(workbook, META_SHEET, path, limits)
+    _check_version(cell_at(grid, 1, 2)[0], form, path)
+    values = [[value for value, _ in row] for row in grid]
+    stated = cell_at(grid, TAG_ROW, TAG_COLUMN)[0]
+    expected = sign(key, form.version, values)
+    if not isinstance(stated, str) or not hmac.compare_digest(
+        stated.encode("utf-8", "replace"), expected.encode()
+    ):
+        raise refuse(path, NOT_ISSUED)
     facts = {
         as_text(*cell_at(grid, row, 1)).strip(): cell_at(grid, row, 2)
         for row in range(1, form.table_row - 1)
     }
     facts.pop("", None)
-    meta = Meta(path, form, facts, grid)
-    found = meta.value(form.version_key)
-    if found != form.version:
-        raise refuse(path, form.wrong_version.format(found=found, expected=form.version))
-    return meta
+    return Meta(path, form, facts, grid)
+
+
+def _check_version(found: object, form: FormMeta, path: Path) -> None:
+    """Refuse a file whose version (cell B1) is not ``form.version``: one of an earlier
+    version as made by an earlier crmselect, any other as not this form's."""
+    if found == form.version:
+        return
+    if found in form.earlier:
+        raise refuse(
+            path,
+            f"made by an earlier crmselect (format {found!r}; this one reads {form.version!r}) "
+            f"and not signed for this tender — {form.send_new}",
+        )
+    raise refuse(path, form.wrong_version.format(found=found, expected=form.version))
+
+
+_ROW_ONE = re.compile(rb'<row r="1"(?: [^>]*)?>.*?</row>', re.DOTALL)
+
+
+def resign(path: Path, form: FormMeta, key: TenderKey, limits: ReadLimits) -> bool:
+    """Sign the file at ``path`` — a form **this tender made** (the bundled example's
+    returned files, copied into a folder with a key of its own) — for ``key``, at
+    ``form``'s current version: row 1 of the hidden sheet becomes the version key (as it
+    is), ``form.version`` and the new tag; every other byte of the file stays. Returns
+    whether the file is this form (an earlier version of it included) and was signed.
+
+    This trusts the file's hidden sheet: never call it on a file returned from outside —
+    that is what the tag is for.
+    """
+    with open_untrusted_workbook(path, limits) as workbook:
+        if META_SHEET not in workbook.sheetnames:
+            return False
+        grid = read_grid(workbook, META_SHEET, path, limits)
+    values = [[value for value, _ in row] for row in grid]
+    if not values or values[0][:1] != [form.version_key]:
+        return False
+    version = cell_at(grid, 1, 2)[0]
+    if version != form.version and version not in form.earlier:
+        return False
+    values[0] = [form.version_key, form.version]
+    cells = (form.version_key, form.version, sign(key, form.version, values))
+    row = "".join(
+        f'<c r="{column}1" t="inlineStr"><is><t>{text}</t></is></c>'
+        for column, text in zip("ABC", cells, strict=True)
+    )
+    marker = f"<t>{form.version_key}</t>".encode()
+    _replace_row_one(path, marker, f'<row r="1">{row}</row>'.encode())
+    return True
+
+
+def _replace_row_one(path: Path, marker: bytes, row: bytes) -> None:
+    """Rewrite ``path`` with the first row of its hidden sheet's XML replaced by ``row``:
+    the sheet is the worksheet part whose row 1 holds ``marker`` (its version key)."""
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    held = [
+        i
+        for i, (info, data) in enumerate(members)
+        if info.filename.startswith("xl/worksheets/")
+        and (first := _ROW_ONE.search(data)) is not None
+        and marker in first.group(0)
+    ]
+    if len(held) != 1:
+        raise ValueError(f"{path}: {len(held)} parts look like the hidden sheet")
+    info, data = members[held[0]]
+    members[held[0]] = (info, _ROW_ONE.sub(row, data, count=1))
+
+    def write(temporary: str) -> None:
+        with zipfile.ZipFile(temporary, "w") as target:
+            for member, content in members:
+                target.writestr(member, content, compress_type=member.compress_type)
+
+    replace_atomically(path, write)

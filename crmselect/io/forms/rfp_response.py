@@ -42,6 +42,7 @@ from crmselect.io.excel.untrusted import (
     read_grid,
     refuse,
 )
+from crmselect.io.folder.key import TenderKey
 from crmselect.io.forms.meta import META_SHEET, Meta, open_form
 from crmselect.io.forms.reading import Findings, ReturnedForm, free_text, header_columns
 from crmselect.io.forms.rfp_template import (
@@ -93,19 +94,22 @@ def read_response(
     path: str | Path,
     evaluation: Evaluation,
     *,
+    key: TenderKey,
     vendor: str | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> RfpResponse:
     """Read one returned RFP workbook against ``evaluation``.
 
-    ``vendor``, when given, is the vendor the file is expected from; a workbook made for
-    another vendor is refused. Raises :class:`~crmselect.io.excel.untrusted.UntrustedInputError`
+    ``key`` is the tender's key, which the workbook must be signed with (a workbook of
+    another tender, or whose hidden sheet was edited, is refused). ``vendor``, when given,
+    is the vendor the file is expected from; a workbook made for another vendor is
+    refused. Raises :class:`~crmselect.io.excel.untrusted.UntrustedInputError`
     (a :class:`~crmselect.errors.CrmselectError`) when the file cannot be used at all;
     otherwise returns the answers with every problem found.
     """
     file = Path(path)
     report = Findings(file)
-    with open_form(file, RFP_META, limits) as (workbook, meta):
+    with open_form(file, RFP_META, limits, key=key) as (workbook, meta):
         vendor_id = _check_meta(meta, evaluation, vendor, report)
         known = {
             REQUIREMENTS_SHEET,

@@ -10,11 +10,13 @@ One workbook per vendor, with sheets
 ``Lists``         (hidden) the drop-down values, referenced through named ranges;
 ``crmselect``     (very hidden) template version, the evaluation's hashes, the vendor, and a
                   checksum per requirement row, so :mod:`crmselect.io.forms.rfp_response` can tell
-                  what was changed.
+                  what was changed — signed with the tender's key, so that the vendor cannot
+                  change whom the file is for nor any of these facts.
 
 Sheets are protected so that only answer cells are editable. That protection is a
 usability guard (Excel's legacy password hash is weak), not security: integrity comes from
-comparing every returned row with the buyer's own evaluation. Every string from outside
+the signed hidden sheet (:mod:`crmselect.io.forms.meta`) and from comparing every returned
+row with the buyer's own evaluation. Every string from outside
 the library is written through :func:`crmselect.io.excel.xlsx.put_text`, so it can never become a
 formula.
 """
@@ -46,10 +48,12 @@ from crmselect.io.excel.xlsx import (
     put_text,
     save_atomic,
 )
+from crmselect.io.folder.key import TenderKey
 from crmselect.io.forms.meta import FormMeta, write_meta
 from crmselect.model import Access, Deployment, Evaluation, Requirement, Vendor
 
-TEMPLATE_VERSION = "crmselect.rfp/1"
+TEMPLATE_VERSION = "crmselect.rfp/2"
+"""/2: signed with the tender's key (:mod:`crmselect.io.forms.meta`); /1 files are refused."""
 REQUIREMENTS_SHEET = "Requirements"
 PRICING_SHEET = "Pricing"
 COMPANY_SHEET = "Company"
@@ -81,6 +85,8 @@ RFP_META = FormMeta(
     recipient_key="vendor_id",
     recipient="vendor",
     outsider="who is not in this evaluation",
+    earlier=("crmselect.rfp/1",),
+    send_new="send the vendor a new template",
 )
 """The RFP workbook's hidden sheet: eight facts, then from row 10 one row per requirement
 (id, its row on the Requirements sheet, :func:`requirement_checksum`)."""
@@ -189,13 +195,21 @@ def company_rows() -> tuple[tuple[str, str, str], ...]:
 
 
 def write_template(
-    evaluation: Evaluation, vendor_id: str, path: str | Path, *, deadline: dt.date | None = None
+    evaluation: Evaluation,
+    vendor_id: str,
+    path: str | Path,
+    *,
+    key: TenderKey,
+    deadline: dt.date | None = None,
 ) -> Path:
-    """Write the RFP response workbook for one vendor; returns its path.
+    """Write the RFP response workbook for one vendor, signed with the tender's ``key``
+    (:func:`~crmselect.io.folder.key.tender_key`, or
+    :meth:`~crmselect.io.folder.key.TenderKey.generate` without a folder); returns its path.
 
     >>> import crmselect, tempfile, pathlib
+    >>> from crmselect.io.folder.key import TenderKey
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "orbis.xlsx"
-    >>> write_template(crmselect.example(), "orbis", out).name
+    >>> write_template(crmselect.example(), "orbis", out, key=TenderKey.generate()).name
     'orbis.xlsx'
     """
     vendors = {v.id: v for v in evaluation.vendors}
@@ -210,7 +224,7 @@ def write_template(
     _requirements(workbook.create_sheet(REQUIREMENTS_SHEET), evaluation)
     _pricing(workbook.create_sheet(PRICING_SHEET))
     _company(workbook.create_sheet(COMPANY_SHEET))
-    _meta(workbook, evaluation, vendor)
+    _meta(workbook, evaluation, vendor, key)
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames))
     return save_atomic(workbook, path)
 
@@ -385,7 +399,7 @@ def reference_start_row() -> int:
     return 3 + len(company_rows()) + 2
 
 
-def _meta(workbook: Workbook, evaluation: Evaluation, vendor: Vendor) -> None:
+def _meta(workbook: Workbook, evaluation: Evaluation, vendor: Vendor, key: TenderKey) -> None:
     facts = (
         ("evaluation", evaluation.name),
         ("evaluation_hash", questions_fingerprint(evaluation)),
@@ -399,4 +413,4 @@ def _meta(workbook: Workbook, evaluation: Evaluation, vendor: Vendor) -> None:
         (r.id, offset + 2, requirement_checksum(r))
         for offset, r in enumerate(evaluation.requirements)
     )
-    write_meta(workbook, RFP_META, facts, rows)
+    write_meta(workbook, RFP_META, facts, rows, key=key)

@@ -49,13 +49,15 @@ from crmselect.io.excel.xlsx import (
     save_atomic,
     sheet_title,
 )
+from crmselect.io.folder.key import TenderKey
 from crmselect.io.forms.meta import META_SHEET, FormMeta, open_form, write_meta
 from crmselect.io.forms.reading import Findings
 from crmselect.model import Criterion, Evaluation, Judgements, walk_tree
 from crmselect.weights.ahp import AhpResult
 from crmselect.weights.judgements import judgement_results
 
-WORKSHOP_VERSION = "crmselect.workshop/1"
+WORKSHOP_VERSION = "crmselect.workshop/2"
+"""/2: signed with the tender's key (:mod:`crmselect.io.forms.meta`); /1 files are refused."""
 WORKSHOP_META = FormMeta(
     version_key="workshop_version",
     version=WORKSHOP_VERSION,
@@ -63,6 +65,10 @@ WORKSHOP_META = FormMeta(
     not_this_form="not a crmselect weights workshop (its hidden sheet is missing)",
     wrong_version="workshop version {found!r} is not {expected!r}; send the member a new workbook",
     recipient_key="member",
+    recipient="member",
+    outsider="who is not on this panel (evaluators: in evaluation.yaml)",
+    earlier=("crmselect.workshop/1",),
+    send_new="send the member a new workbook",
 )
 """The workshop's hidden sheet: three facts, then from row 5 one row per judged node (node id
 or ``top``, its sheet's title, the comma-separated ids of its children)."""
@@ -111,10 +117,21 @@ def tree_hash(criteria: tuple[Criterion, ...]) -> str:
     return hashlib.sha256(shape.encode()).hexdigest()
 
 
-def write_workshop(evaluation: Evaluation, member: str, path: str | Path) -> Path:
-    """Write the pairwise-comparison workbook for one committee member."""
+def write_workshop(
+    evaluation: Evaluation, member: str, path: str | Path, *, key: TenderKey
+) -> Path:
+    """Write the pairwise-comparison workbook for one committee member — an evaluator of
+    ``evaluation``'s panel —, signed with the tender's ``key``
+    (:func:`~crmselect.io.folder.key.tender_key`)."""
     if not member.strip():
         raise CrmselectError("write_workshop needs the member's id (e.g. an evaluator id)")
+    panel = [e.id for e in evaluation.evaluators]
+    if member not in panel:
+        raise CrmselectError(
+            f"{member!r} is not on the panel of {evaluation.name!r}: a workshop member must be "
+            f"one of its evaluators ({', '.join(panel) or 'none'}; evaluators: in "
+            "evaluation.yaml)"
+        )
     workbook = Workbook()
     intro = workbook.worksheets[0]
     intro.title = "Instructions"
@@ -145,7 +162,7 @@ def write_workshop(evaluation: Evaluation, member: str, path: str | Path) -> Pat
         _node_sheet(workbook.create_sheet(title), label, children)
         nodes.append((node or "top", title, ",".join(c.id for c in children)))
     facts = (("member", member), ("tree_hash", tree_hash(evaluation.criteria)))
-    write_meta(workbook, WORKSHOP_META, facts, nodes)
+    write_meta(workbook, WORKSHOP_META, facts, nodes, key=key)
     for hidden in (META_SHEET, LISTS_SHEET):
         workbook.move_sheet(hidden, offset=len(workbook.sheetnames))
     return save_atomic(workbook, path)
@@ -248,16 +265,22 @@ def parse_ratio(value: object) -> float | None:
 
 
 def read_workshop(
-    path: str | Path, evaluation: Evaluation, *, limits: ReadLimits = DEFAULT_LIMITS
+    path: str | Path,
+    evaluation: Evaluation,
+    *,
+    key: TenderKey,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> WorkshopResponse:
-    """Read a member's returned workshop workbook against ``evaluation``'s criteria tree."""
+    """Read a member's returned workshop workbook against ``evaluation``'s criteria tree;
+    refused unless it is signed with the tender's ``key`` and made for a member of the
+    panel (an evaluator)."""
     file = Path(path)
     findings = Findings(file)
     judgements: list[Judgements] = []
-    with open_form(file, WORKSHOP_META, limits) as (workbook, meta):
+    with open_form(file, WORKSHOP_META, limits, key=key) as (workbook, meta):
         if meta.text("tree_hash") != tree_hash(evaluation.criteria):
             raise refuse(file, "made for another criteria tree; send the member a new workbook")
-        member = meta.text("member")
+        member = meta.recipient({e.id for e in evaluation.evaluators})
         for node, title, children in meta.rows(3):
             ids = children.split(",")
             if not node:

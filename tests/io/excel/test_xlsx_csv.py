@@ -34,6 +34,7 @@ from crmselect.io.excel.xlsx import csv_text, looks_like_formula, put_text, writ
 from crmselect.io.folder.evaluation import save_evaluation
 from crmselect.io.folder.tables import read_csv, responses_from_frame
 from crmselect.io.forms.demo_sheets import SCORE_HEADERS, SCORES_SHEET, write_scoring_sheet
+from tests.helpers import KEY
 
 REQUIRED = os.environ.get("CRMSELECT_REQUIRE_LIBREOFFICE") == "1"
 """Set by .ci/run: CI must run the LibreOffice tests, so a missing soffice fails them."""
@@ -170,7 +171,7 @@ def test_a_saved_evaluation_keeps_every_text_and_no_forged_answer_knocks_a_vendo
 def test_import_scores_csv_marks_formula_text_in_notes(tmp_path: Path) -> None:
     evaluation = crmselect.example()
     sheet_path = tmp_path / "sales.xlsx"
-    write_scoring_sheet(evaluation, "sales", sheet_path)
+    write_scoring_sheet(evaluation, "sales", sheet_path, key=KEY)
     workbook = openpyxl.load_workbook(sheet_path)
     sheet = workbook[SCORES_SHEET]
     score_column, note_column = SCORE_HEADERS.index("Score") + 1, SCORE_HEADERS.index("Note") + 1

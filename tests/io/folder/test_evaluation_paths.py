@@ -9,15 +9,26 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from crmselect import InputFileError, derive, load_tender
+from crmselect import Evaluator, InputFileError, derive, load_tender
 from crmselect.io.forms.workshop import write_workshop
-from tests.helpers import MINIMAL_YAML, minimal_evaluation, write_minimal
+from tests.helpers import (
+    KEY,
+    MINIMAL_YAML,
+    give_key,
+    minimal_evaluation,
+    with_panel,
+    write_minimal,
+)
+
+MEMBERS = ("ann", "bob", "cy")
+"""The workshop members, on the panel beside the minimal evaluation's evaluators."""
 
 
 def workshop(path: Path, member: str, top: str) -> Path:
     """A member's workshop workbook for the minimal evaluation, A judged ``top`` times b."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_workshop(minimal_evaluation(), member, path)
+    panel = minimal_evaluation(evaluators=[Evaluator(m) for m in MEMBERS])
+    write_workshop(panel, member, path, key=KEY)
     workbook = openpyxl.load_workbook(path)
     workbook["Weights - Top level"]["D5"] = top
     workbook.save(path)
@@ -25,10 +36,12 @@ def workshop(path: Path, member: str, top: str) -> Path:
 
 
 def folder_naming(tmp_path: Path, key: str, entries: str) -> Path:
-    text = MINIMAL_YAML.replace(
+    """The minimal tender, with the workshop members on its panel and the tests' key, naming
+    ``entries`` under ``key`` (on line 26)."""
+    text = with_panel(MINIMAL_YAML, MEMBERS).replace(
         "responses: responses.csv", f"{key}: {entries}\nresponses: responses.csv"
     )
-    return write_minimal(tmp_path / "tender", yaml_text=text)
+    return give_key(write_minimal(tmp_path / "tender", yaml_text=text))
 
 
 def members(folder: Path) -> list[str]:

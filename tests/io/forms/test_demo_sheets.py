@@ -38,6 +38,7 @@ from crmselect.io.forms.demo_sheets import (
     write_script_pack,
 )
 from crmselect.io.forms.meta import META_SHEET
+from tests.helpers import KEY, resigned
 
 EVALUATOR = "sales"
 SCORE, NOTE = SCORE_HEADERS.index("Score") + 1, SCORE_HEADERS.index("Note") + 1
@@ -71,7 +72,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The sales evaluator's scoring sheet, filled in with the example's scores."""
     path = tmp_path_factory.mktemp("sheet") / "sales.xlsx"
     e = evaluation()
-    write_scoring_sheet(e, EVALUATOR, path)
+    write_scoring_sheet(e, EVALUATOR, path, key=KEY)
     workbook = openpyxl.load_workbook(path)
     fill(workbook, e)
     workbook.save(path)
@@ -92,7 +93,7 @@ def as_table(scores: tuple[DemoScore, ...] | list[DemoScore]) -> set[tuple[objec
 def test_round_trip_reads_back_identical_scores(tmp_path: Path, filled: bytes) -> None:
     path = tmp_path / "sales.xlsx"
     path.write_bytes(filled)
-    sheet = read_scoring_sheet(path, evaluation(), evaluator=EVALUATOR)
+    sheet = read_scoring_sheet(path, evaluation(), evaluator=EVALUATOR, key=KEY)
     assert sheet.evaluator == EVALUATOR
     assert not sheet.errors
     assert as_table(sheet.scores) == as_table(list(given_scores(evaluation()).values()))
@@ -110,7 +111,7 @@ def test_round_trip_with_hostile_text_and_formula_like_names(tmp_path: Path) -> 
     hostile = '=HYPERLINK("http://x","y")'
     vendors = [attrs.evolve(base.vendors[0], name=hostile), *base.vendors[1:]]
     e = attrs.evolve(base, vendors=vendors)
-    path = write_scoring_sheet(e, EVALUATOR, tmp_path / "sales.xlsx")
+    path = write_scoring_sheet(e, EVALUATOR, tmp_path / "sales.xlsx", key=KEY)
     workbook = openpyxl.load_workbook(path)
     sheet = workbook[SCORES_SHEET]
     assert sheet["E2"].value == hostile
@@ -118,7 +119,7 @@ def test_round_trip_with_hostile_text_and_formula_like_names(tmp_path: Path) -> 
     fill(workbook, e)
     put_text(sheet.cell(2, NOTE), "@SUM(A1) — ünïcode\nsecond line")
     workbook.save(path)
-    result = read_scoring_sheet(path, e)
+    result = read_scoring_sheet(path, e, key=KEY)
     assert not result.errors
     assert result.scores[0].note == "@SUM(A1) — ünïcode\nsecond line"
     assert result.scores[0].score == given_scores(e)[("orbis", "D1", "sfa")].score
@@ -126,13 +127,15 @@ def test_round_trip_with_hostile_text_and_formula_like_names(tmp_path: Path) -> 
 
 def test_prefilled_sheet_reads_back_the_evaluation_scores(tmp_path: Path) -> None:
     e = evaluation()
-    path = write_scoring_sheet(e, "finance", tmp_path / "finance.xlsx", prefill=True)
-    result = read_scoring_sheet(path, e)
+    path = write_scoring_sheet(e, "finance", tmp_path / "finance.xlsx", prefill=True, key=KEY)
+    result = read_scoring_sheet(path, e, key=KEY)
     assert as_table(result.scores) == as_table(list(given_scores(e, "finance").values()))
 
 
 def test_sheet_layout_validation_protection_and_hidden_meta(tmp_path: Path) -> None:
-    path = write_scoring_sheet(evaluation(), EVALUATOR, tmp_path / "s.xlsx", vendors=["helix"])
+    path = write_scoring_sheet(
+        evaluation(), EVALUATOR, tmp_path / "s.xlsx", vendors=["helix"], key=KEY
+    )
     workbook = openpyxl.load_workbook(path)
     sheet = workbook[SCORES_SHEET]
     assert [c.value for c in sheet[1]] == list(SCORE_HEADERS)
@@ -150,14 +153,14 @@ def test_sheet_layout_validation_protection_and_hidden_meta(tmp_path: Path) -> N
 
 
 def test_one_sheet_per_evaluator_and_unknown_ids(tmp_path: Path) -> None:
-    paths = write_scoring_sheets(evaluation(), tmp_path)
+    paths = write_scoring_sheets(evaluation(), tmp_path, key=KEY)
     assert [p.name for p in paths] == [f"{e.id}.xlsx" for e in evaluation().evaluators]
     with pytest.raises(CrmselectError, match="No evaluator 'zed'"):
-        write_scoring_sheet(evaluation(), "zed", tmp_path / "z.xlsx")
+        write_scoring_sheet(evaluation(), "zed", tmp_path / "z.xlsx", key=KEY)
     with pytest.raises(CrmselectError, match="No vendor 'acme'"):
-        write_scoring_sheet(evaluation(), EVALUATOR, tmp_path / "z.xlsx", vendors=["acme"])
+        write_scoring_sheet(evaluation(), EVALUATOR, tmp_path / "z.xlsx", vendors=["acme"], key=KEY)
     with pytest.raises(CrmselectError, match=r"as \.xlsx"):
-        write_scoring_sheet(evaluation(), EVALUATOR, tmp_path / "z.csv")
+        write_scoring_sheet(evaluation(), EVALUATOR, tmp_path / "z.csv", key=KEY)
 
 
 def test_several_sheets_duplicates_refused_and_applied(tmp_path: Path, filled: bytes) -> None:
@@ -167,7 +170,7 @@ def test_several_sheets_duplicates_refused_and_applied(tmp_path: Path, filled: b
     junk = tmp_path / "junk.xlsx"
     junk.write_text("evaluator,score\n", encoding="utf-8")
     e = evaluation()
-    imported = read_scoring_sheets([first, second, junk], e)
+    imported = read_scoring_sheets([first, second, junk], e, key=KEY)
     assert [s.evaluator for s in imported.sheets] == [EVALUATOR]
     assert len(imported.refused) == 2
     assert "a second sheet of evaluator 'sales' (first: sales.xlsx)" in str(imported.refused[0])
@@ -457,13 +460,17 @@ CASES = [
         score=None,
     ),
     Case("wrong evaluator's file", lambda wb: None, refused="not 'it'", read_as="it"),
-    Case("meta evaluator edited", meta_fact("evaluator_id", "it"), refused="checksum"),
-    Case("meta evaluator unknown", meta_fact("evaluator_id", "zed"), refused="not on this panel"),
-    Case("meta rows edited", set_cell(META_SHEET, "B14", "kestrel"), refused="checksum"),
+    Case("meta evaluator edited", resigned(meta_fact("evaluator_id", "it")), refused="checksum"),
+    Case(
+        "meta evaluator unknown",
+        resigned(meta_fact("evaluator_id", "zed")),
+        refused="not on this panel",
+    ),
+    Case("meta rows edited", resigned(set_cell(META_SHEET, "B14", "kestrel")), refused="checksum"),
     Case(
         "format changed", meta_fact("format_version", "crmselect.demo-scores/0"), refused="format"
     ),
-    Case("scale removed", meta_fact("scale_minimum", "low"), refused="no demo scale"),
+    Case("scale removed", resigned(meta_fact("scale_minimum", "low")), refused="no demo scale"),
     Case("meta sheet deleted", delete_sheet(META_SHEET), refused="'crmselect' is missing"),
     Case("scores sheet deleted", delete_sheet(SCORES_SHEET), refused="'Scores' is missing"),
     Case("score header renamed", set_cell(SCORES_SHEET, "I1", "Points"), refused="no 'Score'"),
@@ -534,12 +541,12 @@ def test_malformed_sheet(tmp_path: Path, filled: bytes, case: Case) -> None:
     against = case.against()
     if case.refused:
         with pytest.raises(UntrustedInputError) as caught:
-            read_scoring_sheet(path, against, evaluator=case.read_as, limits=case.limits)
+            read_scoring_sheet(path, against, evaluator=case.read_as, limits=case.limits, key=KEY)
         message = str(caught.value)
         assert "sales.xlsx" in message, message
         assert case.refused in message, message
         return
-    result = read_scoring_sheet(path, against, evaluator=case.read_as, limits=case.limits)
+    result = read_scoring_sheet(path, against, evaluator=case.read_as, limits=case.limits, key=KEY)
     if case.severity:
         matches = [
             p
@@ -563,7 +570,7 @@ def test_excluded_values_stay_in_the_report(tmp_path: Path, filled: bytes) -> No
     workbook = openpyxl.load_workbook(path)
     score("excellent!")(workbook)
     workbook.save(path)
-    result = read_scoring_sheet(path, evaluation())
+    result = read_scoring_sheet(path, evaluation(), key=KEY)
     (problem,) = result.errors
     assert str(problem).startswith(
         "sales.xlsx!Scores!I2: not a number; excluded (typed: 'excellent!') — ask"
@@ -588,7 +595,7 @@ def test_files_that_are_not_workbooks_are_refused(tmp_path: Path, content: bytes
     path = tmp_path / "sales.xlsx"
     path.write_bytes(content)
     with pytest.raises(CrmselectError, match=r"sales\.xlsx"):
-        read_scoring_sheet(path, evaluation())
+        read_scoring_sheet(path, evaluation(), key=KEY)
 
 
 def test_macro_enabled_sheet_is_refused(tmp_path: Path, filled: bytes) -> None:
@@ -600,12 +607,12 @@ def test_macro_enabled_sheet_is_refused(tmp_path: Path, filled: bytes) -> None:
     path = tmp_path / "sales.xlsx"
     path.write_bytes(out.getvalue())
     with pytest.raises(UntrustedInputError, match="macros"):
-        read_scoring_sheet(path, evaluation())
+        read_scoring_sheet(path, evaluation(), key=KEY)
 
 
 def test_blank_sheet_reads_as_all_missing(tmp_path: Path) -> None:
-    path = write_scoring_sheet(evaluation(), EVALUATOR, tmp_path / "sales.xlsx")
-    result = read_scoring_sheet(path, evaluation())
+    path = write_scoring_sheet(evaluation(), EVALUATOR, tmp_path / "sales.xlsx", key=KEY)
+    result = read_scoring_sheet(path, evaluation(), key=KEY)
     assert isinstance(result, ScoringSheet)
     assert result.scored == 0
     assert [p.what for p in result.problems] == [
@@ -621,12 +628,12 @@ def test_corpus_has_at_least_thirty_malformed_sheets() -> None:
 def test_sheet_still_reads_after_the_chair_moderates_and_prices_arrive(tmp_path: Path) -> None:
     from crmselect import ModeratedScore
 
-    path = write_scoring_sheet(evaluation(), EVALUATOR, tmp_path / "sales.xlsx")
+    path = write_scoring_sheet(evaluation(), EVALUATOR, tmp_path / "sales.xlsx", key=KEY)
     later = attrs.evolve(
         evaluation(),
         moderations=[ModeratedScore("orbis", "D1", "sfa", 4.0, "agreed in the meeting", "chair")],
         pricing={"orbis": {"currency": "EUR"}},
     )
-    result = read_scoring_sheet(path, later)
+    result = read_scoring_sheet(path, later, key=KEY)
     assert result.evaluator == EVALUATOR
     assert not any("evaluation changed" in p.what for p in result.problems)

@@ -26,7 +26,7 @@ from crmselect.errors import escape_controls
 from crmselect.io.excel.xlsx import put_text
 from crmselect.io.forms.rfp_response import RfpResponse
 from crmselect.rfp import ReadLimits, read_response, write_template
-from tests.helpers import questions
+from tests.helpers import KEY, questions
 
 pytestmark = pytest.mark.slow  # a corpus of workbooks written and read at test time
 
@@ -36,7 +36,7 @@ SECONDS_PER_CASE = 20
 @pytest.fixture(scope="module")
 def base_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """A correctly filled returned workbook for vendor x."""
-    path = write_template(questions(), "x", tmp_path_factory.mktemp("base") / "x.xlsx")
+    path = write_template(questions(), "x", tmp_path_factory.mktemp("base") / "x.xlsx", key=KEY)
     wb = openpyxl.load_workbook(path)
     ws = wb["Requirements"]
     for row, label in zip(
@@ -73,7 +73,7 @@ def attempt(path: Path, limits: ReadLimits | None = None) -> RfpResponse | Crmse
     the file). Any other exception propagates and fails the test."""
     outcome: RfpResponse | CrmselectError
     try:
-        outcome = read_response(path, questions(), limits=limits or ReadLimits())
+        outcome = read_response(path, questions(), limits=limits or ReadLimits(), key=KEY)
     except CrmselectError as exc:
         outcome = exc
     if isinstance(outcome, CrmselectError):

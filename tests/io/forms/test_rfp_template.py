@@ -13,12 +13,12 @@ from crmselect import Vendor
 from crmselect.io.forms.meta import META_SHEET
 from crmselect.io.forms.rfp_template import requirements_hash
 from crmselect.rfp import write_template
-from tests.helpers import questions
+from tests.helpers import KEY, questions
 
 
 @pytest.mark.slow
 def test_template_sheets_visibility_and_protection(tmp_path: Path) -> None:
-    path = write_template(crmselect.example(), "orbis", tmp_path / "orbis.xlsx")
+    path = write_template(crmselect.example(), "orbis", tmp_path / "orbis.xlsx", key=KEY)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [
         "Instructions",
@@ -58,7 +58,7 @@ def test_template_writes_outside_text_literally(tmp_path: Path) -> None:
         vendors=[Vendor("x", "@SUM(1+1)"), *base.vendors[1:]],
         requirements=[attrs.evolve(base.requirements[0], text=hostile), *base.requirements[1:]],
     )
-    path = write_template(evaluation, "x", tmp_path / "x.xlsx")
+    path = write_template(evaluation, "x", tmp_path / "x.xlsx", key=KEY)
     wb = openpyxl.load_workbook(path)
     cell = wb["Requirements"]["C2"]
     assert cell.value == hostile
@@ -70,11 +70,11 @@ def test_template_writes_outside_text_literally(tmp_path: Path) -> None:
 
 def test_template_for_unknown_vendor_is_refused(tmp_path: Path) -> None:
     with pytest.raises(crmselect.CrmselectError, match="No vendor 'nobody'"):
-        write_template(questions(), "nobody", tmp_path / "n.xlsx")
+        write_template(questions(), "nobody", tmp_path / "n.xlsx", key=KEY)
 
 
 def test_template_states_the_mandatory_rule_and_the_pricing_bounds(tmp_path: Path) -> None:
-    path = write_template(questions(), "x", tmp_path / "x.xlsx")
+    path = write_template(questions(), "x", tmp_path / "x.xlsx", key=KEY)
     wb = openpyxl.load_workbook(path)
     texts = [c.value for row in wb["Instructions"].iter_rows() for c in row if c.value]
     assert (

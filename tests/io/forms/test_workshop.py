@@ -9,20 +9,34 @@ import openpyxl
 import pytest
 
 import crmselect
-from crmselect import CrmselectError, Judgements, derive, load_tender
+from crmselect import CrmselectError, Evaluation, Evaluator, Judgements, derive, load_tender
 from crmselect.cli import main
 from crmselect.io.excel.untrusted import UntrustedInputError
 from crmselect.io.forms.workshop import parse_ratio, read_workshop, write_workshop
 from crmselect.weights import member_weights
-from tests.helpers import MINIMAL_YAML, minimal_evaluation, write_minimal
+from tests.helpers import (
+    KEY,
+    MINIMAL_YAML,
+    give_key,
+    minimal_evaluation,
+    with_panel,
+    write_minimal,
+)
 
+MEMBERS = ("ann", "bob", "cy", "dee", "eve")
+"""The committee members these tests write workshops for: on the panel of :func:`panel`."""
 TOP = "Weights - Top level"
 NODE_A = "Weights - A"
 
 
+def panel() -> Evaluation:
+    """The minimal evaluation with :data:`MEMBERS` on its panel."""
+    return minimal_evaluation(evaluators=[Evaluator(m) for m in MEMBERS])
+
+
 def filled(tmp_path: Path, member: str, top: object = "3", inside_a: object = "1/2") -> Path:
     """The minimal evaluation's workshop with A vs b and a1 vs a2 judged."""
-    path = write_workshop(minimal_evaluation(), member, tmp_path / f"{member}.xlsx")
+    path = write_workshop(panel(), member, tmp_path / f"{member}.xlsx", key=KEY)
     wb = openpyxl.load_workbook(path)
     wb[TOP]["D5"] = top
     wb[NODE_A]["D5"] = inside_a
@@ -32,7 +46,7 @@ def filled(tmp_path: Path, member: str, top: object = "3", inside_a: object = "1
 
 @pytest.mark.slow
 def test_workbook_layout(tmp_path: Path) -> None:
-    path = write_workshop(crmselect.example(), "it", tmp_path / "it.xlsx")
+    path = write_workshop(crmselect.example(), "it", tmp_path / "it.xlsx", key=KEY)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[:2] == ["Instructions", TOP]
     assert wb["crmselect"].sheet_state == "veryHidden"
@@ -47,7 +61,7 @@ def test_workbook_layout(tmp_path: Path) -> None:
 
 
 def test_round_trip_gives_the_ahp_weights(tmp_path: Path) -> None:
-    result = read_workshop(filled(tmp_path, "ann"), minimal_evaluation())
+    result = read_workshop(filled(tmp_path, "ann"), panel(), key=KEY)
     assert result.member == "ann"
     assert result.problems == ()
     assert {j.node: j.pairs for j in result.judgements} == {
@@ -90,7 +104,7 @@ def test_parse_ratio_accepts_only_the_scale(value: object, expected: float | Non
 def test_bad_comparisons_are_reported_at_the_cell(
     tmp_path: Path, top: object, cell: str, severity: str
 ) -> None:
-    result = read_workshop(filled(tmp_path, "bob", top=top), minimal_evaluation())
+    result = read_workshop(filled(tmp_path, "bob", top=top), panel(), key=KEY)
     found = [(p.sheet, p.cell, p.severity) for p in result.problems]
     assert found == [(TOP, cell, severity)]
     assert [j.node for j in result.judgements] == ["A"]  # the top level is left unjudged
@@ -101,7 +115,7 @@ def test_lower_half_value_is_ignored_with_a_warning(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(path)
     wb[TOP]["C6"] = "5"
     wb.save(path)
-    result = read_workshop(path, minimal_evaluation())
+    result = read_workshop(path, panel(), key=KEY)
     assert [(p.cell, p.severity) for p in result.problems] == [("C6", "warning")]
 
 
@@ -111,21 +125,21 @@ def test_moved_rows_and_foreign_workbooks_are_caught(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(path)
     wb[NODE_A]["A5"], wb[NODE_A]["A6"] = "a2", "a1"
     wb.save(path)
-    result = read_workshop(path, minimal_evaluation())
+    result = read_workshop(path, panel(), key=KEY)
     moved = next(p for p in result.problems if p.sheet == NODE_A and "moved" in p.what)
     assert moved.value == "rows a2, a1; columns a1, a2"
     assert "(typed: 'rows a2, a1; columns a1, a2')" in str(moved)
     with pytest.raises(UntrustedInputError, match="another criteria tree"):
-        read_workshop(filled(tmp_path, "eve"), crmselect.example())
+        read_workshop(filled(tmp_path, "eve"), crmselect.example(), key=KEY)
     wb = openpyxl.load_workbook(path)
     wb["crmselect"]["B1"] = "crmselect.workshop/0"
     wb.save(path)
     with pytest.raises(UntrustedInputError, match="workshop version"):
-        read_workshop(path, minimal_evaluation())
+        read_workshop(path, panel(), key=KEY)
 
 
 def test_members_each_keep_their_own_weights(tmp_path: Path) -> None:
-    base = minimal_evaluation()
+    base = panel()
     judgements = [
         Judgements("", [("A", "b", 3)], member="ann"),
         Judgements("", [("A", "b", 1)], member="bob"),
@@ -142,11 +156,12 @@ def test_members_each_keep_their_own_weights(tmp_path: Path) -> None:
 def test_evaluation_folder_reads_workshops_and_uses_group_weights(tmp_path: Path) -> None:
     folder = write_minimal(
         tmp_path / "f",
-        yaml_text=MINIMAL_YAML.replace(
+        yaml_text=with_panel(MINIMAL_YAML, MEMBERS).replace(
             "responses: responses.csv",
             "weighting_workbooks: [workshop/*.xlsx]\nresponses: responses.csv",
         ),
     )
+    give_key(folder)
     (folder / "workshop").mkdir()
     filled(folder / "workshop", "ann", top="9")
     filled(folder / "workshop", "bob", top="1")
@@ -191,26 +206,27 @@ def test_cli_writes_one_workbook_per_evaluator(
                 "workshop",
                 str(crmselect.example_path()),
                 "--member",
-                "cfo",
+                "it",
                 "--out",
-                str(tmp_path / "cfo.xlsx"),
+                str(tmp_path / "it-only.xlsx"),
             ]
         )
         == 0
     )
-    assert (tmp_path / "cfo.xlsx").is_file()
+    assert (tmp_path / "it-only.xlsx").is_file()
     with pytest.raises(CrmselectError, match="needs the member"):
-        write_workshop(attrs.evolve(minimal_evaluation()), " ", tmp_path / "x.xlsx")
+        write_workshop(attrs.evolve(panel()), " ", tmp_path / "x.xlsx", key=KEY)
 
 
 def test_two_workshops_from_one_member_are_refused(tmp_path: Path) -> None:
     folder = write_minimal(
         tmp_path / "f",
-        yaml_text=MINIMAL_YAML.replace(
+        yaml_text=with_panel(MINIMAL_YAML, MEMBERS).replace(
             "responses: responses.csv",
             "weighting_workbooks: [workshop/*.xlsx]\nresponses: responses.csv",
         ),
     )
+    give_key(folder)
     (folder / "workshop").mkdir()
     first = filled(folder / "workshop", "ann")
     (folder / "workshop" / "ann-again.xlsx").write_bytes(first.read_bytes())
