@@ -568,15 +568,8 @@ def _check_meta(
             "the hidden crmselect sheet was edited (its checksum does not match): send the "
             "evaluator a new sheet",
         )
-    if meta.value("evaluation_hash") != questions_hash(evaluation):
-        report.add(
-            META_SHEET,
-            "",
-            "info",
-            "the evaluation changed since this sheet was made; every row is checked against "
-            "the current scripts",
-            "nothing to do unless rows are reported below",
-        )
+    # a changed evaluation is not this file's finding: every row is checked against the
+    # current scripts below, and a change to the award basis is a deviation on the record
     return evaluator_id, sent
 
 

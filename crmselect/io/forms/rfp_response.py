@@ -60,7 +60,6 @@ from crmselect.io.forms.rfp_template import (
     YES_NO,
     PricingField,
     company_rows,
-    questions_fingerprint,
     reference_start_row,
     requirement_checksum,
     requirements_hash,
@@ -174,15 +173,8 @@ def read_response(
 def _check_meta(meta: Meta, evaluation: Evaluation, expected: str | None, report: Findings) -> str:
     vendor_id = meta.recipient(evaluation.vendor_ids, expected)
     if meta.value("requirements_hash") == requirements_hash(evaluation):
-        if meta.value("evaluation_hash") != questions_fingerprint(evaluation):
-            report.add(
-                META_SHEET,
-                "",
-                "info",
-                "the evaluation changed since this template was "
-                "made (weights or settings); the requirements did not",
-                "nothing to do",
-            )
+        # weights or settings may have changed since: that is the award basis's business
+        # (a deviation on the tender's record, crmselect.record), not this file's
         return vendor_id
     sent = {rid: checksum for rid, _, checksum in meta.rows(3) if rid}
     current = {r.id: requirement_checksum(r) for r in evaluation.requirements}
