@@ -96,7 +96,9 @@ from crmselect.report import (
     catalog_report,
     full_report,
     panel_report,
+    record_facts,
     record_report,
+    record_tables,
     requirements_report,
     tender_summary,
 )
@@ -148,9 +150,13 @@ def _audit_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
     return {name: frame for name, frame in tables.items() if not frame.empty}
 
 
-def _write_outputs(analysis: Analysis, out: Path) -> list[Path]:
+def _write_outputs(analysis: Analysis, out: Path, tender: Tender) -> list[Path]:
     """``out.xlsx``: the comparison workbook; a folder: result tables as CSV plus the
-    workbook as ``report.xlsx``."""
+    workbook as ``report.xlsx``. ``tender``: as loaded, for its record."""
+    audit = {
+        **_audit_tables(analysis),
+        **record_tables(tender.record, tender.evaluation, tender.clarified),
+    }
     result = analysis.result
 
     def workbook(path: Path) -> Path:
@@ -160,9 +166,10 @@ def _write_outputs(analysis: Analysis, out: Path) -> list[Path]:
             smaa=analysis.smaa,
             stability=analysis.stability,
             flips=analysis.flips,
-            audit=_audit_tables(analysis),
+            audit=audit,
             costs=analysis.costs,
             pairs=analysis.pairs,
+            record=record_facts(tender.record, tender.evaluation),
         )
 
     if out.suffix.lower() == ".xlsx":
@@ -210,7 +217,7 @@ def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
     record = record_report(loaded.record, loaded.evaluation, loaded.clarified)
     say(full_report(analysis.result, analysis, record))
     if out is not None:
-        files = _write_outputs(analysis, out)
+        files = _write_outputs(analysis, out, loaded)
         say(f"\nWrote {', '.join(printable(f) for f in files)}")
     return 0
 

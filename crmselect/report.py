@@ -547,3 +547,70 @@ def _basis_lines(record: TenderRecord, evaluation: Evaluation) -> str:
         )
         lines += [f"    {printable(str(d))}" for d in status.unrecorded]
     return "\n".join(lines)
+
+
+def record_facts(record: TenderRecord, evaluation: Evaluation) -> list[tuple[str, str]]:
+    """The record as label–text pairs, for the comparison workbook's Summary sheet: the
+    stage, when the award basis was frozen and its fingerprint, and the deviations."""
+    status = basis_status(record, evaluation)
+    facts = [("Stage", stage_of(record).value)]
+    issued = record.of(Event.ISSUE)
+    if status.frozen is None or not issued:
+        return [*facts, ("Award basis", "not frozen yet (crmselect issue freezes it)")]
+    first = issued[0]
+    facts += [
+        ("Award basis frozen", f"{first.at:%Y-%m-%d %H:%M} UTC by {first.by}"),
+        ("Award basis fingerprint", status.frozen),
+        ("Deviations on the record", str(len(status.recorded))),
+    ]
+    if status.unrecorded:
+        changes = "; ".join(str(d) for d in status.unrecorded)
+        facts.append(("NOT ON THE RECORD", f"{len(status.unrecorded)} change(s): {changes}"))
+    return facts
+
+
+def record_tables(
+    record: TenderRecord, evaluation: Evaluation, clarified: Sequence[Applied] = ()
+) -> dict[str, pd.DataFrame]:
+    """The record as tables for the workbook's Audit sheet, by title: every deviation from
+    the award basis (recorded with its reason, or not yet), the eliminated vendors and the
+    clarifications; empty tables left out."""
+    status = basis_status(record, evaluation)
+    deviations = [
+        {"Recorded": f"{e.at:%Y-%m-%d}", "By": e.by, "Reason": e.reason, "Change": change}
+        for e, changes in status.recorded
+        for change in changes
+    ] + [
+        {"Recorded": "NOT ON THE RECORD", "By": "", "Reason": "", "Change": str(d)}
+        for d in status.unrecorded
+    ]
+    gone = [
+        {
+            "Vendor": v,
+            "Stage": e.data["stage"],
+            "By": e.by,
+            "On": f"{e.at:%Y-%m-%d}",
+            "Reason": e.reason,
+        }
+        for v, e in eliminated(record).items()
+    ]
+    clarifications = [
+        {
+            "Vendor": a.clarification.vendor,
+            "Item": a.clarification.item,
+            "Original": a.clarification.original,
+            "Read": "" if a.before is None else str(a.before),
+            "Clarified": "" if a.after is None else str(a.after),
+            "Changed a knock-out": "yes" if a.knockout else "",
+            "Source": a.clarification.source,
+            "Recorded by": a.clarification.recorded_by,
+            "Recorded at": a.clarification.recorded_at,
+        }
+        for a in clarified
+    ]
+    tables = {
+        "Deviations from the award basis": pd.DataFrame(deviations),
+        "Eliminated vendors": pd.DataFrame(gone),
+        "Clarifications": pd.DataFrame(clarifications),
+    }
+    return {title: frame for title, frame in tables.items() if not frame.empty}

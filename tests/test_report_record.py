@@ -12,7 +12,7 @@ import crmselect
 from crmselect.clarifications import Clarification, apply_clarifications
 from crmselect.model import Evaluation
 from crmselect.record import TenderRecord, deviation, eliminate, issue
-from crmselect.report import record_report
+from crmselect.report import record_facts, record_report, record_tables
 
 AT = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 
@@ -78,3 +78,27 @@ def test_eliminations_and_clarifications(written: Evaluation) -> None:
     assert eliminated[0].split() == ["vendor", "stage", "by", "on", "reason"]
     assert eliminated[2].split() == ["tidewater", "shortlist", "Mei", "2026-11-02", "no", "offline"]
     assert "  meridian ANA-002: None → 'configuration', recorded by Mei on 2026-11-21" in text
+
+
+def test_the_workbook_facts_and_audit_tables(written: Evaluation) -> None:
+    assert record_facts(TenderRecord(), written) == [
+        ("Stage", "design"),
+        ("Award basis", "not frozen yet (crmselect issue freezes it)"),
+    ]
+    record = _add(TenderRecord(), issue(TenderRecord(), written, by="Mei", at=AT))
+    record = _add(record, eliminate(record, written, "helix", by="Ben", at=AT, reason="cost"))
+    facts = dict(record_facts(record, _share(written, 0.3)))
+    assert facts["Stage"] == "shortlist"
+    assert facts["Award basis frozen"] == "2026-11-02 09:30 UTC by Mei"
+    assert facts["Award basis fingerprint"] == record.entries[0].data["fingerprint"]
+    assert facts["NOT ON THE RECORD"] == "1 change(s): policy.demo_share: 0.4 → 0.3"
+    tables = record_tables(record, _share(written, 0.3))
+    assert list(tables) == ["Deviations from the award basis", "Eliminated vendors"]
+    assert tables["Deviations from the award basis"].iloc[0].to_dict() == {
+        "Recorded": "NOT ON THE RECORD",
+        "By": "",
+        "Reason": "",
+        "Change": "policy.demo_share: 0.4 → 0.3",
+    }
+    assert tables["Eliminated vendors"].iloc[0]["Reason"] == "cost"
+    assert record_tables(TenderRecord(), written) == {}

@@ -129,6 +129,7 @@ def export_workbook(
     audit: Mapping[str, pd.DataFrame] | None = None,
     costs: CostAnalysis | None = None,
     pairs: PairRanking | None = None,
+    record: Sequence[tuple[str, str]] = (),
 ) -> Path:
     """Write the comparison workbook of ``result`` to ``path`` (``.xlsx``); returns the path.
 
@@ -140,7 +141,9 @@ def export_workbook(
     the Audit sheet, by title (e.g. import problem reports). ``costs``: a
     :class:`~crmselect.cost.case.CostAnalysis` for the Costs sheet, which also shows the
     price criterion's bids (when the evaluation has one) and ``pairs``, a
-    :class:`~crmselect.cost.partners.PairRanking`.
+    :class:`~crmselect.cost.partners.PairRanking`. ``record``: the tender's record as
+    label–text pairs (:func:`crmselect.report.record_facts`: the stage, the frozen award
+    basis, the deviations), shown on the Summary sheet.
 
     The file is written atomically: a failed export leaves any existing file untouched.
     See the module docstring for the sheets and their formulas.
@@ -183,7 +186,9 @@ def export_workbook(
     if robustness is not None:
         write_robustness(robustness, result, smaa, stability, flips)
     write_audit(audit_sheet, result, provenance, audit)
-    _write_summary(summary, result, cells, headline(result, smaa, stability, flips), provenance)
+    _write_summary(
+        summary, result, cells, headline(result, smaa, stability, flips), [*record, *provenance]
+    )
 
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True
