@@ -301,7 +301,8 @@ def _import_scores(args: argparse.Namespace) -> int:
     if imported.refused:
         raise InputFileError(f"{len(imported.refused)} scoring sheet(s) refused", imported.refused)
     say()
-    say(panel_report(imported.apply_to(evaluation)))
+    gone = eliminated(load_tender(args.path).record)
+    say(panel_report(imported.apply_to(evaluation), eliminated=list(gone)))
     _strict_check(imported.problems, args.strict)
     return 0
 

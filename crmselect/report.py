@@ -8,7 +8,7 @@ report is one line on the terminal whatever a vendor, a member or a file name ho
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import cast
 
 import pandas as pd
@@ -22,7 +22,7 @@ from crmselect.cost.report import business_case_report, pairs_report, tco_report
 from crmselect.cost.tco import money
 from crmselect.errors import ValidationError
 from crmselect.model import Evaluation, PriceBasis, PriceCriterion, PriceMethod
-from crmselect.record import Event, TenderRecord, basis_status, eliminated, stage_of
+from crmselect.record import Event, TenderRecord, basis_status, eliminated, funnel, stage_of
 from crmselect.robustness import SmaaResult, describe
 from crmselect.scoring import ScoreResult, process_gaps
 from crmselect.text import printable, text_table
@@ -296,9 +296,10 @@ def _cost_sections(costs: CostAnalysis) -> list[Section]:
     return sections
 
 
-def panel_report(evaluation: Evaluation, limit: int = 8) -> str:
+def panel_report(evaluation: Evaluation, limit: int = 8, eliminated: Collection[str] = ()) -> str:
     """The evaluation panel: agreement headline (Kendall's W, ICC, Krippendorff's α), the
-    items to moderate (first ``limit``) and evaluators whose scoring stands out."""
+    items to moderate (first ``limit``; none of an ``eliminated`` vendor, which takes part
+    in no later stage) and evaluators whose scoring stands out."""
     try:
         agreement = panel_agreement(evaluation)
         moderation = moderation_list(evaluation)
@@ -306,6 +307,7 @@ def panel_report(evaluation: Evaluation, limit: int = 8) -> str:
         return "Fewer than two evaluators scored the same demo items: no agreement to measure."
     lines = [textwrap.fill(printable(agreement.headline), width=100)]
     items = moderation.items
+    items = items[~items.index.get_level_values("vendor").isin(list(eliminated))]
     if items.empty:
         lines.append(f"No item needs moderation ({printable(moderation.describe())}).")
     else:
@@ -514,8 +516,14 @@ def record_report(
     parts = [f"Stage: {stage_of(record).value}", _basis_lines(record, evaluation)]
     gone = eliminated(record)
     if gone:
-        rows = [[v, e.data["stage"], e.by, f"{e.at:%Y-%m-%d}", e.reason] for v, e in gone.items()]
-        parts.append("Eliminated:\n" + text_table(rows, ["vendor", "stage", "by", "on", "reason"]))
+        rows = [
+            [v, stage, *((gone[v].by, f"{gone[v].at:%Y-%m-%d}") if v in gone else ("", "")), why]
+            for v, stage, why in funnel(record, evaluation.vendor_ids)
+        ]
+        parts.append(
+            "Funnel (who reached which stage; who left, and why):\n"
+            + text_table(rows, ["vendor", "stage", "left: by", "on", "reason"])
+        )
     if clarified:
         parts.append("Clarifications:\n" + "\n".join(f"  {printable(str(a))}" for a in clarified))
     return "\n\n".join(parts)

@@ -12,7 +12,7 @@ import crmselect
 from crmselect.clarifications import Clarification, apply_clarifications
 from crmselect.model import Evaluation
 from crmselect.record import TenderRecord, deviation, eliminate, issue
-from crmselect.report import record_facts, record_report, record_tables
+from crmselect.report import panel_report, record_facts, record_report, record_tables
 
 AT = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 
@@ -74,9 +74,12 @@ def test_eliminations_and_clarifications(written: Evaluation) -> None:
     _, applied = apply_clarifications(written, [clarification])
     text = record_report(record, written, applied)
     assert "Stage: shortlist" in text
-    eliminated = text.split("Eliminated:\n")[1].splitlines()
-    assert eliminated[0].split() == ["vendor", "stage", "by", "on", "reason"]
-    assert eliminated[2].split() == ["tidewater", "shortlist", "Mei", "2026-11-02", "no", "offline"]
+    funnel = text.split("Funnel (who reached which stage; who left, and why):\n")[1].splitlines()
+    assert funnel[0].split() == ["vendor", "stage", "left:", "by", "on", "reason"]
+    rows = {line.split()[0]: line.split()[1:] for line in funnel[2:8]}
+    assert rows["tidewater"] == ["shortlist", "Mei", "2026-11-02", "no", "offline"]
+    assert rows["orbis"] == ["shortlist"]
+    assert set(rows) == set(written.vendor_ids)
     assert "  meridian ANA-002: None → 'configuration', recorded by Mei on 2026-11-21" in text
 
 
@@ -102,3 +105,14 @@ def test_the_workbook_facts_and_audit_tables(written: Evaluation) -> None:
     }
     assert tables["Eliminated vendors"].iloc[0]["Reason"] == "cost"
     assert record_tables(TenderRecord(), written) == {}
+
+
+def test_the_moderation_list_leaves_out_eliminated_vendors() -> None:
+    evaluation = crmselect.example()
+    full = panel_report(evaluation)
+    assert "kestrel/" in full
+    assert "helix/" in full
+    short = panel_report(evaluation, eliminated=["kestrel", "helix"])
+    assert "kestrel/" not in short
+    assert "helix/" not in short
+    assert "orbis/D2/marketing" in short
