@@ -13,11 +13,14 @@ from crmselect.clarifications import Clarification, apply_clarifications
 from crmselect.errors import InputFileError, ValidationError
 from crmselect.io.folder.tables import CLARIFICATION_COLUMNS, clarifications_from_frame
 from crmselect.model import Evaluation
+from tests.helpers import example_before_the_record
 
 
 @pytest.fixture(scope="module")
-def written() -> Evaluation:
-    return crmselect.load_tender(crmselect.example_path()).evaluation
+def written(tmp_path_factory: pytest.TempPathFactory) -> Evaluation:
+    """The example as returned, before its clarifications."""
+    folder = example_before_the_record(tmp_path_factory.mktemp("before") / "larkspur")
+    return crmselect.load_tender(folder).evaluation
 
 
 def _clarify(vendor: str, item: str, original: str, clarified: str, **kw: str) -> Clarification:

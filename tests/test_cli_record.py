@@ -4,22 +4,19 @@ vendors who then take part in no later stage, and ``stage`` moves the tender on.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-import crmselect
 from crmselect.cli import main
 from crmselect.io.folder.record import FILE_NAME, read_record
 from crmselect.record import Event, Stage, stage_of
+from tests.helpers import example_before_the_record
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    copy = tmp_path / "larkspur"
-    shutil.copytree(crmselect.example_path(), copy)
-    return copy
+    return example_before_the_record(tmp_path / "larkspur")
 
 
 def _edit(folder: Path, old: str, new: str) -> None:

@@ -13,13 +13,16 @@ from crmselect.clarifications import Clarification, apply_clarifications
 from crmselect.model import Evaluation
 from crmselect.record import TenderRecord, deviation, eliminate, issue
 from crmselect.report import panel_report, record_facts, record_report, record_tables
+from tests.helpers import example_before_the_record
 
 AT = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
-def written() -> Evaluation:
-    return crmselect.load_tender(crmselect.example_path()).evaluation
+def written(tmp_path_factory: pytest.TempPathFactory) -> Evaluation:
+    """The example as returned, before its record and clarifications."""
+    folder = example_before_the_record(tmp_path_factory.mktemp("before") / "larkspur")
+    return crmselect.load_tender(folder).evaluation
 
 
 def _add(record: TenderRecord, entry: object) -> TenderRecord:

@@ -259,8 +259,12 @@ def test_requirement_changed_after_sending_excludes_its_answer(returned: Path) -
 
 def test_example_ships_returned_workbooks_read_through_this_path() -> None:
     evaluation = crmselect.example()
-    origins = {r.origin.split("!")[0] for r in evaluation.responses}
+    clarified = [r for r in evaluation.responses if "(clarified; read from " in r.origin]
+    origins = {r.origin.split("!")[0] for r in evaluation.responses if r not in clarified}
     assert origins == {f"{v.id}.xlsx" for v in evaluation.vendors}
+    assert [r.origin.split("read from ")[1] for r in clarified] == [
+        "meridian.xlsx!Requirements!F49)"
+    ]
     cells = {(p.file, p.cell) for p in evaluation.import_problems}
     assert ("quillpoint.xlsx", "F5") in cells
     assert ("meridian.xlsx", "F49") in cells
