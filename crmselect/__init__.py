@@ -105,6 +105,7 @@ __all__ = [
     "group_ahp",
     "load_catalog",
     "load_tender",
+    "new_tender",
     "pairwise_matrix",
     "points_allocation",
     "requirements_from_frame",
@@ -118,7 +119,9 @@ __all__ = [
 
 _SUBMODULES = (
     "analysis",
+    "basis",
     "catalog",
+    "clarifications",
     "cli",
     "consensus",
     "converters",
@@ -132,6 +135,7 @@ _SUBMODULES = (
     "price",
     "progress",
     "ranking",
+    "record",
     "report",
     "rfp",
     "robustness",
@@ -154,6 +158,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "requirements_from_frame",
         "responses_from_frame",
     ),
+    "crmselect.io.folder.scaffold": ("new_tender",),
     "crmselect.io.folder.tender": ("load_tender",),
     "crmselect.io.report.workbook": ("export_workbook",),
     "crmselect.model": (
@@ -210,6 +215,7 @@ if TYPE_CHECKING:
     from crmselect.catalog import Catalog
     from crmselect.io.folder.catalog import catalogs, load_catalog
     from crmselect.io.folder.evaluation import save_evaluation
+    from crmselect.io.folder.scaffold import new_tender
     from crmselect.io.folder.tables import (
         demo_scores_from_frame,
         requirements_from_frame,

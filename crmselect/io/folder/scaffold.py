@@ -60,14 +60,15 @@ def new_tender(
     name: str,
     catalog: str = "crm-core",
     groups: Sequence[str] | None = None,
-    vendors: Sequence[Member] = (),
-    evaluators: Sequence[Member] = (),
+    vendors: Sequence[Member | str] = (),
+    evaluators: Sequence[Member | str] = (),
 ) -> Path:
     """Scaffold a tender in ``folder`` (new, or empty) and return its ``evaluation.yaml``.
 
     ``catalog`` is a bundled catalogue's name or a catalogue file; ``groups`` the ids of its
     top-level criteria to evaluate (all when ``None``), each with its sub-criteria, the
-    catalogue's weights and all its requirements. Raises
+    catalogue's weights and all its requirements. ``vendors`` and ``evaluators``:
+    :class:`Member`, or text as :meth:`Member.parse` reads it (``"it=Ana Ruiz:CIO"``). Raises
     :class:`~crmselect.errors.InputFileError` naming each problem — an unknown group, a bad
     id, a folder already in use — and writes nothing then.
     """
@@ -76,7 +77,7 @@ def new_tender(
     source = load_catalog(catalog)
     chosen = _groups(source, groups)
     reference = catalog if Path(catalog).suffix == "" else str(Path(catalog).resolve())
-    text = evaluation_text(name, reference, chosen, vendors, evaluators)
+    text = evaluation_text(name, reference, chosen, _members_of(vendors), _members_of(evaluators))
     created = not target.exists()
     target.mkdir(parents=True, exist_ok=True)
     file = target / FILE_NAME
@@ -96,6 +97,10 @@ def _remove(target: Path, created: bool) -> None:
         (target / name).unlink(missing_ok=True)
     if created:
         target.rmdir()
+
+
+def _members_of(given: Sequence[Member | str]) -> list[Member]:
+    return [m if isinstance(m, Member) else Member.parse(m) for m in given]
 
 
 def _write(path: str, text: str) -> None:

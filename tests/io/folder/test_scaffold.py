@@ -142,3 +142,13 @@ def test_a_name_with_quotes_and_a_colon_survives_the_round_trip(tmp_path: Path) 
     evaluation = load_tender(tmp_path / "acme").evaluation
     assert evaluation.name == name
     assert evaluation.vendors[0].name == 'He said: "ok" #1'
+
+
+def test_members_may_be_given_as_text(tmp_path: Path) -> None:
+    _start(tmp_path / "acme", vendors=["helix=Helix CRM", "orbis"], evaluators=["it=Ana:CIO"])
+    evaluation = load_tender(tmp_path / "acme").evaluation
+    assert [(v.id, v.name) for v in evaluation.vendors] == [
+        ("helix", "Helix CRM"),
+        ("orbis", "orbis"),
+    ]
+    assert [(e.id, e.name, e.role) for e in evaluation.evaluators] == [("it", "Ana", "CIO")]
