@@ -39,7 +39,7 @@ from crmselect.cost.partners import PairRanking, PartnerSetup, rank_pairs
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.model import Evaluation
-from crmselect.record import eliminated
+from crmselect.record import BasisStatus, basis_status, eliminated
 from crmselect.robustness import (
     DirichletWeights,
     PerformanceDraws,
@@ -85,6 +85,15 @@ class Analysis:
     bootstrap over evaluators: would a different panel choose differently?"""
     pairs: PairRanking | None = None
     """Software × implementation-partner pairs, when a partner setup was given."""
+    basis: BasisStatus | None = None
+    """How the analysed evaluation stands to the tender's frozen award basis (``None``: a
+    plain evaluation, checked against no record). With changes not on the record, the
+    analysis is a *what-if*, and says so wherever it is shown."""
+
+    @property
+    def what_if(self) -> bool:
+        """Whether the analysed evaluation differs from the award basis as recorded."""
+        return self.basis is not None and bool(self.basis.unrecorded)
 
     @property
     def most_sensitive(self) -> str | None:
@@ -111,9 +120,13 @@ class Analysis:
         winner), ``closest flip`` (the Σ|Δw| the closest challenger needs), ``members`` and
         ``panel`` (how often the winner stays first), ``lowest TCO``, ``business case`` (NPV),
         ``best pair`` (total); with fewer than two vendors ranked, ``robustness`` says so.
+        A tender's analysis has ``award basis`` second: "as frozen", or a *what-if* with the
+        number of changes from the basis that are not on the record.
         Columns: ``subject`` (the vendor, criterion or pair), ``value`` (its number, NaN
         when none) and ``detail`` (what the number is)."""
         rows: list[Row] = [_winner_row(self.result)]
+        if self.basis is not None:
+            rows.append(_basis_row(self.basis))
         if self.smaa is None:
             rows.append(
                 ("robustness", None, math.nan, "not run: fewer than two vendors are ranked")
@@ -135,7 +148,8 @@ class Analysis:
             if finding in frame.index:
                 subject, value = frame.loc[finding, "subject"], _number(frame.loc[finding, "value"])
                 parts.append(shown.format(subject=subject, value=value))
-        return f"<Analysis {self.result.evaluation.name!r}: {', '.join(parts)}>"
+        marker = " WHAT-IF (not the award basis)" if self.what_if else ""
+        return f"<Analysis {self.result.evaluation.name!r}{marker}: {', '.join(parts)}>"
 
     def _repr_html_(self) -> str:
         frame = self.to_frame()
@@ -145,6 +159,8 @@ class Analysis:
             for f, v in frame["value"].items()
         ]
         caption = f"{self.result.evaluation.name} — who wins, and does the choice hold?"
+        if self.what_if:
+            caption = f"WHAT-IF, not the award basis: {caption}"
         if self.smaa is not None:
             caption += f" (SMAA-2 seed {self.smaa.seed})"
         return html_table(shown, caption=caption)
@@ -152,6 +168,20 @@ class Analysis:
 
 Row = tuple[str, str | None, float, str]
 """One finding of :meth:`Analysis.to_frame`: name, subject, value, detail."""
+
+
+def _basis_row(basis: BasisStatus) -> Row:
+    """``award basis``: whether the evaluation analysed is the tender's frozen basis; the
+    value is the number of changes from it not on the record."""
+    if basis.frozen is None:
+        return ("award basis", None, math.nan, "not frozen yet (crmselect issue)")
+    if basis.unrecorded:
+        count = len(basis.unrecorded)
+        detail = f"WHAT-IF: {count} change(s) from the award basis, not on the record"
+        return ("award basis", basis.frozen[:12], float(count), detail)
+    recorded = f", {len(basis.recorded)} deviation(s) on the record" if basis.recorded else ""
+    return ("award basis", basis.frozen[:12], 0.0, f"as frozen{recorded}")
+
 
 _VALUE_FORMATS = {
     "rank-1 acceptability": "{:.1%}",
@@ -311,11 +341,13 @@ def analyse(
     >>> a.result.winners, a.smaa.acceptability[1].idxmax()
     (('orbis',), 'orbis')
     """
+    plain = isinstance(tender, Evaluation)
     if isinstance(tender, Evaluation):
         tender = Tender(evaluation=tender, derived=True)
     elif not tender.derived:
         tender = derive(tender)
     evaluation, costs, partners = tender.evaluation, tender.costs, tender.partners
+    basis = None if plain else basis_status(tender.record, evaluation)
     gone = {
         vendor: f"eliminated at {entry.data['stage']}: {entry.reason}"
         for vendor, entry in eliminated(tender.record).items()
@@ -325,7 +357,9 @@ def analyse(
     money = analyse_costs(costs, eligible) if costs is not None else None
     pairs = _pairs(result, partners, money)
     if len(eligible) < 2:
-        return Analysis(result=result, concentration=concentration, costs=money, pairs=pairs)
+        return Analysis(
+            result=result, concentration=concentration, costs=money, pairs=pairs, basis=basis
+        )
     around = DirichletWeights(result.weights, concentration=concentration)
     acceptability = smaa(result, around, n_samples=n_samples, seed=seed, progress=progress)
     winners = None
@@ -356,6 +390,7 @@ def analyse(
         costs=money,
         panel=panel,
         pairs=pairs,
+        basis=basis,
     )
 
 

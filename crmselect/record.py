@@ -196,6 +196,8 @@ def eliminate(
     reason: str,
 ) -> Entry:
     """The entry that eliminates ``vendor`` at the record's stage, with ``reason``."""
+    if stage_of(record) is Stage.DESIGN:
+        raise CrmselectError("issue the RFP first (crmselect issue): no vendor is in it yet")
     if vendor not in evaluation.vendor_ids:
         raise CrmselectError(
             f"no vendor {vendor!r} in the tender (vendors: {', '.join(evaluation.vendor_ids)})"

@@ -112,6 +112,8 @@ def test_eliminating_a_vendor_moves_to_the_shortlist_with_the_reason(written: Ev
         eliminate(record, written, "nobody", by="Mei", at=AT, reason="r")
     with pytest.raises(CrmselectError, match="needs its reason"):
         eliminate(record, written, "orbis", by="Mei", at=AT, reason="")
+    with pytest.raises(CrmselectError, match="issue the RFP first"):
+        eliminate(TenderRecord(), written, "orbis", by="Mei", at=AT, reason="early")
 
 
 def test_the_funnel_keeps_the_stage_each_vendor_left_at(written: Evaluation) -> None:
