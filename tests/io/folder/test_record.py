@@ -92,54 +92,21 @@ def test_appending_to_an_edited_record_is_refused_and_adds_nothing(tmp_path: Pat
     assert path.read_text("utf-8") == edited
 
 
+def _line(**changes: object) -> str:
+    """One record line: a valid stage entry with ``changes``."""
+    fields = {"at": AT.isoformat(), "by": "M", "data": {}, "event": "stage", "previous": ""}
+    return json.dumps({**fields, "reason": "", **changes}) + "\n"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("not json\n", "not a JSON object"),
         ("[1, 2]\n", "exactly the keys"),
         ('{"at": 1}\n', "exactly the keys"),
-        (
-            json.dumps(
-                {
-                    "at": "yesterday",
-                    "by": "M",
-                    "data": {},
-                    "event": "stage",
-                    "previous": "",
-                    "reason": "",
-                }
-            )
-            + "\n",
-            "not a valid entry",
-        ),
-        (
-            json.dumps(
-                {
-                    "at": AT.isoformat(),
-                    "by": "M",
-                    "data": {},
-                    "event": "vote",
-                    "previous": "",
-                    "reason": "",
-                }
-            )
-            + "\n",
-            "not a valid entry",
-        ),
-        (
-            json.dumps(
-                {
-                    "at": AT.isoformat(),
-                    "by": "M",
-                    "data": [],
-                    "event": "stage",
-                    "previous": "",
-                    "reason": "",
-                }
-            )
-            + "\n",
-            "data is not a mapping",
-        ),
+        (_line(at="yesterday"), "not a valid entry"),
+        (_line(event="vote"), "not a valid entry"),
+        (_line(data=[]), "data is not a mapping"),
     ],
     ids=["text", "list", "keys", "time", "event", "data"],
 )
