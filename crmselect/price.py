@@ -77,10 +77,13 @@ from crmselect.model import PriceMethod
 from crmselect.ranking import rank
 
 __all__ = [
+    "AT_LIMIT",
     "LOW_BID_RULES",
+    "OVER_HIGHEST",
     "PriceMethod",
     "abnormally_low",
     "add_price_criterion",
+    "at_limit",
     "limit_notes",
     "price_notes",
     "price_quality_totals",
@@ -155,26 +158,50 @@ def price_scores(
         scores = lowest / p
     elif how is PriceMethod.LINEAR:
         top = float(reference.max()) if ceiling is None else float(ceiling)
-        if not math.isfinite(top) or top < lowest:
-            raise ValidationError(
-                "Invalid price ceiling",
-                [Problem("ceiling", f"{ceiling!r} is below the lowest bid {lowest:g}")],
-            )
-        scores = (p <= top).astype(float) if top == lowest else (top - p) / (top - lowest)
+        scores = _linear(p, lowest, top, ceiling)
     else:
-        if budget is None or not math.isfinite(budget) or budget <= floor or floor < 0:
-            raise ValidationError(
-                "Invalid budget",
-                [
-                    Problem(
-                        "budget",
-                        f"budget {budget!r} and floor {floor!r}: give a budget above a floor "
-                        "of at least 0, fixed before the bids are opened",
-                    )
-                ],
-            )
-        scores = (budget - p) / (budget - floor)
+        scores = _budget(p, budget, floor)
     return scores.clip(0.0, 1.0).astype(float).rename("price")
+
+
+def _linear(p: pd.Series, lowest: float, top: float, ceiling: float | None) -> pd.Series:
+    """Method ``linear`` from ``lowest`` (score 1) to ``top`` (score 0), unclipped: 0 for a
+    bid :func:`at_limit` of ``top``; with ``top`` at the lowest bid (no spread to interpolate
+    over) 1 up to ``top`` and 0 above it. A ceiling below the lowest bid, and not at it, is
+    refused."""
+    if not math.isfinite(top) or (top < lowest and not at_limit(top, lowest)):
+        raise ValidationError(
+            "Invalid price ceiling",
+            [Problem("ceiling", f"{ceiling!r} is below the lowest bid {lowest:g}")],
+        )
+    at_top = _at_limits(p, top)
+    if at_limit(top, lowest):
+        return ((p <= top) | at_top).astype(float)
+    return ((top - p) / (top - lowest)).mask(at_top, 0.0)
+
+
+def _budget(p: pd.Series, budget: float | None, floor: float) -> pd.Series:
+    """Method ``budget`` from ``floor`` (score 1) to ``budget`` (score 0), unclipped: 0 for
+    a bid :func:`at_limit` of the budget. A budget not above the floor by more than
+    :data:`AT_LIMIT` (or a negative floor) is refused."""
+    if (
+        budget is None
+        or not math.isfinite(budget)
+        or floor < 0
+        or not budget - floor > AT_LIMIT * abs(budget)
+    ):
+        raise ValidationError(
+            "Invalid budget",
+            [
+                Problem(
+                    "budget",
+                    f"budget {budget!r} and floor {floor!r}: give a budget above a floor "
+                    "of at least 0 (and not within rounding of it), fixed before the bids "
+                    "are opened",
+                )
+            ],
+        )
+    return ((budget - p) / (budget - floor)).mask(_at_limits(p, budget), 0.0)
 
 
 def _method(method: PriceMethod | str) -> PriceMethod:
@@ -188,14 +215,56 @@ def _method(method: PriceMethod | str) -> PriceMethod:
         ) from None
 
 
-AT_LIMIT = 1e-9
-"""Relative distance within which a bid counts as *at* the budget or ceiling in
-:func:`price_notes`: spreadsheets cannot tell closer amounts apart (LibreOffice and Excel
-compare to about 15 significant digits), and the live workbook note must agree."""
+AT_LIMIT = 1e-12
+"""Relative distance within which a price is *at* a limit of the price rule (:func:`at_limit`):
+the budget, a ceiling or the highest bid — where the score reaches 0 — and, for ``linear``, a
+ceiling at the lowest bid. A bid at the limit scores what a bid exactly on it scores, in
+:func:`price_scores` and in the live workbook (:mod:`crmselect.io.report.price`, which writes
+the same test), and :func:`limit_notes` says so.
+
+Why a tolerance: the workbook cannot hold or compare the library's numbers exactly, so without
+one a bid a rounding error from a limit lands on one side of it in Python and on the other in
+the spreadsheet — measured with LibreOffice 7.4, a bid one ulp above a ceiling equal to the
+lowest bid scored 0 in Python and 1 in the workbook. The workbook stores numbers with 16
+significant digits (openpyxl writes ``"%.16g"``: relative error up to 5e-16), 15 once Excel or
+LibreOffice has saved it (Excel's documented 15-digit precision; LibreOffice saves 15 digits);
+and LibreOffice treats numbers within 2^-48 (3.6e-15) of each other as equal, in ``=``, ``<=``
+and ``>`` and in subtraction, where the difference becomes 0 (``rtl::math::approxEqual`` and
+``approxSub``), while Python compares exactly. A double carries 2^-52 (2.2e-16) relative
+precision (IEEE 754), so every one of these errors is relative to the magnitude of the prices,
+and so is the tolerance.
+
+Why 1e-12: above those errors by a factor of more than 100 (a few operations add a few ulps
+each), so a limit the library and the spreadsheet compute from the same inputs is the same
+limit to both; far below any amount a committee can tell apart (1e-12 of a bid of 100 million
+is a ten-thousandth of a cent), so no real bid is moved; the same 12 decimals as the ties of
+:func:`crmselect.ranking.rank`. Only a bid within the tolerance of a limit can score
+differently from the formula, and by at most ``AT_LIMIT × limit / (limit − lowest bid or
+floor)`` (continuity at the limit, within the tolerance)."""
+
+
+def at_limit(price: float, limit: float) -> bool:
+    """Whether ``price`` is at ``limit``: within :data:`AT_LIMIT` of it, relative to the
+    limit. The spreadsheet's test is the same: ``ABS(price − limit) <= 1E-12 * ABS(limit)``.
+
+    >>> at_limit(1_000_000.0000000001, 1_000_000.0), at_limit(999_999.99, 1_000_000.0)
+    (True, False)
+    """
+    return abs(price - limit) <= AT_LIMIT * abs(limit)
+
+
+def _at_limits(prices: pd.Series, limit: float) -> pd.Series:
+    """:func:`at_limit` for every price, as a boolean Series."""
+    return prices.map(lambda price: at_limit(float(price), limit)).astype(bool)
+
+
+OVER_HIGHEST = "over the highest bid in the running: scores 0"
+"""The note of a bid over the ceiling that the reference bids set (method ``linear`` without
+a given ceiling): only a bid outside them can be, e.g. a knocked-out one."""
 
 
 def _limit_note(price: float, limit: float, name: str) -> str:
-    at = abs(price - limit) <= AT_LIMIT * abs(limit)
+    at = at_limit(price, limit)
     if at or price > limit:
         return f"{'at' if at else 'over'} the {name}: scores 0"
     return ""
@@ -216,14 +285,19 @@ def price_notes(
     A bid at or over the ``budget`` (method ``budget``), or at or over a given
     ``ceiling`` (method ``linear``), scores 0 whatever its amount — the score is clipped
     (``s_i = clip(…, 0, 1)``, module docstring) — so it gets the note "over the budget:
-    scores 0" ("at the budget …" within :data:`AT_LIMIT` of it, where the score is at
-    most 1e-9; likewise for the ceiling). Arguments and checks as :func:`price_scores`.
+    scores 0", or "at the budget: scores 0" when it is :func:`at_limit` of it (exactly on
+    it, or a rounding error away: the committee is told that the score hinges on the
+    limit); likewise for the ceiling. Without a given ceiling, a bid over the highest of
+    the reference bids ``among`` (e.g. a knocked-out bid over every bid in the running) is
+    noted :data:`OVER_HIGHEST`. Arguments and checks as :func:`price_scores`.
 
     >>> price_notes({"a": 150.0, "b": 250.0}, "budget", budget=200.0).to_dict()
     {'a': '', 'b': 'over the budget: scores 0'}
+    >>> price_notes({"a": 150.0, "b": 250.0}, "linear", among=["a"]).to_dict()
+    {'a': '', 'b': 'over the highest bid in the running: scores 0'}
     """
     price_scores(prices, method, ceiling=ceiling, budget=budget, floor=floor, among=among)
-    return limit_notes(prices, method, ceiling=ceiling, budget=budget)
+    return limit_notes(prices, method, ceiling=ceiling, budget=budget, among=among)
 
 
 def limit_notes(
@@ -232,15 +306,21 @@ def limit_notes(
     *,
     ceiling: float | None = None,
     budget: float | None = None,
+    among: Iterable[str] | None = None,
 ) -> pd.Series:
     """The notes of :func:`price_notes` for arguments :func:`price_scores` has already
-    accepted (so a price table scores its bids once)."""
+    accepted (so a price table scores its bids once): which bids sit at or over a limit."""
     p = _prices(prices)
     how = _method(method)
-    limit, name = (budget, "budget") if how is PriceMethod.BUDGET else (ceiling, "ceiling")
-    if how is PriceMethod.LOWEST_RATIO or limit is None:
-        return pd.Series("", index=p.index, dtype=object, name="note")
-    notes = [_limit_note(price, limit, name) for price in p]
+    if how is PriceMethod.BUDGET and budget is not None:
+        notes = [_limit_note(price, budget, "budget") for price in p]
+    elif how is PriceMethod.LINEAR and ceiling is not None:
+        notes = [_limit_note(price, ceiling, "ceiling") for price in p]
+    elif how is PriceMethod.LINEAR:
+        top = float((p if among is None else p.reindex(list(among))).max())
+        notes = [OVER_HIGHEST if price > top and not at_limit(price, top) else "" for price in p]
+    else:
+        notes = [""] * len(p)
     return pd.Series(notes, index=p.index, dtype=object, name="note")
 
 

@@ -325,7 +325,7 @@ def price_table(
     under the median bid in the running (:func:`crmselect.cost.abnormally_low`; needs three
     bids) — a reason to ask the bidder, not to reject. ``note``: why a bid scores 0 where
     the formula alone does not say it (:func:`crmselect.cost.price_notes`: at or over the
-    budget or the ceiling), else ``""``.
+    budget or the ceiling, or over every bid in the running), else ``""``.
 
     Raises :class:`~crmselect.errors.ValidationError` naming every vendor in the running
     without a price.
@@ -392,7 +392,9 @@ def _scored_bids(
             floor=rule.floor,
             among=running or None,
         )
-        notes = limit_notes(prices, rule.method, ceiling=rule.ceiling, budget=rule.budget)
+        notes = limit_notes(
+            prices, rule.method, ceiling=rule.ceiling, budget=rule.budget, among=running or None
+        )
     except ValidationError as exc:  # e.g. a ceiling below the lowest bid: say where
         where = rule.origin or f"price criterion {rule.criterion!r}"
         raise ValidationError(
