@@ -22,6 +22,7 @@ from crmselect.cost.report import business_case_report, pairs_report, tco_report
 from crmselect.cost.tco import money
 from crmselect.errors import ValidationError
 from crmselect.model import Evaluation, PriceBasis, PriceCriterion, PriceMethod
+from crmselect.price import AT_LIMIT
 from crmselect.record import Event, TenderRecord, basis_status, eliminated, funnel, stage_of
 from crmselect.robustness import SmaaResult, describe
 from crmselect.scoring import ScoreResult, process_gaps
@@ -161,6 +162,12 @@ def price_report(result: ScoreResult) -> str:
             [str(vendor), price, f"{score:.3f}", f"{100 * weight * score:.1f}", "; ".join(notes)]
         )
     listing = text_table(rows, ["vendor", "price", "score", "points", "note"], right=[1, 2, 3])
+    at_a_limit = [str(v) for v, note in table["note"].items() if str(note).startswith("at the")]
+    if at_a_limit:
+        listing += (
+            f"\nAt a price limit (the score hinges on the limit, within {AT_LIMIT:g} of it): "
+            + ", ".join(map(printable, at_a_limit))
+        )
     return textwrap.fill(head, 100) + "\n" + listing
 
 

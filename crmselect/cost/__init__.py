@@ -91,16 +91,21 @@ from crmselect.cost.tco import (
     tco,
 )
 from crmselect.price import (
+    AT_LIMIT,
+    OVER_HIGHEST,
     PriceMethod,
     abnormally_low,
     add_price_criterion,
+    at_limit,
     price_notes,
     price_quality_totals,
     price_scores,
 )
 
 __all__ = [
+    "AT_LIMIT",
     "CATEGORIES",
+    "OVER_HIGHEST",
     "Assumptions",
     "Benefit",
     "BusinessCase",
@@ -126,6 +131,7 @@ __all__ = [
     "abnormally_low",
     "add_price_criterion",
     "analyse_costs",
+    "at_limit",
     "business_case",
     "business_case_report",
     "cash_flows",

@@ -26,8 +26,8 @@ per vendor row ``i`` (``D`` the reference bids, ``$D$f:$D$l`` their range)::
 
     at(x, limit) = ABS(x − limit) <= AtLimit · ABS(limit)
 
-``low``, ``top`` and the tolerance are names (local to the sheet) — ``PriceLowest``, ``PriceCeiling`` and
-``AtLimit`` (= 1E-12) — so that the score formulas read as written here.
+``low``, ``top`` and the tolerance are names (local to the sheet) — ``PriceLowest``,
+``PriceCeiling`` and ``AtLimit`` (= 1E-12) — so that the score formulas read as written here.
 
 — the formulas of :func:`crmselect.cost.price_scores` with the bids in the running as the
 reference (:func:`crmselect.scoring.price_table`): a knocked-out bid is scored against them
