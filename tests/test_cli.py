@@ -24,7 +24,7 @@ def test_demo_prints_tree_ranking_knock_outs_and_missing(
     assert "global %" in out
     assert "KNOCKED OUT" in out
     assert "CMP-002" in out
-    assert "meridian: 10 RFP answer(s)" in out
+    assert "meridian: 9 RFP answer(s)" in out  # ANA-002 clarified (clarifications.csv)
     assert "Weights of the top level from AHP (6 criteria, 75 judgements, 5 members" in out
     assert "marketing: CR = 0.222 INCONSISTENT" in out
     assert "Does the winner hold?" in out
