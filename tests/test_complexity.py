@@ -29,8 +29,6 @@ PENDING = {
     # Above the limit still and being split in other branches (issue 15 item 4). Each may
     # stay as complex as listed, not more; once split, the test fails until its entry is
     # removed, so that this set shrinks to empty.
-    "crmselect/io/forms/rfp_response.py::_requirements": 25,
-    "crmselect/io/forms/rfp_response.py::_company": 16,
     "crmselect/io/forms/demo_sheets.py::_rows": 23,
     "crmselect/io/forms/demo_sheets.py::_score": 17,
     "crmselect/io/forms/demo_sheets.py::script_pack": 16,
