@@ -29,9 +29,6 @@ PENDING = {
     # Above the limit still and being split in other branches (issue 15 item 4). Each may
     # stay as complex as listed, not more; once split, the test fails until its entry is
     # removed, so that this set shrinks to empty.
-    "crmselect/io/forms/demo_sheets.py::_rows": 23,
-    "crmselect/io/forms/demo_sheets.py::_score": 17,
-    "crmselect/io/forms/demo_sheets.py::script_pack": 16,
     "crmselect/io/excel/untrusted.py::_check_members": 18,
     "crmselect/io/folder/returns.py::_matching_files": 17,
 }
