@@ -28,23 +28,24 @@ this list and fails on an import of a higher layer, or a module that is in no la
 
     1. _version, _resources, errors, hashing, converters, ranking, progress, text, display, plots
     2. scales
-    3. model
+    3. model, catalog
     4. weights, basis, record, clarifications
     5. consensus
     6. price, scoring
     7. cost, robustness
     8. tender, analysis
-    9. io, catalog, example, rfp, demos, workshop, report
+    9. io, example, rfp, demos, workshop, report
     10. cli
 
 Layer 1 holds the helpers every layer uses, among them how results show themselves:
 HTML tables (``display``) and matplotlib figures (``plots``, which draws the results it is
 given without importing them). The analytic core (layers 2–8) is pure: it never reads a
 file, prints or imports openpyxl. ``cost`` (TCO, business case, partner pairs) builds on
-scoring; the price formulas scoring uses live beside it in ``price``. Files and workbooks
-(``io``, with the catalogues, the bundled example and the RFP front module), text reports
-(``report``) and the command (``cli``) sit at the edge; this package's public API imports
-from every layer.
+scoring; the price formulas scoring uses live beside it in ``price``. The catalogue type
+(``catalog``: criteria trees with requirement lines, and pure helpers) sits beside the model
+whose criteria it holds. Files and workbooks (``io``, with the catalogue files and their
+loader, the bundled example and the RFP front module), text reports (``report``) and the
+command (``cli``) sit at the edge; this package's public API imports from every layer.
 """
 
 import importlib

@@ -31,7 +31,7 @@ import enum
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -70,31 +70,48 @@ def canonical(value: Any, exclude: Iterable[str] = ()) -> Any:
 
     def walk(item: Any) -> Any:
         if attrs.has(type(item)):
-            return {
-                a.name: walk(getattr(item, a.name))
-                for a in attrs.fields(type(item))
-                if a.name not in skip
-            }
+            return _canonical_fields(item, skip, walk)
         if isinstance(item, enum.Enum):
             return walk(item.value)
-        if isinstance(item, bool | np.bool_):
-            return bool(item)
-        if isinstance(item, int | float | np.integer | np.floating):
-            # 3, 3.0 and np.int64(3) are one input; the text "3" stays another
-            return float(canonical_float(float(item)))
-        if isinstance(item, np.ndarray):
-            return walk(item.tolist())
-        if isinstance(item, frozenset | set):
-            return sorted((walk(v) for v in item), key=_sort_key)
-        if isinstance(item, Mapping):
-            return {str(walk(k)): walk(v) for k, v in item.items()}
-        if isinstance(item, tuple | list):
-            return [walk(v) for v in item]
+        if isinstance(item, bool | np.bool_ | int | float | np.integer | np.floating):
+            return _canonical_number(item)
+        if isinstance(item, np.ndarray | frozenset | set | Mapping | tuple | list):
+            return _canonical_container(item, walk)
         if item is None or isinstance(item, str):
             return item
         return str(item)
 
     return walk(value)
+
+
+def _canonical_fields(item: Any, skip: frozenset[str], walk: Callable[[Any], Any]) -> Any:
+    """The attrs instance ``item`` as a mapping of its fields not named in ``skip``, each
+    value in canonical form (``walk``)."""
+    return {
+        a.name: walk(getattr(item, a.name)) for a in attrs.fields(type(item)) if a.name not in skip
+    }
+
+
+def _canonical_number(item: Any) -> bool | float:
+    """A bool (Python's or numpy's) as a bool; any other number as the float of
+    :func:`canonical_float`'s text."""
+    if isinstance(item, bool | np.bool_):
+        return bool(item)
+    # 3, 3.0 and np.int64(3) are one input; the text "3" stays another
+    return float(canonical_float(float(item)))
+
+
+def _canonical_container(item: Any, walk: Callable[[Any], Any]) -> Any:
+    """An array as its nested lists, a set as a list sorted by its JSON, a mapping as a
+    dict with string keys, a tuple or list as a list; every element in canonical form
+    (``walk``)."""
+    if isinstance(item, np.ndarray):
+        return walk(item.tolist())
+    if isinstance(item, frozenset | set):
+        return sorted((walk(v) for v in item), key=_sort_key)
+    if isinstance(item, Mapping):
+        return {str(walk(k)): walk(v) for k, v in item.items()}
+    return [walk(v) for v in item]
 
 
 def _sort_key(item: Any) -> str:

@@ -29,15 +29,7 @@ PENDING = {
     # Above the limit still and being split in other branches (issue 15 item 4). Each may
     # stay as complex as listed, not more; once split, the test fails until its entry is
     # removed, so that this set shrinks to empty.
-    "crmselect/io/forms/rfp_response.py::_requirements": 25,
-    "crmselect/io/forms/rfp_response.py::_company": 16,
-    "crmselect/io/forms/demo_sheets.py::_rows": 23,
-    "crmselect/io/forms/demo_sheets.py::_score": 17,
-    "crmselect/io/forms/demo_sheets.py::script_pack": 16,
     "crmselect/io/excel/untrusted.py::_check_members": 18,
-    # A nested function, which `radon cc` lists only with --show-closures (radon does not add
-    # it to the function around it): not split yet, and in no branch so far.
-    "crmselect/hashing.py::canonical.walk": 16,
 }
 """``"path::name"`` → the complexity a function above :data:`LIMIT` may keep for now."""
 

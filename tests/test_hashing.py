@@ -74,6 +74,45 @@ def test_canonical_renders_numpy_like_python() -> None:
     assert sha256_hex([np.int64(3)]) == sha256_hex([3]) == sha256_hex([3.0]) != sha256_hex(["3"])
 
 
+def test_canonical_keeps_bools_apart_from_numbers() -> None:
+    plain = canonical([True, np.bool_(False), 1, np.int64(0)])
+    assert plain == [True, False, 1.0, 0.0]
+    assert [type(v) for v in plain] == [bool, bool, float, float]
+    assert sha256_hex([True]) != sha256_hex([1])
+
+
+@attrs.frozen
+class _Inner:
+    kept: int
+    secret: str
+
+
+@attrs.frozen
+class _Outer:
+    inner: _Inner
+    secret: str
+    items: tuple[_Inner, ...]
+
+
+def test_canonical_leaves_out_excluded_attrs_fields_at_any_depth() -> None:
+    outer = _Outer(_Inner(1, "a"), "b", (_Inner(2, "c"),))
+    assert canonical(outer, exclude=["secret"]) == {
+        "inner": {"kept": 1.0},
+        "items": [{"kept": 2.0}],
+    }
+    assert canonical(outer)["secret"] == "b"
+    assert canonical(outer)["inner"] == {"kept": 1.0, "secret": "a"}
+
+
+def test_canonical_writes_mapping_keys_as_their_canonical_text() -> None:
+    assert canonical({1: "one", None: "none", "k": None}) == {
+        "1.0": "one",
+        "None": "none",
+        "k": None,
+    }
+    assert sha256_hex({1: "x"}) == sha256_hex({1.0: "x"}) == sha256_hex({"1.0": "x"})
+
+
 def test_digest_ignores_last_bits_but_not_values_or_shape() -> None:
     a = np.array([[0.2, 0.7], [0.1, 0.9]])
     assert digest(a, 1) == digest(a + np.spacing(a), 1)

@@ -89,6 +89,7 @@ def test_the_docstring_lists_the_layers_in_order() -> None:
     assert sorted(set(layers.values())) == list(range(1, max(layers.values()) + 1))
     assert layers["errors"] == 1
     assert layers["scoring"] < layers["cost"]
+    assert layers["catalog"] == layers["model"] < layers["io"]  # the type pure, its files io's
     assert layers["cli"] == max(layers.values())
 
 

@@ -222,13 +222,23 @@ def script_pack(evaluation: Evaluation, vendor_id: str) -> str:
         )
     if not evaluation.demo_scripts:
         raise CrmselectError(f"{evaluation.name!r} has no demo scripts")
+    lines = _pack_head(evaluation, vendors[vendor_id].name)
+    lines += _pack_agenda(evaluation.demo_scripts)
+    for s in evaluation.demo_scripts:
+        lines += _pack_script(s, labels, hints)
+    return "\n".join(lines) + "\n"
+
+
+def _pack_head(evaluation: Evaluation, vendor_name: str) -> list[str]:
+    """The title of the script pack, the vendor, the time allowed in all and what the vendor
+    is asked to do."""
     scale = evaluation.demo_scale
     timed = [s.minutes for s in evaluation.demo_scripts if s.minutes is not None]
     total = sum(timed)
-    lines = [
+    return [
         f"# Scripted demonstration — {_md(evaluation.name)}",
         "",
-        f"**Vendor:** {_md(vendors[vendor_id].name)}  ",
+        f"**Vendor:** {_md(vendor_name)}  ",
         f"**Time allowed:** {total:g} minutes for {len(evaluation.demo_scripts)} scripts"
         + ("" if len(timed) == len(evaluation.demo_scripts) else " (some scripts are untimed)"),
         "",
@@ -238,32 +248,53 @@ def script_pack(evaluation: Evaluation, vendor_id: str) -> str:
         f"{scale.minimum:g} to {scale.maximum:g} (higher is better); what is not shown in "
         "the time allowed cannot be scored.",
         "",
+    ]
+
+
+def _pack_agenda(scripts: Sequence[DemoScript]) -> list[str]:
+    """The agenda: a table of the scripts with their minutes and the time each starts at
+    (an untimed script takes none)."""
+    lines = [
         "## Agenda",
         "",
         "| Script | Title | Minutes | Starts at |",
         "| --- | --- | ---: | ---: |",
     ]
     elapsed = 0.0
-    for s in evaluation.demo_scripts:
+    for s in scripts:
         minutes = "—" if s.minutes is None else f"{s.minutes:g}"
         lines.append(f"| {_md(s.id)} | {_md(s.title)} | {minutes} | {_clock(elapsed)} |")
         elapsed += s.minutes or 0.0
-    for s in evaluation.demo_scripts:
-        lines += ["", f"## {_md(s.id)} — {_md(s.title)}", ""]
-        if s.minutes is not None:
-            lines += [f"*Time allowed: {s.minutes:g} minutes.*", ""]
-        steps = script_steps(s)
-        if len(steps) > 1:
-            lines += ["**Show us:**", ""]
-            lines += [f"{i}. {_md(step)}" for i, step in enumerate(steps, start=1)]
-            lines.append("")
-        elif steps:
-            lines += [f"**Show us:** {_md(steps[0])}", ""]
-        lines += ["**The panel scores:**", ""]
-        for cid in s.criteria:
-            hint = hints.get(cid, "")
-            lines.append(f"- **{_md(labels[cid])}**" + (f" — {_md(hint)}" if hint else ""))
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def _pack_script(script: DemoScript, labels: dict[str, str], hints: dict[str, str]) -> list[str]:
+    """The section of one script: its title, the time allowed, the steps to show and the
+    criteria the panel scores (each with its description when it has one)."""
+    lines = ["", f"## {_md(script.id)} — {_md(script.title)}", ""]
+    if script.minutes is not None:
+        lines += [f"*Time allowed: {script.minutes:g} minutes.*", ""]
+    lines += _show_us(script_steps(script))
+    lines += ["**The panel scores:**", ""]
+    for cid in script.criteria:
+        hint = hints.get(cid, "")
+        lines.append(f"- **{_md(labels[cid])}**" + (f" — {_md(hint)}" if hint else ""))
+    return lines
+
+
+def _show_us(steps: tuple[str, ...]) -> list[str]:
+    """The steps to show: a numbered list when there are several, one line for a single
+    step, nothing when there is none."""
+    if len(steps) > 1:
+        return [
+            "**Show us:**",
+            "",
+            *(f"{i}. {_md(step)}" for i, step in enumerate(steps, start=1)),
+            "",
+        ]
+    if steps:
+        return [f"**Show us:** {_md(steps[0])}", ""]
+    return []
 
 
 def write_script_pack(evaluation: Evaluation, vendor_id: str, path: str | Path) -> Path:
@@ -617,121 +648,177 @@ def _valid_items(evaluation: Evaluation) -> set[Item]:
 def _rows(
     grid: Grid, evaluation: Evaluation, evaluator: str, sent: list[Item], report: Findings
 ) -> list[DemoScore]:
+    """The scores of the Scores sheet, each row matched to an item ``sent`` by its hidden
+    ids; rows that are not used, changed labels, rows reordered or deleted and rows without
+    a usable score are reported."""
     columns = _columns(grid, report)
     used = set(columns.values())
     vendors, scripts, labels, _ = _labels(evaluation)
     valid = _valid_items(evaluation)
     expected = set(sent)
-    seen: dict[Item, int] = {}
-    order: list[Item] = []
+    seen: dict[Item, int] = {}  # item → its row, in the sheet's order
     scores: list[DemoScore] = []
-    sheet = SCORES_SHEET
     width = max(len(SCORE_HEADERS), max((len(r) for r in grid), default=0))
     for row_number in range(2, len(grid) + 1):
-        row = grid[row_number - 1]
-        for column, (value, _) in enumerate(row, start=1):
-            if column not in used and not is_blank(value):
-                report.add(
-                    sheet,
-                    cell_ref(row_number, column),
-                    "warning",
-                    "value outside the sheet's columns; it is not used",
-                    "ask the evaluator to put remarks in the Note column",
-                    value=value,
-                )
-        ids = [as_text(*cell_at(grid, row_number, columns[h])).strip() for h in ID_HEADERS]
-        shown = " | ".join(as_text(v, t) for v, t in row if not is_blank(v))
-        if not any(ids):
-            if shown:
-                report.add(
-                    sheet,
-                    f"A{row_number}:{get_column_letter(width)}{row_number}",
-                    "error",
-                    "row without ids (inserted by the evaluator?); its content is not used",
-                    "ask the evaluator to score in the sheet's own rows",
-                    value=shown,
-                )
-            continue
-        item: Item = (ids[1], ids[2], ids[3])
-        key = "/".join(item)
-        id_cell = cell_ref(row_number, columns["Evaluator ID"])
-        if ids[0] != evaluator:
-            report.add(
-                sheet,
-                id_cell,
-                "error",
-                f"row belongs to evaluator {ids[0]!r}, not {evaluator!r} (copied from another "
-                "sheet?); not used",
-                "ask the evaluator to score in their own sheet",
-                requirement=key,
-                value=shown,
-            )
-            continue
-        if item not in expected:
-            report.add(
-                sheet,
-                cell_ref(row_number, columns["Vendor ID"]),
-                "error",
-                f"unknown row {key} (inserted, or its hidden ids were edited); not used",
-                "ask the evaluator to score in the sheet's own rows",
-                requirement=key,
-                value=shown,
-            )
-            continue
-        if item in seen:
-            report.add(
-                sheet,
-                cell_ref(row_number, columns["Vendor ID"]),
-                "error",
-                f"row {key} appears again (first in row {seen[item]}); this row is not used",
-                "ask the evaluator to keep one row per vendor, script and criterion",
-                requirement=key,
-                value=shown,
-            )
+        _outside_columns(grid[row_number - 1], row_number, used, report)
+        item = _row_item(grid, row_number, columns, evaluator, expected, seen, width, report)
+        if item is None:
             continue
         seen[item] = row_number
-        order.append(item)
         if item not in valid:
-            report.add(
-                sheet,
-                cell_ref(row_number, columns["Vendor ID"]),
-                "error",
-                f"{key} is no longer in the evaluation (vendor, script or criterion removed "
-                "since the sheet was sent); not used",
-                "nothing to do, or send a new sheet",
-                requirement=key,
-                value=shown,
-            )
+            _removed_since_sent(grid[row_number - 1], row_number, columns, item, report)
             continue
         wanted = (vendors[item[0]].name, scripts[item[1]].title, labels[item[2]])
-        mismatch = _check_labels(grid, row_number, columns, wanted, key, report)
+        mismatch = _check_labels(grid, row_number, columns, wanted, "/".join(item), report)
         scores.append(
             _score(grid, row_number, columns, evaluation, evaluator, item, mismatch, report)
         )
-    if order != [i for i in sent if i in seen]:
-        report.add(
-            sheet, "", "info", "rows were reordered", "nothing to do; rows are matched by id"
+    _reordered(sent, seen, report)
+    _deleted(sent, seen, valid, report)
+    _unscored(scores, report)
+    return scores
+
+
+def _shown(row: list[tuple[object, str]]) -> str:
+    """The values of ``row`` that are not blank, as text, for a finding."""
+    return " | ".join(as_text(v, t) for v, t in row if not is_blank(v))
+
+
+def _outside_columns(
+    row: list[tuple[object, str]], row_number: int, used: set[int], report: Findings
+) -> None:
+    """Report each value of ``row`` outside the sheet's columns (``used``)."""
+    for column, (value, _) in enumerate(row, start=1):
+        if column not in used and not is_blank(value):
+            report.add(
+                SCORES_SHEET,
+                cell_ref(row_number, column),
+                "warning",
+                "value outside the sheet's columns; it is not used",
+                "ask the evaluator to put remarks in the Note column",
+                value=value,
+            )
+
+
+def _row_item(
+    grid: Grid,
+    row_number: int,
+    columns: dict[str, int],
+    evaluator: str,
+    expected: set[Item],
+    seen: dict[Item, int],
+    width: int,
+    report: Findings,
+) -> Item | None:
+    """The item (vendor, script, criterion) of row ``row_number`` by its hidden ids, or
+    ``None`` (reported when the row has content) for a row without ids, of another
+    evaluator, not ``expected`` or already ``seen`` in an earlier row."""
+    ids = [as_text(*cell_at(grid, row_number, columns[h])).strip() for h in ID_HEADERS]
+    shown = _shown(grid[row_number - 1])
+    if not any(ids):
+        if shown:
+            report.add(
+                SCORES_SHEET,
+                f"A{row_number}:{get_column_letter(width)}{row_number}",
+                "error",
+                "row without ids (inserted by the evaluator?); its content is not used",
+                "ask the evaluator to score in the sheet's own rows",
+                value=shown,
+            )
+        return None
+    item: Item = (ids[1], ids[2], ids[3])
+    refused = _refused_row(ids[0], item, evaluator, expected, seen)
+    if refused is None:
+        return item
+    header, what, action = refused
+    cell = cell_ref(row_number, columns[header])
+    report.add(SCORES_SHEET, cell, "error", what, action, requirement="/".join(item), value=shown)
+    return None
+
+
+def _refused_row(
+    owner: str, item: Item, evaluator: str, expected: set[Item], seen: dict[Item, int]
+) -> tuple[str, str, str] | None:
+    """Why the row of ``item``, whose Evaluator ID is ``owner``, is not used — the header of
+    the id cell to report, what and what to do — or ``None`` when it is used."""
+    key = "/".join(item)
+    if owner != evaluator:
+        return (
+            "Evaluator ID",
+            f"row belongs to evaluator {owner!r}, not {evaluator!r} (copied from another "
+            "sheet?); not used",
+            "ask the evaluator to score in their own sheet",
         )
+    if item not in expected:
+        return (
+            "Vendor ID",
+            f"unknown row {key} (inserted, or its hidden ids were edited); not used",
+            "ask the evaluator to score in the sheet's own rows",
+        )
+    if item in seen:
+        return (
+            "Vendor ID",
+            f"row {key} appears again (first in row {seen[item]}); this row is not used",
+            "ask the evaluator to keep one row per vendor, script and criterion",
+        )
+    return None
+
+
+def _removed_since_sent(
+    row: list[tuple[object, str]],
+    row_number: int,
+    columns: dict[str, int],
+    item: Item,
+    report: Findings,
+) -> None:
+    """Report the row of an item sent that is no longer in the evaluation."""
+    key = "/".join(item)
+    report.add(
+        SCORES_SHEET,
+        cell_ref(row_number, columns["Vendor ID"]),
+        "error",
+        f"{key} is no longer in the evaluation (vendor, script or criterion removed "
+        "since the sheet was sent); not used",
+        "nothing to do, or send a new sheet",
+        requirement=key,
+        value=_shown(row),
+    )
+
+
+def _reordered(sent: list[Item], seen: dict[Item, int], report: Findings) -> None:
+    """Report rows found (``seen``, in the sheet's order) in another order than ``sent``."""
+    if list(seen) != [i for i in sent if i in seen]:
+        report.add(
+            SCORES_SHEET, "", "info", "rows were reordered", "nothing to do; rows are matched by id"
+        )
+
+
+def _deleted(sent: list[Item], seen: dict[Item, int], valid: set[Item], report: Findings) -> None:
+    """Report each item sent, and still in the evaluation (``valid``), whose row was not
+    found (not ``seen``)."""
     for item in sent:
         if item not in seen and item in valid:
             report.add(
-                sheet,
+                SCORES_SHEET,
                 "",
                 "warning",
                 f"the row of {'/'.join(item)} was deleted; it counts as not scored",
                 "ask the evaluator for the score",
                 requirement="/".join(item),
             )
+
+
+def _unscored(scores: list[DemoScore], report: Findings) -> None:
+    """Report how many of the rows read have no usable score, when any has none."""
     blank = sum(d.score is None for d in scores)
     if blank:
         report.add(
-            sheet,
+            SCORES_SHEET,
             "",
             "info",
             f"{blank} of {len(scores)} rows have no usable score; they count as not scored",
             "ask the evaluator if the rows were meant to be left blank",
         )
-    return scores
 
 
 def _check_labels(
@@ -780,57 +867,27 @@ def _score(
     origin = f"{report.file}!{SCORES_SHEET}!{cell}"
     value, dtype = cell_at(grid, row, columns["Score"])
     scale = evaluation.demo_scale
-    allowed = f"a number from {scale.minimum:g} to {scale.maximum:g}"
-    score: float | None = None
-
-    def fail(what: str, action: str = f"ask the evaluator for {allowed}") -> None:
-        report.add(SCORES_SHEET, cell, "error", what, action, requirement=key, value=value)
-
-    if dtype == "f" or (isinstance(value, str) and value.lstrip().startswith("=")):
-        fail(
-            "a formula was typed into the score cell; it was read as text, not evaluated, "
-            "and the score is excluded"
+    score, why = _score_value(value, dtype, evaluation)
+    if why is not None:
+        report.add(
+            SCORES_SHEET,
+            cell,
+            "error",
+            why,
+            f"ask the evaluator for a number from {scale.minimum:g} to {scale.maximum:g}",
+            requirement=key,
+            value=value,
         )
-    elif dtype == "e":
-        fail(f"error value {value!r} in the score cell; excluded")
-    elif isinstance(value, bool):
-        fail("TRUE/FALSE is not a score; excluded")
-    elif isinstance(value, dt.date | dt.time | dt.timedelta):
-        fail("a date or time is not a score (cell formatted as a date?); excluded")
-    elif isinstance(value, int | float):
-        number = float(value)
-        if not math.isfinite(number):
-            fail("the score is not a finite number; excluded")
-        elif not scale.contains(number):
-            fail(
-                f"score {number:g} is off the scale {scale.minimum:g}..{scale.maximum:g}; excluded"
-            )
-        else:
-            score = number
-    elif isinstance(value, str) and not is_blank(value):
-        text = value.strip()
-        if _NUMBER_TEXT.match(text):
-            number = float(text.replace(",", "."))
-            if not scale.contains(number):
-                fail(
-                    f"score {text!r} is off the scale {scale.minimum:g}..{scale.maximum:g}; "
-                    "excluded"
-                )
-            else:
-                score = number
-                report.add(
-                    SCORES_SHEET,
-                    cell,
-                    "warning",
-                    f"number stored as text; read as {number:g}",
-                    "nothing to do, unless that is not what the evaluator meant",
-                    requirement=key,
-                    value=value,
-                )
-        else:
-            fail("not a number; excluded")
-    elif not is_blank(value):
-        fail("not a number; excluded")
+    elif score is not None and isinstance(value, str):
+        report.add(
+            SCORES_SHEET,
+            cell,
+            "warning",
+            f"number stored as text; read as {score:g}",
+            "nothing to do, unless that is not what the evaluator meant",
+            requirement=key,
+            value=value,
+        )
     if excluded and score is not None:
         score = None
     note = free_text(
@@ -844,6 +901,59 @@ def _score(
         ask="evaluator",
     )
     return DemoScore(evaluator, item[0], item[1], item[2], score, note, origin=origin)
+
+
+def _score_value(
+    value: object, dtype: str, evaluation: Evaluation
+) -> tuple[float | None, str | None]:
+    """The score a Score cell holds on ``evaluation``'s demo scale and, when it holds none
+    that can be used, why (``None, None`` for a blank cell). A number stored as text
+    (``"4"``, ``"3,5"``) is a score."""
+    why = _not_a_score(value, dtype)
+    if why is not None:
+        return None, why
+    if isinstance(value, int | float):
+        number = float(value)
+        if not math.isfinite(number):
+            return None, "the score is not a finite number; excluded"
+        return _on_scale(number, f"{number:g}", evaluation)
+    if isinstance(value, str) and _NUMBER_TEXT.match(value.strip()):
+        text = value.strip()
+        return _on_scale(float(text.replace(",", ".")), repr(text), evaluation)
+    if is_blank(value):
+        return None, None
+    return None, "not a number; excluded"
+
+
+def _not_a_score(value: object, dtype: str) -> str | None:
+    """Why a cell's value is no score whatever it says — a formula (read as text, never
+    evaluated), an error value, a boolean, a date or time — or ``None``."""
+    if dtype == "f" or (isinstance(value, str) and value.lstrip().startswith("=")):
+        return (
+            "a formula was typed into the score cell; it was read as text, not evaluated, "
+            "and the score is excluded"
+        )
+    if dtype == "e":
+        return f"error value {value!r} in the score cell; excluded"
+    if isinstance(value, bool):
+        return "TRUE/FALSE is not a score; excluded"
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return "a date or time is not a score (cell formatted as a date?); excluded"
+    return None
+
+
+def _on_scale(
+    number: float, written: str, evaluation: Evaluation
+) -> tuple[float | None, str | None]:
+    """``number`` when it is on ``evaluation``'s demo scale, otherwise why not (the score
+    as ``written``)."""
+    scale = evaluation.demo_scale
+    if not scale.contains(number):
+        return (
+            None,
+            f"score {written} is off the scale {scale.minimum:g}..{scale.maximum:g}; excluded",
+        )
+    return number, None
 
 
 # -- several sheets -----------------------------------------------------------------------------

@@ -234,86 +234,34 @@ def _header_columns(grid: Grid, report: Findings, path: Path) -> dict[str, int]:
 def _requirements(
     grid: Grid, evaluation: Evaluation, vendor: str, report: Findings
 ) -> list[Response]:
-    path = Path(report.file)
-    columns = _header_columns(grid, report, path)
+    """The answers of the Requirements sheet, each row matched to a requirement of
+    ``evaluation`` by its hidden id; rows that are not used, changed cells and rows
+    reordered or deleted are reported."""
+    columns = _header_columns(grid, report, Path(report.file))
     by_id = {r.id: r for r in evaluation.requirements}
     labels = evaluation.criteria_by_id()
     used = set(columns.values())
-    seen: dict[str, int] = {}
-    order: list[str] = []
+    seen: dict[str, int] = {}  # requirement id → its row, in the sheet's order
     responses: list[Response] = []
-    sheet = REQUIREMENTS_SHEET
     for row_number in range(2, len(grid) + 1):
-        row = grid[row_number - 1]
-        for column, (value, _) in enumerate(row, start=1):
-            if column not in used and not is_blank(value):
-                report.add(
-                    sheet,
-                    cell_ref(row_number, column),
-                    "warning",
-                    "value outside the template's columns; it is not used",
-                    "ask the vendor to put it in Comment",
-                    value=value,
-                )
-        rid_value, _ = cell_at(grid, row_number, columns["ID"])
-        rid = as_text(rid_value, "n").strip()
-        answers = [cell_at(grid, row_number, columns[h]) for h in ANSWER_HEADERS]
-        if not rid:
-            if any(not is_blank(v) for v, _ in row):
-                report.add(
-                    sheet,
-                    f"A{row_number}:{get_column_letter(max(len(row), len(REQUIREMENT_HEADERS)))}"
-                    f"{row_number}",
-                    "error",
-                    "row without a requirement id "
-                    "(inserted by the vendor?); its content is not used",
-                    "ask the vendor to use the template's rows",
-                    value=" | ".join(as_text(v, t) for v, t in row if not is_blank(v)),
-                )
-            continue
-        requirement = by_id.get(rid)
-        if requirement is None:
-            report.add(
-                sheet,
-                cell_ref(row_number, columns["ID"]),
-                "error",
-                f"unknown requirement id {rid!r} (row inserted or id edited); not used",
-                "ask the vendor to use the template's rows",
-                requirement=rid,
-                value=" | ".join(as_text(v, t) for v, t in answers if not is_blank(v)),
-            )
-            continue
-        if rid in seen:
-            report.add(
-                sheet,
-                cell_ref(row_number, columns["ID"]),
-                "error",
-                f"requirement {rid} appears again (first in row {seen[rid]}); this row is not used",
-                "ask the vendor to keep one row per requirement",
-                requirement=rid,
-                value=" | ".join(as_text(v, t) for v, t in answers if not is_blank(v)),
-            )
+        _outside_columns(grid[row_number - 1], row_number, used, report)
+        rid = _row_id(grid, row_number, columns, by_id, seen, report)
+        if rid is None:
             continue
         seen[rid] = row_number
-        order.append(rid)
-        excluded = _check_rowas_text(
-            grid,
-            row_number,
-            columns,
-            requirement.id,
-            (
-                labels[requirement.criterion].label,
-                requirement.text,
-                requirement.priority.value,
-                "yes" if requirement.mandatory else "no",
-            ),
-            report,
+        requirement = by_id[rid]
+        expected = (
+            labels[requirement.criterion].label,
+            requirement.text,
+            requirement.priority.value,
+            "yes" if requirement.mandatory else "no",
         )
+        excluded = _check_rowas_text(grid, row_number, columns, rid, expected, report)
         responses.append(
             _answer(
                 evaluation,
                 vendor,
-                requirement.id,
+                rid,
                 requirement.mandatory,
                 row_number,
                 columns,
@@ -322,22 +270,104 @@ def _requirements(
                 report,
             )
         )
-    template_order = [r.id for r in evaluation.requirements if r.id in seen]
-    if order != template_order:
+    _reordered(evaluation, seen, report)
+    _deleted(evaluation, seen, report)
+    return responses
+
+
+def _outside_columns(
+    row: list[tuple[object, str]], row_number: int, used: set[int], report: Findings
+) -> None:
+    """Report each value of ``row`` outside the template's columns (``used``)."""
+    for column, (value, _) in enumerate(row, start=1):
+        if column not in used and not is_blank(value):
+            report.add(
+                REQUIREMENTS_SHEET,
+                cell_ref(row_number, column),
+                "warning",
+                "value outside the template's columns; it is not used",
+                "ask the vendor to put it in Comment",
+                value=value,
+            )
+
+
+def _row_id(
+    grid: Grid,
+    row_number: int,
+    columns: dict[str, int],
+    by_id: Mapping[str, object],
+    seen: Mapping[str, int],
+    report: Findings,
+) -> str | None:
+    """The requirement id of row ``row_number``, or ``None`` (reported when the row has
+    content) for a row without an id, with an id not in ``by_id`` or with an id already
+    ``seen`` in an earlier row."""
+    rid_value, _ = cell_at(grid, row_number, columns["ID"])
+    rid = as_text(rid_value, "n").strip()
+    if not rid:
+        _without_id(grid[row_number - 1], row_number, report)
+        return None
+    if rid in by_id and rid not in seen:
+        return rid
+    if rid not in by_id:
+        what = f"unknown requirement id {rid!r} (row inserted or id edited); not used"
+        action = "ask the vendor to use the template's rows"
+    else:
+        what = f"requirement {rid} appears again (first in row {seen[rid]}); this row is not used"
+        action = "ask the vendor to keep one row per requirement"
+    answers = [cell_at(grid, row_number, columns[h]) for h in ANSWER_HEADERS]
+    report.add(
+        REQUIREMENTS_SHEET,
+        cell_ref(row_number, columns["ID"]),
+        "error",
+        what,
+        action,
+        requirement=rid,
+        value=" | ".join(as_text(v, t) for v, t in answers if not is_blank(v)),
+    )
+    return None
+
+
+def _without_id(row: list[tuple[object, str]], row_number: int, report: Findings) -> None:
+    """Report a row without a requirement id that has content (a row the vendor inserted)."""
+    if any(not is_blank(v) for v, _ in row):
         report.add(
-            sheet, "", "info", "rows were reordered", "nothing to do; answers are matched by id"
+            REQUIREMENTS_SHEET,
+            f"A{row_number}:{get_column_letter(max(len(row), len(REQUIREMENT_HEADERS)))}"
+            f"{row_number}",
+            "error",
+            "row without a requirement id (inserted by the vendor?); its content is not used",
+            "ask the vendor to use the template's rows",
+            value=" | ".join(as_text(v, t) for v, t in row if not is_blank(v)),
         )
+
+
+def _reordered(evaluation: Evaluation, seen: Mapping[str, int], report: Findings) -> None:
+    """Report rows found (``seen``, in the sheet's order) in another order than the
+    template's."""
+    if list(seen) != [r.id for r in evaluation.requirements if r.id in seen]:
+        report.add(
+            REQUIREMENTS_SHEET,
+            "",
+            "info",
+            "rows were reordered",
+            "nothing to do; answers are matched by id",
+        )
+
+
+def _deleted(evaluation: Evaluation, seen: Mapping[str, int], report: Findings) -> None:
+    """Report each requirement whose row was not found (not ``seen``): an error for a
+    mandatory one, a warning otherwise."""
     for r in evaluation.requirements:
         if r.id not in seen:
             report.add(
-                sheet,
+                REQUIREMENTS_SHEET,
                 "",
                 "error" if r.mandatory else "warning",
                 f"the row of requirement {r.id} was deleted; it counts as unanswered",
                 "ask the vendor to answer it",
                 requirement=r.id,
             )
-    return responses
 
 
 def _check_rowas_text(
@@ -672,37 +702,7 @@ def _company(
 ) -> tuple[frozenset[Deployment], frozenset[Access], tuple[Mapping[str, str], ...]]:
     """The Company sheet's yes/no answers and references; an answer that contradicts the
     vendor's profile in the evaluation (``offered``) is a warning."""
-    answers: dict[str, bool] = {}
-    wanted = {f"{group}:{key}" for group, key, _ in company_rows()}
-    for row in range(1, len(grid) + 1):
-        key = as_text(*cell_at(grid, row, 1)).strip()
-        if key not in wanted:
-            continue
-        value, dtype = cell_at(grid, row, 3)
-        if is_blank(value):
-            continue
-        text = as_text(value, dtype).strip().lower()
-        if text not in YES_NO:
-            report.add(
-                COMPANY_SHEET,
-                cell_ref(row, 3),
-                "error",
-                "expected yes or no; not used",
-                "ask the vendor to use the drop-down",
-                value=value,
-            )
-            continue
-        answers[key] = text == "yes"
-        if answers[key] != (key in offered):
-            report.add(
-                COMPANY_SHEET,
-                cell_ref(row, 3),
-                "warning",
-                f"{key.replace(':', ' ')}: the vendor says {text}, the evaluation's "
-                "vendor profile says the opposite",
-                "check with the vendor and correct one of them",
-                value=value,
-            )
+    answers = _company_answers(grid, offered, report)
     deployment = frozenset(
         Deployment(k.split(":")[1])
         for k, yes in answers.items()
@@ -711,6 +711,59 @@ def _company(
     access = frozenset(
         Access(k.split(":")[1]) for k, yes in answers.items() if yes and k.startswith("access:")
     )
+    return deployment, access, _references(grid)
+
+
+def _company_answers(grid: Grid, offered: set[str], report: Findings) -> dict[str, bool]:
+    """The usable yes/no answers of the Company sheet by their ``group:key``, in the
+    sheet's order; rows whose key is not one of the template's are not read."""
+    answers: dict[str, bool] = {}
+    wanted = {f"{group}:{key}" for group, key, _ in company_rows()}
+    for row in range(1, len(grid) + 1):
+        key = as_text(*cell_at(grid, row, 1)).strip()
+        if key not in wanted:
+            continue
+        answer = _company_answer(grid, row, key, offered, report)
+        if answer is not None:
+            answers[key] = answer
+    return answers
+
+
+def _company_answer(
+    grid: Grid, row: int, key: str, offered: set[str], report: Findings
+) -> bool | None:
+    """Whether the answer in row ``row`` (about ``key``) is yes; ``None`` when it is blank,
+    or not yes or no (an error). An answer that contradicts ``offered`` is a warning."""
+    value, dtype = cell_at(grid, row, 3)
+    if is_blank(value):
+        return None
+    text = as_text(value, dtype).strip().lower()
+    if text not in YES_NO:
+        report.add(
+            COMPANY_SHEET,
+            cell_ref(row, 3),
+            "error",
+            "expected yes or no; not used",
+            "ask the vendor to use the drop-down",
+            value=value,
+        )
+        return None
+    if (text == "yes") != (key in offered):
+        report.add(
+            COMPANY_SHEET,
+            cell_ref(row, 3),
+            "warning",
+            f"{key.replace(':', ' ')}: the vendor says {text}, the evaluation's "
+            "vendor profile says the opposite",
+            "check with the vendor and correct one of them",
+            value=value,
+        )
+    return text == "yes"
+
+
+def _references(grid: Grid) -> tuple[Mapping[str, str], ...]:
+    """The Company sheet's references, one mapping of header → text for each row of the
+    reference table that is not empty."""
     references = []
     start = reference_start_row()
     for row in range(start, start + REFERENCE_ROWS):
@@ -720,4 +773,4 @@ def _company(
         }
         if any(entry.values()):
             references.append(entry)
-    return deployment, access, tuple(references)
+    return tuple(references)

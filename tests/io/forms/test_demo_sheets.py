@@ -29,6 +29,7 @@ from crmselect.io.forms.demo_sheets import (
     SCORE_HEADERS,
     SCORES_SHEET,
     ScoringSheet,
+    _score_value,
     read_scoring_sheet,
     read_scoring_sheets,
     script_pack,
@@ -204,6 +205,26 @@ def test_script_pack_has_agenda_times_steps_and_criteria(tmp_path: Path) -> None
     assert path.read_text(encoding="utf-8") == text
     with pytest.raises(CrmselectError, match="No vendor"):
         script_pack(e, "acme")
+
+
+def test_script_pack_marks_untimed_scripts_and_shows_a_single_step_on_one_line() -> None:
+    base = evaluation()
+    d1, d2, *rest = base.demo_scripts
+    untimed = attrs.evolve(d2, minutes=None, description="Show the pipeline")
+    text = script_pack(attrs.evolve(base, demo_scripts=[d1, untimed, *rest]), "kestrel")
+    assert "**Time allowed:** 165 minutes for 4 scripts (some scripts are untimed)\n" in text
+    assert "| D2 | Campaign for a new instrument line | — | 1:00 |\n" in text
+    assert "| D3 | Complaint to on-site repair | 60 | 1:00 |\n" in text
+    section = text.split("## D2 — ")[1].split("## D3 — ")[0]
+    assert section.splitlines()[:5] == [
+        "Campaign for a new instrument line",
+        "",
+        "**Show us:** Show the pipeline",
+        "",
+        "**The panel scores:**",
+    ]
+    assert "*Time allowed: 60 minutes.*" in text.split("## D1 — ")[1].split("## D2 — ")[0]
+    assert "minutes for 4 scripts (some" not in script_pack(base, "kestrel")
 
 
 # -- the malformed corpus ------------------------------------------------------------------------
@@ -580,6 +601,74 @@ def test_excluded_values_stay_in_the_report(tmp_path: Path, filled: bytes) -> No
     assert "1 errors" in repr(result)
     frame = result.problems_frame()
     assert frame.loc[frame["severity"] == "error", "cell"].tolist() == ["I2"]
+
+
+FORMULA = (
+    "a formula was typed into the score cell; it was read as text, not evaluated, "
+    "and the score is excluded"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "dtype", "expected"),
+    [
+        (4, "n", (4.0, None)),
+        (2.5, "n", (2.5, None)),
+        (" 3,5 ", "s", (3.5, None)),
+        (".5", "s", (0.5, None)),
+        (6, "n", (None, "score 6 is off the scale 0..5; excluded")),
+        (" 9 ", "s", (None, "score '9' is off the scale 0..5; excluded")),
+        (float("inf"), "n", (None, "the score is not a finite number; excluded")),
+        (float("nan"), "n", (None, "the score is not a finite number; excluded")),
+        ("SUM(I3)", "f", (None, FORMULA)),
+        (" =4", "s", (None, FORMULA)),
+        ("#DIV/0!", "e", (None, "error value '#DIV/0!' in the score cell; excluded")),
+        (True, "b", (None, "TRUE/FALSE is not a score; excluded")),
+        (
+            dt.datetime(2026, 1, 4),
+            "d",
+            (None, "a date or time is not a score (cell formatted as a date?); excluded"),
+        ),
+        ("4/5", "s", (None, "not a number; excluded")),
+        ("   ", "s", (None, None)),
+        (None, "n", (None, None)),
+    ],
+)
+def test_a_score_cell_gives_its_score_or_why_it_has_none(
+    value: object, dtype: str, expected: tuple[float | None, str | None]
+) -> None:
+    assert _score_value(value, dtype, evaluation()) == expected
+
+
+def test_an_excluded_score_asks_for_a_number_on_the_scale(tmp_path: Path, filled: bytes) -> None:
+    path = tmp_path / "sales.xlsx"
+    path.write_bytes(filled)
+    workbook = openpyxl.load_workbook(path)
+    score("9")(workbook)
+    workbook.save(path)
+    (problem,) = read_scoring_sheet(path, evaluation(), key=KEY).errors
+    assert (problem.cell, problem.what, problem.action) == (
+        "I2",
+        "score '9' is off the scale 0..5; excluded",
+        "ask the evaluator for a number from 0 to 5",
+    )
+
+
+def test_a_deleted_row_of_an_item_removed_since_sent_is_not_reported(
+    tmp_path: Path, filled: bytes
+) -> None:
+    path = tmp_path / "sales.xlsx"
+    path.write_bytes(filled)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook[SCORES_SHEET]
+    rows = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 3).value == "D4"]
+    for row in reversed(rows):
+        sheet.delete_rows(row)
+    workbook.save(path)
+    result = read_scoring_sheet(path, no_script_d4(), key=KEY)
+    assert len(rows) == 12  # 6 vendors × the 2 criteria of D4
+    assert not [p for p in result.problems if "D4" in p.requirement or "D4" in p.what]
+    assert "reordered" not in " ".join(p.what for p in result.problems)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from crmselect.errors import VALUE_LIMIT
 from crmselect.io.excel.xlsx import put_text
 from crmselect.io.forms.meta import META_SHEET
 from crmselect.io.forms.reading import PROBLEM_COLUMNS
+from crmselect.io.forms.rfp_template import reference_start_row
 from crmselect.rfp import UntrustedInputError, read_response, write_template
 from tests.helpers import KEY, minimal_evaluation, questions, resigned
 
@@ -180,6 +181,29 @@ def test_tampering_is_reported_at_the_cell(returned: Path, change, expected) -> 
     assert all(str(p).startswith("x.xlsx!") for p in result.problems)
 
 
+ROW_FINDINGS = {
+    "inserted-row": (
+        "row without a requirement id (inserted by the vendor?); its content is not used"
+    ),
+    "deleted-row": "the row of requirement R4 was deleted; it counts as unanswered",
+    "duplicated-row": "requirement R1 appears again (first in row 2); this row is not used",
+    "stray-value": "value outside the template's columns; it is not used",
+}
+"""What the finding of each row change in :data:`TAMPERING` says, word for word."""
+
+
+@pytest.mark.parametrize("change", sorted(ROW_FINDINGS))
+def test_row_changes_are_reported_in_words_that_say_what_happened(
+    returned: Path, change: str
+) -> None:
+    edit(returned, next(c for i, c, _ in TAMPERING if i == change))
+    sheet, cell, _ = next(e for i, _, e in TAMPERING if i == change)
+    result = read_response(returned, questions(), key=KEY)
+    assert [p.what for p in result.problems if (p.sheet, p.cell) == (sheet, cell)] == [
+        ROW_FINDINGS[change]
+    ]
+
+
 def test_reordered_rows_are_matched_by_id(returned: Path) -> None:
     def swap(wb: openpyxl.Workbook) -> None:
         ws = wb["Requirements"]
@@ -334,6 +358,52 @@ def test_company_answers_are_read_and_checked_against_the_profile(returned: Path
     assert "deployment on_premise: the vendor says yes" in warnings[0].what
 
 
+def test_a_no_answer_is_read_as_no_and_checked_against_the_profile(returned: Path) -> None:
+    def answer(wb: openpyxl.Workbook) -> None:
+        ws = wb["Company"]
+        for row in range(3, ws.max_row + 1):
+            key = ws.cell(row=row, column=1).value
+            if key == "deployment:saas":
+                ws.cell(row=row, column=3).value = " No "  # the profile below says SaaS
+            elif key == "access:browser":
+                ws.cell(row=row, column=3).value = "yes"
+
+    edit(returned, answer)
+    base = questions()
+    profile = attrs.evolve(base.vendors[0], deployment=["saas"], access=["browser"])
+    result = read_response(
+        returned, attrs.evolve(base, vendors=[profile, *base.vendors[1:]]), key=KEY
+    )
+    assert result.deployment == frozenset()
+    assert {a.value for a in result.access} == {"browser"}
+    warnings = [p for p in result.problems if p.sheet == "Company"]
+    assert [w.severity for w in warnings] == ["warning"]
+    assert "deployment saas: the vendor says no" in warnings[0].what
+
+
+def test_references_are_the_rows_of_the_reference_table_that_are_not_empty(
+    returned: Path,
+) -> None:
+    start = reference_start_row()
+
+    def refer(wb: openpyxl.Workbook) -> None:
+        ws = wb["Company"]
+        ws.cell(row=start + 1, column=1).value = " Acme "
+        ws.cell(row=start + 1, column=3).value = 250
+
+    edit(returned, refer)
+    references = read_response(returned, questions(), key=KEY).references
+    assert references == (
+        {
+            "Customer": "Acme",
+            "Industry": "",
+            "Users": "250",
+            "Live since": "",
+            "Contact (name, e-mail)": "",
+        },
+    )
+
+
 def test_two_workbooks_from_one_vendor_are_refused(tmp_path: Path, returned: Path) -> None:
     from tests.helpers import MINIMAL_YAML, give_key, write_minimal
 
@@ -466,6 +536,18 @@ def test_duplicated_row_shows_its_answer(returned: Path) -> None:
         p for p in read_response(returned, questions(), key=KEY).problems if p.cell == "A6"
     )
     assert problem.value.startswith(LABELS["roadmap"])
+
+
+def test_an_edited_id_is_an_unknown_row_and_its_requirement_counts_as_deleted(
+    returned: Path,
+) -> None:
+    edit(returned, lambda wb: wb["Requirements"].__setitem__("A3", "R99"))
+    result = read_response(returned, questions(), key=KEY)
+    unknown = next(p for p in result.problems if p.cell == "A3")
+    assert unknown.severity == "error"
+    assert unknown.what.startswith("unknown requirement id 'R99'")
+    assert "R2" not in {r.requirement for r in result.responses}
+    assert any(p.requirement == "R2" and "was deleted" in p.what for p in result.problems)
 
 
 def set_pricing(cells: dict[str, object]) -> Callable[[openpyxl.Workbook], None]:
