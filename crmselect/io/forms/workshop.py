@@ -252,8 +252,9 @@ def read_workshop(
 ) -> WorkshopResponse:
     """Read a member's returned workshop workbook against ``evaluation``'s criteria tree."""
     file = Path(path)
-    findings = Findings(file)
+    findings = Findings(file, limits)
     judgements: list[Judgements] = []
+    grids: dict[str, Grid] = {}  # each node sheet read once, however often it is listed
     with open_form(file, WORKSHOP_META, limits) as (workbook, meta):
         if meta.text("tree_hash") != tree_hash(evaluation.criteria):
             raise refuse(file, "made for another criteria tree; send the member a new workbook")
@@ -271,8 +272,9 @@ def read_workshop(
                     "ask the member for a complete workbook",
                 )
                 continue
-            grid = read_grid(workbook, title, file, limits)
-            pairs = _pairs(grid, ids, title, findings)
+            if title not in grids:
+                grids[title] = read_grid(workbook, title, file, limits)
+            pairs = _pairs(grids[title], ids, title, findings)
             if pairs:
                 judgements.append(
                     Judgements(
