@@ -242,7 +242,6 @@ def open_untrusted_workbook(
 
 def _check_sheets(path: Path, data: bytes, workbook: Workbook, limits: ReadLimits) -> None:
     """Every worksheet's XML, in one pass each, with the file's cell budget."""
-    shared = len(workbook.shared_strings)
     left = limits.max_cells
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for sheet in workbook.worksheets:
@@ -253,7 +252,7 @@ def _check_sheets(path: Path, data: bytes, workbook: Workbook, limits: ReadLimit
                 with archive.open(part) as stream:
                     left = check_sheet(
                         stream,
-                        shared_strings=shared,
+                        shared_strings=len(getattr(sheet, "_shared_strings", ())),
                         cells_left=left,
                         max_rows=limits.max_rows,
                         max_columns=limits.max_columns,
