@@ -45,12 +45,14 @@ _CHILDREN = frozenset({"v", "f", "is"})
 
 
 class SheetRefused(Exception):
-    """The sheet's XML is refused: ``cell`` (``"F60"``, or ``""``) and ``what``."""
+    """The sheet's XML is refused: ``cell`` (``"F60"``, or ``""``) and ``what``;
+    ``limit`` when the sheet is well-formed but passes a limit (cells, rows, columns)."""
 
-    def __init__(self, cell: str, what: str) -> None:
+    def __init__(self, cell: str, what: str, *, limit: bool = False) -> None:
         super().__init__(f"{cell}: {what}" if cell else what)
         self.cell = cell
         self.what = what
+        self.limit = limit
 
 
 class _Scan:
@@ -67,8 +69,11 @@ class _Scan:
         self.column = 0
         self.cell_type = "n"
         self.children: set[str] = set()
-        self.value: list[str] | None = None
         self.values: list[str] = []
+        self.parser = expat.ParserCreate(namespace_separator=" ")
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.buffer_text = True
 
     @property
     def where(self) -> str:
@@ -95,7 +100,8 @@ class _Scan:
                 raise SheetRefused(self.where, f"the cell holds two <{local}> elements")
             self.children.add(local)
             if local == "v":
-                self.value = self.values = []
+                self.values = []
+                self.parser.CharacterDataHandler = self.values.append
 
     def _row(self, parent: str, reference: str | None) -> None:
         if parent != "sheetData":
@@ -110,7 +116,7 @@ class _Scan:
             what = "a second row" if number == self.row else "rows out of order: row"
             raise SheetRefused(f"A{number}", f"{what} {number} after row {self.row}")
         if number > min(self.max_rows, MAX_SHEET_ROWS):
-            raise SheetRefused(f"A{number}", f"row {number:,} is beyond the limit")
+            raise SheetRefused(f"A{number}", f"row {number:,} is beyond the limit", limit=True)
         self.row, self.column = number, 0
 
     def _cell(self, parent: str, reference: str | None, cell_type: str) -> None:
@@ -118,7 +124,7 @@ class _Scan:
             raise SheetRefused(self.where, "a cell outside any row")
         self.cells_left -= 1
         if self.cells_left < 0:
-            raise SheetRefused(self.where, "more cells than the file's limit")
+            raise SheetRefused(self.where, "more cells than the file's limit", limit=True)
         column = self.column + 1
         if reference is not None:
             found = _CELL.fullmatch(reference)
@@ -134,20 +140,17 @@ class _Scan:
             raise SheetRefused(
                 f"{get_column_letter(min(column, MAX_SHEET_COLUMNS))}{self.row}",
                 f"column {column:,} is beyond the limit",
+                limit=True,
             )
         if cell_type not in _CELL_TYPES:
             raise SheetRefused(reference or "", f"unknown cell type {cell_type[:20]!r}")
         self.column, self.cell_type, self.children = column, cell_type, set()
         self.values = []
 
-    def text(self, data: str) -> None:
-        if self.value is not None:
-            self.value.append(data)
-
     def end(self, name: str) -> None:
         local = self.open.pop()
         if local == "v":
-            self.value = None
+            self.parser.CharacterDataHandler = None  # text is decoded only inside a value
         elif local == "c" and "f" not in self.children and "v" in self.children:
             self._value("".join(self.values))
 
@@ -176,11 +179,7 @@ def check_sheet(
     cells the file may still hold; returns what is left of it after this sheet.
     """
     scan = _Scan(shared_strings, cells_left, max_rows, max_columns)
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartElementHandler = scan.start
-    parser.EndElementHandler = scan.end
-    parser.CharacterDataHandler = scan.text
-    parser.buffer_text = True
+    parser = scan.parser
     try:
         while chunk := stream.read(CHUNK):
             parser.Parse(chunk, False)

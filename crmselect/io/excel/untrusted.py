@@ -71,7 +71,7 @@ class UntrustedInputError(InputFileError):
 class ReadLimits:
     """Bounds on what an untrusted workbook may contain (all overridable).
 
-    The defaults fit a large tender (3,000 requirements, 30 sheets) with a wide margin,
+    The defaults fit a large tender (3,000 requirements, 30 sheets) with a margin,
     while keeping the worst case within 5 s and 300 MiB per file on a 2-core machine
     (``benchmarks/bench_untrusted.py`` measures it): every bound below is checked in one
     streaming pass before openpyxl builds anything from the part it bounds.
@@ -79,8 +79,10 @@ class ReadLimits:
 
     max_file_bytes: int = 50 * MiB
     max_members: int = 2_000
-    max_uncompressed_bytes: int = 100 * MiB
-    """All parts together, as they expand (the zip directory is checked, then the stream)."""
+    max_uncompressed_bytes: int = 32 * MiB
+    """All parts together, as they expand (the zip directory is checked, then the stream):
+    openpyxl reads sheet XML at about 10 MB/s, so this bounds a sheet of long texts. A
+    returned RFP workbook of 1,500 requirements expands to about 2 MiB."""
     max_member_ratio: float = 200.0
     """Uncompressed/compressed size of one member; plain XML rarely exceeds 30–50."""
     max_rows: int = 100_000
@@ -89,9 +91,10 @@ class ReadLimits:
     """Columns of one sheet."""
     max_cell_chars: int = 32_767
     """Characters of one cell (Excel's own limit), counted as Excel counts them."""
-    max_cells: int = 100_000
+    max_cells: int = 60_000
     """Cells (``<c>`` elements, blank ones too) of all sheets of a file together, and
-    strings of its shared-string table: about 17 µs each to read with openpyxl."""
+    strings of its shared-string table: about 25 µs each to read with openpyxl and check.
+    3,000 requirements take about 33,000 (Requirements and the hidden sheet)."""
     max_styles: int = 20_000
     """Style records (cell formats, fonts, fills, borders, number formats, differential
     formats, named styles) together: openpyxl builds an object for each, about 30 µs."""
@@ -258,15 +261,23 @@ def _check_sheets(path: Path, data: bytes, workbook: Workbook, limits: ReadLimit
                         max_columns=limits.max_columns,
                     )
             except SheetRefused as exc:
-                where = f"{sheet.title}!{exc.cell}" if exc.cell else f"sheet {sheet.title!r}"
-                raise refuse(
-                    path,
-                    f"{where} cannot be read: {exc.what} (malformed sheet XML, which a "
-                    "spreadsheet would show differently from what would be read); save the "
-                    "file again from a spreadsheet",
-                ) from None
+                raise refuse(path, _sheet_refusal(sheet.title, exc, limits)) from None
             except (KeyError, zipfile.BadZipFile, zlib.error, OSError) as exc:
                 raise refuse(path, f"sheet {sheet.title!r} cannot be read ({exc})") from None
+
+
+def _sheet_refusal(title: str, exc: SheetRefused, limits: ReadLimits) -> str:
+    where = f"{title}!{exc.cell}" if exc.cell else f"sheet {title!r}"
+    if exc.limit:
+        return (
+            f"{where} cannot be read: {exc.what} ({limits.max_cells:,} cells, "
+            f"{limits.max_rows:,} rows, {limits.max_columns:,} columns); check that this is "
+            "the right file"
+        )
+    return (
+        f"{where} cannot be read: {exc.what} (malformed sheet XML, which a spreadsheet would "
+        "show differently from what would be read); save the file again from a spreadsheet"
+    )
 
 
 # -- reading cells of an untrusted sheet ---------------------------------------------------

@@ -244,5 +244,7 @@ def test_the_cell_budget_counts_every_sheet_of_the_file(tmp_path: Path, base: by
     path = tmp_path / "x.xlsx"
     path.write_bytes(base)
     assert isinstance(read_response(path, questions()), RfpResponse)
-    with pytest.raises(UntrustedInputError, match="more cells than the file's limit"):
+    with pytest.raises(UntrustedInputError, match="more cells than the file's limit") as caught:
         read_response(path, questions(), limits=ReadLimits(max_cells=50))
+    assert "(50 cells, 100,000 rows, 200 columns)" in str(caught.value)
+    assert "malformed" not in str(caught.value)  # a limit, not a broken file
