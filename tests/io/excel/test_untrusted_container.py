@@ -268,3 +268,19 @@ def test_a_missing_file_and_a_file_too_large_are_refused(tmp_path: Path, base: b
     path = tmp_path / "x.xlsx"
     path.write_bytes(base)
     assert "a workbook is read up to" in refusal(path, ReadLimits(max_file_bytes=1_000))
+
+
+def test_thousands_of_extra_rows_of_numbers_are_refused_at_the_cell_limit(
+    tmp_path: Path, base: bytes
+) -> None:
+    def extra(parts: Parts) -> None:
+        cells = b"".join(b"<c><v>%d</v></c>" % c for c in range(192))
+        rows = b"".join(b'<row r="%d">%s</row>' % (r, cells) for r in range(1_000, 4_000))
+        name = "xl/worksheets/sheet2.xml"
+        parts[name] = parts[name].replace(b"</sheetData>", rows + b"</sheetData>")
+
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(rezip(base, extra))
+    message = refusal(path)  # 576,000 cells: refused in the scan, not read one by one
+    assert "more cells than the file's limit (60,000 cells" in message
+    assert "Requirements!" in message

@@ -3,10 +3,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
+
+import openpyxl
 
 from crmselect.io.excel.untrusted import ReadLimits
 from crmselect.io.forms.reading import Findings
+from crmselect.io.forms.rfp_response import read_response
+from crmselect.io.forms.rfp_template import write_template
+from tests.helpers import questions
 
 
 def test_the_first_findings_of_each_severity_are_kept_and_the_rest_counted() -> None:
@@ -31,3 +37,21 @@ def test_under_the_limit_nothing_is_summarised() -> None:
     findings.add("S", "A1001", "warning", "w", "a")
     assert len(findings.problems) == 1_001
     assert findings.problems[-1].what.startswith("… and 1 more findings of this kind")
+
+
+def test_a_returned_workbook_with_thousands_of_stray_values_lists_the_first_and_fails(
+    tmp_path: Path,
+) -> None:
+    path = write_template(questions(), "x", tmp_path / "x.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Requirements"]
+    for row in range(100, 160):
+        for column in range(10, 30):
+            sheet.cell(row=row, column=column, value=row * column)
+    workbook.save(path)
+    returned = read_response(path, questions(), limits=ReadLimits(max_findings=10))
+    by_severity = Counter(p.severity for p in returned.problems)
+    assert all(count <= 11 for count in by_severity.values())  # ten, and one summary
+    summaries = [p for p in returned.problems if "more findings of this kind" in p.what]
+    assert summaries
+    assert returned.errors  # the capped errors still make the file fail
