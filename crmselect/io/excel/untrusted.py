@@ -169,6 +169,7 @@ def _check_members(path: Path, archive: zipfile.ZipFile, limits: ReadLimits) -> 
     budget = Budget(
         limits.max_uncompressed_bytes, limits.max_part_elements, limits.max_styles, limits.max_cells
     )
+    # [Content_Types].xml first, so that a declared macro is refused as such
     for member in sorted(members, key=lambda m: m.filename != "[Content_Types].xml"):
         with archive.open(member) as stream:
             scan_part(member.filename, stream, budget)
@@ -248,11 +249,8 @@ def _check_sheets(path: Path, data: bytes, workbook: Workbook, limits: ReadLimit
     left = limits.max_cells
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for sheet in workbook.worksheets:
-            part = getattr(sheet, "_worksheet_path", None)
-            if part is None:
-                continue
             try:
-                with archive.open(part) as stream:
+                with archive.open(getattr(sheet, "_worksheet_path", "")) as stream:
                     left = check_sheet(
                         stream,
                         shared_strings=len(getattr(sheet, "_shared_strings", ())),

@@ -248,3 +248,13 @@ def test_the_cell_budget_counts_every_sheet_of_the_file(tmp_path: Path, base: by
         read_response(path, questions(), limits=ReadLimits(max_cells=50))
     assert "(50 cells, 100,000 rows, 200 columns)" in str(caught.value)
     assert "malformed" not in str(caught.value)  # a limit, not a broken file
+
+
+def test_a_data_table_formula_is_read_as_its_table_formula(tmp_path: Path, base: bytes) -> None:
+    table = b'<c r="G2" s="5"><f t="dataTable" ref="G2" dt2D="1" r1="C2" r2="C3"/></c>'
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(
+        rezip(base, edit_sheet(lambda xml: xml.replace(b'<c r="G2" s="5" t="n" />', table)))
+    )
+    returned = read_response(path, questions())
+    assert {r.requirement: r.comment for r in returned.responses}["R1"] == "=TABLE(C2,C3)"
