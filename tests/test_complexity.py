@@ -25,14 +25,6 @@ visitors = pytest.importorskip("radon.visitors")
 LIMIT = 15
 """The highest cyclomatic complexity a function may have."""
 
-PENDING = {
-    # Above the limit still and being split in other branches (issue 15 item 4). Each may
-    # stay as complex as listed, not more; once split, the test fails until its entry is
-    # removed, so that this set shrinks to empty.
-    "crmselect/io/excel/untrusted.py::_check_members": 18,
-}
-"""``"path::name"`` → the complexity a function above :data:`LIMIT` may keep for now."""
-
 
 def _functions(blocks: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, int]]:
     """``(qualified name, complexity)`` of every function in radon's ``blocks`` and in
@@ -85,25 +77,9 @@ def test_the_walk_finds_functions_methods_and_nested_functions() -> None:
 
 def test_no_function_is_more_complex_than_the_limit(found: dict[str, int]) -> None:
     assert len(found) > 500  # every module was read
-    too_complex = {
-        name: cc for name, cc in found.items() if cc > max(LIMIT, PENDING.get(name, LIMIT))
-    }
+    too_complex = {name: cc for name, cc in found.items() if cc > LIMIT}
     assert not too_complex, (
         f"cyclomatic complexity above {LIMIT} (radon cc): split these into smaller, "
         "well-named functions:\n"
-        + "\n".join(
-            f"  {name}: {cc}" + (f" (PENDING allows {PENDING[name]})" if name in PENDING else "")
-            for name, cc in sorted(too_complex.items())
-        )
-    )
-
-
-def test_every_pending_function_is_still_above_the_limit(found: dict[str, int]) -> None:
-    done = {name: found.get(name) for name in PENDING if found.get(name, 0) <= LIMIT}
-    assert not done, (
-        f"PENDING lists functions no longer above {LIMIT}: remove them from it:\n"
-        + "\n".join(
-            f"  {name}: " + ("not found" if cc is None else f"now {cc}")
-            for name, cc in sorted(done.items())
-        )
+        + "\n".join(f"  {name}: {cc}" for name, cc in sorted(too_complex.items()))
     )

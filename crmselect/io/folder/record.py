@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from crmselect.errors import CrmselectError, InputFileError, Problem
-from crmselect.io.folder.tables import read_regular_file
+from crmselect.io.files import read_regular_file
 from crmselect.record import Entry, TenderRecord
 
 FILE_NAME = "tender-record.jsonl"
@@ -52,7 +52,7 @@ def read_record(folder: Path) -> TenderRecord:
     path = record_path(folder)
     if not path.exists():
         return TenderRecord()
-    data = read_regular_file(path, MAX_BYTES)
+    data = read_regular_file(path, MAX_BYTES, kind="tender record")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -17,8 +17,6 @@ import csv
 import datetime as dt
 import io
 import math
-import os
-import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -28,6 +26,7 @@ import pandas as pd
 from crmselect.clarifications import Clarification
 from crmselect.errors import CrmselectError, InputFileError, Problem
 from crmselect.io.excel.xlsx import csv_text
+from crmselect.io.files import read_regular_file
 from crmselect.model import DemoScore, Requirement, Response
 from crmselect.scales import ComplianceScale
 
@@ -334,62 +333,6 @@ def _excerpt(text: str) -> str:
 
 def _unreadable(path: Path, what: str) -> InputFileError:
     return InputFileError(f"{path} is not a readable CSV file", [Problem(str(path), what)])
-
-
-def read_regular_file(path: Path, limit: int) -> bytes:
-    """The bytes of the regular file at ``path``, refused when it holds more than ``limit``.
-
-    The file is opened without waiting (``O_NONBLOCK``: a FIFO opened for reading would
-    otherwise wait for a writer forever) and examined through the open handle (``fstat``,
-    so it cannot be swapped between the check and the read): anything but a regular file —
-    a FIFO, a device, a folder — is refused, and so is a file whose size passes ``limit``,
-    before any byte is read. At most ``limit + 1`` bytes are read, so a file that grows
-    meanwhile is refused too. Raises :class:`~crmselect.errors.InputFileError`.
-    """
-    nonblocking = getattr(os, "O_NONBLOCK", 0)
-    try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | nonblocking)
-    except FileNotFoundError:
-        raise InputFileError(f"{path} not found", [Problem(str(path), "file not found")]) from None
-    except OSError as exc:
-        raise _unreadable(path, f"cannot be opened ({exc.strerror or exc})") from None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            raise _unreadable(
-                path, "not a regular file (a pipe, a device or a folder); give a CSV file"
-            )
-        if info.st_size > limit:
-            raise _too_large(path, info.st_size, limit)
-        if nonblocking:
-            os.set_blocking(handle, True)
-        stream = os.fdopen(handle, "rb")  # closes the handle from here on
-    except BaseException:
-        os.close(handle)
-        raise
-    with stream:
-        try:
-            data = stream.read(limit + 1)
-        except OSError as exc:
-            raise _unreadable(path, f"cannot be read ({exc.strerror or exc})") from None
-    if len(data) > limit:
-        raise _too_large(path, None, limit)
-    return data
-
-
-def _too_large(path: Path, size: int | None, limit: int) -> InputFileError:
-    """``size`` is the file's size, or ``None`` when more than ``limit`` bytes were read."""
-    shown = f"{size / MiB:,.1f} MiB" if size is not None else "it grew while being read"
-    return InputFileError(
-        f"{path} is too large",
-        [
-            Problem(
-                str(path),
-                f"{shown}; a CSV table is read up to {limit / MiB:g} MiB — check that this is "
-                "the right file, or split it",
-            )
-        ],
-    )
 
 
 def _decoded(path: Path, data: bytes) -> str:

@@ -554,7 +554,7 @@ def read_scoring_sheet(
     at all; otherwise returns the scores with every problem found.
     """
     file = Path(path)
-    report = Findings(file)
+    report = Findings(file, limits)
     with open_form(file, DEMO_META, limits, key=key) as (workbook, meta):
         evaluator_id, sent = _check_meta(meta, evaluation, evaluator, report)
         for extra in workbook.sheetnames:

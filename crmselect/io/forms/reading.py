@@ -20,7 +20,9 @@ import pandas as pd
 from crmselect.display import html_table
 from crmselect.errors import ImportProblem, Problem
 from crmselect.io.excel.untrusted import (
+    DEFAULT_LIMITS,
     Grid,
+    ReadLimits,
     UntrustedInputError,
     as_text,
     cell_at,
@@ -121,12 +123,35 @@ class Findings:
 
     ``requirement`` holds what the row is about (a requirement id, a demo item key); an
     offending ``value`` is quoted, shortened to
-    :data:`~crmselect.io.excel.untrusted.SHOWN_VALUE` characters.
+    :data:`~crmselect.io.excel.untrusted.SHOWN_VALUE` characters. At most
+    ``limits.max_findings`` findings of each severity are kept; :attr:`problems` ends with
+    one more finding of that severity per severity that had more, counting the rest — so a
+    file with too many errors still has errors, and a report stays readable.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
         self.file = path.name
-        self.problems: list[ImportProblem] = []
+        self.limit = limits.max_findings
+        self._kept: list[ImportProblem] = []
+        self._count: dict[str, int] = {}
+
+    @property
+    def problems(self) -> list[ImportProblem]:
+        """The findings kept, then one summary per severity that had more than the limit."""
+        summaries = [
+            ImportProblem(
+                self.file,
+                "",
+                "",
+                severity,
+                f"… and {count - self.limit:,} more findings of this kind ({severity}s "
+                f"beyond the first {self.limit:,} are not listed)",
+                "fix the ones listed and check the file again",
+            )
+            for severity, count in self._count.items()
+            if count > self.limit
+        ]
+        return [*self._kept, *summaries]
 
     def add(
         self,
@@ -138,8 +163,13 @@ class Findings:
         requirement: str = "",
         value: object = None,
     ) -> None:
+        """Record one finding (counted only, once its severity has reached the limit)."""
+        count = self._count.get(severity, 0) + 1
+        self._count[severity] = count
+        if count > self.limit:
+            return
         shown = "" if value is None else shorten(str(value))
-        self.problems.append(
+        self._kept.append(
             ImportProblem(self.file, sheet, cell, severity, what, action, requirement, shown)
         )
 

@@ -107,7 +107,7 @@ def read_response(
     otherwise returns the answers with every problem found.
     """
     file = Path(path)
-    report = Findings(file)
+    report = Findings(file, limits)
     with open_form(file, RFP_META, limits, key=key) as (workbook, meta):
         vendor_id = _check_meta(meta, evaluation, vendor, report)
         known = {

@@ -275,15 +275,18 @@ def read_workshop(
     refused unless it is signed with the tender's ``key`` and made for a member of the
     panel (an evaluator)."""
     file = Path(path)
-    findings = Findings(file)
+    findings = Findings(file, limits)
     judgements: list[Judgements] = []
+    grids: dict[str, Grid] = {}
+    judged = {node or "top" for node, _, _ in judged_nodes(evaluation.criteria)}
+    listed: set[str] = set()
     with open_form(file, WORKSHOP_META, limits, key=key) as (workbook, meta):
         if meta.text("tree_hash") != tree_hash(evaluation.criteria):
             raise refuse(file, "made for another criteria tree; send the member a new workbook")
         member = meta.recipient({e.id for e in evaluation.evaluators})
         for node, title, children in meta.rows(3):
             ids = children.split(",")
-            if not node:
+            if not _first_listing(node, judged, listed, findings):
                 continue
             if title not in workbook.sheetnames:
                 findings.add(
@@ -294,14 +297,25 @@ def read_workshop(
                     "ask the member for a complete workbook",
                 )
                 continue
-            grid = read_grid(workbook, title, file, limits)
-            pairs = _pairs(grid, ids, title, findings)
+            if title not in grids:  # a sheet listed for several nodes is read once
+                grids[title] = read_grid(workbook, title, file, limits)
+            pairs = _pairs(grids[title], ids, title, findings)
             if pairs:
                 judgements.append(
                     Judgements(
                         "" if node == "top" else node, pairs, member, origin=f"{file.name}!{title}"
                     )
                 )
+    results = _ahp_results(evaluation, judgements, findings)
+    kept = tuple(j for j in judgements if j.node in results)
+    return WorkshopResponse(file, member, kept, results, tuple(findings.problems))
+
+
+def _ahp_results(
+    evaluation: Evaluation, judgements: list[Judgements], findings: Findings
+) -> dict[str, AhpResult]:
+    """The AHP result of each node's judgements; a node whose judgements do not give
+    weights (a criterion never compared) is an error finding on its sheet."""
     results: dict[str, AhpResult] = {}
     for j in judgements:
         try:
@@ -315,8 +329,29 @@ def read_workshop(
                     p.what,
                     "ask the member to compare every criterion at least once",
                 )
-    kept = tuple(j for j in judgements if j.node in results)
-    return WorkshopResponse(file, member, kept, results, tuple(findings.problems))
+    return results
+
+
+def _first_listing(node: str, judged: set[str], listed: set[str], findings: Findings) -> bool:
+    """Whether the hidden sheet's row for ``node`` is to be read: a node of the criteria tree
+    with children (``judged``), not listed before; otherwise an error finding (none for a
+    row without a node)."""
+    if not node:
+        return False
+    if node in judged and node not in listed:
+        listed.add(node)
+        return True
+    findings.add(
+        META_SHEET,
+        "",
+        "error",
+        f"the hidden sheet lists node {node!r} "
+        + ("again" if node in listed else "which the criteria tree does not judge")
+        + "; the row is not read",
+        "send the member a new workbook",
+        value=node,
+    )
+    return False
 
 
 def _pairs(

@@ -30,6 +30,14 @@ from crmselect.io.excel.cells import (
 from crmselect.model import MissingPolicy
 from crmselect.scoring import ScoreResult, demo_share
 
+AUDIT_TABLE_ROWS = 20_000
+"""Rows of one table on the Audit sheet; the rest are counted in a row under it, so that the
+sheet stays far below a worksheet's 1,048,576 rows however many findings there are."""
+_MISSING_WHERE = "missing.csv of `crmselect evaluate --out FOLDER` (ScoreResult.missing)"
+_EXTRA_WHERE = (
+    "the output of `crmselect import` (every finding of the returned workbooks), or the same "
+    "table in Python (Evaluation.import_problems)"
+)
 _MISSING_RULE = {
     MissingPolicy.ZERO: "a missing answer scores 0 (nobody gains by leaving a line blank)",
     MissingPolicy.IGNORE: "a missing answer is left out of the vendor's criterion mean",
@@ -44,6 +52,25 @@ def write_pairs(ws: Worksheet, row: int, pairs: Sequence[tuple[str, object]]) ->
         cell = at(ws, row, 2)
         put(cell, value, "#,##0" if isinstance(value, int) else None)
         cell.alignment = LEFT
+        row += 1
+    return row + 1
+
+
+def _write_capped(
+    ws: Worksheet, frame: pd.DataFrame, row: int, name: str, *, index: bool, where: str
+) -> int:
+    """``frame`` as a table of at most :data:`AUDIT_TABLE_ROWS` rows; when it has more, a
+    row under it says how many were left out and ``where`` the full list is. Returns the
+    next free row."""
+    shown = frame.iloc[:AUDIT_TABLE_ROWS]
+    row = write_frame(ws, shown, row, name=name, index=index).next_row
+    left_out = len(frame) - len(shown)
+    if left_out:
+        put(
+            at(ws, row, 1),
+            f"… and {left_out:,} more rows, not shown (the first {AUDIT_TABLE_ROWS:,} are); "
+            f"the full list: {where}",
+        )
         row += 1
     return row + 1
 
@@ -160,12 +187,12 @@ def write_audit(
         f"Missing answers and demo scores ({len(missing):,})",
         "Every gap in the input and how scoring treated it.",
     )
-    row = write_frame(ws, missing, row, name="Missing", index=False).next_row + 1
+    row = _write_capped(ws, missing, row, "Missing", index=False, where=_MISSING_WHERE)
 
     for i, (title, frame) in enumerate((extra or {}).items(), start=1):
         row = write_section(ws, row, str(title))
         data, with_index = _frame_of(frame)
-        row = write_frame(ws, data, row, name=f"Audit{i}", index=with_index).next_row + 1
+        row = _write_capped(ws, data, row, f"Audit{i}", index=with_index, where=_EXTRA_WHERE)
 
     fit_columns(ws, maximum=40, sample_rows=2000, fixed={1: 26})
     print_setup(ws, freeze="A4")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from crmselect import InputFileError, load_tender
+from crmselect.io import files
 from crmselect.io.folder import tables
 from crmselect.io.folder.tables import (
     MAX_CSV_BYTES,
@@ -59,7 +60,7 @@ def test_a_file_that_grows_past_the_limit_while_being_read_is_refused(
         info = real_fstat(handle)
         return os.stat_result((info.st_mode, *info[1:6], 10, *info[7:]))
 
-    monkeypatch.setattr(tables.os, "fstat", small)  # it was 10 bytes when examined
+    monkeypatch.setattr(files.os, "fstat", small)  # it was 10 bytes when examined
     with pytest.raises(InputFileError, match="it grew while being read"):
         read_regular_file(path, 100)
     assert read_regular_file(path, 200) == b"a\n" * 100
