@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from crmselect.errors import Problem, ValidationError
+from crmselect.errors import ImportProblem, Problem, ValidationError
 from crmselect.model import Evaluation, Response
 
 PRICING = "pricing."
@@ -196,3 +196,31 @@ def _price_mismatch(
         f"original {c.original!r} is not the {field} read, {before!r}; give the value as "
         "it was returned"
     ]
+
+
+def resolved(
+    problems: Sequence[ImportProblem],
+    applied: Sequence[Applied],
+    vendor_of: Mapping[str, str],
+    *,
+    pricing_sheet: str,
+) -> tuple[ImportProblem, ...]:
+    """``problems`` (a tender's import findings) with each error that a clarification
+    answers kept, as an ``info`` finding that names the clarification — so that a resolved
+    finding no longer fails ``--strict``, and the report still shows what was returned.
+
+    ``vendor_of``: returned file name → the vendor it came from; ``pricing_sheet``: the name
+    of the workbooks' Pricing sheet. A finding is answered when it is about the clarified
+    item (a requirement id, or a field of the Pricing sheet) of that vendor.
+    """
+    answered = {(a.clarification.vendor, a.clarification.item): a for a in applied}
+    out = []
+    for p in problems:
+        item = f"{PRICING}{p.requirement}" if p.sheet == pricing_sheet else p.requirement
+        a = answered.get((vendor_of.get(p.file, ""), item))
+        if p.severity != "error" or not p.requirement or a is None:
+            out.append(p)
+            continue
+        where = a.clarification.origin or "clarifications"
+        out.append(attrs.evolve(p, severity="info", what=f"{p.what} — clarified ({where})"))
+    return tuple(out)

@@ -167,3 +167,19 @@ def test_the_table_refuses_rows_naming_them() -> None:
         ("c.csv: row 2", "source is empty"),
         ("c.csv: row 3", "recorded_at 'soon' is not a date like 2026-11-20"),
     ]
+
+
+def test_the_example_keeps_the_findings_its_clarifications_answer_as_resolved() -> None:
+    problems = crmselect.example().import_problems
+    by_cell = {(p.file, p.cell): p for p in problems}
+    price = by_cell[("kestrel.xlsx", "C8")]
+    answer = by_cell[("meridian.xlsx", "F49")]
+    for finding, row in ((price, 2), (answer, 3)):
+        assert finding.severity == "info"
+        assert finding.what.endswith(
+            f"— clarified ({crmselect.example_path()}/clarifications.csv: row {row})"
+        )
+    unanswered = by_cell[("quillpoint.xlsx", "F5")]
+    assert unanswered.severity == "error"
+    assert unanswered.action.endswith("; record the answer in clarifications.csv (SFA-004)")
+    assert price.action.endswith("(pricing.price_per_concurrent_user)")

@@ -40,7 +40,7 @@ def test_example_shows_knock_out_and_missing_answers() -> None:
         "CON-001: mandatory requirement answered 'On the roadmap (not yet available)'",
     )
     missing = result.missing
-    assert (missing["kind"] == "rfp answer").sum() == 13  # 3 excluded by the workbook import
+    assert (missing["kind"] == "rfp answer").sum() == 12  # 3 excluded by the import, 1 clarified
     assert (missing["kind"] == "demo score").any()
     assert result.winners == ("orbis",)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import attrs
 
-from crmselect.clarifications import Applied, apply_clarifications
+from crmselect.clarifications import Applied, Clarification, apply_clarifications, resolved
 from crmselect.cost.case import CostCase
 from crmselect.errors import InputFileError, Problem, ValidationError
 from crmselect.io.excel.untrusted import DEFAULT_LIMITS
@@ -93,7 +93,7 @@ def _read(file: Path, root: YNode) -> _Read:
         evaluation = Evaluation(**written.fields)
         if written.returns:
             evaluation = import_returns(evaluation, written.returns, key=tender_key(file.parent))
-        evaluation, clarified = apply_clarifications(evaluation, written.clarifications)
+        evaluation, clarified = _clarified(evaluation, written.clarifications)
         costs = _costs(root, file, evaluation)
     except (ValidationError, InputFileError) as exc:
         if found:
@@ -130,6 +130,19 @@ def resign_returns(path: str | Path, key: TenderKey) -> list[Path]:
         for returned in paths
         if resign(returned, form, key, DEFAULT_LIMITS)
     ]
+
+
+def _clarified(
+    evaluation: Evaluation, clarifications: tuple[Clarification, ...]
+) -> tuple[Evaluation, tuple[Applied, ...]]:
+    """``evaluation`` with its clarifications applied, and the import findings they answer
+    kept as resolved (:func:`~crmselect.clarifications.resolved`)."""
+    if not clarifications:
+        return evaluation, ()
+    vendor_of = {r.origin.split("!")[0]: r.vendor for r in evaluation.responses if "!" in r.origin}
+    changed, applied = apply_clarifications(evaluation, clarifications)
+    problems = resolved(evaluation.import_problems, applied, vendor_of, pricing_sheet=PRICING_SHEET)
+    return attrs.evolve(changed, import_problems=problems), applied
 
 
 def _costs(root: YNode, file: Path, evaluation: Evaluation) -> CostCase | None:

@@ -30,6 +30,7 @@ from pathlib import Path
 import attrs
 from openpyxl.utils import get_column_letter
 
+from crmselect.clarifications import PRICING
 from crmselect.errors import ImportProblem
 from crmselect.io.excel.untrusted import (
     DEFAULT_LIMITS,
@@ -166,7 +167,22 @@ def read_response(
         deployment,
         access,
         references,
-        tuple(report.problems),
+        tuple(_clarify_action(p) for p in report.problems),
+    )
+
+
+def _clarify_action(problem: ImportProblem) -> ImportProblem:
+    """``problem`` with its action pointing to the clarification register when it is an
+    answer or a price the vendor must correct: asking the vendor is the first step, and
+    recording the answer (with the original kept) is the second — never an edit of the
+    vendor's workbook."""
+    sheets = {REQUIREMENTS_SHEET: "", PRICING_SHEET: PRICING}
+    wanted = problem.severity == "error" and problem.action.startswith("ask the vendor")
+    if not (wanted and problem.requirement and problem.sheet in sheets):
+        return problem
+    item = f"{sheets[problem.sheet]}{problem.requirement}"
+    return attrs.evolve(
+        problem, action=f"{problem.action}; record the answer in clarifications.csv ({item})"
     )
 
 
