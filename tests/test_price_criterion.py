@@ -348,13 +348,18 @@ def test_prices_given_in_the_folder_are_bids(tmp_path: Path) -> None:
     assert points(loaded) == {"A": 68.0, "B": 67.0, "C": 58.0}
 
 
-def test_a_price_section_without_prices_or_costs_names_the_key(tmp_path: Path) -> None:
+def test_a_price_section_without_prices_or_costs_loads_and_scoring_names_the_key(
+    tmp_path: Path,
+) -> None:
+    """Before the bids (and the cost model) the folder loads and makes its forms; scoring
+    says where the prices are to come from (issue 17 item 2)."""
     path = _folder(tmp_path, {"price": {"criterion": "price", "method": "budget", "budget": 9}})
+    evaluation = crmselect.derive(crmselect.load_tender(path)).evaluation
     with pytest.raises(crmselect.CrmselectError) as caught:
-        crmselect.derive(crmselect.load_tender(path))
+        crmselect.score(evaluation)
     text = str(caught.value)
-    assert "evaluation.yaml: price (line" in text
-    assert "'costs:' section" in text
+    assert "is in the running but has no price" in text
+    assert "let the costs: section price its offer" in text
 
 
 def test_a_bad_price_section_is_reported_with_its_line(tmp_path: Path) -> None:
@@ -394,23 +399,33 @@ BASIS_LINE = EXAMPLE_LINES.splitlines().index("  basis: npv") + 1
             "costs: section",
         ),
         (
-            "basis: bid",
-            f"price (line {PRICE_LINE}): basis 'bid' scores the prices given under 'prices:'",
-        ),
-        (
             "basis: bid\n  prices: {orbis: null}",
             f"price.prices.orbis (line {BASIS_LINE + 1}): no price: give a number, or leave the "
             "vendor out",
         ),
     ],
 )
-def test_prices_given_two_ways_or_none_are_refused_with_the_line(
+def test_prices_given_two_ways_or_empty_are_refused_with_the_line(
     tmp_path: Path, new: str, message: str
 ) -> None:
     folder = _example_with(tmp_path, "basis: npv", new)
     with pytest.raises(crmselect.CrmselectError) as caught:
         crmselect.derive(crmselect.load_tender(folder))
     assert message in str(caught.value)
+
+
+def test_a_bid_price_criterion_before_the_bids_loads_and_scoring_asks_for_them(
+    tmp_path: Path,
+) -> None:
+    """Before the bids are in, a tender with basis 'bid' and no prices makes its forms; only
+    scoring asks for the prices (issue 17 item 2)."""
+    folder = _example_with(tmp_path, "basis: npv", "basis: bid")
+    tender = crmselect.derive(crmselect.load_tender(folder))
+    assert tender.evaluation.price is not None
+    assert dict(tender.evaluation.price.prices) == {}
+    with pytest.raises(crmselect.CrmselectError) as caught:
+        crmselect.score(tender.evaluation)
+    assert "vendor 'orbis': is in the running but has no price" in str(caught.value)
 
 
 @pytest.mark.slow

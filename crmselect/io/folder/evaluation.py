@@ -270,30 +270,20 @@ def read_written(file: Path, root: YNode) -> Written:
 
 def derives_prices(reader: Reader, fields: dict[str, YNode], price: PriceCriterion | None) -> bool:
     """Whether the price criterion's prices come from the ``costs:`` section (basis npv or
-    total, no ``prices:``); reports a section that gives prices two ways, or none."""
-    if price is None:
+    total, no ``prices:``); reports a section that gives prices two ways. A price criterion
+    with no prices yet (basis ``bid`` before the bids, or npv/total before a ``costs:``
+    section) is no problem here: the forms can be made, and scoring asks for the prices
+    when it needs them."""
+    if price is None or price.basis is PriceBasis.BID:
         return False
     node = fields["price"]
     given = node.value.get("prices") if isinstance(node.value, dict) else None
     costs = "costs" in fields
-    if price.basis is PriceBasis.BID:
-        if given is None:
-            reader.fail(
-                node,
-                "basis 'bid' scores the prices given under 'prices:'; give them, or use basis "
-                "npv or total to derive them from the costs: section",
-            )
-        return False
     if given is not None and price.prices and costs:  # an empty 'prices: {}' gives way
         reader.fail(
             given,
             f"with basis {price.basis.value!r} the prices come from the costs: section; "
             "remove 'prices:', or use basis 'bid' to score the prices given here",
-        )
-    elif given is None and not costs:
-        reader.fail(
-            node,
-            "give the prices to score under 'prices:', or a 'costs:' section to derive them from",
         )
     return costs and not price.prices
 
