@@ -209,7 +209,13 @@ def test_the_shipped_files_are_the_schemas_the_module_builds() -> None:
 def test_the_schemas_are_valid_json_schemas() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     for build in json_schema.SCHEMAS.values():
-        jsonschema.Draft202012Validator.check_schema(build())
+        schema = build()
+        jsonschema.Draft202012Validator.check_schema(schema)  # raises SchemaError if not
+        assert schema["$schema"] == json_schema.DIALECT
+        assert schema["additionalProperties"] is False
+    broken = {**json_schema.evaluation_schema(), "type": "mapping"}
+    with pytest.raises(jsonschema.exceptions.SchemaError):
+        jsonschema.Draft202012Validator.check_schema(broken)
 
 
 @pytest.mark.parametrize(
