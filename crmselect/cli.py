@@ -62,6 +62,7 @@ from crmselect.consensus import ConsensusScores, moderation_list
 from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Problem
 from crmselect.example import example_path
 from crmselect.io.excel.xlsx import write_csv
+from crmselect.io.files import read_regular_file
 from crmselect.io.folder.catalog import catalogs, load_catalog
 from crmselect.io.folder.evaluation import evaluation_file
 from crmselect.io.folder.json_schema import schema_problems, schema_text
@@ -393,7 +394,7 @@ def _check(args: argparse.Namespace) -> int:
     file = Path(tender.evaluation.origin)
     found = schema_problems(read_yaml(file))
     shipped = file.parent / SCHEMA_FILE
-    if shipped.is_file() and shipped.read_text(encoding="utf-8") != schema_text("evaluation"):
+    if shipped.is_file() and not _is_current_schema(shipped):
         say(
             f"note: {printable(shipped)} is not this crmselect's schema; `crmselect new` "
             "writes the current one (crmselect/schemas/evaluation.schema.json)"
@@ -464,6 +465,16 @@ def _stage(args: argparse.Namespace) -> int:
     append_entry(folder, advance(tender.record, Stage(args.stage), by=args.by, at=now()))
     say(f"the tender is at stage {args.stage}")
     return 0
+
+
+def _is_current_schema(path: Path) -> bool:
+    """Whether ``path`` holds this crmselect's schema of ``evaluation.yaml`` (read bounded:
+    a file much larger than the schema is not it)."""
+    current = schema_text("evaluation").encode("utf-8")
+    try:
+        return read_regular_file(path, 2 * len(current), kind="schema") == current
+    except InputFileError:
+        return False
 
 
 def _template(args: argparse.Namespace) -> int:

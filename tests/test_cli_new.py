@@ -135,3 +135,14 @@ def test_catalogs_lists_the_requirements(capsys: pytest.CaptureFixture[str]) -> 
 def test_catalogs_requirements_needs_a_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalogs", "--requirements"]) == 2
     assert "name it" in capsys.readouterr().err
+
+
+def test_check_notes_a_huge_schema_copy_without_reading_it_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["new", str(tmp_path / "acme"), *FLAGS])
+    with (tmp_path / "acme" / "evaluation.schema.json").open("wb") as handle:
+        handle.truncate(10**9)  # sparse: 1 GB that is never read
+    capsys.readouterr()
+    assert main(["check", str(tmp_path / "acme")]) == 0
+    assert "is not this crmselect's schema" in capsys.readouterr().out

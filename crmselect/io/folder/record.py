@@ -75,6 +75,8 @@ def _entry(path: Path, number: int, line: str, previous: str) -> Entry:
         fields = json.loads(line)
     except json.JSONDecodeError as exc:
         raise _bad(path, number, f"not a JSON object ({exc.msg})") from None
+    except RecursionError:  # nesting deeper than the interpreter's stack
+        raise _bad(path, number, "nested too deeply to be an entry") from None
     if not isinstance(fields, dict) or set(fields) != _KEYS:
         raise _bad(path, number, f"an entry has exactly the keys {', '.join(sorted(_KEYS))}")
     if fields["previous"] != previous:

@@ -136,3 +136,10 @@ def test_a_fifo_named_as_the_record_is_refused_without_waiting(tmp_path: Path) -
     os.mkfifo(tmp_path / FILE_NAME)
     with pytest.raises(InputFileError, match="not a regular file"):
         read_record(tmp_path)
+
+
+def test_a_line_nested_too_deeply_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / FILE_NAME).write_text("[" * 100_000 + "]" * 100_000 + "\n", "utf-8")
+    with pytest.raises(InputFileError) as caught:
+        read_record(tmp_path)
+    assert "line 1" in caught.value.problems[0].where
