@@ -342,7 +342,10 @@ def _catalogs(args: argparse.Namespace) -> int:
 def _ask(question: str, default: str = "") -> str:
     """One answer typed in the terminal (``default`` when left empty)."""
     shown = f" [{default}]" if default else ""
-    return input(f"{question}{shown}: ").strip() or default
+    try:
+        return input(f"{question}{shown}: ").strip() or default
+    except EOFError:  # the input ended (Ctrl-D, or a closed pipe): nothing is written
+        raise CrmselectError("no answer: the input ended; nothing was written") from None
 
 
 def _asked_members(question: str) -> list[Member]:

@@ -146,3 +146,14 @@ def test_check_notes_a_huge_schema_copy_without_reading_it_all(
     capsys.readouterr()
     assert main(["check", str(tmp_path / "acme")]) == 0
     assert "is not this crmselect's schema" in capsys.readouterr().out
+
+
+def test_new_stops_cleanly_when_the_input_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typed = io.StringIO("Beta tender\n")  # then the input ends
+    typed.isatty = lambda: True  # type: ignore[method-assign]
+    monkeypatch.setattr("sys.stdin", typed)
+    assert main(["new", str(tmp_path / "beta")]) == 2
+    assert "the input ended; nothing was written" in capsys.readouterr().err
+    assert not (tmp_path / "beta").exists()
