@@ -87,6 +87,7 @@ from crmselect.io.forms.reading import (
     ReturnedForm,
     free_text,
     header_columns,
+    outside_columns,
     read_each,
 )
 from crmselect.model import DemoScore, DemoScript, Evaluation, Evaluator, Vendor
@@ -660,7 +661,15 @@ def _rows(
     scores: list[DemoScore] = []
     width = max(len(SCORE_HEADERS), max((len(r) for r in grid), default=0))
     for row_number in range(2, len(grid) + 1):
-        _outside_columns(grid[row_number - 1], row_number, used, report)
+        outside_columns(
+            report,
+            SCORES_SHEET,
+            grid[row_number - 1],
+            row_number,
+            used,
+            what="value outside the sheet's columns; it is not used",
+            action="ask the evaluator to put remarks in the Note column",
+        )
         item = _row_item(grid, row_number, columns, evaluator, expected, seen, width, report)
         if item is None:
             continue
@@ -682,22 +691,6 @@ def _rows(
 def _shown(row: list[tuple[object, str]]) -> str:
     """The values of ``row`` that are not blank, as text, for a finding."""
     return " | ".join(as_text(v, t) for v, t in row if not is_blank(v))
-
-
-def _outside_columns(
-    row: list[tuple[object, str]], row_number: int, used: set[int], report: Findings
-) -> None:
-    """Report each value of ``row`` outside the sheet's columns (``used``)."""
-    for column, (value, _) in enumerate(row, start=1):
-        if column not in used and not is_blank(value):
-            report.add(
-                SCORES_SHEET,
-                cell_ref(row_number, column),
-                "warning",
-                "value outside the sheet's columns; it is not used",
-                "ask the evaluator to put remarks in the Note column",
-                value=value,
-            )
 
 
 def _row_item(

@@ -11,7 +11,7 @@ columns by their headers and :func:`free_text` reads a free-text answer cell.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,6 +27,7 @@ from crmselect.io.excel.untrusted import (
     as_text,
     cell_at,
     cell_ref,
+    is_blank,
     shorten,
 )
 from crmselect.progress import progress
@@ -172,6 +173,24 @@ class Findings:
         self._kept.append(
             ImportProblem(self.file, sheet, cell, severity, what, action, requirement, shown)
         )
+
+
+def outside_columns(
+    report: Findings,
+    sheet: str,
+    row: Sequence[tuple[object, str]],
+    row_number: int,
+    used: Collection[int],
+    *,
+    what: str,
+    action: str,
+) -> None:
+    """Report, as a warning at its cell, each value of ``row`` (row ``row_number`` of
+    ``sheet``) in a column the form does not use: it is not read, and never dropped
+    silently. ``what`` and ``action`` are the form's words for it."""
+    for column, (value, _) in enumerate(row, start=1):
+        if column not in used and not is_blank(value):
+            report.add(sheet, cell_ref(row_number, column), "warning", what, action, value=value)
 
 
 def free_text(

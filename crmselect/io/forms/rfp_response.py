@@ -45,7 +45,13 @@ from crmselect.io.excel.untrusted import (
 )
 from crmselect.io.folder.key import TenderKey
 from crmselect.io.forms.meta import META_SHEET, Meta, open_form
-from crmselect.io.forms.reading import Findings, ReturnedForm, free_text, header_columns
+from crmselect.io.forms.reading import (
+    Findings,
+    ReturnedForm,
+    free_text,
+    header_columns,
+    outside_columns,
+)
 from crmselect.io.forms.rfp_template import (
     ANSWER_HEADERS,
     COMPANY_SHEET,
@@ -260,7 +266,15 @@ def _requirements(
     seen: dict[str, int] = {}  # requirement id → its row, in the sheet's order
     responses: list[Response] = []
     for row_number in range(2, len(grid) + 1):
-        _outside_columns(grid[row_number - 1], row_number, used, report)
+        outside_columns(
+            report,
+            REQUIREMENTS_SHEET,
+            grid[row_number - 1],
+            row_number,
+            used,
+            what="value outside the template's columns; it is not used",
+            action="ask the vendor to put it in Comment",
+        )
         rid = _row_id(grid, row_number, columns, by_id, seen, report)
         if rid is None:
             continue
@@ -289,22 +303,6 @@ def _requirements(
     _reordered(evaluation, seen, report)
     _deleted(evaluation, seen, report)
     return responses
-
-
-def _outside_columns(
-    row: list[tuple[object, str]], row_number: int, used: set[int], report: Findings
-) -> None:
-    """Report each value of ``row`` outside the template's columns (``used``)."""
-    for column, (value, _) in enumerate(row, start=1):
-        if column not in used and not is_blank(value):
-            report.add(
-                REQUIREMENTS_SHEET,
-                cell_ref(row_number, column),
-                "warning",
-                "value outside the template's columns; it is not used",
-                "ask the vendor to put it in Comment",
-                value=value,
-            )
 
 
 def _row_id(
