@@ -33,6 +33,7 @@ Command line (used to render the docs)::
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,7 @@ from pathlib import Path
 
 import attrs
 import openpyxl
+import pytest
 
 from crmselect import (
     Criterion,
@@ -257,6 +259,17 @@ oor:op="fuse"><value>0</value></prop></item>
 def soffice() -> str | None:
     """Path of the LibreOffice executable, or None when it is not installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+REQUIRE_LIBREOFFICE = os.environ.get("CRMSELECT_REQUIRE_LIBREOFFICE") == "1"
+"""Set by .ci/run: CI must run the LibreOffice tests, so a missing soffice fails them."""
+
+needs_libreoffice = pytest.mark.skipif(
+    soffice() is None and not REQUIRE_LIBREOFFICE,
+    reason="LibreOffice (soffice) is not installed: "
+    "apt-get install -y --no-install-recommends libreoffice-calc-nogui",
+)
+"""Skips a test without LibreOffice — except in CI (:data:`REQUIRE_LIBREOFFICE`)."""
 
 
 def convert(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import csv
-import os
 import shutil
 import subprocess
 import tempfile
@@ -34,16 +33,9 @@ from crmselect.io.excel.xlsx import csv_text, looks_like_formula, put_text, writ
 from crmselect.io.folder.evaluation import save_evaluation
 from crmselect.io.folder.tables import read_csv, responses_from_frame
 from crmselect.io.forms.demo_sheets import SCORE_HEADERS, SCORES_SHEET, write_scoring_sheet
-from tests.helpers import KEY
+from tests.helpers import KEY, needs_libreoffice, soffice
 
-REQUIRED = os.environ.get("CRMSELECT_REQUIRE_LIBREOFFICE") == "1"
-"""Set by .ci/run: CI must run the LibreOffice tests, so a missing soffice fails them."""
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-needs_libreoffice = pytest.mark.skipif(
-    SOFFICE is None and not REQUIRED,
-    reason="LibreOffice (soffice) is not installed: "
-    "apt-get install -y --no-install-recommends libreoffice-calc-nogui",
-)
+SOFFICE = soffice()
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example","click")',

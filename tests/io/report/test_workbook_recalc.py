@@ -19,7 +19,6 @@ Skipped, with the reason shown, when LibreOffice is not installed
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -47,18 +46,11 @@ from crmselect import (
 from crmselect.io.report.workbook import export_workbook
 from crmselect.model import walk_tree
 from crmselect.weights import local_weights
-from tests.helpers import convert, soffice
-
-REQUIRED = os.environ.get("CRMSELECT_REQUIRE_LIBREOFFICE") == "1"
-"""Set by .ci/run: CI must run these tests, so a missing LibreOffice fails instead of skipping."""
+from tests.helpers import convert, needs_libreoffice, soffice
 
 pytestmark = [
     pytest.mark.integration,  # LibreOffice
-    pytest.mark.skipif(
-        soffice() is None and not REQUIRED,
-        reason="LibreOffice (soffice) is not installed: "
-        "apt-get install -y --no-install-recommends libreoffice-calc-nogui",
-    ),
+    needs_libreoffice,
     # openpyxl reading LibreOffice's output: extensions it does not know are dropped
     pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning"),
 ]

@@ -22,7 +22,6 @@ from a limit lands on different sides of it unless both sides use the same toler
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -45,17 +44,11 @@ from crmselect import (
 from crmselect.errors import ValidationError
 from crmselect.io.report.workbook import export_workbook
 from crmselect.price import AT_LIMIT
-from tests.helpers import convert, soffice
-
-REQUIRED = os.environ.get("CRMSELECT_REQUIRE_LIBREOFFICE") == "1"
+from tests.helpers import convert, needs_libreoffice
 
 pytestmark = [
     pytest.mark.integration,  # LibreOffice
-    pytest.mark.skipif(
-        soffice() is None and not REQUIRED,
-        reason="LibreOffice (soffice) is not installed: "
-        "apt-get install -y --no-install-recommends libreoffice-calc-nogui",
-    ),
+    needs_libreoffice,
     pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning"),
 ]
 
