@@ -56,6 +56,7 @@ from crmselect.model import (
     PriceCriterion,
     Priority,
 )
+from crmselect.model.answers import NO_ANSWER
 from crmselect.price import abnormally_low, limit_notes, price_scores
 from crmselect.ranking import rank
 from crmselect.weights import global_weights
@@ -67,16 +68,13 @@ MISSING_COLUMNS = ["vendor", "kind", "item", "criterion", "treatment"]
 
 
 def requirement_scores(evaluation: Evaluation) -> pd.DataFrame:
-    """Vendors × requirements matrix of answer scores in [0, 1]; NaN where no answer."""
-    scores = pd.DataFrame(
-        np.nan,
+    """Vendors × requirements matrix of answer scores in [0, 1]; NaN where no answer
+    (formula 1, from the evaluation's :attr:`~crmselect.model.Evaluation.coded_answers`)."""
+    return pd.DataFrame(
+        evaluation.coded_answers.score.copy(),
         index=pd.Index(evaluation.vendor_ids, name="vendor"),
         columns=pd.Index([r.id for r in evaluation.requirements], name="requirement"),
     )
-    for a in evaluation.responses:
-        if a.compliance is not None:
-            scores.loc[a.vendor, a.requirement] = evaluation.scale.score(a.compliance)
-    return scores
 
 
 _MOSCOW_UP = (Priority.COULD, Priority.SHOULD, Priority.MUST)
@@ -142,9 +140,12 @@ def excluded_answers(evaluation: Evaluation) -> dict[tuple[str, str], ImportProb
     for p in evaluation.import_problems:
         if p.severity == "error" and p.requirement:
             errors.setdefault((p.file, p.requirement), []).append(p)
-    found = {}
-    for a in evaluation.responses:
-        if a.compliance is not None or not a.origin:
+    found: dict[tuple[str, str], ImportProblem] = {}
+    if not errors:
+        return found
+    for position in evaluation.coded_answers.blank.tolist():
+        a = evaluation.responses[position]
+        if not a.origin:
             continue
         candidates = errors.get((a.origin.split("!")[0], a.requirement), [])
         if candidates:
@@ -162,30 +163,36 @@ def knockouts(evaluation: Evaluation) -> dict[str, tuple[str, ...]]:
     is not silence: its reason names the cell and what was typed, ``"R3: answer excluded
     (acme.xlsx!Requirements!F4: 'Mostly') — clarify before deciding"``.
     """
-    answers = {(a.vendor, a.requirement): a for a in evaluation.responses}
-    excluded = excluded_answers(evaluation)
+    coded = evaluation.coded_answers
+    mandatory = np.flatnonzero(coded.mandatory)
+    levels = evaluation.scale.levels
+    # the last entry is what NO_ANSWER (-1) picks: no answer never satisfies
+    satisfies = np.array([lvl.satisfies_mandatory for lvl in levels] + [False])
+    level = coded.level[:, mandatory]
+    failed = np.nonzero(~satisfies[level])  # row-major: by vendor, then requirement
+    excluded = excluded_answers(evaluation) if (level == NO_ANSWER).any() else {}
     reasons: dict[str, list[str]] = {}
-    for v in evaluation.vendors:
-        for r in evaluation.requirements:
-            if not r.mandatory:
-                continue
-            a = answers.get((v.id, r.id))
-            if a is None or a.compliance is None:
-                finding = excluded.get((v.id, r.id))
-                reason = (
-                    f"answer excluded ({finding.place}: "
-                    + (finding.quoted_value or finding.what)
-                    + ") — clarify before deciding"
-                    if finding is not None
-                    else "mandatory requirement not answered"
-                )
-                reasons.setdefault(v.id, []).append(f"{r.id}: {reason}")
-            elif not evaluation.scale.level(a.compliance).satisfies_mandatory:
-                label = evaluation.scale.level(a.compliance).label
-                reasons.setdefault(v.id, []).append(
-                    f"{r.id}: mandatory requirement answered {label!r}"
-                )
+    for v, k in zip(*(axis.tolist() for axis in failed), strict=True):
+        vendor, rid = evaluation.vendors[v].id, evaluation.requirements[mandatory[k]].id
+        code = int(level[v, k])
+        if code == NO_ANSWER:
+            reason = _unanswered_reason(excluded.get((vendor, rid)))
+        else:
+            reason = f"mandatory requirement answered {levels[code].label!r}"
+        reasons.setdefault(vendor, []).append(f"{rid}: {reason}")
     return {v: tuple(rs) for v, rs in reasons.items()}
+
+
+def _unanswered_reason(finding: ImportProblem | None) -> str:
+    """Why a mandatory requirement without an answer knocks out: the import ``finding``
+    that excluded the answer (its cell and what was typed), else that it is unanswered."""
+    if finding is None:
+        return "mandatory requirement not answered"
+    return (
+        f"answer excluded ({finding.place}: "
+        + (finding.quoted_value or finding.what)
+        + ") — clarify before deciding"
+    )
 
 
 def rfp_criterion_scores(evaluation: Evaluation, answers: pd.DataFrame) -> pd.DataFrame:
@@ -200,9 +207,7 @@ def rfp_criterion_scores(evaluation: Evaluation, answers: pd.DataFrame) -> pd.Da
     priority = effective_priorities(evaluation)
     p = np.array([weights[priority[r.id]] for r in evaluation.requirements])
     member = np.zeros((len(evaluation.requirements), len(leaves)))
-    column = {cid: j for j, cid in enumerate(leaves)}
-    for i, r in enumerate(evaluation.requirements):
-        member[i, column[r.criterion]] = 1.0
+    member[np.arange(len(evaluation.requirements)), evaluation.coded_answers.leaf] = 1.0
     a = answers.to_numpy(dtype=float)
     answered = ~np.isnan(a)
     numerator = np.where(answered, a, 0.0) * p @ member
@@ -418,22 +423,21 @@ _MissingRow = tuple[str, str, str, str, str]
 def _missing_answers(evaluation: Evaluation) -> list[_MissingRow]:
     """The missing RFP answers: a knock-out for a mandatory requirement, else scored 0 or
     left out of the criterion mean by the missing policy (formulas 2 and 3)."""
-    answered = {(a.vendor, a.requirement) for a in evaluation.responses if a.compliance is not None}
     if evaluation.policy.missing is MissingPolicy.ZERO:
         optional = "scored 0"
     else:
         optional = "left out of the criterion mean"
+    vendors, requirements = evaluation.vendors, evaluation.requirements
+    unanswered = np.nonzero(~evaluation.coded_answers.answered)  # by vendor, then requirement
     return [
         (
-            v.id,
+            vendors[v].id,
             "rfp answer",
-            r.id,
-            r.criterion,
-            "knock-out (mandatory)" if r.mandatory else optional,
+            requirements[r].id,
+            requirements[r].criterion,
+            "knock-out (mandatory)" if requirements[r].mandatory else optional,
         )
-        for v in evaluation.vendors
-        for r in evaluation.requirements
-        if (v.id, r.id) not in answered
+        for v, r in zip(*(axis.tolist() for axis in unanswered), strict=True)
     ]
 
 

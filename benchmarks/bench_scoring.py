@@ -1,0 +1,112 @@
+"""Speed of ``crmselect.score`` and of its requirement side on the issue-21 tenders.
+
+For each size (``benchmarks/synthetic.py``: TYPICAL, UPPER, and UPPER with half the vendors
+and half the requirements, for the scaling) it times, on a fresh copy of the evaluation
+each repeat (so nothing cached on the frozen object is reused between repeats):
+
+* ``score`` — the whole of it;
+* the requirement side — ``requirement_scores``, ``rfp_criterion_scores``, ``knockouts``
+  and ``missing_items`` (answers, demo scores, prices: it lists them all), each on its own;
+* the demo side — ``demo_criterion_scores`` (:mod:`crmselect.consensus`), for reference.
+
+It prints the minimum and median of the repeats, the requirement side's share of
+``score``, the scaling exponents ``log2(t(UPPER) / t(UPPER halved))`` in vendors and in
+requirements, and the load average before and after.
+
+Run from the worktree (``PYTHONPATH`` picks the checkout measured; point it at an old
+checkout for the "before" figures)::
+
+    PYTHONPATH=$PWD python benchmarks/bench_scoring.py                 # all sizes
+    PYTHONPATH=$PWD python benchmarks/bench_scoring.py --sizes typical --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import TYPICAL, UPPER, Size, tender
+
+import crmselect
+from crmselect import scoring
+
+SIZES = {
+    "typical": TYPICAL,
+    "upper": UPPER,
+    "upper-half-vendors": UPPER.scaled(vendors=0.5),
+    "upper-half-requirements": UPPER.scaled(requirements=0.5),
+}
+STAGES: dict[str, Callable[[crmselect.Evaluation], object]] = {
+    "score": crmselect.score,
+    "requirement_scores": scoring.requirement_scores,
+    "rfp_criterion_scores": lambda e: scoring.rfp_criterion_scores(
+        e, scoring.requirement_scores(e)
+    ),
+    "knockouts": scoring.knockouts,
+    "missing_items": scoring.missing_items,
+    "demo_criterion_scores": scoring.demo_criterion_scores,
+}
+REQUIREMENT_SIDE = ("rfp_criterion_scores", "knockouts", "missing_items")
+"""Stages that together cover the requirement side (``rfp_criterion_scores`` includes the
+``requirement_scores`` it needs)."""
+
+
+def timed(
+    stage: Callable[[crmselect.Evaluation], object], evaluation: crmselect.Evaluation
+) -> float:
+    """Seconds for one call of ``stage`` on a fresh copy of ``evaluation``."""
+    fresh = attrs.evolve(evaluation)
+    start = time.perf_counter()
+    stage(fresh)
+    return time.perf_counter() - start
+
+
+def measure(size: Size, repeat: int) -> dict[str, list[float]]:
+    """Every stage's times on the tender of ``size``."""
+    evaluation = tender(size)
+    return {
+        name: [timed(stage, evaluation) for _ in range(repeat)] for name, stage in STAGES.items()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES))
+    parser.add_argument("--repeat", type=int, default=3, help="repeats per stage (default 3)")
+    args = parser.parse_args()
+    print(f"crmselect from {Path(crmselect.__file__).parent}")
+    print(f"load average before: {Path('/proc/loadavg').read_text().strip()}")
+    results: dict[str, dict[str, float]] = {}
+    for label in args.sizes:
+        size = SIZES[label]
+        times = measure(size, args.repeat)
+        results[label] = {name: min(ts) for name, ts in times.items()}
+        print(f"\n{label}: {size.label()} ({size.leaves} leaves), min / median of {args.repeat}")
+        for name, ts in times.items():
+            print(f"  {name:<24}{min(ts):9.3f} s {statistics.median(ts):9.3f} s")
+        side = sum(results[label][name] for name in REQUIREMENT_SIDE)
+        total = results[label]["score"]
+        print(f"  requirement side (sum)  {side:9.3f} s  = {side / total:.0%} of score (min)")
+    print()
+    for halved, dimension in (
+        ("upper-half-vendors", "vendors"),
+        ("upper-half-requirements", "requirements"),
+    ):
+        if "upper" in results and halved in results:
+            for name in ("score", *REQUIREMENT_SIDE):
+                exponent = math.log2(results["upper"][name] / results[halved][name])
+                print(f"scaling in {dimension:<13} {name:<24} exponent {exponent:5.2f}")
+    print(f"\nload average after: {Path('/proc/loadavg').read_text().strip()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""The vendors' RFP answers as integer-coded arrays, so that scoring runs on arrays.
+
+:func:`coded_answers` turns an :class:`~crmselect.model.Evaluation`'s answers into
+:class:`CodedAnswers`: a vendors × requirements matrix of compliance-level codes and one of
+their scores (formula 1 of :mod:`crmselect.scoring`: ``a_vr`` = the scale's score of the
+answer, NaN when blank or absent), the positions of the answers given blank (for the import
+findings that excluded them), and per requirement its leaf criterion and whether it is
+mandatory. Rows follow ``evaluation.vendors``, columns ``evaluation.requirements``, codes
+``evaluation.scale.levels``. The evaluation builds it once, on first use
+(:attr:`~crmselect.model.Evaluation.coded_answers`); the arrays are read-only.
+
+Building it is linear in the number of answers: every id is looked up in one hash-table
+pass (:meth:`pandas.Index.get_indexer`); nothing is done per vendor × requirement in Python.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+if TYPE_CHECKING:
+    from crmselect.model.evaluation import Evaluation
+
+_T = TypeVar("_T", bound=np.generic)
+
+NO_ANSWER = -1
+"""The level code of a requirement the vendor left blank or did not answer."""
+
+
+@attrs.frozen(eq=False)
+class CodedAnswers:
+    """An evaluation's answers as arrays (see the module docstring for the layout)."""
+
+    level: npt.NDArray[np.intp]
+    """Vendors × requirements: the index of the answer in ``scale.levels``, or
+    :data:`NO_ANSWER` where it is blank or absent."""
+    score: npt.NDArray[np.float64]
+    """Vendors × requirements: the scale's score of the answer (formula 1), NaN where there
+    is no answer."""
+    blank: npt.NDArray[np.intp]
+    """Positions in ``evaluation.responses`` of the answers given blank, in their order."""
+    leaf: npt.NDArray[np.intp]
+    """Per requirement: the index of its criterion in ``evaluation.leaves()``."""
+    mandatory: npt.NDArray[np.bool_]
+    """Per requirement: whether it is a knock-out."""
+
+    @property
+    def answered(self) -> npt.NDArray[np.bool_]:
+        """Vendors × requirements: ``True`` where the vendor gave an answer on the scale."""
+        return self.level != NO_ANSWER
+
+
+def coded_answers(evaluation: Evaluation) -> CodedAnswers:
+    """The answers of ``evaluation`` (which has validated every id and compliance key) as
+    :class:`CodedAnswers`."""
+    responses = evaluation.responses
+    scale = evaluation.scale
+    row = pd.Index(evaluation.vendor_ids).get_indexer([a.vendor for a in responses])
+    column = pd.Index([r.id for r in evaluation.requirements]).get_indexer(
+        [a.requirement for a in responses]
+    )
+    code = pd.Index(scale.keys).get_indexer([a.compliance for a in responses])  # None → -1
+    level = np.full((len(evaluation.vendors), len(evaluation.requirements)), NO_ANSWER, np.intp)
+    level[row, column] = code
+    level_scores = np.array([lvl.score for lvl in scale.levels], dtype=np.float64)
+    leaves = {c.id: j for j, c in enumerate(evaluation.leaves())}
+    return CodedAnswers(
+        level=_read_only(level),
+        score=_read_only(np.where(level == NO_ANSWER, np.nan, level_scores[level])),
+        blank=_read_only(np.flatnonzero(code == NO_ANSWER)),
+        leaf=_read_only(
+            np.array([leaves[r.criterion] for r in evaluation.requirements], dtype=np.intp)
+        ),
+        mandatory=_read_only(
+            np.array([r.mandatory for r in evaluation.requirements], dtype=np.bool_)
+        ),
+    )
+
+
+def _read_only(array: npt.NDArray[_T]) -> npt.NDArray[_T]:
+    """``array``, no longer writeable: the evaluation it describes does not change."""
+    array.flags.writeable = False
+    return array
