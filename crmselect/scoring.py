@@ -205,21 +205,37 @@ def rfp_criterion_scores(evaluation: Evaluation, answers: pd.DataFrame) -> pd.Da
     leaves = [c.id for c in evaluation.leaves()]
     weights = evaluation.policy.priority_weights
     priority = effective_priorities(evaluation)
-    p = np.array([weights[priority[r.id]] for r in evaluation.requirements])
-    member = np.zeros((len(evaluation.requirements), len(leaves)))
-    member[np.arange(len(evaluation.requirements)), evaluation.coded_answers.leaf] = 1.0
+    p = np.array([weights[priority[r.id]] for r in evaluation.requirements], dtype=float)
+    leaf = evaluation.coded_answers.leaf
     a = answers.to_numpy(dtype=float)
     answered = ~np.isnan(a)
-    numerator = np.where(answered, a, 0.0) * p @ member
+    numerator = _leaf_sums(np.where(answered, a, 0.0) * p, leaf, len(leaves))
+    weight = _leaf_sums(p[np.newaxis, :], leaf, len(leaves))[0]
     if evaluation.policy.missing is MissingPolicy.ZERO:
-        denominator = np.broadcast_to(p @ member, numerator.shape)
+        denominator = np.broadcast_to(weight, numerator.shape)
     else:
-        denominator = answered * p @ member
-    has_weight = (p @ member) > 0
+        denominator = _leaf_sums(answered * p, leaf, len(leaves))
     with np.errstate(invalid="ignore", divide="ignore"):
         scores = np.where(denominator > 0, numerator / denominator, 0.0)
-    scores[:, ~has_weight] = np.nan
+    scores[:, ~(weight > 0)] = np.nan
     return pd.DataFrame(scores, index=answers.index, columns=pd.Index(leaves, name="criterion"))
+
+
+def _leaf_sums(
+    values: npt.NDArray[np.float64], leaf: npt.NDArray[np.intp], leaves: int
+) -> npt.NDArray[np.float64]:
+    """Rows × ``leaves``: the sums of ``values`` (rows × requirements) over the requirements
+    of each leaf criterion (``leaf``: a requirement's leaf index), 0 for a leaf without
+    requirements — ``Σ_{r∈c}`` of formula 3, one :func:`numpy.add.reduceat` over the
+    requirements sorted by leaf."""
+    order = np.argsort(leaf, kind="stable")
+    counts = np.bincount(leaf, minlength=leaves)
+    present = counts > 0
+    sums = np.zeros((values.shape[0], leaves))
+    if order.size:
+        starts = (np.cumsum(counts) - counts)[present]
+        sums[:, present] = np.add.reduceat(values[:, order], starts, axis=1)
+    return sums
 
 
 def panel_scores(evaluation: Evaluation) -> PanelAggregate | ConsensusScores | None:

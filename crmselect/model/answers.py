@@ -15,6 +15,7 @@ pass (:meth:`pandas.Index.get_indexer`); nothing is done per vendor × requireme
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 import attrs
@@ -51,7 +52,8 @@ class CodedAnswers:
     @property
     def answered(self) -> npt.NDArray[np.bool_]:
         """Vendors × requirements: ``True`` where the vendor gave an answer on the scale."""
-        return self.level != NO_ANSWER
+        answered: npt.NDArray[np.bool_] = self.level != NO_ANSWER
+        return answered
 
 
 def coded_answers(evaluation: Evaluation) -> CodedAnswers:
@@ -59,11 +61,9 @@ def coded_answers(evaluation: Evaluation) -> CodedAnswers:
     :class:`CodedAnswers`."""
     responses = evaluation.responses
     scale = evaluation.scale
-    row = pd.Index(evaluation.vendor_ids).get_indexer([a.vendor for a in responses])
-    column = pd.Index([r.id for r in evaluation.requirements]).get_indexer(
-        [a.requirement for a in responses]
-    )
-    code = pd.Index(scale.keys).get_indexer([a.compliance for a in responses])  # None → -1
+    row = _positions(evaluation.vendor_ids, [a.vendor for a in responses])
+    column = _positions([r.id for r in evaluation.requirements], [a.requirement for a in responses])
+    code = _positions(scale.keys, [a.compliance for a in responses])  # None → NO_ANSWER
     level = np.full((len(evaluation.vendors), len(evaluation.requirements)), NO_ANSWER, np.intp)
     level[row, column] = code
     level_scores = np.array([lvl.score for lvl in scale.levels], dtype=np.float64)
@@ -79,6 +79,12 @@ def coded_answers(evaluation: Evaluation) -> CodedAnswers:
             np.array([r.mandatory for r in evaluation.requirements], dtype=np.bool_)
         ),
     )
+
+
+def _positions(keys: Sequence[str], values: Sequence[str | None]) -> npt.NDArray[np.intp]:
+    """The position of each of ``values`` in ``keys`` (unique), -1 where it is not there:
+    one hash-table pass (:meth:`pandas.Index.get_indexer`)."""
+    return pd.Index(keys).get_indexer(pd.Index(values, dtype=object))
 
 
 def _read_only(array: npt.NDArray[_T]) -> npt.NDArray[_T]:
