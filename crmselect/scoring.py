@@ -462,46 +462,63 @@ _DEMO_METHOD_NAMES = {"mean": "mean", "median": "median", "trimmed": "trimmed me
 
 def _missing_demo_scores(evaluation: Evaluation) -> list[_MissingRow]:
     """The missing demo scores, one row per evaluator who did not score a (vendor, script,
-    criterion), treated as :func:`_demo_treatment` says."""
-    scored = {
-        (d.evaluator, d.vendor, d.script, d.criterion)
-        for d in evaluation.demo_scores
-        if d.score is not None
-    }
-    by_script = {key[1:] for key in scored}
-    by_criterion = {(v, c) for v, _, c in by_script}
-    rows: list[_MissingRow] = []
-    for v in evaluation.vendors:
-        for s in evaluation.demo_scripts:
-            for cid in s.criteria:
-                treatment = _demo_treatment(evaluation, (v.id, s.id, cid), by_script, by_criterion)
-                rows += [
-                    (v.id, "demo score", f"{s.id}/{e.id}", cid, treatment)
-                    for e in evaluation.evaluators
-                    if (e.id, v.id, s.id, cid) not in scored
-                ]
-    return rows
+    criterion), in that order, treated as :func:`_demo_treatment` says.
 
-
-def _demo_treatment(
-    evaluation: Evaluation,
-    cell: tuple[str, str, str],
-    by_script: set[tuple[str, str, str]],
-    by_criterion: set[tuple[str, str]],
-) -> str:
-    """How formula 4 treats a missing demo score of a (vendor, script, criterion) ``cell``.
-
-    ``by_script`` holds the (vendor, script, criterion) and ``by_criterion`` the (vendor,
-    criterion) someone scored: the panel's aggregate of the other evaluators where someone
-    scored the cell; else the script is left out of the criterion's demo mean where another
-    script was scored; else the criterion has no demo score at all, treated by the missing
-    policy.
+    On arrays: the vendors × items × evaluators grid of the scores given
+    (:func:`_scored_demo_cells`), whether anyone scored each (vendor, item) and each
+    (vendor, criterion); rows are built for the missing cells only.
     """
-    if cell in by_script:
+    items = [(s.id, cid) for s in evaluation.demo_scripts for cid in s.criteria]
+    scored = _scored_demo_cells(evaluation, items)
+    by_item = scored.sum(axis=2) > 0
+    criterion, criteria = pd.factorize(pd.Index([cid for _, cid in items], dtype=object))
+    member = np.zeros((len(items), len(criteria)), dtype=np.intp)
+    member[np.arange(len(items)), criterion] = 1
+    by_criterion = (by_item.astype(np.intp) @ member)[:, criterion] > 0  # vendor × item
+    vendors, evaluators = evaluation.vendors, evaluation.evaluators
+    return [
+        (
+            vendors[v].id,
+            "demo score",
+            f"{items[k][0]}/{evaluators[e].id}",
+            items[k][1],
+            _demo_treatment(evaluation, bool(by_item[v, k]), bool(by_criterion[v, k])),
+        )
+        for v, k, e in zip(*(axis.tolist() for axis in np.nonzero(~scored)), strict=True)
+    ]
+
+
+def _scored_demo_cells(
+    evaluation: Evaluation, items: list[tuple[str, str]]
+) -> npt.NDArray[np.bool_]:
+    """Vendors × ``items`` (script, criterion) × evaluators: ``True`` where the evaluator
+    gave the vendor a score on the item (the evaluation has validated every id)."""
+    given = [d for d in evaluation.demo_scores if d.score is not None]
+    vendor = {vid: i for i, vid in enumerate(evaluation.vendor_ids)}
+    item = {key: k for k, key in enumerate(items)}
+    evaluator = {e.id: i for i, e in enumerate(evaluation.evaluators)}
+    grid = np.zeros((len(vendor), len(items), len(evaluator)), dtype=np.bool_)
+    grid[
+        np.array([vendor[d.vendor] for d in given], dtype=np.intp),
+        np.array([item[d.script, d.criterion] for d in given], dtype=np.intp),
+        np.array([evaluator[d.evaluator] for d in given], dtype=np.intp),
+    ] = True
+    return grid
+
+
+def _demo_treatment(evaluation: Evaluation, item_scored: bool, criterion_scored: bool) -> str:
+    """How formula 4 treats a missing demo score of a (vendor, script, criterion) item.
+
+    ``item_scored``: another evaluator scored the item; ``criterion_scored``: someone scored
+    the vendor on the criterion in some script. The panel's aggregate of the other
+    evaluators where someone scored the item; else the script is left out of the
+    criterion's demo mean where another script was scored; else the criterion has no demo
+    score at all, treated by the missing policy.
+    """
+    if item_scored:
         method = _DEMO_METHOD_NAMES[evaluation.policy.demo_aggregation.method]
         return f"{method} of the other evaluators' scores"
-    vendor, _, criterion = cell
-    if (vendor, criterion) in by_criterion:
+    if criterion_scored:
         return "script left out of the criterion's demo mean"
     return "no demo score at all: " + (
         "counts 0"

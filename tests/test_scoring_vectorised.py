@@ -4,8 +4,8 @@ issue 21, written out here, on random small tenders.
 The tenders have gaps (absent and blank answers), blank answers read from a workbook with
 the import findings that excluded them, knock-outs under the default and a lenient scale,
 ``wont`` priorities, process uplifts, criteria scored only by demos (no requirements, or
-only ``wont`` ones), vendors without a single answer, answers in any order, and both
-missing-answer policies.
+only ``wont`` ones), criteria two demo scripts exercise, missing demo scores, vendors
+without a single answer, answers in any order, and both missing-answer policies.
 """
 
 from __future__ import annotations
@@ -93,6 +93,8 @@ def tenders(draw: st.DrawFn) -> Evaluation:
     demo_leaves = sorted(set(LEAVES) - weighted) + draw(st.lists(st.sampled_from(LEAVES)))
     evaluators = [Evaluator("e0"), Evaluator("e1")]
     scripts = [DemoScript("D", "demo", sorted(set(demo_leaves)))] if demo_leaves else []
+    again = draw(st.lists(st.sampled_from(LEAVES), unique=True))  # a second look at some
+    scripts += [DemoScript("D2", "second demo", again)] if again else []
     demo_scores = [
         DemoScore(e.id, v.id, s.id, c, draw(st.sampled_from([None, 1.0, 4.0])))
         for s in scripts
