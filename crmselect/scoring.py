@@ -1,6 +1,9 @@
 """Weighted scoring with knock-outs: from answers and demo scores to totals and ranks.
 
 Pure functions of an :class:`~crmselect.model.Evaluation`; :func:`score` ties them together.
+The requirement side (formulas 1–3) works on the evaluation's integer-coded answers
+(:attr:`~crmselect.model.Evaluation.coded_answers`, :mod:`crmselect.model.answers`), built
+once per evaluation: nothing loops over vendors × requirements in Python.
 
 1. **Requirement score** ``a_vr`` = the compliance scale's score of vendor *v*'s answer to
    requirement *r* (NaN when blank or absent).
