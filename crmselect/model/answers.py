@@ -9,19 +9,18 @@ mandatory. Rows follow ``evaluation.vendors``, columns ``evaluation.requirements
 ``evaluation.scale.levels``. The evaluation builds it once, on first use
 (:attr:`~crmselect.model.Evaluation.coded_answers`); the arrays are read-only.
 
-Building it is linear in the number of answers: every id is looked up in one hash-table
-pass (:meth:`pandas.Index.get_indexer`); nothing is done per vendor × requirement in Python.
+Building it is linear in the number of answers: one pass over them looks up each id in a
+dict; nothing is done per vendor × requirement in Python.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 if TYPE_CHECKING:
     from crmselect.model.evaluation import Evaluation
@@ -61,13 +60,17 @@ def coded_answers(evaluation: Evaluation) -> CodedAnswers:
     :class:`CodedAnswers`."""
     responses = evaluation.responses
     scale = evaluation.scale
-    row = _positions(evaluation.vendor_ids, [a.vendor for a in responses])
-    column = _positions([r.id for r in evaluation.requirements], [a.requirement for a in responses])
-    code = _positions(scale.keys, [a.compliance for a in responses])  # None → NO_ANSWER
+    vendor = _positions(evaluation.vendor_ids)
+    requirement = _positions(r.id for r in evaluation.requirements)
+    level_of: dict[str | None, int] = {None: NO_ANSWER}  # a blank answer
+    level_of.update(_positions(scale.keys))
+    row = np.array([vendor[a.vendor] for a in responses], dtype=np.intp)
+    column = np.array([requirement[a.requirement] for a in responses], dtype=np.intp)
+    code = np.array([level_of[a.compliance] for a in responses], dtype=np.intp)
     level = np.full((len(evaluation.vendors), len(evaluation.requirements)), NO_ANSWER, np.intp)
     level[row, column] = code
     level_scores = np.array([lvl.score for lvl in scale.levels], dtype=np.float64)
-    leaves = {c.id: j for j, c in enumerate(evaluation.leaves())}
+    leaves = _positions(c.id for c in evaluation.leaves())
     return CodedAnswers(
         level=_read_only(level),
         score=_read_only(np.where(level == NO_ANSWER, np.nan, level_scores[level])),
@@ -81,10 +84,9 @@ def coded_answers(evaluation: Evaluation) -> CodedAnswers:
     )
 
 
-def _positions(keys: Sequence[str], values: Sequence[str | None]) -> npt.NDArray[np.intp]:
-    """The position of each of ``values`` in ``keys`` (unique), -1 where it is not there:
-    one hash-table pass (:meth:`pandas.Index.get_indexer`)."""
-    return pd.Index(keys).get_indexer(pd.Index(values, dtype=object))
+def _positions(keys: Iterable[str]) -> dict[str, int]:
+    """Key → its position in ``keys`` (unique ids)."""
+    return {key: i for i, key in enumerate(keys)}
 
 
 def _read_only(array: npt.NDArray[_T]) -> npt.NDArray[_T]:
