@@ -495,18 +495,28 @@ def _scored_demo_cells(
     evaluation: Evaluation, items: list[tuple[str, str]]
 ) -> npt.NDArray[np.bool_]:
     """Vendors × ``items`` (script, criterion) × evaluators: ``True`` where the evaluator
-    gave the vendor a score on the item (the evaluation has validated every id)."""
-    given = [d for d in evaluation.demo_scores if d.score is not None]
-    vendor = {vid: i for i, vid in enumerate(evaluation.vendor_ids)}
-    item = {key: k for k, key in enumerate(items)}
+    gave the vendor a score on the item (the evaluation has validated every id).
+
+    One pass over the demo scores, each placed by two dict lookups: its (vendor, item) cell
+    and its evaluator, at flat position ``cell · evaluators + evaluator``.
+    """
     evaluator = {e.id: i for i, e in enumerate(evaluation.evaluators)}
-    grid = np.zeros((len(vendor), len(items), len(evaluator)), dtype=np.bool_)
-    grid[
-        np.array([vendor[d.vendor] for d in given], dtype=np.intp),
-        np.array([item[d.script, d.criterion] for d in given], dtype=np.intp),
-        np.array([evaluator[d.evaluator] for d in given], dtype=np.intp),
-    ] = True
-    return grid
+    cell = {
+        (vendor, script, cid): v * len(items) + k
+        for v, vendor in enumerate(evaluation.vendor_ids)
+        for k, (script, cid) in enumerate(items)
+    }
+    given = np.array(
+        [
+            cell[d.vendor, d.script, d.criterion] * len(evaluator) + evaluator[d.evaluator]
+            for d in evaluation.demo_scores
+            if d.score is not None
+        ],
+        dtype=np.intp,
+    )
+    grid = np.zeros(len(evaluation.vendors) * len(items) * len(evaluator), dtype=np.bool_)
+    grid[given] = True
+    return grid.reshape(len(evaluation.vendors), len(items), len(evaluator))
 
 
 def _demo_treatment(evaluation: Evaluation, item_scored: bool, criterion_scored: bool) -> str:
