@@ -10,7 +10,8 @@ each repeat (so nothing cached on the frozen object is reused between repeats):
   ``score`` calls them, and each on its own;
 * the demo side — ``demo_criterion_scores`` (:mod:`crmselect.consensus`), for reference.
 
-It prints the minimum and median of the repeats, the requirement side's share of
+It prints the minimum and median wall-clock time of the repeats and the minimum CPU time
+of this process (steadier on a shared machine), the requirement side's share of
 ``score``, the scaling exponents ``log2(t(UPPER) / t(UPPER halved))`` in vendors and in
 requirements, and the load average before and after.
 
@@ -76,15 +77,16 @@ answers once (``score`` and ``requirement side`` too)."""
 
 def timed(
     stage: Callable[[crmselect.Evaluation], object], evaluation: crmselect.Evaluation
-) -> float:
-    """Seconds for one call of ``stage`` on a fresh copy of ``evaluation``."""
+) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (of this process) for one call of ``stage`` on a fresh
+    copy of ``evaluation``; on a shared machine the CPU time is the steadier of the two."""
     fresh = attrs.evolve(evaluation)
-    start = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     stage(fresh)
-    return time.perf_counter() - start
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def measure(size: Size, repeat: int) -> dict[str, list[float]]:
+def measure(size: Size, repeat: int) -> dict[str, list[tuple[float, float]]]:
     """Every stage's times on the tender of ``size``."""
     evaluation = tender(size)
     return {
@@ -99,16 +101,24 @@ def main() -> None:
     args = parser.parse_args()
     print(f"crmselect from {Path(crmselect.__file__).parent}")
     print(f"load average before: {Path('/proc/loadavg').read_text().strip()}")
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict[str, tuple[float, float]]] = {}
     for label in args.sizes:
         size = SIZES[label]
         times = measure(size, args.repeat)
-        results[label] = {name: min(ts) for name, ts in times.items()}
-        print(f"\n{label}: {size.label()} ({size.leaves} leaves), min / median of {args.repeat}")
+        results[label] = {
+            name: (min(w for w, _ in ts), min(c for _, c in ts)) for name, ts in times.items()
+        }
+        print(f"\n{label}: {size.label()} ({size.leaves} leaves), {args.repeat} repeats")
+        print(f"  {'stage':<24}{'wall min':>11}{'wall median':>13}{'CPU min':>11}")
         for name, ts in times.items():
-            print(f"  {name:<24}{min(ts):9.3f} s {statistics.median(ts):9.3f} s")
+            best, cpu = results[label][name]
+            median = statistics.median(w for w, _ in ts)
+            print(f"  {name:<24}{best:9.3f} s{median:11.3f} s{cpu:9.3f} s")
         side, total = results[label]["requirement side"], results[label]["score"]
-        print(f"  requirement side share  {side / total:9.0%} of score (min)")
+        print(
+            f"  requirement side share: {side[0] / total[0]:.0%} of score (wall min), "
+            f"{side[1] / total[1]:.0%} (CPU min)"
+        )
     print()
     for halved, dimension in (
         ("upper-half-vendors", "vendors"),
@@ -116,8 +126,13 @@ def main() -> None:
     ):
         if "upper" in results and halved in results:
             for name in ("score", "requirement side"):
-                exponent = math.log2(results["upper"][name] / results[halved][name])
-                print(f"scaling in {dimension:<13} {name:<24} exponent {exponent:5.2f}")
+                exponents = (
+                    math.log2(results["upper"][name][i] / results[halved][name][i]) for i in (0, 1)
+                )
+                print(
+                    f"scaling in {dimension:<13} {name:<18} exponent "
+                    "{:5.2f} (wall min), {:5.2f} (CPU min)".format(*exponents)
+                )
     print(f"\nload average after: {Path('/proc/loadavg').read_text().strip()}")
 
 
