@@ -20,6 +20,13 @@ checkout for the "before" figures)::
 
     PYTHONPATH=$PWD python benchmarks/bench_scoring.py                 # all sizes
     PYTHONPATH=$PWD python benchmarks/bench_scoring.py --sizes typical --repeat 5
+
+Measured 2026-12-02 at UPPER, load average 7.5–10 on 2 cores (other engineers' runs), so
+wall-clock times are 3–6× the CPU times: before (main at 50c60f8, one repeat) ``score``
+65.7 s CPU / 346 s wall, requirement side 57.0 s CPU / 153 s wall; after (min of 3)
+``score`` 0.72 s CPU / 5.6 s wall, requirement side 0.11 s CPU / 0.35–0.68 s wall over
+three runs (15 % of ``score``; the rest is the demo panel). Requirement side against
+UPPER with half the vendors: CPU exponent 1.00.
 """
 
 from __future__ import annotations
