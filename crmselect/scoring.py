@@ -1,6 +1,9 @@
 """Weighted scoring with knock-outs: from answers and demo scores to totals and ranks.
 
 Pure functions of an :class:`~crmselect.model.Evaluation`; :func:`score` ties them together.
+The requirement side (formulas 1–3) works on the evaluation's integer-coded answers
+(:attr:`~crmselect.model.Evaluation.coded_answers`, :mod:`crmselect.model.answers`), built
+once per evaluation: nothing loops over vendors × requirements in Python.
 
 1. **Requirement score** ``a_vr`` = the compliance scale's score of vendor *v*'s answer to
    requirement *r* (NaN when blank or absent).
@@ -56,6 +59,7 @@ from crmselect.model import (
     PriceCriterion,
     Priority,
 )
+from crmselect.model.answers import NO_ANSWER
 from crmselect.price import abnormally_low, limit_notes, price_scores
 from crmselect.ranking import rank
 from crmselect.weights import global_weights
@@ -67,16 +71,13 @@ MISSING_COLUMNS = ["vendor", "kind", "item", "criterion", "treatment"]
 
 
 def requirement_scores(evaluation: Evaluation) -> pd.DataFrame:
-    """Vendors × requirements matrix of answer scores in [0, 1]; NaN where no answer."""
-    scores = pd.DataFrame(
-        np.nan,
+    """Vendors × requirements matrix of answer scores in [0, 1]; NaN where no answer
+    (formula 1, from the evaluation's :attr:`~crmselect.model.Evaluation.coded_answers`)."""
+    return pd.DataFrame(
+        evaluation.coded_answers.score.copy(),
         index=pd.Index(evaluation.vendor_ids, name="vendor"),
         columns=pd.Index([r.id for r in evaluation.requirements], name="requirement"),
     )
-    for a in evaluation.responses:
-        if a.compliance is not None:
-            scores.loc[a.vendor, a.requirement] = evaluation.scale.score(a.compliance)
-    return scores
 
 
 _MOSCOW_UP = (Priority.COULD, Priority.SHOULD, Priority.MUST)
@@ -142,9 +143,12 @@ def excluded_answers(evaluation: Evaluation) -> dict[tuple[str, str], ImportProb
     for p in evaluation.import_problems:
         if p.severity == "error" and p.requirement:
             errors.setdefault((p.file, p.requirement), []).append(p)
-    found = {}
-    for a in evaluation.responses:
-        if a.compliance is not None or not a.origin:
+    found: dict[tuple[str, str], ImportProblem] = {}
+    if not errors:
+        return found
+    for position in evaluation.coded_answers.blank.tolist():
+        a = evaluation.responses[position]
+        if not a.origin:
             continue
         candidates = errors.get((a.origin.split("!")[0], a.requirement), [])
         if candidates:
@@ -162,30 +166,36 @@ def knockouts(evaluation: Evaluation) -> dict[str, tuple[str, ...]]:
     is not silence: its reason names the cell and what was typed, ``"R3: answer excluded
     (acme.xlsx!Requirements!F4: 'Mostly') — clarify before deciding"``.
     """
-    answers = {(a.vendor, a.requirement): a for a in evaluation.responses}
-    excluded = excluded_answers(evaluation)
+    coded = evaluation.coded_answers
+    mandatory = np.flatnonzero(coded.mandatory)
+    levels = evaluation.scale.levels
+    # the last entry is what NO_ANSWER (-1) picks: no answer never satisfies
+    satisfies = np.array([lvl.satisfies_mandatory for lvl in levels] + [False])
+    level = coded.level[:, mandatory]
+    failed = np.nonzero(~satisfies[level])  # row-major: by vendor, then requirement
+    excluded = excluded_answers(evaluation) if (level == NO_ANSWER).any() else {}
     reasons: dict[str, list[str]] = {}
-    for v in evaluation.vendors:
-        for r in evaluation.requirements:
-            if not r.mandatory:
-                continue
-            a = answers.get((v.id, r.id))
-            if a is None or a.compliance is None:
-                finding = excluded.get((v.id, r.id))
-                reason = (
-                    f"answer excluded ({finding.place}: "
-                    + (finding.quoted_value or finding.what)
-                    + ") — clarify before deciding"
-                    if finding is not None
-                    else "mandatory requirement not answered"
-                )
-                reasons.setdefault(v.id, []).append(f"{r.id}: {reason}")
-            elif not evaluation.scale.level(a.compliance).satisfies_mandatory:
-                label = evaluation.scale.level(a.compliance).label
-                reasons.setdefault(v.id, []).append(
-                    f"{r.id}: mandatory requirement answered {label!r}"
-                )
+    for v, k in zip(*(axis.tolist() for axis in failed), strict=True):
+        vendor, rid = evaluation.vendors[v].id, evaluation.requirements[mandatory[k]].id
+        code = int(level[v, k])
+        if code == NO_ANSWER:
+            reason = _unanswered_reason(excluded.get((vendor, rid)))
+        else:
+            reason = f"mandatory requirement answered {levels[code].label!r}"
+        reasons.setdefault(vendor, []).append(f"{rid}: {reason}")
     return {v: tuple(rs) for v, rs in reasons.items()}
+
+
+def _unanswered_reason(finding: ImportProblem | None) -> str:
+    """Why a mandatory requirement without an answer knocks out: the import ``finding``
+    that excluded the answer (its cell and what was typed), else that it is unanswered."""
+    if finding is None:
+        return "mandatory requirement not answered"
+    return (
+        f"answer excluded ({finding.place}: "
+        + (finding.quoted_value or finding.what)
+        + ") — clarify before deciding"
+    )
 
 
 def rfp_criterion_scores(evaluation: Evaluation, answers: pd.DataFrame) -> pd.DataFrame:
@@ -198,23 +208,37 @@ def rfp_criterion_scores(evaluation: Evaluation, answers: pd.DataFrame) -> pd.Da
     leaves = [c.id for c in evaluation.leaves()]
     weights = evaluation.policy.priority_weights
     priority = effective_priorities(evaluation)
-    p = np.array([weights[priority[r.id]] for r in evaluation.requirements])
-    member = np.zeros((len(evaluation.requirements), len(leaves)))
-    column = {cid: j for j, cid in enumerate(leaves)}
-    for i, r in enumerate(evaluation.requirements):
-        member[i, column[r.criterion]] = 1.0
+    p = np.array([weights[priority[r.id]] for r in evaluation.requirements], dtype=float)
+    leaf = evaluation.coded_answers.leaf
     a = answers.to_numpy(dtype=float)
     answered = ~np.isnan(a)
-    numerator = np.where(answered, a, 0.0) * p @ member
+    numerator = _leaf_sums(np.where(answered, a, 0.0) * p, leaf, len(leaves))
+    weight = _leaf_sums(p[np.newaxis, :], leaf, len(leaves))[0]
     if evaluation.policy.missing is MissingPolicy.ZERO:
-        denominator = np.broadcast_to(p @ member, numerator.shape)
+        denominator = np.broadcast_to(weight, numerator.shape)
     else:
-        denominator = answered * p @ member
-    has_weight = (p @ member) > 0
+        denominator = _leaf_sums(answered * p, leaf, len(leaves))
     with np.errstate(invalid="ignore", divide="ignore"):
         scores = np.where(denominator > 0, numerator / denominator, 0.0)
-    scores[:, ~has_weight] = np.nan
+    scores[:, ~(weight > 0)] = np.nan
     return pd.DataFrame(scores, index=answers.index, columns=pd.Index(leaves, name="criterion"))
+
+
+def _leaf_sums(
+    values: npt.NDArray[np.float64], leaf: npt.NDArray[np.intp], leaves: int
+) -> npt.NDArray[np.float64]:
+    """Rows × ``leaves``: the sums of ``values`` (rows × requirements) over the requirements
+    of each leaf criterion (``leaf``: a requirement's leaf index), 0 for a leaf without
+    requirements — ``Σ_{r∈c}`` of formula 3, one :func:`numpy.add.reduceat` over the
+    requirements sorted by leaf."""
+    order = np.argsort(leaf, kind="stable")
+    counts = np.bincount(leaf, minlength=leaves)
+    present = counts > 0
+    sums = np.zeros((values.shape[0], leaves))
+    if order.size:
+        starts = (np.cumsum(counts) - counts)[present]
+        sums[:, present] = np.add.reduceat(values[:, order], starts, axis=1)
+    return sums
 
 
 def panel_scores(evaluation: Evaluation) -> PanelAggregate | ConsensusScores | None:
@@ -418,22 +442,21 @@ _MissingRow = tuple[str, str, str, str, str]
 def _missing_answers(evaluation: Evaluation) -> list[_MissingRow]:
     """The missing RFP answers: a knock-out for a mandatory requirement, else scored 0 or
     left out of the criterion mean by the missing policy (formulas 2 and 3)."""
-    answered = {(a.vendor, a.requirement) for a in evaluation.responses if a.compliance is not None}
     if evaluation.policy.missing is MissingPolicy.ZERO:
         optional = "scored 0"
     else:
         optional = "left out of the criterion mean"
+    vendors, requirements = evaluation.vendors, evaluation.requirements
+    unanswered = np.nonzero(~evaluation.coded_answers.answered)  # by vendor, then requirement
     return [
         (
-            v.id,
+            vendors[v].id,
             "rfp answer",
-            r.id,
-            r.criterion,
-            "knock-out (mandatory)" if r.mandatory else optional,
+            requirements[r].id,
+            requirements[r].criterion,
+            "knock-out (mandatory)" if requirements[r].mandatory else optional,
         )
-        for v in evaluation.vendors
-        for r in evaluation.requirements
-        if (v.id, r.id) not in answered
+        for v, r in zip(*(axis.tolist() for axis in unanswered), strict=True)
     ]
 
 
@@ -442,46 +465,73 @@ _DEMO_METHOD_NAMES = {"mean": "mean", "median": "median", "trimmed": "trimmed me
 
 def _missing_demo_scores(evaluation: Evaluation) -> list[_MissingRow]:
     """The missing demo scores, one row per evaluator who did not score a (vendor, script,
-    criterion), treated as :func:`_demo_treatment` says."""
-    scored = {
-        (d.evaluator, d.vendor, d.script, d.criterion)
-        for d in evaluation.demo_scores
-        if d.score is not None
-    }
-    by_script = {key[1:] for key in scored}
-    by_criterion = {(v, c) for v, _, c in by_script}
-    rows: list[_MissingRow] = []
-    for v in evaluation.vendors:
-        for s in evaluation.demo_scripts:
-            for cid in s.criteria:
-                treatment = _demo_treatment(evaluation, (v.id, s.id, cid), by_script, by_criterion)
-                rows += [
-                    (v.id, "demo score", f"{s.id}/{e.id}", cid, treatment)
-                    for e in evaluation.evaluators
-                    if (e.id, v.id, s.id, cid) not in scored
-                ]
-    return rows
+    criterion), in that order, treated as :func:`_demo_treatment` says.
 
-
-def _demo_treatment(
-    evaluation: Evaluation,
-    cell: tuple[str, str, str],
-    by_script: set[tuple[str, str, str]],
-    by_criterion: set[tuple[str, str]],
-) -> str:
-    """How formula 4 treats a missing demo score of a (vendor, script, criterion) ``cell``.
-
-    ``by_script`` holds the (vendor, script, criterion) and ``by_criterion`` the (vendor,
-    criterion) someone scored: the panel's aggregate of the other evaluators where someone
-    scored the cell; else the script is left out of the criterion's demo mean where another
-    script was scored; else the criterion has no demo score at all, treated by the missing
-    policy.
+    On arrays: the vendors × items × evaluators grid of the scores given
+    (:func:`_scored_demo_cells`), whether anyone scored each (vendor, item) and each
+    (vendor, criterion); rows are built for the missing cells only.
     """
-    if cell in by_script:
+    items = [(s.id, cid) for s in evaluation.demo_scripts for cid in s.criteria]
+    scored = _scored_demo_cells(evaluation, items)
+    by_item = scored.sum(axis=2) > 0
+    criterion, criteria = pd.factorize(pd.Index([cid for _, cid in items], dtype=object))
+    member = np.zeros((len(items), len(criteria)), dtype=np.intp)
+    member[np.arange(len(items)), criterion] = 1
+    by_criterion = (by_item.astype(np.intp) @ member)[:, criterion] > 0  # vendor × item
+    vendors, evaluators = evaluation.vendors, evaluation.evaluators
+    return [
+        (
+            vendors[v].id,
+            "demo score",
+            f"{items[k][0]}/{evaluators[e].id}",
+            items[k][1],
+            _demo_treatment(evaluation, bool(by_item[v, k]), bool(by_criterion[v, k])),
+        )
+        for v, k, e in zip(*(axis.tolist() for axis in np.nonzero(~scored)), strict=True)
+    ]
+
+
+def _scored_demo_cells(
+    evaluation: Evaluation, items: list[tuple[str, str]]
+) -> npt.NDArray[np.bool_]:
+    """Vendors × ``items`` (script, criterion) × evaluators: ``True`` where the evaluator
+    gave the vendor a score on the item (the evaluation has validated every id).
+
+    One pass over the demo scores, each placed by two dict lookups: its (vendor, item) cell
+    and its evaluator, at flat position ``cell · evaluators + evaluator``.
+    """
+    evaluator = {e.id: i for i, e in enumerate(evaluation.evaluators)}
+    cell = {
+        (vendor, script, cid): v * len(items) + k
+        for v, vendor in enumerate(evaluation.vendor_ids)
+        for k, (script, cid) in enumerate(items)
+    }
+    given = np.array(
+        [
+            cell[d.vendor, d.script, d.criterion] * len(evaluator) + evaluator[d.evaluator]
+            for d in evaluation.demo_scores
+            if d.score is not None
+        ],
+        dtype=np.intp,
+    )
+    grid = np.zeros(len(evaluation.vendors) * len(items) * len(evaluator), dtype=np.bool_)
+    grid[given] = True
+    return grid.reshape(len(evaluation.vendors), len(items), len(evaluator))
+
+
+def _demo_treatment(evaluation: Evaluation, item_scored: bool, criterion_scored: bool) -> str:
+    """How formula 4 treats a missing demo score of a (vendor, script, criterion) item.
+
+    ``item_scored``: another evaluator scored the item; ``criterion_scored``: someone scored
+    the vendor on the criterion in some script. The panel's aggregate of the other
+    evaluators where someone scored the item; else the script is left out of the
+    criterion's demo mean where another script was scored; else the criterion has no demo
+    score at all, treated by the missing policy.
+    """
+    if item_scored:
         method = _DEMO_METHOD_NAMES[evaluation.policy.demo_aggregation.method]
         return f"{method} of the other evaluators' scores"
-    vendor, _, criterion = cell
-    if (vendor, criterion) in by_criterion:
+    if criterion_scored:
         return "script left out of the criterion's demo mean"
     return "no demo score at all: " + (
         "counts 0"

@@ -23,12 +23,15 @@ The modules, in the order they build on each other:
 ``policy``
     the rules scoring follows: :class:`ScoringPolicy`, :class:`DemoAggregation`,
     :class:`PriceCriterion`;
+``answers``
+    the vendors' answers as integer-coded arrays (:class:`~crmselect.model.answers.CodedAnswers`),
+    which scoring works on;
 ``checks``
     the cross-checks of an evaluation over one precomputed index, :func:`tree_problems`
     (shared with catalogues) and :func:`moderation_problems` (shared with the consensus
     meeting);
 ``evaluation``
-    :class:`Evaluation` itself and its fingerprint.
+    :class:`Evaluation` itself, its fingerprint and its coded answers.
 """
 
 from crmselect.model._problems import duplicate_problems

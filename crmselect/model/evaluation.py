@@ -18,6 +18,7 @@ from crmselect.display import html_table
 from crmselect.errors import ImportProblem, ValidationError
 from crmselect.hashing import canonical, sha256_of_canonical
 from crmselect.model._problems import raise_if
+from crmselect.model.answers import CodedAnswers, coded_answers
 from crmselect.model.checks import evaluation_problems
 from crmselect.model.inputs import (
     DemoScore,
@@ -92,6 +93,13 @@ class Evaluation:
     def demo_criteria(self) -> frozenset[str]:
         """Leaf criteria that at least one demo script exercises."""
         return frozenset(c for s in self.demo_scripts for c in s.criteria)
+
+    @functools.cached_property
+    def coded_answers(self) -> CodedAnswers:
+        """The answers as integer-coded arrays, which scoring works on
+        (:mod:`crmselect.model.answers`); built on first use and kept, like
+        :attr:`fingerprint`."""
+        return coded_answers(self)
 
     @functools.cached_property
     def fingerprint(self) -> str:
