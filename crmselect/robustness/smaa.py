@@ -41,6 +41,7 @@ at the default for 25 vendors × 60 criteria), whatever ``N``; uncertain perform
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import sys
@@ -135,8 +136,8 @@ class SmaaResult:
     (shown in :meth:`to_frame` and the HTML table). No other value is ever NaN: the weights
     are checked finite in every block.
 
-    ``fingerprint``: SHA-256 hex of the inputs (performance matrix, weight and performance
-    samplers, ``N``, seed) — ``""`` only for a result built by hand.
+    :attr:`fingerprint`: SHA-256 hex of the inputs (performance matrix, weight and
+    performance samplers, ``N``, seed), computed on first use and kept.
     """
 
     acceptability: pd.DataFrame
@@ -148,8 +149,17 @@ class SmaaResult:
     performance: pd.DataFrame
     weights: WeightSampler
     performance_sampler: PerformanceSampler | None = None
-    fingerprint: str = ""
     version: str = __version__
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 hex of the inputs: the performance matrix, the weight and performance
+        samplers, ``N`` and the seed (:func:`crmselect.hashing.digest`). Computed on first
+        use: hashing a large performance sampler (e.g. the 1,000 × 50 × 80 draws of a panel
+        bootstrap) takes seconds, and most runs never ask."""
+        return digest(
+            self.performance, self.weights, self.performance_sampler, self.n_samples, self.seed
+        )
 
     @property
     def exact(self) -> bool:
@@ -399,7 +409,6 @@ def smaa(
         performance=matrix,
         weights=sampler,
         performance_sampler=perf,
-        fingerprint=digest(matrix, sampler, perf, n_samples, entropy),
     )
 
 
@@ -460,8 +469,10 @@ def _confidence(
             batch = min(PERFORMANCE_BATCH, size - lo)
             sampled = perf.sample(rng, batch)[:, :, columns]
             totals = sampled @ central[defined].T  # sample × vendor × centre
-            for c, vendor in enumerate(defined):
-                wins[c] += first_place_shares(totals[:, :, c])[:, vendor].sum()
+            # every (sample, centre) ranked at once; centre c counts its own vendor's share
+            shares = first_place_shares(totals.transpose(0, 2, 1).reshape(-1, m))
+            own = shares.reshape(batch, len(defined), m)[:, np.arange(len(defined)), defined]
+            wins += np.ascontiguousarray(own.T).sum(axis=1)
         bar.update(size)
     out[defined] = wins / n_samples
     return out
