@@ -270,17 +270,16 @@ def combine(
     trim: float,
     missing: MissingScores,
     minimum: float,
-    present: FloatArray | None = None,
     min_evaluators: int = 1,
 ) -> FloatArray:
     """The aggregation kernel: arrays ``(..., evaluators, items)`` → ``(..., items)``.
 
-    ``present`` counts, per item, the distinct evaluators who scored it (default: the
-    non-NaN values); items below ``min_evaluators`` — or, under ``complete``, with any NaN
-    — come out NaN. Used for the panel and for every bootstrap sample alike.
+    Items scored by fewer than ``min_evaluators`` — or, under ``complete``, with any NaN —
+    come out NaN. The panel's own aggregate; resampled panels take
+    :func:`combine_draws`, which gives the same without building them.
     """
     given = ~np.isnan(values)
-    count = given.sum(axis=-2) if present is None else present
+    count = given.sum(axis=-2)
     incomplete = (~given).any(axis=-2)
     if missing == "scale_minimum":
         values = np.where(given, values, minimum)
