@@ -396,14 +396,19 @@ def _trimmed_of_draws(values: FloatArray, counts: FloatArray, trim: float) -> Fl
     positions ``[cut, k − cut)``."""
     active = ~np.isnan(values)
     order, v = _sorted_items(values, active)
-    c = counts[:, order] * np.take_along_axis(active.T, order, axis=-1)
+    c = counts[:, order]
+    c *= np.take_along_axis(active.T, order, axis=-1)
     end = np.cumsum(c, axis=-1)
-    k = end[..., -1:]
+    k = end[..., -1:].copy()  # end is reused in place below
     cut = np.floor(trim * k)
-    share = np.clip(np.minimum(end, k - cut) - np.maximum(end - c, cut), 0.0, None)
+    start = end - c
+    np.maximum(start, cut, out=start)
+    np.minimum(end, k - cut, out=end)
+    end -= start
+    np.maximum(end, 0.0, out=end)  # the kept positions each sorted score covers
     kept = (k - 2 * cut)[..., 0]
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = (share * np.where(np.isfinite(v), v, 0.0)).sum(axis=-1) / kept
+        mean = np.einsum("bij,ij->bi", end, np.where(np.isfinite(v), v, 0.0)) / kept
     return np.asarray(np.where(kept > 0, mean, np.nan), dtype=float)
 
 
