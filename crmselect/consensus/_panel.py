@@ -17,8 +17,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import weakref
 from collections.abc import Hashable, Iterable, Sequence
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import attrs
 import numpy as np
@@ -78,7 +79,17 @@ class Panel:
         Items are every ``(vendor, script, criterion)`` with the criterion exercised by the
         script, for vendors scored by anyone, in the evaluation's order; evaluators are
         those who gave at least one score. The evaluation validated the scores already.
+
+        An evaluation is frozen, so its panel is built once and kept while the evaluation
+        lives (:func:`as_panel`, scoring and the analysis share it).
         """
+        kept = _FROM_EVALUATION.get(evaluation)
+        if kept is None:
+            kept = _FROM_EVALUATION[evaluation] = cls._of_evaluation(evaluation)
+        return kept
+
+    @classmethod
+    def _of_evaluation(cls, evaluation: Evaluation) -> Panel:
         given = [d for d in evaluation.demo_scores if d.score is not None]
         scored_vendors = {d.vendor for d in given}
         scorers = {d.evaluator for d in given}
@@ -86,8 +97,12 @@ class Panel:
         evaluators = tuple(e.id for e in evaluation.evaluators if e.id in scorers)
         keys = _script_items(evaluation, vendors)
         absent = _unscored(evaluation, scorers, scored_vendors)
-        values = {(d.evaluator, d.vendor, d.script, d.criterion): d.score for d in given}
-        return cls._build(values, evaluators, keys, evaluation.demo_scale, absent)
+        grid = _grid(
+            ((d.evaluator, d.vendor, d.script, d.criterion, d.score) for d in given),
+            evaluators,
+            keys,
+        )
+        return cls._build(grid, evaluators, keys, evaluation.demo_scale, absent)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, scale: DemoScale | None = None) -> Panel:
@@ -108,7 +123,8 @@ class Panel:
         evaluators = tuple(e for e in everyone if e in scorers)
         absent = tuple(f"evaluator {e}" for e in everyone if e not in scorers)
         items = list(dict.fromkeys((k[1], k[2], k[3]) for k in values))
-        return cls._build(values, evaluators, items, scale, absent)
+        grid = _grid(((*k, v) for k, v in values.items() if v is not None), evaluators, items)
+        return cls._build(grid, evaluators, items, scale, absent)
 
     @classmethod
     def from_scores(cls, scores: Iterable[DemoScore], scale: DemoScale | None = None) -> Panel:
@@ -119,39 +135,55 @@ class Panel:
     @classmethod
     def _build(
         cls,
-        values: dict[tuple[str, str, str, str], float | None],
+        grid: FloatArray,
         evaluators: Sequence[str],
         keys: Sequence[tuple[str, str, str]],
         scale: DemoScale,
         absent: tuple[str, ...],
     ) -> Panel:
+        """The panel of the evaluators × items ``grid`` (NaN = not scored); the long table
+        is built column by column, item by item with the evaluators inside."""
         if not evaluators or not keys:
             raise ValidationError(
                 "No demo scores",
                 [Problem("demo scores", "no evaluator gave any score; there is no panel")],
             )
-        rows = [
-            (e, *k, math.nan if (x := values.get((e, *k))) is None else float(x))
-            for k in keys
-            for e in evaluators
-        ]
-        frame = pd.DataFrame(rows, columns=list(PANEL_COLUMNS))
+        m = len(evaluators)
+        columns: dict[str, object] = {"evaluator": np.tile(_objects(evaluators), len(keys))}
+        for level, ids in zip(ITEM_LEVELS, zip(*keys, strict=True), strict=True):
+            columns[level] = np.repeat(_objects(ids), m)
+        columns["score"] = grid.T.ravel()
+        frame = pd.DataFrame(columns, columns=list(PANEL_COLUMNS))
         items = pd.MultiIndex.from_tuples(list(keys), names=list(ITEM_LEVELS))
         return cls(frame, scale, tuple(evaluators), items, absent)
 
     # -- views ------------------------------------------------------------------------------
 
-    @property
+    @functools.cached_property
     def vendors(self) -> tuple[str, ...]:
         return _unique(_ids(self.items.get_level_values("vendor")))
 
-    @property
+    @functools.cached_property
     def scripts(self) -> tuple[str, ...]:
         return _unique(_ids(self.items.get_level_values("script")))
 
-    @property
+    @functools.cached_property
     def criteria(self) -> tuple[str, ...]:
         return _unique(_ids(self.items.get_level_values("criterion")))
+
+    @functools.cached_property
+    def cells(self) -> Any:
+        """The items × (vendor, criterion) membership matrix ``M`` (a ``scipy.sparse`` CSC
+        array; ``M[k, v·C + c] = 1`` when item *k* is vendor *v* on criterion *c*, with *C*
+        criteria): ``x @ M`` sums item scores per vendor × criterion over the scripts.
+        Built once per panel, one entry per item."""
+        from scipy import sparse  # type: ignore[import-untyped, unused-ignore]
+
+        vendor = _codes(self.items.get_level_values("vendor"), self.vendors)
+        criterion = _codes(self.items.get_level_values("criterion"), self.criteria)
+        n, width = len(self.items), len(self.vendors) * len(self.criteria)
+        cell = vendor * len(self.criteria) + criterion
+        return sparse.csc_array((np.ones(n), (np.arange(n), cell)), shape=(n, width), dtype=float)
 
     @property
     def width(self) -> float:
@@ -209,6 +241,49 @@ def as_panel(source: PanelLike, scale: DemoScale | None = None) -> Panel:
     if isinstance(source, pd.DataFrame):
         return Panel.from_frame(source, scale)
     return Panel.from_scores(source, scale)
+
+
+_FROM_EVALUATION: weakref.WeakKeyDictionary[Evaluation, Panel] = weakref.WeakKeyDictionary()
+"""The panel of each living evaluation (an Evaluation is frozen and hashed by identity)."""
+
+
+def _objects(values: Iterable[str]) -> npt.NDArray[np.object_]:
+    """``values`` as a 1-D object array (text ids stay Python strings, as pandas keeps them)."""
+    items = list(values)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+def _codes(labels: Iterable[Hashable], order: Sequence[str]) -> npt.NDArray[np.int64]:
+    """The position in ``order`` of every label (read as text)."""
+    at = {v: i for i, v in enumerate(order)}
+    return np.array([at[str(v)] for v in labels], dtype=np.int64)
+
+
+def _grid(
+    scores: Iterable[tuple[str, str, str, str, float | None]],
+    evaluators: Sequence[str],
+    keys: Sequence[tuple[str, str, str]],
+) -> FloatArray:
+    """The evaluators × items array of ``(evaluator, vendor, script, criterion, score)``
+    entries (NaN where none; entries off the grid are left out; a later entry for a key
+    replaces an earlier one)."""
+    e_at = {e: i for i, e in enumerate(evaluators)}
+    k_at = {k: i for i, k in enumerate(keys)}
+    rows, columns, values = [], [], []
+    for e, v, s, c, x in scores:
+        i, k = e_at.get(e), k_at.get((v, s, c))
+        if i is not None and k is not None and x is not None:
+            rows.append(i)
+            columns.append(k)
+            values.append(float(x))
+    grid = np.full((len(evaluators), len(keys)), np.nan)
+    flat = np.asarray(rows, dtype=np.int64) * len(keys) + np.asarray(columns, dtype=np.int64)
+    # the last entry of a key wins: keep each flat position's last occurrence
+    last = len(flat) - 1 - np.unique(flat[::-1], return_index=True)[1]
+    grid.ravel()[flat[last]] = np.asarray(values, dtype=float)[last]
+    return grid
 
 
 def _script_items(evaluation: Evaluation, vendors: Sequence[str]) -> list[tuple[str, str, str]]:

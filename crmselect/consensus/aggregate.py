@@ -60,10 +60,11 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal, TypeAlias, get_args
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, get_args
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from crmselect._version import __version__
@@ -269,17 +270,16 @@ def combine(
     trim: float,
     missing: MissingScores,
     minimum: float,
-    present: FloatArray | None = None,
     min_evaluators: int = 1,
 ) -> FloatArray:
     """The aggregation kernel: arrays ``(..., evaluators, items)`` → ``(..., items)``.
 
-    ``present`` counts, per item, the distinct evaluators who scored it (default: the
-    non-NaN values); items below ``min_evaluators`` — or, under ``complete``, with any NaN
-    — come out NaN. Used for the panel and for every bootstrap sample alike.
+    Items scored by fewer than ``min_evaluators`` — or, under ``complete``, with any NaN —
+    come out NaN. The panel's own aggregate; resampled panels take
+    :func:`combine_draws`, which gives the same without building them.
     """
     given = ~np.isnan(values)
-    count = given.sum(axis=-2) if present is None else present
+    count = given.sum(axis=-2)
     incomplete = (~given).any(axis=-2)
     if missing == "scale_minimum":
         values = np.where(given, values, minimum)
@@ -302,20 +302,129 @@ def combine(
     return np.asarray(result, dtype=float)
 
 
+def combine_draws(
+    values: FloatArray,
+    weights: FloatArray,
+    counts: FloatArray,
+    method: AggregateMethod,
+    trim: float,
+    missing: MissingScores,
+    minimum: float,
+    min_evaluators: int = 1,
+) -> FloatArray:
+    """:func:`combine` of resampled panels without building them: ``values`` and
+    ``weights`` evaluators × items, ``counts`` draws × evaluators (how many times each
+    evaluator sits on each drawn panel) → draws × items.
+
+    Draw *b*'s panel holds evaluator *e* ``c_be`` times, so each of its sums is a sum over
+    the evaluators with multiplicity ``c_be``: the weighted mean is
+    ``Σ_e c_be w_ei x_ei / Σ_e c_be w_ei`` (two matrix products); the weighted median and
+    the trimmed mean walk each item's scores, sorted once, accumulating ``c_be w_ei``
+    (median) or ``c_be`` (trimmed: the ``⌊trim · k⌋`` lowest and highest of the ``k`` drawn
+    scores are dropped, an evaluator drawn twice counting as two scores). An item counts
+    the *distinct* evaluators who scored it against ``min_evaluators``; under ``complete``
+    an item any drawn evaluator left unscored has no score. Equals :func:`combine` of the
+    drawn panels row for row (up to the order of floating-point sums).
+    """
+    given = ~np.isnan(values)
+    sat = (counts > 0).astype(float)
+    present = sat @ given.astype(float)
+    if missing == "scale_minimum":
+        values = np.where(given, values, minimum)
+    if method == "mean":
+        result = _mean_of_draws(values, weights, counts)
+    elif method == "median":
+        result = _median_of_draws(values, weights, counts)
+    else:
+        result = _trimmed_of_draws(values, counts, trim)
+    result = np.where(present >= min_evaluators, result, np.nan)
+    if missing == "complete":
+        result = np.where(sat @ (~given).astype(float) > 0, np.nan, result)
+    return np.asarray(result, dtype=float)
+
+
+def _mean_of_draws(values: FloatArray, weights: FloatArray, counts: FloatArray) -> FloatArray:
+    """``Σ_e c_be w_ei x_ei / Σ_e c_be w_ei`` over the scores given (NaN if no weight)."""
+    active = ~np.isnan(values)
+    wa = np.where(active, weights, 0.0)
+    den = counts @ wa
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = (counts @ np.where(active, values * wa, 0.0)) / den
+    return np.asarray(np.where(den > 0, result, np.nan), dtype=float)
+
+
+def _sorted_items(values: FloatArray, active: npt.NDArray[np.bool_]) -> tuple[Any, Any]:
+    """Per item (rows), the evaluators in order of their active scores (inactive last) and
+    those scores (``inf`` where inactive)."""
+    keyed = np.where(active, values, np.inf).T
+    order = np.argsort(keyed, axis=-1, kind="stable")
+    return order, np.take_along_axis(keyed, order, axis=-1)
+
+
+def _median_of_draws(values: FloatArray, weights: FloatArray, counts: FloatArray) -> FloatArray:
+    """The weighted median of :func:`_weighted_median` with evaluator *e* weighing
+    ``c_be w_ei`` in draw *b*: the first sorted score whose cumulative weight reaches half
+    the total, the midpoint with the next drawn score when it lands on half exactly."""
+    active = ~np.isnan(values) & (weights > 0)
+    order, v = _sorted_items(values, active)
+    w = np.take_along_axis(np.where(active, weights, 0.0).T, order, axis=-1)
+    cum = np.cumsum(counts[:, order] * w, axis=-1)
+    total = cum[..., -1:]
+    half = total / 2
+    tol = 1e-12 * np.maximum(total, 1.0)
+    first = np.argmax(cum >= half - tol, axis=-1)[..., None]
+    reached = np.take_along_axis(cum, first, axis=-1)
+    at = np.take_along_axis(np.broadcast_to(v, cum.shape), first, axis=-1)
+    exact = np.abs(reached - half) <= tol
+    later = cum > reached
+    nxt = np.where(
+        later.any(axis=-1, keepdims=True),
+        np.take_along_axis(
+            np.broadcast_to(v, cum.shape), np.argmax(later, axis=-1)[..., None], axis=-1
+        ),
+        np.inf,
+    )
+    with np.errstate(invalid="ignore"):
+        median = np.where(exact & np.isfinite(nxt), (at + nxt) / 2, at)
+    return np.asarray(np.where(total[..., 0] > 0, median[..., 0], np.nan), dtype=float)
+
+
+def _trimmed_of_draws(values: FloatArray, counts: FloatArray, trim: float) -> FloatArray:
+    """The trimmed mean of :func:`_trimmed_mean` with evaluator *e*'s score taken
+    ``c_be`` times: a sorted score covers the positions ``[C − c, C)`` of the drawn panel's
+    ordered scores (``C`` the cumulative count) and counts for its overlap with the kept
+    positions ``[cut, k − cut)``."""
+    active = ~np.isnan(values)
+    order, v = _sorted_items(values, active)
+    c = counts[:, order]
+    c *= np.take_along_axis(active.T, order, axis=-1)
+    end = np.cumsum(c, axis=-1)
+    k = end[..., -1:].copy()  # end is reused in place below
+    cut = np.floor(trim * k)
+    start = end - c
+    np.maximum(start, cut, out=start)
+    np.minimum(end, k - cut, out=end)
+    end -= start
+    np.maximum(end, 0.0, out=end)  # the kept positions each sorted score covers
+    kept = (k - 2 * cut)[..., 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.einsum("bij,ij->bi", end, np.where(np.isfinite(v), v, 0.0)) / kept
+    return np.asarray(np.where(kept > 0, mean, np.nan), dtype=float)
+
+
 def criterion_means(
     item_scores: FloatArray, panel: Panel
 ) -> tuple[FloatArray, tuple[str, ...], tuple[str, ...]]:
     """Item scores ``(..., items)`` → ``(..., vendors, criteria)``: the mean over the scripts
-    that exercise each criterion (scripts without a score left out; NaN if none)."""
+    that exercise each criterion (scripts without a score left out; NaN if none), as
+    ``(x @ M) / (g @ M)`` with the panel's sparse membership matrix ``M``
+    (:attr:`Panel.cells`) and ``g`` the indicator of a score."""
     vendors, criteria = panel.vendors, panel.criteria
-    member = np.zeros((len(panel.items), len(vendors) * len(criteria)))
-    v_at = {v: i for i, v in enumerate(vendors)}
-    c_at = {c: j for j, c in enumerate(criteria)}
-    for k, (v, _, c) in enumerate(panel.items):
-        member[k, v_at[str(v)] * len(criteria) + c_at[str(c)]] = 1.0
-    given = ~np.isnan(item_scores)
-    num = np.where(given, item_scores, 0.0) @ member
-    den = given.astype(float) @ member
+    member = panel.cells
+    flat = item_scores.reshape(-1, item_scores.shape[-1])
+    given = ~np.isnan(flat)
+    num = np.asarray((member.T @ np.where(given, flat, 0.0).T).T)
+    den = np.asarray((member.T @ given.astype(float).T).T)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(den > 0, num / den, np.nan)
     return means.reshape(*item_scores.shape[:-1], len(vendors), len(criteria)), vendors, criteria

@@ -233,10 +233,7 @@ def kendalls_w(scores: pd.DataFrame | npt.ArrayLike, *, missing: MissingRule = "
     ranks = stats.rankdata(values, axis=1, method="average")
     rank_sums = ranks.sum(axis=0)
     s = float(((rank_sums - m * (n + 1) / 2) ** 2).sum())
-    ties = 0.0
-    for row in values:
-        _, counts = np.unique(row, return_counts=True)
-        ties += float((counts**3 - counts).sum())
+    ties = _tie_sum(values)
     denominator = m**2 * (n**3 - n) - m * ties
     w = 12 * s / denominator if denominator > 0 else math.nan
     chi2 = m * (n - 1) * w
@@ -245,6 +242,17 @@ def kendalls_w(scores: pd.DataFrame | npt.ArrayLike, *, missing: MissingRule = "
         ranks, index=pd.Index(rows, name="evaluator"), columns=pd.Index(columns, name="item")
     )
     return KendallW(w, chi2, n - 1, p, m, n, ties, frame, dropped)
+
+
+def _tie_sum(values: FloatArray) -> float:
+    """``Σ_i T_i = Σ_i Σ_t (t³ − t)`` over the groups of *t* equal scores in each row, all
+    rows at once (sorted, a group starts where a row starts or its value changes)."""
+    ordered = np.sort(values, axis=1)
+    starts = np.ones(ordered.shape, dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    first = np.flatnonzero(starts)
+    sizes = np.diff(np.append(first, ordered.size))
+    return float((sizes**3 - sizes).sum())
 
 
 # -- ICC ----------------------------------------------------------------------------------------
@@ -721,9 +729,9 @@ def panel_agreement(
     )
     for scope, levels in groups:
         keys = ["/".join(str(item[ITEM_LEVELS.index(lv)]) for lv in levels) for item in panel.items]
-        for key in dict.fromkeys(keys):
-            mask = np.array([k == key for k in keys])
-            rows.append(((scope, key), _row(values[:, mask], confidence)))
+        codes, uniques = pd.factorize(np.asarray(keys, dtype=object), sort=False)
+        for j, key in enumerate(uniques):
+            rows.append(((scope, str(key)), _row(values[:, codes == j], confidence)))
     table = pd.DataFrame(
         [r for _, r in rows],
         index=pd.MultiIndex.from_tuples([k for k, _ in rows], names=["scope", "key"]),

@@ -63,6 +63,7 @@ from typing import Literal, cast
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from crmselect._version import __version__
@@ -154,13 +155,7 @@ def leave_one_out(values: FloatArray, statistic: Literal["mean", "median"] = "me
     [0.0, 0.0, -3.0, 1.0]
     """
     if statistic == "median":
-        out = np.full_like(values, np.nan)
-        for e in range(values.shape[0]):
-            others = np.delete(values, e, axis=0)
-            has = (~np.isnan(others)).any(axis=0)
-            if has.any():
-                out[e, has] = values[e, has] - np.nanmedian(others[:, has], axis=0)
-        return out
+        return _leave_one_out_median(values)
     given = ~np.isnan(values)
     total = np.where(given, values, 0.0).sum(axis=0)
     count = given.sum(axis=0)
@@ -168,6 +163,26 @@ def leave_one_out(values: FloatArray, statistic: Literal["mean", "median"] = "me
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_others = (total - np.where(given, values, 0.0)) / others
     return np.where(given & (others > 0), values - mean_others, np.nan)
+
+
+def _leave_one_out_median(values: FloatArray) -> FloatArray:
+    """``x_ei`` minus the median of the other scores of item *i*, every item sorted once:
+    with *e*'s score at position ``r`` of the item's ``k`` sorted scores, the others' *j*-th
+    smallest is the sorted ``j``-th (``j < r``) or ``(j + 1)``-th, and their median the mean
+    of the ``⌊(k − 2)/2⌋``-th and ``⌊(k − 1)/2⌋``-th (0-based) of the ``k − 1``."""
+    m = values.shape[0]
+    order = np.argsort(values, axis=0, kind="stable")  # NaN last
+    ordered = np.take_along_axis(values, order, axis=0)
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(m)[:, None], axis=0)
+    others = (~np.isnan(values)).sum(axis=0) - 1
+
+    def nth(j: npt.NDArray[np.int64]) -> FloatArray:
+        at = np.clip(j + (j >= rank), 0, m - 1)
+        return np.asarray(np.take_along_axis(ordered, at, axis=0), dtype=float)
+
+    median = (nth((others - 1) // 2) + nth(others // 2)) / 2
+    return np.where(~np.isnan(values) & (others >= 1), values - median, np.nan)
 
 
 _TIE = 1e-12
@@ -648,9 +663,11 @@ def apply_moderation(
     if found:
         raise ValidationError("Invalid moderated scores", found)
     base = aggregate.scores
-    agreed = pd.Series(np.nan, index=base.index, name="agreed")
-    for m in moderations:
-        agreed.loc[m.item] = m.score
+    position = {key: k for k, key in enumerate(panel.items)}
+    at = np.array([position[m.item] for m in moderations], dtype=np.int64)
+    agreed_values = np.full(len(base), np.nan)
+    agreed_values[at] = [m.score for m in moderations]
+    agreed = pd.Series(agreed_values, index=base.index, name="agreed")
     items = pd.DataFrame(
         {
             "aggregate": base,
@@ -659,12 +676,15 @@ def apply_moderation(
             "moderated": agreed.notna(),
         }
     )
-    wide = panel.wide()
+    values = panel.values()
+    before_values = base.to_numpy(dtype=float)
     rows = []
-    for m in moderations:
-        column = wide[m.item]
-        listed = ", ".join(f"{e} {'–' if math.isnan(v) else f'{v:g}'}" for e, v in column.items())
-        before = float(base.loc[m.item])
+    for m, k in zip(moderations, at, strict=True):
+        listed = ", ".join(
+            f"{e} {'–' if math.isnan(v) else f'{v:g}'}"
+            for e, v in zip(panel.evaluators, values[:, k], strict=True)
+        )
+        before = float(before_values[k])
         rows.append(
             (*m.item, listed, before, m.score, m.score - before, m.reason, m.by, m.date, m.origin)
         )

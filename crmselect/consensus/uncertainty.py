@@ -39,7 +39,7 @@ from crmselect.consensus.aggregate import (
     PanelAggregate,
     _item_weights,
     aggregate_scores,
-    combine,
+    combine_draws,
     criterion_means,
 )
 from crmselect.consensus.moderation import ConsensusScores
@@ -49,7 +49,8 @@ from crmselect.errors import Problem, ValidationError
 from crmselect.scales import DemoScale
 
 _CELLS_PER_CHUNK = 4_000_000
-"""Evaluator-score cells held at once while aggregating draws (bounds memory, ~32 MiB)."""
+"""Cells held at once in one array while aggregating draws (bounds memory, ~32 MiB each):
+draws × items for the mean, draws × items × evaluators for the median and trimmed mean."""
 
 
 @attrs.frozen(eq=False)
@@ -197,27 +198,30 @@ def panel_bootstrap(
 
     x = aggregate.adjusted.to_numpy(dtype=float)
     w = _item_weights(panel, aggregate.weights)
-    scored = (~np.isnan(x)).astype(float)
     point_items = aggregate.scores.to_numpy(dtype=float).copy()
     for k, value in fixed.items():
         point_items[k] = value
     point, vendors, criteria = criterion_means(point_items[None], panel)
     point = point[0]
     out = np.empty((n_samples, len(vendors), len(criteria)))
-    chunk = max(1, _CELLS_PER_CHUNK // max(1, m * x.shape[1]))
+    # the mean is two matrix products (draws × items); the median and the trimmed mean
+    # walk draws × items × evaluators
+    per_draw = x.shape[1] * (1 if aggregate.method == "mean" else m)
+    chunk = max(1, _CELLS_PER_CHUNK // max(1, per_draw))
     filled = 0
     for start in range(0, n_samples, chunk):
         idx = draws[start : start + chunk]
-        sat = np.zeros((len(idx), m))
-        np.put_along_axis(sat, idx, 1.0, axis=1)
-        items = combine(
-            x[idx],
-            w[idx],
+        rows = np.repeat(np.arange(len(idx)), m)
+        counts = np.bincount(rows * m + idx.ravel(), minlength=len(idx) * m).astype(float)
+        counts = counts.reshape(len(idx), m)
+        items = combine_draws(
+            x,
+            w,
+            counts,
             aggregate.method,
             aggregate.trim,
             aggregate.missing_policy,
             panel.scale.minimum,
-            present=sat @ scored,
             min_evaluators=aggregate.min_evaluators,
         )
         for k, value in fixed.items():

@@ -112,8 +112,9 @@ def check_weights(weights: object, criteria: Sequence[str], where: str = "weight
     series = pd.Series(weights, dtype=float)
     series.index = pd.Index([str(c) for c in series.index])
     found = id_problems(series.index, "criterion", where)
-    missing = [c for c in criteria if c not in set(series.index)]
-    extra = [c for c in series.index if c not in set(criteria)]
+    given, wanted = set(series.index), set(criteria)
+    missing = [c for c in criteria if c not in given]
+    extra = [c for c in series.index if c not in wanted]
     if missing:
         found.append(Problem(where, f"no weight for criteria: {', '.join(missing)}"))
     if extra:

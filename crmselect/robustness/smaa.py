@@ -41,13 +41,15 @@ at the default for 25 vendors × 60 criteria), whatever ``N``; uncertain perform
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import sys
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import numpy as np
@@ -134,8 +136,8 @@ class SmaaResult:
     (shown in :meth:`to_frame` and the HTML table). No other value is ever NaN: the weights
     are checked finite in every block.
 
-    ``fingerprint``: SHA-256 hex of the inputs (performance matrix, weight and performance
-    samplers, ``N``, seed) — ``""`` only for a result built by hand.
+    :attr:`fingerprint`: SHA-256 hex of the inputs (performance matrix, weight and
+    performance samplers, ``N``, seed), computed on first use and kept.
     """
 
     acceptability: pd.DataFrame
@@ -147,8 +149,17 @@ class SmaaResult:
     performance: pd.DataFrame
     weights: WeightSampler
     performance_sampler: PerformanceSampler | None = None
-    fingerprint: str = ""
     version: str = __version__
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 hex of the inputs: the performance matrix, the weight and performance
+        samplers, ``N`` and the seed (:func:`crmselect.hashing.digest`). Computed on first
+        use: hashing a large performance sampler (e.g. the 1,000 × 50 × 80 draws of a panel
+        bootstrap) takes seconds, and most runs never ask."""
+        return digest(
+            self.performance, self.weights, self.performance_sampler, self.n_samples, self.seed
+        )
 
     @property
     def exact(self) -> bool:
@@ -363,7 +374,8 @@ def smaa(
         acc.merge(block)
         bar.update(block.n)
 
-    with bar, ThreadPoolExecutor(max_workers=min(per_chunk, _WORKERS)) as pool:
+    workers = min(per_chunk, _WORKERS)
+    with bar, _blas_threads(workers), ThreadPoolExecutor(max_workers=workers) as pool:
         for b in range(n_blocks):
             pending.append(pool.submit(count, b))
             if len(pending) == per_chunk:
@@ -397,8 +409,21 @@ def smaa(
         performance=matrix,
         weights=sampler,
         performance_sampler=perf,
-        fingerprint=digest(matrix, sampler, perf, n_samples, entropy),
     )
+
+
+def _blas_threads(workers: int) -> AbstractContextManager[Any]:
+    """One BLAS thread per worker while ``workers`` > 1 threads count blocks side by side.
+
+    Each worker's matrix products would otherwise start a multithreaded OpenBLAS of their
+    own: 2 workers × 2 BLAS threads on 2 cores, which wait for each other (1.7–1.9× slower,
+    issue 21). OpenBLAS splits a product's rows and columns between threads, never its
+    inner sum, so the products — and every result — are bit-identical either way."""
+    if workers <= 1:
+        return nullcontext()
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped, unused-ignore]
+
+    return cast(AbstractContextManager[Any], threadpool_limits(limits=1, user_api="blas"))
 
 
 def _check_finite(draws: FloatArray, sampler: WeightSampler) -> None:
@@ -444,8 +469,10 @@ def _confidence(
             batch = min(PERFORMANCE_BATCH, size - lo)
             sampled = perf.sample(rng, batch)[:, :, columns]
             totals = sampled @ central[defined].T  # sample × vendor × centre
-            for c, vendor in enumerate(defined):
-                wins[c] += first_place_shares(totals[:, :, c])[:, vendor].sum()
+            # every (sample, centre) ranked at once; centre c counts its own vendor's share
+            shares = first_place_shares(totals.transpose(0, 2, 1).reshape(-1, m))
+            own = shares.reshape(batch, len(defined), m)[:, np.arange(len(defined)), defined]
+            wins += np.ascontiguousarray(own.T).sum(axis=1)
         bar.update(size)
     out[defined] = wins / n_samples
     return out
