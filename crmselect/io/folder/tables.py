@@ -67,6 +67,20 @@ def _cell(value: object, *, strip: bool = True) -> str:
     return str(value).strip() if strip else str(value)
 
 
+def _column_cells(frame: pd.DataFrame, column: str, *, strip: bool) -> list[str]:
+    """The cells of ``column`` of ``frame`` as text (:func:`_cell`), one per row; all empty
+    when the frame has no such column. A column named twice reads as its last copy, as a
+    row of ``frame.to_dict("records")`` would (a CSV file naming one twice is refused
+    before, :func:`read_csv`)."""
+    positions = [j for j, name in enumerate(frame.columns) if name == column]
+    if not positions:
+        return [""] * len(frame)
+    values = frame.iloc[:, positions[-1]].tolist()
+    if strip:
+        return [v.strip() if type(v) is str else _cell(v) for v in values]
+    return [v if type(v) is str else _cell(v, strip=False) for v in values]
+
+
 class _RowProblems(ValueError):
     """Everything wrong with one row, so that all of it is reported at once."""
 
@@ -132,9 +146,10 @@ def _build_rows(
     spreadsheet shows them); the problems of the rows it refuses are appended to
     ``problems``, in row order."""
     built: list[T] = []
-    for number, values in enumerate(frame.to_dict("records"), start=2):
+    cells = [_column_cells(frame, c, strip=c not in FREE_TEXT) for c in columns]
+    for number, values in enumerate(zip(*cells, strict=True), start=2):
         where = f"{source}: row {number}" if source else f"row {number}"
-        row = {c: _cell(values.get(c), strip=c not in FREE_TEXT) for c in columns}
+        row = dict(zip(columns, values, strict=True))
         try:
             built.append(make(row, where))
         except (CrmselectError, ValueError) as exc:
@@ -177,16 +192,15 @@ def responses_from_frame(
     scale = scale or ComplianceScale()
 
     def make(row: dict[str, str], where: str) -> Response:
-        level = scale.parse(row["compliance"]) if row["compliance"] else None
-        whats = []
-        if row["compliance"] and level is None:
-            whats.append(
-                f"compliance {row['compliance']!r} is not on the scale; "
-                f"use one of: {scale.describe()}"
-            )
-        whats += _empty(row, ("vendor", "requirement"))
-        if whats:
-            raise _RowProblems(whats)
+        compliance = row["compliance"]
+        level = scale.parse(compliance) if compliance else None
+        if (compliance and level is None) or not (row["vendor"] and row["requirement"]):
+            whats = []
+            if compliance and level is None:
+                whats.append(
+                    f"compliance {compliance!r} is not on the scale; use one of: {scale.describe()}"
+                )
+            raise _RowProblems([*whats, *_empty(row, ("vendor", "requirement"))])
         return Response(
             row["vendor"], row["requirement"], level, row["comment"], row["evidence"], origin=where
         )
@@ -218,12 +232,10 @@ def demo_scores_from_frame(
     """
 
     def make(row: dict[str, str], where: str) -> DemoScore:
-        whats = _empty(row, ("evaluator", "vendor", "script", "criterion"))
         value, what = _score(row["score"])
-        if what:
-            whats.append(what)
-        if whats:
-            raise _RowProblems(whats)
+        if what or not (row["evaluator"] and row["vendor"] and row["script"] and row["criterion"]):
+            whats = _empty(row, ("evaluator", "vendor", "script", "criterion"))
+            raise _RowProblems([*whats, what] if what else whats)
         return DemoScore(
             row["evaluator"],
             row["vendor"],
@@ -413,6 +425,8 @@ def read_csv(path: Path) -> pd.DataFrame:
     frame.columns = pd.Index([csv_text(str(c)) for c in frame.columns])
     for j in range(frame.shape[1]):
         column = frame.iloc[:, j]
+        if "\n'" not in "\n" + "\n".join(column.tolist()):
+            continue  # no cell starts with an apostrophe (a quick test over the joined text)
         quoted = column.str.startswith("'")
         if quoted.any():  # only these can carry write_csv's apostrophe
             frame.isetitem(j, column.where(~quoted, column[quoted].map(csv_text)).to_numpy())
