@@ -160,8 +160,9 @@ class ComplianceScale:
         if found:
             raise ValidationError("Invalid compliance scale", found)
 
-    @property
+    @functools.cached_property
     def keys(self) -> tuple[str, ...]:
+        """The levels' keys in order (made once: validation asks it for every answer)."""
         return tuple(level.key for level in self.levels)
 
     def level(self, key: str) -> ComplianceLevel:
