@@ -123,6 +123,7 @@ def test_questions_fingerprint_is_kept_per_evaluation_never_for_a_changed_copy()
 
 def test_questions_fingerprint_of_an_evaluation_without_answers_is_its_fingerprint() -> None:
     blank = questions()
-    assert not blank.responses and not blank.pricing
+    assert not blank.responses
+    assert not blank.pricing
     assert questions_fingerprint(blank) == blank.fingerprint
     assert questions_fingerprint(blank) == _uncached_questions_fingerprint(blank)
