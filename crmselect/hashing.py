@@ -55,7 +55,10 @@ def canonical_float(value: float) -> str:
         return "0"
     if math.isnan(number):
         return "nan"
-    return format(number, f".{SIGNIFICANT_DIGITS}g")
+    return format(number, _FORMAT)
+
+
+_FORMAT = f".{SIGNIFICANT_DIGITS}g"
 
 
 def canonical(value: Any, exclude: Iterable[str] = ()) -> Any:
@@ -63,33 +66,54 @@ def canonical(value: Any, exclude: Iterable[str] = ()) -> Any:
     as :func:`canonical_float` writes it; attrs fields named in ``exclude`` are left out (at any
     depth).
 
+    The plain types an evaluation is made of (``str``, ``None``, ``bool``, ``int``,
+    ``float``, ``tuple``, ``list``, ``dict``, attrs classes, whose field names are looked up
+    once per class) are recognised by their exact type first; everything else takes the
+    general path, in the order of the module docstring — the same rendering either way, for
+    hundreds of thousands of answers and scores in a fraction of the time.
+
     >>> canonical({"b": (1, 2.50), "a": {3.0, 1.0}, "c": 0.1 + 0.2})
     {'b': [1.0, 2.5], 'a': [1.0, 3.0], 'c': 0.3}
     """
     skip = frozenset(exclude)
+    names: dict[type, tuple[str, ...]] = {}
+
+    def fields_of(kind: type) -> tuple[str, ...]:
+        found = names.get(kind)
+        if found is None:
+            found = names[kind] = tuple(a.name for a in attrs.fields(kind) if a.name not in skip)
+        return found
 
     def walk(item: Any) -> Any:
-        if attrs.has(type(item)):
-            return _canonical_fields(item, skip, walk)
-        if isinstance(item, enum.Enum):
-            return walk(item.value)
-        if isinstance(item, bool | np.bool_ | int | float | np.integer | np.floating):
-            return _canonical_number(item)
-        if isinstance(item, np.ndarray | frozenset | set | Mapping | tuple | list):
-            return _canonical_container(item, walk)
-        if item is None or isinstance(item, str):
+        kind = type(item)
+        if kind is str or item is None or kind is bool:
             return item
-        return str(item)
+        if kind is float or kind is int:
+            return 0.0 if item == 0 else float(format(item, _FORMAT))  # canonical_float's text
+        if kind is tuple or kind is list:
+            return [walk(v) for v in item]
+        if kind in names or attrs.has(kind):
+            return {name: walk(getattr(item, name)) for name in fields_of(kind)}
+        if kind is dict:
+            return {str(walk(k)): walk(v) for k, v in item.items()}
+        return _canonical_other(item, walk)
 
     return walk(value)
 
 
-def _canonical_fields(item: Any, skip: frozenset[str], walk: Callable[[Any], Any]) -> Any:
-    """The attrs instance ``item`` as a mapping of its fields not named in ``skip``, each
-    value in canonical form (``walk``)."""
-    return {
-        a.name: walk(getattr(item, a.name)) for a in attrs.fields(type(item)) if a.name not in skip
-    }
+def _canonical_other(item: Any, walk: Callable[[Any], Any]) -> Any:
+    """The canonical form of a value that is none of :func:`canonical`'s plain types: an
+    enum member as its value, a numpy or other number as a number, a container as a list
+    or a mapping, anything else its ``str``."""
+    if isinstance(item, enum.Enum):
+        return walk(item.value)
+    if isinstance(item, bool | np.bool_ | int | float | np.integer | np.floating):
+        return _canonical_number(item)
+    if isinstance(item, np.ndarray | frozenset | set | Mapping | tuple | list):
+        return _canonical_container(item, walk)
+    if isinstance(item, str):
+        return item
+    return str(item)
 
 
 def _canonical_number(item: Any) -> bool | float:

@@ -24,6 +24,7 @@ Demo scores are given on a numeric scale (default 0–5) and normalised linearly
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -33,6 +34,13 @@ from crmselect.converters import as_tuple
 from crmselect.errors import Problem, ValidationError
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+_SEPARATORS = re.compile(r"[\s\-/]+")
+MEMO_LENGTH = 100
+"""Answers of at most this many characters have their token remembered (the last
+:data:`MEMO_ENTRIES` of them): a returned file repeats a handful of answers thousands of
+times, and no label of a scale comes near this length, so a long untrusted text is folded
+afresh each time rather than kept."""
+MEMO_ENTRIES = 1024
 
 
 def normalise_token(text: str) -> str:
@@ -41,7 +49,15 @@ def normalise_token(text: str) -> str:
     >>> normalise_token("  Third-Party ")
     'third_party'
     """
-    return re.sub(r"[\s\-/]+", "_", text.strip().lower()).strip("_")
+    return _SEPARATORS.sub("_", text.strip().lower()).strip("_")
+
+
+_remembered_token = functools.lru_cache(maxsize=MEMO_ENTRIES)(normalise_token)
+
+
+def _token(text: str) -> str:
+    """:func:`normalise_token`, remembered for short texts (see :data:`MEMO_LENGTH`)."""
+    return _remembered_token(text) if len(text) <= MEMO_LENGTH else normalise_token(text)
 
 
 @attrs.frozen
@@ -144,8 +160,9 @@ class ComplianceScale:
         if found:
             raise ValidationError("Invalid compliance scale", found)
 
-    @property
+    @functools.cached_property
     def keys(self) -> tuple[str, ...]:
+        """The levels' keys in order (made once: validation asks it for every answer)."""
         return tuple(level.key for level in self.levels)
 
     def level(self, key: str) -> ComplianceLevel:
@@ -155,17 +172,29 @@ class ComplianceScale:
                 return level
         raise KeyError(key)
 
+    @functools.cached_property
+    def _names(self) -> dict[str, str]:
+        """Every name of every level — its key, its label's and its aliases' tokens — mapped
+        to the level's key (made on first use; a name belongs to one level only, see
+        :meth:`__attrs_post_init__`)."""
+        return {
+            name: level.key
+            for level in self.levels
+            for name in (
+                level.key,
+                normalise_token(level.label),
+                *map(normalise_token, level.aliases),
+            )
+        }
+
     def parse(self, text: str) -> str | None:
-        """Map an answer as a vendor wrote it (key, label or alias, any case) to a level key.
+        """Map an answer as a vendor wrote it (key, label or alias, any case) to a level key:
+        the level one of whose names (:attr:`_names`) is the answer's token
+        (:func:`normalise_token`).
 
         Returns ``None`` when nothing matches, so that the caller can report where.
         """
-        token = normalise_token(text)
-        for level in self.levels:
-            names = (level.key, normalise_token(level.label), *map(normalise_token, level.aliases))
-            if token in names:
-                return level.key
-        return None
+        return self._names.get(_token(text))
 
     def score(self, key: str) -> float:
         """The score in [0, 1] of the level ``key``."""

@@ -76,3 +76,12 @@ def test_mandatory_rule_follows_the_scale() -> None:
     )
     assert one.failing_mandatory() == "'None at all'"
     assert "not met by an answer 'None at all', nor by a blank" in one.mandatory_rule()
+
+
+def test_parse_reads_each_scale_its_own_names_however_long_the_answer() -> None:
+    default = ComplianceScale()
+    own = ComplianceScale([ComplianceLevel("full", "Fully there", 1, aliases=("oob",))])
+    padded = " " * 300 + "Fully-There" + " " * 300  # past the memo's length: folded afresh
+    assert [own.parse(t) for t in ("fully there", padded, "OOB")] == ["full"] * 3
+    assert [default.parse(t) for t in ("fully there", padded, "OOB")] == [None, None, "out_of_box"]
+    assert default.parse(" " * 300 + "Third-Party") == "third_party"

@@ -67,6 +67,20 @@ def _cell(value: object, *, strip: bool = True) -> str:
     return str(value).strip() if strip else str(value)
 
 
+def _column_cells(frame: pd.DataFrame, column: str, *, strip: bool) -> list[str]:
+    """The cells of ``column`` of ``frame`` as text (:func:`_cell`), one per row; all empty
+    when the frame has no such column. A column named twice reads as its last copy, as a
+    row of ``frame.to_dict("records")`` would (a CSV file naming one twice is refused
+    before, :func:`read_csv`)."""
+    positions = [j for j, name in enumerate(frame.columns) if name == column]
+    if not positions:
+        return [""] * len(frame)
+    values = frame.iloc[:, positions[-1]].tolist()
+    if strip:
+        return [v.strip() if type(v) is str else _cell(v) for v in values]
+    return [v if type(v) is str else _cell(v, strip=False) for v in values]
+
+
 class _RowProblems(ValueError):
     """Everything wrong with one row, so that all of it is reported at once."""
 
@@ -79,11 +93,12 @@ def _rows(
     frame: pd.DataFrame,
     columns: Sequence[str],
     source: str,
-    make: Callable[[dict[str, str], str], T],
+    make: Callable[[tuple[str, ...], str], T],
     found: list[Problem] | None = None,
 ) -> list[T]:
     """Build one object per row, collecting every problem before raising — or, with
-    ``found``, appending them to it and returning the rows that could be read.
+    ``found``, appending them to it and returning the rows that could be read. ``make``
+    gets a row's cells in the order of ``columns``, as text, and where the row is.
 
     A missing required column stops the reading (no row can be read without it); unknown
     columns are reported together with the problems of the rows.
@@ -125,16 +140,16 @@ def _build_rows(
     frame: pd.DataFrame,
     columns: tuple[str, ...],
     source: str,
-    make: Callable[[dict[str, str], str], T],
+    make: Callable[[tuple[str, ...], str], T],
     problems: list[Problem],
 ) -> list[T]:
     """The object ``make`` builds from each row (its cells as text, numbered from 2 as a
     spreadsheet shows them); the problems of the rows it refuses are appended to
     ``problems``, in row order."""
     built: list[T] = []
-    for number, values in enumerate(frame.to_dict("records"), start=2):
+    cells = [_column_cells(frame, c, strip=c not in FREE_TEXT) for c in columns]
+    for number, row in enumerate(zip(*cells, strict=True), start=2):
         where = f"{source}: row {number}" if source else f"row {number}"
-        row = {c: _cell(values.get(c), strip=c not in FREE_TEXT) for c in columns}
         try:
             built.append(make(row, where))
         except (CrmselectError, ValueError) as exc:
@@ -154,9 +169,11 @@ def _refused(where: str, exc: CrmselectError | ValueError) -> list[Problem]:
     return [Problem(where, str(exc))]
 
 
-def _empty(row: dict[str, str], keys: Sequence[str]) -> list[str]:
-    """``"<key> is empty"`` for each of ``keys`` whose cell is empty."""
-    return [f"{key} is empty" for key in keys if not row[key]]
+def _empty(row: Sequence[str], columns: Sequence[str], keys: Sequence[str]) -> list[str]:
+    """``"<key> is empty"`` for each of ``keys`` whose cell in ``row`` (cells in the order
+    of ``columns``) is empty."""
+    cells = dict(zip(columns, row, strict=True))
+    return [f"{key} is empty" for key in keys if not cells[key]]
 
 
 def responses_from_frame(
@@ -176,20 +193,17 @@ def responses_from_frame(
     """
     scale = scale or ComplianceScale()
 
-    def make(row: dict[str, str], where: str) -> Response:
-        level = scale.parse(row["compliance"]) if row["compliance"] else None
-        whats = []
-        if row["compliance"] and level is None:
-            whats.append(
-                f"compliance {row['compliance']!r} is not on the scale; "
-                f"use one of: {scale.describe()}"
-            )
-        whats += _empty(row, ("vendor", "requirement"))
-        if whats:
-            raise _RowProblems(whats)
-        return Response(
-            row["vendor"], row["requirement"], level, row["comment"], row["evidence"], origin=where
-        )
+    def make(row: tuple[str, ...], where: str) -> Response:
+        vendor, requirement, compliance, comment, evidence = row
+        level = scale.parse(compliance) if compliance else None
+        if (compliance and level is None) or not (vendor and requirement):
+            whats = []
+            if compliance and level is None:
+                whats.append(
+                    f"compliance {compliance!r} is not on the scale; use one of: {scale.describe()}"
+                )
+            raise _RowProblems([*whats, *_empty(row, RESPONSE_COLUMNS, ("vendor", "requirement"))])
+        return Response(vendor, requirement, level, comment, evidence, origin=where)
 
     return _rows(frame, RESPONSE_COLUMNS, source, make, found)
 
@@ -217,22 +231,13 @@ def demo_scores_from_frame(
     as in :func:`responses_from_frame`).
     """
 
-    def make(row: dict[str, str], where: str) -> DemoScore:
-        whats = _empty(row, ("evaluator", "vendor", "script", "criterion"))
-        value, what = _score(row["score"])
-        if what:
-            whats.append(what)
-        if whats:
-            raise _RowProblems(whats)
-        return DemoScore(
-            row["evaluator"],
-            row["vendor"],
-            row["script"],
-            row["criterion"],
-            value,
-            row["note"],
-            origin=where,
-        )
+    def make(row: tuple[str, ...], where: str) -> DemoScore:
+        evaluator, vendor, script, criterion, score, note = row
+        value, what = _score(score)
+        if what or not (evaluator and vendor and script and criterion):
+            whats = _empty(row, DEMO_SCORE_COLUMNS, ("evaluator", "vendor", "script", "criterion"))
+            raise _RowProblems([*whats, what] if what else whats)
+        return DemoScore(evaluator, vendor, script, criterion, value, note, origin=where)
 
     return _rows(frame, DEMO_SCORE_COLUMNS, source, make, found)
 
@@ -245,13 +250,16 @@ def clarifications_from_frame(
     and ``source`` are kept exactly as written (free text). Every problem of every row is
     reported at once (``found`` as in :func:`responses_from_frame`)."""
 
-    def make(row: dict[str, str], where: str) -> Clarification:
-        whats = _empty(row, ("vendor", "item", "source", "recorded_by", "recorded_at"))
-        if row["recorded_at"] and not _iso_time(row["recorded_at"]):
-            whats.append(f"recorded_at {row['recorded_at']!r} is not a date like 2026-11-20")
+    def make(row: tuple[str, ...], where: str) -> Clarification:
+        cells = dict(zip(CLARIFICATION_COLUMNS, row, strict=True))
+        whats = _empty(
+            row, CLARIFICATION_COLUMNS, ("vendor", "item", "source", "recorded_by", "recorded_at")
+        )
+        if cells["recorded_at"] and not _iso_time(cells["recorded_at"]):
+            whats.append(f"recorded_at {cells['recorded_at']!r} is not a date like 2026-11-20")
         if whats:
             raise _RowProblems(whats)
-        return Clarification(origin=where, **{c: row[c] for c in CLARIFICATION_COLUMNS})
+        return Clarification(origin=where, **cells)
 
     return _rows(frame, CLARIFICATION_COLUMNS, source, make, found)
 
@@ -267,18 +275,12 @@ def _iso_time(text: str) -> bool:
 def requirements_from_frame(frame: pd.DataFrame, source: str = "") -> list[Requirement]:
     """Requirements from a table with columns id, criterion, text[, priority, mandatory]."""
 
-    def make(row: dict[str, str], where: str) -> Requirement:
-        flag = row["mandatory"].lower()
+    def make(row: tuple[str, ...], where: str) -> Requirement:
+        rid, criterion, priority, mandatory, text = row
+        flag = mandatory.lower()
         if flag not in _TRUE | _FALSE:
-            raise ValueError(f"mandatory {row['mandatory']!r} must be yes or no")
-        return Requirement(
-            row["id"],
-            row["text"],
-            row["criterion"],
-            row["priority"] or "should",
-            flag in _TRUE,
-            origin=where,
-        )
+            raise ValueError(f"mandatory {mandatory!r} must be yes or no")
+        return Requirement(rid, text, criterion, priority or "should", flag in _TRUE, origin=where)
 
     return _rows(frame, REQUIREMENT_COLUMNS, source, make)
 
@@ -413,6 +415,8 @@ def read_csv(path: Path) -> pd.DataFrame:
     frame.columns = pd.Index([csv_text(str(c)) for c in frame.columns])
     for j in range(frame.shape[1]):
         column = frame.iloc[:, j]
+        if "\n'" not in "\n" + "\n".join(column.tolist()):
+            continue  # no cell starts with an apostrophe (a quick test over the joined text)
         quoted = column.str.startswith("'")
         if quoted.any():  # only these can carry write_csv's apostrophe
             frame.isetitem(j, column.where(~quoted, column[quoted].map(csv_text)).to_numpy())

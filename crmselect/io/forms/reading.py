@@ -1,8 +1,9 @@
 """Reading a returned form: the findings collector, the read-each-returned-file loop.
 
 Every form crmselect hands out and reads back (the RFP workbook, the demo scoring sheet, the
-weights workshop) is read the same way: :func:`read_each` tries every returned file and
-refuses a second file from the same recipient; while one file is read, :class:`Findings`
+weights workshop) is read the same way: :func:`read_each` tries every returned file (several
+at once in worker processes, :func:`attempts`) and refuses a second file from the same
+recipient; while one file is read, :class:`Findings`
 collects every :class:`~crmselect.errors.ImportProblem` (``file!sheet!cell: what — what to
 do``), :func:`problems_frame` shows them as a table (and :class:`ReturnedForm` on every
 form's result), :func:`header_columns` finds a sheet's
@@ -11,10 +12,14 @@ columns by their headers and :func:`free_text` reads a free-text answer cell.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+import multiprocessing
+import os
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import attrs
 import pandas as pd
 
 from crmselect.display import html_table
@@ -83,6 +88,12 @@ def header_columns(grid: Grid, headers: Collection[str]) -> dict[str, int]:
     return columns
 
 
+MAX_WORKERS = 4
+"""The most processes that read returned files at once. Each holds one file within its
+:class:`~crmselect.io.excel.untrusted.ReadLimits` (time and memory per file), so reading
+with ``n`` workers takes at most ``n`` times one file's memory."""
+
+
 def read_each(
     paths: Iterable[str | Path],
     read: Callable[[Path], T],
@@ -90,23 +101,30 @@ def read_each(
     *,
     second: str,
     desc: str,
+    workers: int | None = None,
 ) -> tuple[list[T], list[Problem]]:
     """Read every returned file with ``read``: the files read, and the refusals — a file
     ``read`` refused (:class:`UntrustedInputError`), or a second file from the same
     ``owner`` (vendor, member, evaluator): "a second ``second`` 'x' (first: f.xlsx); keep
     one". Every file is tried, so one run lists every refusal. ``desc`` labels the progress
-    bar."""
+    bar.
+
+    Several files are read in parallel by up to ``workers`` processes (by default one per
+    core available, at most :data:`MAX_WORKERS`; see :func:`attempts`); the files read, the
+    refusals and their order are those of reading the files one after the other.
+    """
     refused: list[Problem] = []
     first: dict[str, Path] = {}
     read_ok: list[T] = []
     files = [Path(p) for p in paths]
-    for path in progress(files, total=len(files), desc=desc, unit="file"):
-        try:
-            returned = read(path)
-        except UntrustedInputError as exc:
-            refused += exc.problems
+    outcomes = attempts(files, read, workers)
+    for path, outcome in progress(
+        zip(files, outcomes, strict=True), total=len(files), desc=desc, unit="file"
+    ):
+        if isinstance(outcome, Refusal):
+            refused += outcome.problems
             continue
-        who = owner(returned)
+        who = owner(outcome)
         if who in first:
             refused.append(
                 Problem(
@@ -115,8 +133,73 @@ def read_each(
             )
             continue
         first[who] = path
-        read_ok.append(returned)
+        read_ok.append(outcome)
     return read_ok, refused
+
+
+@attrs.frozen
+class Refusal:
+    """A file ``read`` refused: the problems of its :class:`UntrustedInputError` (an
+    exception does not cross from a worker process with its problems, this does)."""
+
+    problems: tuple[Problem, ...]
+
+
+def _attempt(read: Callable[[Path], T], path: Path) -> T | Refusal:
+    """``read(path)``, or the :class:`Refusal` of the file."""
+    try:
+        return read(path)
+    except UntrustedInputError as exc:
+        return Refusal(exc.problems)
+
+
+_READ: list[Callable[[Path], Any]] = []
+"""The ``read`` of the pool this worker process belongs to (set when it starts)."""
+
+
+def _start_worker(read: Callable[[Path], Any]) -> None:
+    _READ[:] = [read]
+
+
+def _attempt_in_worker(path: Path) -> Any:
+    return _attempt(_READ[0], path)
+
+
+def worker_count(files: int, workers: int | None = None) -> int:
+    """How many processes read ``files`` files: ``workers`` (default: the cores this
+    process may use), at most :data:`MAX_WORKERS` and one per file; 1 means the files are
+    read here, one after the other — also where processes cannot be forked."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    return max(1, min(workers, MAX_WORKERS, files))
+
+
+def attempts(
+    files: Sequence[Path], read: Callable[[Path], T], workers: int | None = None
+) -> Iterator[T | Refusal]:
+    """``read`` of each of ``files`` (or its :class:`Refusal`), in the order of ``files``.
+
+    With more than one worker (:func:`worker_count`) the files are shared out to a pool of
+    forked processes, each of which reads one file at a time as it would be read here —
+    every check of :mod:`crmselect.io.excel.untrusted` and its limits included, and with
+    ``read`` as given (a fork copies it; it need not be picklable). The results come, one
+    by one as they are ready, in the order of ``files`` whatever order the workers finish
+    in; an error other than a refusal is raised here, as it would be reading the files one
+    by one.
+    """
+    count = worker_count(len(files), workers)
+    if count == 1:
+        yield from (_attempt(read, path) for path in files)
+        return
+    with ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(read,),
+    ) as pool:
+        yield from pool.map(_attempt_in_worker, files)
 
 
 class Findings:

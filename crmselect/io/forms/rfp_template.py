@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -172,12 +173,37 @@ def requirement_checksum(requirement: Requirement) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+_QUESTIONS: weakref.WeakKeyDictionary[Evaluation, str] = weakref.WeakKeyDictionary()
+"""The questions fingerprint of each evaluation object alive (see :func:`questions_fingerprint`)."""
+
+
 def questions_fingerprint(evaluation: Evaluation) -> str:
     """The evaluation's fingerprint without any answers or prices: what a template was made
-    from."""
-    price = evaluation.price and attrs.evolve(evaluation.price, prices={})
+    from — the :attr:`~crmselect.model.Evaluation.fingerprint` of a copy with no responses,
+    pricing or prices (import findings are never fingerprinted).
+
+    Computed once per evaluation object and kept while the object lives (a weak reference:
+    an evaluation does not change, and a copy made with :func:`attrs.evolve` is another
+    object, which computes its own), so that writing a template for each of fifty vendors,
+    or reading their fifty workbooks, hashes the evaluation once. An evaluation without
+    answers or prices (before the RFP goes out) is its own copy: its fingerprint is used.
+    """
+    found = _QUESTIONS.get(evaluation)
+    if found is None:
+        found = _QUESTIONS[evaluation] = _questions_fingerprint(evaluation)
+    return found
+
+
+def _questions_fingerprint(evaluation: Evaluation) -> str:
+    price = evaluation.price
+    if not (evaluation.responses or evaluation.pricing or (price and price.prices)):
+        return evaluation.fingerprint
     return attrs.evolve(
-        evaluation, responses=(), import_problems=(), pricing={}, price=price
+        evaluation,
+        responses=(),
+        import_problems=(),
+        pricing={},
+        price=price and attrs.evolve(price, prices={}),
     ).fingerprint
 
 

@@ -309,3 +309,20 @@ def test_a_number_yaml_cannot_use_says_how_to_write_it(
     assert "scoring.demo_share (line" in problem.where
     assert problem.what.startswith("expected a number, got ")
     assert problem.what.endswith(hint)
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML was built without libyaml")
+def test_libyaml_is_the_default_parser_and_its_errors_name_file_and_line() -> None:
+    assert yamlfile.FAST_LOADER is yaml.CSafeLoader
+    text = "name: t\nvendors:\n  - id: a\n    id: b\n  - when: 2026-02-30\n"
+    with pytest.raises(InputFileError) as caught:
+        parse_yaml(text, "evaluation.yaml", yaml.CSafeLoader)
+    wheres = [p.where for p in caught.value.problems]
+    assert wheres == [
+        "evaluation.yaml: vendors[0].id (line 4)",
+        "evaluation.yaml: vendors[1].when (line 5)",
+    ]
+    with pytest.raises(InputFileError) as syntax:
+        parse_yaml("name: t\nvendors: [a, b\n", "evaluation.yaml")  # libyaml, then PyYAML's words
+    (problem,) = syntax.value.problems
+    assert re.fullmatch(r"evaluation\.yaml: vendors \(line 3, column 1\)", problem.where)

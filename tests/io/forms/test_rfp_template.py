@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 
 import crmselect
-from crmselect import Vendor
+from crmselect import Response, Vendor
 from crmselect.io.forms.meta import META_SHEET
-from crmselect.io.forms.rfp_template import requirements_hash
+from crmselect.io.forms.rfp_template import questions_fingerprint, requirements_hash
 from crmselect.rfp import write_template
 from tests.helpers import KEY, questions
 
@@ -88,3 +88,42 @@ def test_template_states_the_mandatory_rule_and_the_pricing_bounds(tmp_path: Pat
     }
     assert rules["C7"] == ("between", "0", "1000000000000")
     assert rules["C10"] == ("between", "0", "100")
+
+
+def _uncached_questions_fingerprint(evaluation: crmselect.Evaluation) -> str:
+    """The definition of the questions fingerprint, computed afresh."""
+    price = evaluation.price and attrs.evolve(evaluation.price, prices={})
+    return attrs.evolve(
+        evaluation, responses=(), import_problems=(), pricing={}, price=price
+    ).fingerprint
+
+
+def test_questions_fingerprint_is_kept_per_evaluation_never_for_a_changed_copy() -> None:
+    example = crmselect.example()
+    first = questions_fingerprint(example)
+    assert first == _uncached_questions_fingerprint(example)
+    assert questions_fingerprint(example) == first  # the kept value
+    reworded = attrs.evolve(
+        example,
+        requirements=[
+            attrs.evolve(example.requirements[0], text="Reworded after the first template."),
+            *example.requirements[1:],
+        ],
+    )
+    assert questions_fingerprint(reworded) == _uncached_questions_fingerprint(reworded) != first
+    renamed = attrs.evolve(example, name=f"{example.name} (second round)")
+    assert questions_fingerprint(renamed) != first
+    assert questions_fingerprint(example) == first  # the copies changed nothing kept for it
+    # answers and prices are not questions: a copy with other answers has the same one
+    answered = attrs.evolve(
+        example, responses=[Response(example.vendors[0].id, example.requirements[0].id, None)]
+    )
+    assert questions_fingerprint(answered) == first
+
+
+def test_questions_fingerprint_of_an_evaluation_without_answers_is_its_fingerprint() -> None:
+    blank = questions()
+    assert not blank.responses
+    assert not blank.pricing
+    assert questions_fingerprint(blank) == blank.fingerprint
+    assert questions_fingerprint(blank) == _uncached_questions_fingerprint(blank)

@@ -1,0 +1,78 @@
+"""Many returned RFP workbooks are read by a pool of worker processes, with the result of
+reading them one by one (crmselect/io/forms/reading.py read_each; issue 21 item 4)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from crmselect.io.forms.reading import read_each, worker_count
+from crmselect.io.forms.rfp_response import RfpResponse, read_response
+from crmselect.io.forms.rfp_template import write_template
+from tests.helpers import KEY, questions
+from tests.io.forms.test_rfp_response import fill
+
+
+def _returned(folder: Path) -> list[Path]:
+    """Four returned workbooks: two filled (one leaving a mandatory requirement blank), one
+    that is not a workbook, one a second file of vendor x."""
+    evaluation = questions()
+    x = write_template(evaluation, "x", folder / "a-x.xlsx", key=KEY)
+    fill(x, {"R1": ("out_of_box", "standard", ""), "R2": ("roadmap", "", "guide p. 4")})
+    y = write_template(evaluation, "y", folder / "b-y.xlsx", key=KEY)
+    fill(y, {"R3": ("configuration", "see the demo", "")})
+    broken = folder / "c-broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a zip at all")
+    again = folder / "d-x-again.xlsx"
+    shutil.copy(x, again)
+    return [x, y, broken, again]
+
+
+def _shown(response: RfpResponse) -> tuple[object, ...]:
+    return (
+        response.path,
+        response.vendor,
+        response.responses,
+        dict(response.pricing),
+        response.deployment,
+        response.access,
+        response.references,
+        response.problems,
+    )
+
+
+def test_parallel_read_equals_the_serial_read_whatever_finishes_first(tmp_path: Path) -> None:
+    paths = _returned(tmp_path)
+    evaluation = questions()
+
+    def read(path: Path) -> RfpResponse:
+        if path.name.startswith("a-"):
+            time.sleep(0.5)  # the first file finishes last in the pool
+        return read_response(path, evaluation, key=KEY)
+
+    def each(workers: int) -> tuple[list[RfpResponse], list[object]]:
+        read_ok, refused = read_each(
+            paths, read, lambda r: r.vendor, second="RFP workbook from", desc="t", workers=workers
+        )
+        return read_ok, list(refused)
+
+    serial_ok, serial_refused = each(1)
+    parallel_ok, parallel_refused = each(2)
+    assert [_shown(r) for r in parallel_ok] == [_shown(r) for r in serial_ok]
+    assert parallel_refused == serial_refused
+    assert [r.vendor for r in serial_ok] == ["x", "y"]
+    assert [(p.cell, p.requirement) for p in serial_ok[0].problems] == [("F4", "R3")]
+    assert [p.where for p in serial_refused] == [str(paths[2]), str(paths[3])]
+    assert "a second RFP workbook from 'x' (first: a-x.xlsx)" in serial_refused[1].what
+
+
+@pytest.mark.parametrize(
+    ("files", "workers", "expected"), [(1, None, 1), (5, 1, 1), (5, 3, 3), (2, 8, 2), (50, 50, 4)]
+)
+def test_one_file_is_read_here_and_the_pool_is_bounded(
+    files: int, workers: int | None, expected: int
+) -> None:
+    assert worker_count(files, workers) == expected
