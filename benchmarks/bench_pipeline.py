@@ -52,6 +52,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -105,15 +106,22 @@ class Stage:
 
 @attrs.frozen
 class Timing:
-    """The runs of one stage: seconds of every run, and the peak memory of the first."""
+    """The runs of one stage: wall and CPU seconds of every run, and the peak memory of the
+    first. CPU time (every thread of the process, or of the child) is what a loaded machine
+    distorts least; a stage on several threads has more CPU than wall time."""
 
     times: tuple[float, ...]
+    cpu: tuple[float, ...]
     peak_mib: float | None
     memory: str
 
     @property
     def best(self) -> float:
         return min(self.times)
+
+    @property
+    def cpu_best(self) -> float:
+        return min(self.cpu)
 
     @property
     def median(self) -> float:
@@ -124,6 +132,8 @@ class Timing:
             "min": self.best,
             "median": self.median,
             "times": list(self.times),
+            "cpu_min": self.cpu_best,
+            "cpu": list(self.cpu),
             "peak_mib": self.peak_mib,
             "memory": self.memory,
         }
@@ -137,7 +147,8 @@ class Context:
         self.folder = folder
         self.count = 0
         self._evaluation: Evaluation | None = None
-        self._analysis: crmselect.Analysis | None = None
+        self.outputs: dict[str, object] = {}
+        """Stage name → what its last run returned."""
         self._saved: Path | None = None
         self._filled: Path | None = None
         self.key = rfp.TenderKey.generate()
@@ -157,15 +168,19 @@ class Context:
         """A new :class:`Evaluation` equal to :attr:`evaluation`, with nothing cached."""
         return attrs.evolve(self.evaluation)
 
-    def keep(self, analysis: crmselect.Analysis) -> crmselect.Analysis:
-        self._analysis = analysis
-        return analysis
-
     @property
     def analysis(self) -> crmselect.Analysis:
-        if self._analysis is None:
-            self._analysis = crmselect.analyse(self.fresh(), n_samples=SAMPLES, seed=SEED)
-        return self._analysis
+        """The ``analyse`` stage's last result, else one made now."""
+        if "analyse" not in self.outputs:
+            self.outputs["analyse"] = crmselect.analyse(self.fresh(), n_samples=SAMPLES, seed=SEED)
+        return cast(crmselect.Analysis, self.outputs["analyse"])
+
+    @property
+    def result(self) -> crmselect.ScoreResult:
+        """The ``score`` stage's last result, else one made now."""
+        if "score" not in self.outputs:
+            self.outputs["score"] = crmselect.score(self.fresh())
+        return cast(crmselect.ScoreResult, self.outputs["score"])
 
     @property
     def saved(self) -> Path:
@@ -217,19 +232,24 @@ DEMO = f"import sys\nfrom crmselect.cli import main\nstatus = main(['demo'])\n{P
 DEMO += "sys.exit(status)"
 
 
-def _run_child(code: str, cwd: Path) -> tuple[float, float]:
-    """Seconds (wall, start-up included) and peak resident MiB of a fresh interpreter
-    running ``code`` in ``cwd``."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run_child(code: str, cwd: Path) -> tuple[float, float, float]:
+    """Seconds (wall, start-up included), CPU seconds and peak resident MiB of a fresh
+    interpreter running ``code`` in ``cwd``."""
     peak = cwd / "peak.txt"
     env = {**_child_env(), "BENCH_PEAK": str(peak)}
-    start = time.perf_counter()
+    cpu, start = _children_cpu(), time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True
     )
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, _children_cpu() - cpu
     if done.returncode != 0:
         raise RuntimeError(f"{code!r} failed:\n{done.stderr}")
-    return elapsed, int(peak.read_text().split()[1]) / 1024
+    return elapsed, cpu, int(peak.read_text().split()[1]) / 1024
 
 
 def _child_folder(ctx: Context) -> Path:
@@ -247,8 +267,8 @@ STAGES = (
         "analyse",
         "analyse (10k SMAA, panel, flips)",
         3.0,
-        lambda c: (c, c.fresh()),
-        lambda a: a[0].keep(crmselect.analyse(a[1], n_samples=SAMPLES, seed=SEED)),
+        lambda c: c.fresh(),
+        lambda e: crmselect.analyse(e, n_samples=SAMPLES, seed=SEED),
     ),
     Stage(
         "bootstrap",
@@ -334,23 +354,26 @@ def _peak() -> Iterator[list[float]]:
 def measure(stage: Stage, ctx: Context, repeat: int) -> Timing:
     """Run ``stage`` ``repeat`` times on fresh inputs (once if the first run is slow)."""
     times: list[float] = []
+    cpu: list[float] = []
     peak: float | None = None
     memory = "VmHWM growth" if stage.scales else "child VmHWM"
     for n in range(repeat):
         inputs = stage.prepare(ctx)
         with _peak() as box:
-            start = time.perf_counter()
+            used, start = time.process_time(), time.perf_counter()
             out = stage.run(inputs)
-            elapsed = time.perf_counter() - start
-        if not stage.scales:  # a fresh interpreter: its own wall time and peak
-            elapsed, child_peak = cast(tuple[float, float], out)
+            elapsed, used = time.perf_counter() - start, time.process_time() - used
+        ctx.outputs[stage.name] = out
+        if not stage.scales:  # a fresh interpreter: its own times and peak
+            elapsed, used, child_peak = cast(tuple[float, float, float], out)
             box = [child_peak]
         times.append(elapsed)
+        cpu.append(used)
         if n == 0:
             peak = box[0] if box else None
             if elapsed > ONCE_ABOVE:
                 break
-    return Timing(tuple(times), peak, memory if peak is not None else "n/a")
+    return Timing(tuple(times), tuple(cpu), peak, memory if peak is not None else "n/a")
 
 
 # --- the bare numpy baseline of `score` ------------------------------------------------
@@ -484,20 +507,23 @@ def baseline(ctx: Context, score_timing: Timing, repeat: int) -> dict[str, Any]:
     start = time.perf_counter()
     arrays = extract(evaluation)
     extraction = time.perf_counter() - start
-    times = []
+    times, cpu = [], []
     for _ in range(max(repeat, 5)):
-        start = time.perf_counter()
+        used, start = time.process_time(), time.perf_counter()
         totals = baseline_totals(arrays)
         times.append(time.perf_counter() - start)
-    expected = crmselect.score(ctx.fresh()).totals.reindex(evaluation.vendor_ids).to_numpy()
+        cpu.append(time.process_time() - used)
+    expected = ctx.result.totals.reindex(evaluation.vendor_ids).to_numpy()
     difference = float(np.max(np.abs(totals - expected)))
     equal = difference <= TOLERANCE
     return {
         "baseline_min": min(times),
+        "baseline_cpu_min": min(cpu),
         "extraction": extraction,
         "max_difference": difference,
         "equal": equal,
         "ratio": score_timing.best / min(times) if equal else None,
+        "ratio_cpu": score_timing.cpu_best / max(min(cpu), 1e-9) if equal else None,
     }
 
 
@@ -511,32 +537,39 @@ def exponent(sizes: Sequence[int], seconds: Sequence[float]) -> float:
 
 
 def scaling(
-    base: Size, factors: Sequence[float], stages: Sequence[Stage], folder: Path
-) -> dict[str, dict[str, float]]:
-    """Stage → dimension → exponent, one run per size (the base size run once)."""
+    base: Size, factors: Sequence[float], stages: Sequence[Stage], folder: Path, repeat: int
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Stage → ``cpu``/``wall`` → dimension → exponent, fitted to the min of ``repeat`` runs
+    per size (the base size measured once for every dimension)."""
     timed = [s for s in stages if s.scales]
-    base_times = _times_at(base, timed, folder / "base")
-    found: dict[str, dict[str, float]] = {s.name: {} for s in timed}
+    base_times = _times_at(base, timed, folder / "base", repeat)
+    found: dict[str, dict[str, dict[str, float]]] = {s.name: {"cpu": {}, "wall": {}} for s in timed}
     for dimension in DIMENSIONS:
         sizes = [getattr(base, dimension)]
-        times = {s.name: [base_times[s.name]] for s in timed}
+        runs = {s.name: [base_times[s.name]] for s in timed}
         for factor in factors:
             size = base.scaled(**{dimension: factor})
             sizes.append(getattr(size, dimension))
-            for name, t in _times_at(size, timed, folder / f"{dimension}-{factor:g}").items():
-                times[name].append(t)
-        for name, seconds in times.items():
-            found[name][dimension] = exponent(sizes, seconds)
+            at = _times_at(size, timed, folder / f"{dimension}-{factor:g}", repeat)
+            for name, timing in at.items():
+                runs[name].append(timing)
+        for name, timings in runs.items():
+            found[name]["cpu"][dimension] = exponent(sizes, [t.cpu_best for t in timings])
+            found[name]["wall"][dimension] = exponent(sizes, [t.best for t in timings])
     return found
 
 
-def _times_at(size: Size, stages: Sequence[Stage], folder: Path) -> dict[str, float]:
+def _times_at(size: Size, stages: Sequence[Stage], folder: Path, repeat: int) -> dict[str, Timing]:
     folder.mkdir(parents=True)
     ctx = Context(size, folder)
     out = {}
     for stage in stages:
-        out[stage.name] = measure(stage, ctx, 1).best
-        print(f"  scaling {size.label():28s} {stage.name:10s} {out[stage.name]:8.3f} s", flush=True)
+        t = out[stage.name] = measure(stage, ctx, repeat)
+        print(
+            f"  scaling {size.label():28s} {stage.name:10s} {_seconds(t.best):>9s} "
+            f"(CPU {_seconds(t.cpu_best)})",
+            flush=True,
+        )
     return out
 
 
@@ -567,10 +600,11 @@ def table(
     before: dict[str, Any] | None,
 ) -> str:
     """The stages of one size as a Markdown table (with the ``--compare`` run's min)."""
-    head = "| stage | min | median | runs | peak MiB | target | verdict |"
-    rule = "|---|---:|---:|---:|---:|---:|---|"
+    head = "| stage | min | median | CPU (min) | runs | peak MiB | target | verdict |"
+    rule = "|---|---:|---:|---:|---:|---:|---:|---|"
     if before is not None:
-        head, rule = head + " before (min) | before / now |", rule + "---:|---:|"
+        head += " before: min | CPU | speed-up (min, CPU) |"
+        rule += "---:|---:|---:|"
     lines = [f"### {label}", "", head, rule]
     for stage in STAGES:
         if stage.name not in timings:
@@ -579,14 +613,28 @@ def table(
         peak = f"{t.peak_mib:.0f}" if t.peak_mib is not None else "n/a"
         target = f"≤ {stage.target:g} s" if stage.target is not None else ""
         row = (
-            f"| {stage.label} | {_seconds(t.best)} | {_seconds(t.median)} | {len(t.times)} "
+            f"| {stage.label} | {_seconds(t.best)} | {_seconds(t.median)} "
+            f"| {_seconds(t.cpu_best)} | {len(t.times)} "
             f"| {peak} | {target} | {_verdict(stage, t.best, judged or not stage.scales)} |"
         )
         if before is not None:
             old = before.get(stage.name)
-            row += f" {_seconds(old['min'])} | {old['min'] / t.best:.2f}× |" if old else " – | – |"
+            row += _before_cells(old, t)
         lines.append(row)
     return "\n".join(lines)
+
+
+def _before_cells(old: dict[str, Any] | None, now: Timing) -> str:
+    """The ``--compare`` run's min and CPU (``cpu_min`` absent in older files), and how
+    many times faster this run is."""
+    if old is None:
+        return " – | – | – |"
+    cpu = old.get("cpu_min")
+    faster = f"{old['min'] / now.best:.2f}×" + (
+        f", {cpu / now.cpu_best:.2f}×" if cpu is not None else ""
+    )
+    shown = _seconds(cpu) if cpu is not None else "–"
+    return f" {_seconds(old['min'])} | {shown} | {faster} |"
 
 
 def baseline_line(found: dict[str, Any]) -> str:
@@ -600,25 +648,32 @@ def baseline_line(found: dict[str, Any]) -> str:
     verdict = "met" if found["ratio"] <= BASELINE_TARGET else "MISSED"
     return (
         f"score / bare numpy baseline = {found['ratio']:.1f}× (target ≤ {BASELINE_TARGET:g}×: "
-        f"{verdict}); baseline {found['baseline_min'] * 1000:.2f} ms from the arrays "
+        f"{verdict}; CPU time {found['ratio_cpu']:.1f}×); baseline "
+        f"{found['baseline_min'] * 1000:.2f} ms from the arrays "
         f"(extracting them {found['extraction']:.2f} s, untimed), totals equal within "
         f"{found['max_difference']:.1e}"
     )
 
 
-def scaling_table(found: dict[str, dict[str, float]], base: Size, factors: Sequence[float]) -> str:
+def scaling_table(
+    found: dict[str, dict[str, dict[str, float]]], base: Size, factors: Sequence[float]
+) -> str:
+    """Exponents fitted to CPU time (what load distorts least), wall time's in brackets."""
     sizes = ", ".join(f"×{f:g}" for f in factors)
     lines = [
         f"### scaling exponents around {base.label()} ({sizes}; target ≤ {EXPONENT_TARGET:g})",
+        "",
+        "CPU time's exponent, wall time's in brackets; ✘ where the CPU exponent misses.",
         "",
         "| stage | vendors | requirements | evaluators |",
         "|---|---:|---:|---:|",
     ]
     for stage in STAGES:
         if stage.name in found:
+            cpu, wall = found[stage.name]["cpu"], found[stage.name]["wall"]
             cells = " | ".join(
-                f"{e:.2f}" + ("" if e <= EXPONENT_TARGET else " ✘")
-                for e in (found[stage.name][d] for d in DIMENSIONS)
+                f"{cpu[d]:.2f} ({wall[d]:.2f})" + ("" if cpu[d] <= EXPONENT_TARGET else " ✘")
+                for d in DIMENSIONS
             )
             lines.append(f"| {stage.label} | {cells} |")
     return "\n".join(lines)
@@ -661,6 +716,9 @@ def _options(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--factors", default="2", help="multipliers of each dimension for scaling (default 2)"
+    )
+    parser.add_argument(
+        "--scaling-repeat", type=int, default=2, help="runs per stage and size (default 2)"
     )
     parser.add_argument("--json", type=Path, help="save the tables here")
     parser.add_argument("--compare", type=Path, help="a --json file of an earlier run")
@@ -722,7 +780,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             report["scaling"] = {
                 "base": attrs.asdict(base),
                 "factors": factors,
-                "exponents": scaling(base, factors, stages, Path(tmp) / "scaling"),
+                "repeat": args.scaling_repeat,
+                "exponents": scaling(
+                    base, factors, stages, Path(tmp) / "scaling", args.scaling_repeat
+                ),
             }
     report["meta"]["load_after"] = _loadavg()
     _print(report, before, base, factors)
@@ -738,7 +799,7 @@ def _print(
     print(f"\n## bench_pipeline — {meta['date']}, load after {meta['load_after']}")
     for name, entry in report["sizes"].items():
         timings = {
-            k: Timing(tuple(v["times"]), v["peak_mib"], v["memory"])
+            k: Timing(tuple(v["times"]), tuple(v["cpu"]), v["peak_mib"], v["memory"])
             for k, v in entry["stages"].items()
         }
         old = before["sizes"].get(name, {}).get("stages") if before else None
