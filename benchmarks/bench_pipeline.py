@@ -19,22 +19,26 @@ demo       ``crmselect demo`` in a fresh interpreter and an empty folder (wall t
 Every in-process stage runs on a fresh copy of its inputs (``attrs.evolve`` of the
 evaluation, untimed), so that a result cached on the frozen object by an earlier repeat is
 never reused. Times are the min and median of ``--repeat`` runs (a stage whose first run
-takes over 20 s runs once). **Peak memory** of an in-process stage is the growth of the
-process's peak resident set during its first run: ``VmHWM`` after the stage minus
-``VmRSS`` before it, with the peak reset through ``/proc/self/clear_refs`` (Linux; numpy's
-and C libraries' memory included, nothing slowed down — memory the allocator kept from an
-earlier stage is reused, so it is a lower bound); of a subprocess, its ``ru_maxrss``.
+takes over 20 s runs once), wall time and CPU time (every thread of the process, or the
+child's: what a shared machine's load distorts least). **Peak memory** of an in-process
+stage is the growth of the process's peak resident set during its first run: ``VmHWM`` after
+the stage minus ``VmRSS`` before it, with the peak reset through ``/proc/self/clear_refs``
+(Linux; numpy's and C libraries' memory included, nothing slowed down — memory the allocator
+kept from an earlier stage is reused, so it is a lower bound); of a fresh interpreter, its
+own ``VmHWM``.
 
 In the same run the script reports ``score`` against a **bare numpy baseline** that computes
 the same totals from the same integer-coded arrays (the answer and demo-score codes are
 extracted once, untimed): requirement scores by fancy indexing, MoSCoW-weighted means per
 leaf with ``np.add.reduceat``, panel means with ``np.bincount``, the demo blend, ``P @ w``;
 the baseline's totals must equal ``score``'s within 1e-9 or the ratio is not reported.
-Target: ``score`` ≤ 3 × the baseline.
+Target: ``score`` ≤ 3 × the baseline (also given for ``score`` on an evaluation it has
+scored before, when a cold score takes under 20 s).
 
 The **scaling exponent** of every size-dependent stage in vendors, requirements and
 evaluators is the slope of log t against log n over the base size and the base size with
-that dimension multiplied by each ``--factors`` (one run each; target ≤ 1.1).
+that dimension multiplied by each ``--factors``, fitted to the min CPU time of
+``--scaling-repeat`` runs per size (target ≤ 1.1).
 
     cd benchmarks
     python bench_pipeline.py --quick                 # a few minutes: UPPER at 20 v × 2,000 r × 20 e
