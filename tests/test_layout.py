@@ -20,6 +20,7 @@ PACKAGE = REPO / "crmselect"
 TESTS = REPO / "tests"
 
 CROSS_CUTTING = {
+    "bench_pipeline",  # benchmarks/bench_pipeline.py runs end to end on tiny tenders
     "complexity",  # no function above cyclomatic complexity 15 (radon)
     "import_light",  # import crmselect loads the scoring core only
     "layers",  # dependencies point one way
