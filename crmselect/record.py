@@ -8,6 +8,11 @@ A record is a sequence of :class:`Entry`, oldest first, each of one :class:`Even
 ``deviation``   the award basis changed after it was frozen: what changed, and why
 ``eliminate``   a vendor leaves the tender at a stage (the shortlist), and why
 ``stage``       the tender moves on to a later :class:`Stage`
+``declare``     an evaluator or committee member declares any conflict of interest and the
+                measure taken (:mod:`crmselect.declarations`)
+``low-bid``     a step of an abnormally-low-bid case: the request to the vendor, its
+                explanation, the committee's decision (:mod:`crmselect.low_bids`); a bid
+                rejected so eliminates its vendor
 ==============  ===========================================================================
 
 Nothing is ever removed from a record; an entry that undoes another (a vendor let back in)
@@ -60,6 +65,8 @@ class Event(enum.StrEnum):
     DEVIATION = "deviation"
     ELIMINATE = "eliminate"
     STAGE = "stage"
+    DECLARE = "declare"
+    LOW_BID = "low-bid"
 
 
 @attrs.frozen(kw_only=True)
@@ -100,6 +107,8 @@ def stage_of(record: TenderRecord) -> Stage:
             Event.ELIMINATE: Stage.SHORTLIST,
             Event.STAGE: Stage(entry.data.get("stage", stage.value)),
             Event.DEVIATION: stage,
+            Event.DECLARE: stage,
+            Event.LOW_BID: stage,
         }[entry.event]
         stage = max(stage, reached, key=lambda s: s.order)
     return stage
@@ -227,8 +236,16 @@ def advance(record: TenderRecord, to: Stage, *, by: str, at: dt.datetime) -> Ent
 
 
 def eliminated(record: TenderRecord) -> dict[str, Entry]:
-    """Vendor id → the entry that eliminated it, in the order they left."""
-    return {str(e.data["vendor"]): e for e in record.of(Event.ELIMINATE)}
+    """Vendor id → the entry that eliminated it, in the order they left: a shortlist step
+    (``eliminate``), or a bid rejected as abnormally low (a ``low-bid`` entry whose step is
+    ``reject``, :mod:`crmselect.low_bids`)."""
+    return {str(e.data["vendor"]): e for e in record.entries if _eliminates(e)}
+
+
+def _eliminates(entry: Entry) -> bool:
+    return entry.event is Event.ELIMINATE or (
+        entry.event is Event.LOW_BID and entry.data.get("step") == "reject"
+    )
 
 
 def funnel(record: TenderRecord, vendors: Sequence[str]) -> list[tuple[str, str, str]]:
