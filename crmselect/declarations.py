@@ -48,6 +48,7 @@ __all__ = [
     "require_declarations",
     "undeclared",
     "unjustified_what",
+    "with_justification_findings",
 ]
 
 
@@ -167,3 +168,12 @@ def justification_findings(
             )
         )
     return found
+
+
+def with_justification_findings(evaluation: Evaluation) -> Evaluation:
+    """``evaluation`` with :func:`justification_findings` for its demo scores added to its
+    ``import_problems`` (the loader applies it to the scores of ``demo_scores.csv``)."""
+    found = justification_findings(evaluation.demo_scores, evaluation)
+    if not found:
+        return evaluation
+    return attrs.evolve(evaluation, import_problems=(*evaluation.import_problems, *found))
