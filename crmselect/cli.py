@@ -221,7 +221,9 @@ def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
     _strict_check(tender.evaluation.import_problems, args.strict)
     _strict_basis(loaded, args.strict)
     analysis = analyse(tender, seed=args.seed, n_samples=args.samples)
-    record = record_report(loaded.record, loaded.evaluation, loaded.clarified)
+    prices = analysis.result.prices
+    flagged = [] if prices is None else [str(v) for v in prices.index[prices["abnormally_low"]]]
+    record = record_report(loaded.record, loaded.evaluation, loaded.clarified, flagged)
     say(full_report(analysis.result, analysis, record))
     if out is not None:
         files = _write_outputs(analysis, out, loaded)

@@ -254,6 +254,14 @@ def funnel(record: TenderRecord, vendors: Sequence[str]) -> list[tuple[str, str,
     gone = eliminated(record)
     now = stage_of(record).value
     return [
-        (v, str(gone[v].data["stage"]), gone[v].reason) if v in gone else (v, now, "")
+        (v, str(gone[v].data["stage"]), _why(gone[v])) if v in gone else (v, now, "")
         for v in vendors
     ]
+
+
+def _why(entry: Entry) -> str:
+    """Why the vendor of an eliminating ``entry`` left: its reason, said to be a rejected
+    abnormally low bid when it is one."""
+    if entry.event is Event.LOW_BID:
+        return f"abnormally low bid rejected (art. 69): {entry.reason}"
+    return entry.reason

@@ -26,6 +26,15 @@ def _edit(folder: Path, old: str, new: str) -> None:
     file.write_text(text.replace(old, new, 1), "utf-8")
 
 
+PANEL = ("sales", "marketing", "service", "it", "finance")
+"""The example's evaluators."""
+
+
+def _declare_all(folder: Path) -> None:
+    for member in PANEL:
+        assert main(["declare", str(folder), "--member", member, "--none", "--by", "Mei"]) == 0
+
+
 def test_issue_freezes_the_basis_once(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["issue", str(folder), "--by", "Mei Tanaka"]) == 0
     out = capsys.readouterr().out
@@ -70,6 +79,7 @@ def test_an_eliminated_vendor_takes_part_in_no_later_stage(
     assert "eliminated tidewater at shortlist: no offline client" in out
     assert stage_of(read_record(folder)) is Stage.SHORTLIST
     out_dir = tmp_path / "sheets"
+    _declare_all(folder)  # a tender on the record issues sheets only to declared evaluators
     assert main(["scoring-sheets", str(folder), "--out", str(out_dir)]) == 0
     packs = sorted(p.stem for p in (out_dir / "scripts").iterdir())
     assert packs == ["kestrel", "meridian", "orbis", "quillpoint"]
