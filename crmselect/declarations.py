@@ -36,7 +36,7 @@ import attrs
 
 from crmselect.errors import CrmselectError, ImportProblem
 from crmselect.model import DemoScore, Evaluation
-from crmselect.record import Entry, Event, TenderRecord
+from crmselect.record import Declaration, Entry, Event, TenderRecord, declarations
 
 __all__ = [
     "UNJUSTIFIED_ACTION",
@@ -50,24 +50,6 @@ __all__ = [
     "unjustified_what",
     "with_justification_findings",
 ]
-
-
-@attrs.frozen
-class Declaration:
-    """One member's declaration as the record holds it: ``member`` (an evaluator or
-    committee member id), ``conflict`` (empty: none), the ``measure`` taken for it, and the
-    record ``entry`` (when, and who recorded it). Every declaration includes the undertaking
-    to keep the tender confidential."""
-
-    member: str
-    conflict: str
-    measure: str
-    entry: Entry
-
-    def __str__(self) -> str:
-        if not self.conflict:
-            return "no conflict of interest; confidentiality undertaken"
-        return f"conflict: {self.conflict}; measure: {self.measure}; confidentiality undertaken"
 
 
 def declare(
@@ -88,18 +70,6 @@ def declare(
         raise CrmselectError("a measure belongs to a conflict of interest: give --conflict")
     data = {"member": member, "conflict": conflict or "", "measure": measure}
     return Entry(event=Event.DECLARE, at=at, by=by, data=data)
-
-
-def declarations(record: TenderRecord) -> dict[str, Declaration]:
-    """Member id → their declaration in force (the latest), in the order they first
-    declared."""
-    found: dict[str, Declaration] = {}
-    for entry in record.of(Event.DECLARE):
-        member = str(entry.data["member"])
-        found[member] = Declaration(
-            member, str(entry.data["conflict"]), str(entry.data["measure"]), entry
-        )
-    return found
 
 
 def undeclared(record: TenderRecord, members: Iterable[str]) -> list[str]:

@@ -19,7 +19,7 @@ Nothing is ever removed from a record; an entry that undoes another (a vendor le
 is an entry of its own. This module is pure: :mod:`crmselect.io.folder.record` reads and
 appends the folder's ``tender-record.jsonl``. Where the tender stands and which basis it is
 held to follow from the entries: :func:`stage_of`, :func:`frozen_basis`,
-:func:`basis_status`, :func:`eliminated`.
+:func:`basis_status`, :func:`eliminated`, :func:`declarations`.
 """
 
 from __future__ import annotations
@@ -246,6 +246,37 @@ def _eliminates(entry: Entry) -> bool:
     return entry.event is Event.ELIMINATE or (
         entry.event is Event.LOW_BID and entry.data.get("step") == "reject"
     )
+
+
+@attrs.frozen
+class Declaration:
+    """One member's declaration of interest as the record holds it
+    (:mod:`crmselect.declarations`): ``member`` (an evaluator or committee member id),
+    ``conflict`` (empty: none), the ``measure`` taken for it, and the record ``entry`` (when,
+    and who recorded it). Every declaration includes the undertaking to keep the tender
+    confidential."""
+
+    member: str
+    conflict: str
+    measure: str
+    entry: Entry
+
+    def __str__(self) -> str:
+        if not self.conflict:
+            return "no conflict of interest; confidentiality undertaken"
+        return f"conflict: {self.conflict}; measure: {self.measure}; confidentiality undertaken"
+
+
+def declarations(record: TenderRecord) -> dict[str, Declaration]:
+    """Member id → their declaration in force (the latest), in the order they first
+    declared."""
+    found: dict[str, Declaration] = {}
+    for entry in record.of(Event.DECLARE):
+        member = str(entry.data["member"])
+        found[member] = Declaration(
+            member, str(entry.data["conflict"]), str(entry.data["measure"]), entry
+        )
+    return found
 
 
 def funnel(record: TenderRecord, vendors: Sequence[str]) -> list[tuple[str, str, str]]:
