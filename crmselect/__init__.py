@@ -29,7 +29,7 @@ this list and fails on an import of a higher layer, or a module that is in no la
     1. _version, _resources, errors, hashing, converters, ranking, progress, text, display, plots
     2. scales
     3. model, catalog
-    4. weights, basis, record, clarifications
+    4. weights, basis, record, clarifications, declarations, low_bids
     5. consensus
     6. price, scoring
     7. cost, robustness

@@ -13,6 +13,7 @@ The *award basis* of an evaluation is that announcement, as written (never as de
 ``scale``            the compliance scale: each answer's score, which satisfy a knock-out
 ``demo_scale``       the demo scores' range
 ``policy``           missing answers, demo share, priority weights, process uplift, aggregation
+                     (not which scores need a justification: that changes no score)
 ``processes``        the rated business processes and the requirements they raise
 ``price``            the price rule: criterion, method, budget, floor, ceiling, basis — not
                      the prices (bids come later; prices from the cost model are derived)
@@ -48,8 +49,10 @@ SECTIONS = (
 )
 """The parts of an evaluation that make its award basis, in the order they are reported."""
 
-_NOT_BASIS = ("origin",)
-"""Fields left out at any depth: where a value was written is not what it says."""
+_NOT_BASIS = ("origin", "justify_scores")
+"""Fields left out at any depth: where a value was written is not what it says, and which
+demo scores need a written justification (:class:`~crmselect.model.policy.JustifyScores`)
+is a rule of the procedure that changes no score."""
 
 _KEYED = {"criteria": "id", "children": "id", "requirements": "id", "processes": "id"}
 """Lists whose items are named by a field, so that a path reads ``criteria.sfa.weight``

@@ -17,6 +17,10 @@
                                         eliminate vendors, with the reason
     crmselect stage PATH STAGE --by NAME
                                         move the tender on (shortlist, demos, award)
+    crmselect declare PATH --member ID (--none | --conflict TEXT --measure TEXT) --by NAME
+                                        a member's declaration of interest, on the record
+    crmselect low-bid PATH VENDOR (--ask | --explanation | --accept | --reject) TEXT --by NAME
+                                        a step of an abnormally-low-bid case (art. 69)
     crmselect catalogs [NAME] [--requirements]
                                         list the bundled catalogues, or show one
     crmselect template PATH [--vendor ID]… --out FILE_OR_DIR
@@ -59,6 +63,7 @@ import pandas as pd
 from crmselect._version import __version__
 from crmselect.analysis import DEFAULT_SAMPLES, DEFAULT_SEED, Analysis, analyse
 from crmselect.consensus import ConsensusScores, moderation_list
+from crmselect.declarations import declarations, declare, require_declarations
 from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Problem
 from crmselect.example import example_path
 from crmselect.io.excel.xlsx import write_csv
@@ -82,6 +87,7 @@ from crmselect.io.forms.rfp_response import read_response
 from crmselect.io.forms.rfp_template import write_template
 from crmselect.io.forms.workshop import write_workshop
 from crmselect.io.report.workbook import export_workbook
+from crmselect.low_bids import Step, cases, low_bid
 from crmselect.model import Evaluation
 from crmselect.record import (
     Stage,
@@ -215,7 +221,9 @@ def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
     _strict_check(tender.evaluation.import_problems, args.strict)
     _strict_basis(loaded, args.strict)
     analysis = analyse(tender, seed=args.seed, n_samples=args.samples)
-    record = record_report(loaded.record, loaded.evaluation, loaded.clarified)
+    prices = analysis.result.prices
+    flagged = [] if prices is None else [str(v) for v in prices.index[prices["abnormally_low"]]]
+    record = record_report(loaded.record, loaded.evaluation, loaded.clarified, flagged)
     say(full_report(analysis.result, analysis, record))
     if out is not None:
         files = _write_outputs(analysis, out, loaded)
@@ -273,12 +281,25 @@ def _in_the_running(tender: Tender, named: Sequence[str] | None) -> list[str]:
     return named or [v for v in tender.evaluation.vendor_ids if v not in gone]
 
 
+def _unchecked(tender: Tender) -> None:
+    """Say that declarations are not checked, for a tender that keeps no record yet."""
+    if not tender.record.entries:
+        say(
+            "no tender record yet: declarations of interest are not checked (from the first "
+            "`crmselect declare` or `crmselect issue` on, every recipient needs one)"
+        )
+
+
 def _scoring_sheets(args: argparse.Namespace) -> int:
     tender = derive(load_tender(args.path))
     evaluation = tender.evaluation
     vendors = _in_the_running(tender, args.vendor)
+    _unchecked(tender)
     key = _key(args.path, create=True)
-    for path in write_scoring_sheets(evaluation, args.out / "scoring", key=key, vendors=vendors):
+    sheets = write_scoring_sheets(
+        evaluation, args.out / "scoring", key=key, record=tender.record, vendors=vendors
+    )
+    for path in sheets:
         say(f"wrote {printable(path)}")
     for vendor in vendors:
         pack = write_script_pack(evaluation, vendor, args.out / "scripts" / f"{vendor}.md")
@@ -470,6 +491,39 @@ def _stage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _declare(args: argparse.Namespace) -> int:
+    """``crmselect declare DIR --member ID (--none | --conflict TEXT --measure TEXT) --by
+    NAME``: put a member's declaration of interest on the record."""
+    tender = load_tender(args.path)
+    folder = Path(tender.origin).parent
+    conflict = None if args.none else args.conflict  # one of them: a required exclusive group
+    entry = declare(
+        args.member, conflict=conflict, measure=args.measure or "", by=args.by, at=now()
+    )
+    record = append_entry(folder, entry)
+    panel = {e.id for e in tender.evaluation.evaluators}
+    on = "" if args.member in panel else " (not on the evaluation panel)"
+    declared = declarations(record)[args.member]
+    say(f"recorded {printable(args.member)}'s declaration{on}: {printable(str(declared))}")
+    return 0
+
+
+def _low_bid(args: argparse.Namespace) -> int:
+    """``crmselect low-bid DIR VENDOR (--ask | --explanation | --accept | --reject) TEXT --by
+    NAME``: one step of the vendor's abnormally-low-bid case."""
+    tender = load_tender(args.path)
+    folder = Path(tender.origin).parent
+    # argparse gives exactly one step (a required group of exclusive options)
+    [(step, text)] = [(s, getattr(args, s)) for s in Step if getattr(args, s) is not None]
+    entry = low_bid(tender.record, tender.evaluation, args.vendor, step, text, by=args.by, at=now())
+    record = append_entry(folder, entry)
+    case = cases(record)[args.vendor]
+    say(f"{printable(args.vendor)}'s low-bid case: {case.status}")
+    if step is Step.REJECT:
+        say(f"eliminated {printable(args.vendor)}: {printable(text)}")
+    return 0
+
+
 def _is_current_schema(path: Path) -> bool:
     """Whether ``path`` holds this crmselect's schema of ``evaluation.yaml`` (read bounded:
     a file much larger than the schema is not it)."""
@@ -498,10 +552,13 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _workshop(args: argparse.Namespace) -> int:
-    evaluation = _evaluation(args.path)
+    tender = derive(load_tender(args.path))
+    evaluation = tender.evaluation
     members = [args.member] if args.member else [e.id for e in evaluation.evaluators]
     if not members:
         raise CrmselectError("the evaluation lists no evaluators; name one with --member")
+    require_declarations(tender.record, members, "a weights workshop")
+    _unchecked(tender)
     single = args.member and args.out.suffix.lower() == ".xlsx"
     key = _key(args.path, create=True)
     for member in members:
@@ -720,6 +777,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stage.add_argument("stage", choices=[s.value for s in Stage][2:], metavar="STAGE")
     stage.set_defaults(run=_stage)
+    declared = on_the_record(
+        "declare",
+        help="record a member's declaration of interest and confidentiality",
+        description="Record that an evaluator or committee member keeps the tender "
+        "confidential and has no conflict of interest (--none), or which one and the "
+        "measure taken; scoring sheets and workshops go only to members who declared.",
+    )
+    declared.add_argument("--member", required=True, metavar="ID", help="who declares")
+    declaring = declared.add_mutually_exclusive_group(required=True)
+    declaring.add_argument("--none", action="store_true", help="no conflict of interest")
+    declaring.add_argument("--conflict", metavar="TEXT", help="the conflict of interest")
+    declared.add_argument("--measure", metavar="TEXT", help="the measure taken for the conflict")
+    declared.set_defaults(run=_declare)
+    low = on_the_record(
+        "low-bid",
+        help="record a step of an abnormally-low-bid case (EU 2014/24 art. 69)",
+        description="Ask the vendor to explain its price, record its explanation, then the "
+        "committee's decision: accept, or reject with the reason (the vendor is eliminated).",
+    )
+    low.add_argument("vendor", metavar="VENDOR")
+    steps = low.add_mutually_exclusive_group(required=True)
+    steps.add_argument("--ask", metavar="TEXT", help="the request sent to the vendor")
+    steps.add_argument("--explanation", metavar="TEXT", help="the vendor's explanation")
+    steps.add_argument("--accept", metavar="TEXT", help="why the explanation accounts for it")
+    steps.add_argument("--reject", metavar="TEXT", help="why it does not: the vendor leaves")
+    low.set_defaults(run=_low_bid)
 
     template = add_command(
         "template",

@@ -6,15 +6,18 @@ writers and the reader) on the forms machinery of :mod:`crmselect.io.forms`::
     import crmselect
     from crmselect import demos
 
-    evaluation = crmselect.derive(crmselect.load_tender("my-tender/")).evaluation
+    tender = crmselect.derive(crmselect.load_tender("my-tender/"))
+    evaluation = tender.evaluation
     key = demos.tender_key("my-tender/", create=True)       # my-tender/.crmselect/key
     demos.write_script_pack(evaluation, "acme", "to-send/acme-demo.md")
-    demos.write_scoring_sheets(evaluation, "to-panel/", key=key)   # one .xlsx per evaluator
+    demos.write_scoring_sheets(evaluation, "to-panel/", key=key, record=tender.record)
     returned = demos.read_scoring_sheets(["returned/sales.xlsx"], evaluation, key=key)
     evaluation = returned.apply_to(evaluation)               # the panel's scores, in
 
 Scoring sheets are signed with the tender's key (``demos.TenderKey.generate()`` without a
-folder) and read back only when the signature verifies.
+folder) and read back only when the signature verifies. They go only to evaluators who have
+declared their interests on the tender's record (:mod:`crmselect.declarations`;
+``record=None`` for an evaluation that keeps no record).
 """
 
 from crmselect.io.folder.key import TenderKey, tender_key

@@ -8,13 +8,18 @@ A record is a sequence of :class:`Entry`, oldest first, each of one :class:`Even
 ``deviation``   the award basis changed after it was frozen: what changed, and why
 ``eliminate``   a vendor leaves the tender at a stage (the shortlist), and why
 ``stage``       the tender moves on to a later :class:`Stage`
+``declare``     an evaluator or committee member declares any conflict of interest and the
+                measure taken (:mod:`crmselect.declarations`)
+``low-bid``     a step of an abnormally-low-bid case: the request to the vendor, its
+                explanation, the committee's decision (:mod:`crmselect.low_bids`); a bid
+                rejected so eliminates its vendor
 ==============  ===========================================================================
 
 Nothing is ever removed from a record; an entry that undoes another (a vendor let back in)
 is an entry of its own. This module is pure: :mod:`crmselect.io.folder.record` reads and
 appends the folder's ``tender-record.jsonl``. Where the tender stands and which basis it is
 held to follow from the entries: :func:`stage_of`, :func:`frozen_basis`,
-:func:`basis_status`, :func:`eliminated`.
+:func:`basis_status`, :func:`eliminated`, :func:`declarations`.
 """
 
 from __future__ import annotations
@@ -60,6 +65,8 @@ class Event(enum.StrEnum):
     DEVIATION = "deviation"
     ELIMINATE = "eliminate"
     STAGE = "stage"
+    DECLARE = "declare"
+    LOW_BID = "low-bid"
 
 
 @attrs.frozen(kw_only=True)
@@ -100,6 +107,8 @@ def stage_of(record: TenderRecord) -> Stage:
             Event.ELIMINATE: Stage.SHORTLIST,
             Event.STAGE: Stage(entry.data.get("stage", stage.value)),
             Event.DEVIATION: stage,
+            Event.DECLARE: stage,
+            Event.LOW_BID: stage,
         }[entry.event]
         stage = max(stage, reached, key=lambda s: s.order)
     return stage
@@ -227,8 +236,47 @@ def advance(record: TenderRecord, to: Stage, *, by: str, at: dt.datetime) -> Ent
 
 
 def eliminated(record: TenderRecord) -> dict[str, Entry]:
-    """Vendor id → the entry that eliminated it, in the order they left."""
-    return {str(e.data["vendor"]): e for e in record.of(Event.ELIMINATE)}
+    """Vendor id → the entry that eliminated it, in the order they left: a shortlist step
+    (``eliminate``), or a bid rejected as abnormally low (a ``low-bid`` entry whose step is
+    ``reject``, :mod:`crmselect.low_bids`)."""
+    return {str(e.data["vendor"]): e for e in record.entries if _eliminates(e)}
+
+
+def _eliminates(entry: Entry) -> bool:
+    return entry.event is Event.ELIMINATE or (
+        entry.event is Event.LOW_BID and entry.data.get("step") == "reject"
+    )
+
+
+@attrs.frozen
+class Declaration:
+    """One member's declaration of interest as the record holds it
+    (:mod:`crmselect.declarations`): ``member`` (an evaluator or committee member id),
+    ``conflict`` (empty: none), the ``measure`` taken for it, and the record ``entry`` (when,
+    and who recorded it). Every declaration includes the undertaking to keep the tender
+    confidential."""
+
+    member: str
+    conflict: str
+    measure: str
+    entry: Entry
+
+    def __str__(self) -> str:
+        if not self.conflict:
+            return "no conflict of interest; confidentiality undertaken"
+        return f"conflict: {self.conflict}; measure: {self.measure}; confidentiality undertaken"
+
+
+def declarations(record: TenderRecord) -> dict[str, Declaration]:
+    """Member id → their declaration in force (the latest), in the order they first
+    declared."""
+    found: dict[str, Declaration] = {}
+    for entry in record.of(Event.DECLARE):
+        member = str(entry.data["member"])
+        found[member] = Declaration(
+            member, str(entry.data["conflict"]), str(entry.data["measure"]), entry
+        )
+    return found
 
 
 def funnel(record: TenderRecord, vendors: Sequence[str]) -> list[tuple[str, str, str]]:
@@ -237,6 +285,14 @@ def funnel(record: TenderRecord, vendors: Sequence[str]) -> list[tuple[str, str,
     gone = eliminated(record)
     now = stage_of(record).value
     return [
-        (v, str(gone[v].data["stage"]), gone[v].reason) if v in gone else (v, now, "")
+        (v, str(gone[v].data["stage"]), _why(gone[v])) if v in gone else (v, now, "")
         for v in vendors
     ]
+
+
+def _why(entry: Entry) -> str:
+    """Why the vendor of an eliminating ``entry`` left: its reason, said to be a rejected
+    abnormally low bid when it is one."""
+    if entry.event is Event.LOW_BID:
+        return f"abnormally low bid rejected (art. 69): {entry.reason}"
+    return entry.reason

@@ -20,7 +20,9 @@ from crmselect.consensus import moderation_list, panel_agreement
 from crmselect.cost.case import CostAnalysis
 from crmselect.cost.report import business_case_report, pairs_report, tco_report
 from crmselect.cost.tco import money
+from crmselect.declarations import declarations, undeclared
 from crmselect.errors import ValidationError
+from crmselect.low_bids import cases, open_cases
 from crmselect.model import Evaluation, PriceBasis, PriceCriterion, PriceMethod
 from crmselect.price import AT_LIMIT
 from crmselect.record import Event, TenderRecord, basis_status, eliminated, funnel, stage_of
@@ -514,13 +516,20 @@ def tender_summary(evaluation: Evaluation) -> str:
 
 
 def record_report(
-    record: TenderRecord, evaluation: Evaluation, clarified: Sequence[Applied] = ()
+    record: TenderRecord,
+    evaluation: Evaluation,
+    clarified: Sequence[Applied] = (),
+    flagged: Sequence[str] = (),
 ) -> str:
     """Where the tender stands, and the record a reader must see beside the scores: the
     award basis (frozen when, by whom; every deviation, recorded with its reason or not yet
-    recorded), the vendors eliminated and why, and the clarifications that changed an
-    answer or a price."""
+    recorded), the vendors eliminated and why, the members' declarations of interest, the
+    abnormally-low-bid cases (``flagged``: the vendors whose bid is flagged now, each open
+    case a line in capitals) and the clarifications that changed an answer or a price."""
     parts = [f"Stage: {stage_of(record).value}", _basis_lines(record, evaluation)]
+    parts += [
+        p for p in (_low_bid_lines(record, flagged), _declaration_lines(record, evaluation)) if p
+    ]
     gone = eliminated(record)
     if gone:
         rows = [
@@ -534,6 +543,48 @@ def record_report(
     if clarified:
         parts.append("Clarifications:\n" + "\n".join(f"  {printable(str(a))}" for a in clarified))
     return "\n\n".join(parts)
+
+
+def _low_bid_lines(record: TenderRecord, flagged: Sequence[str]) -> str:
+    """The abnormally-low-bid cases (EU 2014/24 art. 69), each step with its date and who
+    recorded it, and a line for each flagged bid whose case is not decided."""
+    found = cases(record)
+    lines = [
+        f"  FLAGGED, NOT YET EXPLAINED: {printable(v)}, abnormally low ({status}) — record "
+        f"each step: `crmselect low-bid DIR {printable(v)} --ask …`, then --explanation, "
+        "--accept or --reject"
+        for v, status in open_cases(record, flagged)
+    ]
+    for vendor, case in found.items():
+        lines.append(f"  {printable(vendor)}: {case.status}")
+        lines += [
+            f"    {e.data['step']} {e.at:%Y-%m-%d} by {printable(e.by)}: {printable(e.reason)}"
+            for e in case.steps
+        ]
+    if not lines:
+        return ""
+    return "Abnormally low bids (EU 2014/24 art. 69: asked, explained, decided):\n" + "\n".join(
+        lines
+    )
+
+
+def _declaration_lines(record: TenderRecord, evaluation: Evaluation) -> str:
+    """The declarations of interest in force, and the evaluators without one (once anyone
+    has declared: :mod:`crmselect.declarations`)."""
+    declared = declarations(record)
+    if not declared:
+        return ""
+    rows = [[d.member, f"{d.entry.at:%Y-%m-%d}", d.entry.by, str(d)] for d in declared.values()]
+    text = "Declarations of interest and confidentiality:\n" + text_table(
+        rows, ["member", "declared", "recorded by", "declaration"]
+    )
+    missing = undeclared(record, [e.id for e in evaluation.evaluators])
+    if missing:
+        text += (
+            f"\n  NOT DECLARED: {', '.join(map(printable, missing))} — no scoring sheet or "
+            "workshop goes to them (crmselect declare DIR --member ID …)"
+        )
+    return text
 
 
 def _basis_lines(record: TenderRecord, evaluation: Evaluation) -> str:
@@ -566,7 +617,8 @@ def _basis_lines(record: TenderRecord, evaluation: Evaluation) -> str:
 
 def record_facts(record: TenderRecord, evaluation: Evaluation) -> list[tuple[str, str]]:
     """The record as label–text pairs, for the comparison workbook's Summary sheet: the
-    stage, when the award basis was frozen and its fingerprint, and the deviations."""
+    stage, when the award basis was frozen and its fingerprint, the deviations, and once
+    there are any the declarations of interest and the abnormally-low-bid cases."""
     status = basis_status(record, evaluation)
     facts = [("Stage", stage_of(record).value)]
     issued = record.of(Event.ISSUE)
@@ -581,6 +633,23 @@ def record_facts(record: TenderRecord, evaluation: Evaluation) -> list[tuple[str
     if status.unrecorded:
         changes = "; ".join(str(d) for d in status.unrecorded)
         facts.append(("NOT ON THE RECORD", f"{len(status.unrecorded)} change(s): {changes}"))
+    declared = declarations(record)
+    if declared:
+        panel = [e.id for e in evaluation.evaluators]
+        conflicts = sum(bool(d.conflict) for d in declared.values())
+        missing = undeclared(record, panel)
+        facts.append(
+            (
+                "Declarations of interest",
+                f"{len(panel) - len(missing)} of {len(panel)} evaluators; {conflicts} "
+                "conflict(s), each with its measure"
+                + (f"; NOT DECLARED: {', '.join(missing)}" if missing else ""),
+            )
+        )
+    found = cases(record)
+    if found:
+        listing = "; ".join(f"{v}: {c.status}" for v, c in found.items())
+        facts.append(("Abnormally low bids", listing))
     return facts
 
 
@@ -588,7 +657,8 @@ def record_tables(
     record: TenderRecord, evaluation: Evaluation, clarified: Sequence[Applied] = ()
 ) -> dict[str, pd.DataFrame]:
     """The record as tables for the workbook's Audit sheet, by title: every deviation from
-    the award basis (recorded with its reason, or not yet), the eliminated vendors and the
+    the award basis (recorded with its reason, or not yet), the eliminated vendors, the
+    declarations of interest, each step of every abnormally-low-bid case and the
     clarifications; empty tables left out."""
     status = basis_status(record, evaluation)
     deviations = [
@@ -623,9 +693,33 @@ def record_tables(
         }
         for a in clarified
     ]
+    declared = [
+        {
+            "Member": d.member,
+            "Declared": f"{d.entry.at:%Y-%m-%d}",
+            "Recorded by": d.entry.by,
+            "Conflict of interest": d.conflict or "none",
+            "Measure": d.measure,
+        }
+        for d in declarations(record).values()
+    ]
+    low_bids = [
+        {
+            "Vendor": vendor,
+            "Status": case.status,
+            "Step": e.data["step"],
+            "On": f"{e.at:%Y-%m-%d}",
+            "By": e.by,
+            "Text": e.reason,
+        }
+        for vendor, case in cases(record).items()
+        for e in case.steps
+    ]
     tables = {
         "Deviations from the award basis": pd.DataFrame(deviations),
         "Eliminated vendors": pd.DataFrame(gone),
+        "Declarations of interest": pd.DataFrame(declared),
+        "Abnormally low bids (art. 69)": pd.DataFrame(low_bids),
         "Clarifications": pd.DataFrame(clarifications),
     }
     return {title: frame for title, frame in tables.items() if not frame.empty}

@@ -117,7 +117,7 @@ def test_scoring_sheets_are_checked_against_the_derived_award_basis(tmp_path: Pa
     be checked against the weights as typed and reported as made for another evaluation."""
     folder = tmp_path / "larkspur"
     shutil.copytree(crmselect.example_path(), folder)
-    write_scoring_sheets(crmselect.example(), folder / "scoring", key=KEY)
+    write_scoring_sheets(crmselect.example(), folder / "scoring", key=KEY, record=None)
     text = (folder / "evaluation.yaml").read_text(encoding="utf-8")
     (folder / "evaluation.yaml").write_text(
         text + "scoring_sheets: scoring/*.xlsx\n", encoding="utf-8"

@@ -7,6 +7,8 @@ the consensus meeting (:class:`ModeratedScore`)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import attrs
 
@@ -100,15 +102,36 @@ class Response:
     origin: str = attrs.field(default="", eq=False, repr=False)
 
 
+def _guidance(value: Mapping[str, Mapping[float, str]]) -> Mapping[str, Mapping[float, str]]:
+    """A read-only copy, each criterion's levels in score order."""
+    return MappingProxyType(
+        {
+            str(c): MappingProxyType({float(k): str(t) for k, t in sorted(levels.items())})
+            for c, levels in value.items()
+        }
+    )
+
+
+def _level_problem(level: float, text: str) -> str:
+    if not math.isfinite(level):
+        return "the score is not a finite number"
+    return "" if text.strip() else "says nothing"
+
+
 @attrs.frozen
 class DemoScript:
-    """A scripted demo scenario and the leaf criteria it exercises."""
+    """A scripted demo scenario and the leaf criteria it exercises.
+
+    ``guidance``: per criterion, what a score looks like — score → text, e.g. ``{1: "shown
+    only on slides", 3: "shown, with workarounds", 5: "shown end to end, as configured"}``
+    — printed on the scoring sheets and in the script pack (issue 18 item 2)."""
 
     id: str
     title: str
     criteria: tuple[str, ...] = attrs.field(converter=as_tuple)
     description: str = ""
     minutes: float | None = None
+    guidance: Mapping[str, Mapping[float, str]] = attrs.field(factory=dict, converter=_guidance)
     origin: str = attrs.field(default="", eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -116,6 +139,17 @@ class DemoScript:
         found = id_problem(where, self.id)
         if not self.criteria:
             found.append(Problem(where, "lists no criteria to score"))
+        found += [
+            Problem(where, f"guidance for {c!r}, which the script does not score")
+            for c in self.guidance
+            if c not in self.criteria
+        ]
+        found += [
+            Problem(where, f"guidance for {c!r} at {level:g}: {problem}")
+            for c, levels in self.guidance.items()
+            for level, text in levels.items()
+            if (problem := _level_problem(level, text))
+        ]
         raise_if(found, "Invalid demo script")
 
 

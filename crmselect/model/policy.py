@@ -107,6 +107,23 @@ class DemoAggregation:
 
 
 @attrs.frozen
+class JustifyScores:
+    """Which demo scores need a written justification in the evaluator's note: those at or
+    below ``at_most`` and at or above ``at_least`` (:func:`crmselect.declarations
+    .needs_justification`). ``None`` takes the default from the demo scale: the bottom fifth
+    of its range and its top — 0 to 1 and 5 on the 0–5 scale. A score without one is still
+    used; the missing justification is a finding."""
+
+    at_most: float | None = None
+    at_least: float | None = None
+
+    def bounds(self, minimum: float, maximum: float) -> tuple[float, float]:
+        """``(at_most, at_least)`` on the demo scale ``minimum``..``maximum``."""
+        low = minimum + (maximum - minimum) / 5 if self.at_most is None else self.at_most
+        return low, maximum if self.at_least is None else self.at_least
+
+
+@attrs.frozen
 class PriceCriterion:
     """A leaf criterion scored from the vendors' prices instead of requirements and demos.
 
@@ -201,7 +218,8 @@ class ScoringPolicy:
     scores where a demo script exercises it (a criterion's own ``demo_share`` wins).
     ``process_uplift``: how many MoSCoW steps a requirement rises when it supports a process
     of that rating (default: recoverability +1, criticality +2, others 0; capped at must;
-    ``wont`` stays out of scope).
+    ``wont`` stays out of scope). ``justify_scores``: which demo scores need a written
+    justification (:class:`JustifyScores`); a procedural rule, not part of the award basis.
     """
 
     priority_weights: Mapping[Priority, float] = attrs.field(
@@ -212,6 +230,7 @@ class ScoringPolicy:
     process_uplift: Mapping[ProcessRating, int] = attrs.field(factory=dict, converter=_uplift)
     demo_aggregation: DemoAggregation = attrs.field(factory=DemoAggregation)
     """How demo scores are aggregated across the panel (default: mean of the scores given)."""
+    justify_scores: JustifyScores = attrs.field(factory=JustifyScores)
 
     def __attrs_post_init__(self) -> None:
         found = [

@@ -116,6 +116,7 @@ from crmselect.model import (
     ScoringPolicy,
     Vendor,
 )
+from crmselect.model.policy import JustifyScores
 from crmselect.scales import ComplianceScale, DemoScale
 
 T = TypeVar("T")
@@ -579,10 +580,13 @@ def _evaluator(reader: Reader, item: YNode) -> Evaluator | None:
 
 def _script(reader: Reader, item: YNode) -> DemoScript | None:
     f = reader.mapping(
-        item, required=("id", "title", "criteria"), optional=("description", "minutes")
+        item,
+        required=("id", "title", "criteria"),
+        optional=("description", "minutes", "guidance"),
     )
     if f is None:
         return None
+    guidance = _guidance(reader, f.get("guidance"))
     return reader.build(
         item,
         lambda: DemoScript(
@@ -591,9 +595,37 @@ def _script(reader: Reader, item: YNode) -> DemoScript | None:
             criteria=tuple(reader.texts(f.get("criteria"))),
             description=reader.text(f.get("description")),
             minutes=reader.number(f.get("minutes"), minimum=0),
+            guidance=guidance,
             origin=item.where,
         ),
     )
+
+
+def _guidance(reader: Reader, node: YNode | None) -> dict[str, dict[float, str]]:
+    """A demo script's ``guidance``: criterion → {score: what it looks like}."""
+    if node is None or node.value is None:
+        return {}
+    if not isinstance(node.value, dict):
+        reader.fail(node, "expected a mapping: criterion → {score: what that score looks like}")
+        return {}
+    found: dict[str, dict[float, str]] = {}
+    for criterion, levels in node.value.items():
+        if not isinstance(levels.value, dict):
+            reader.fail(levels, "expected a mapping: score → what that score looks like")
+            continue
+        found[criterion] = {}
+        for score, text in levels.value.items():
+            number = reader.number(attrs.evolve(text, value=_number_or_text(score), raw=score))
+            if number is not None:
+                found[criterion][number] = reader.text(text)
+    return found
+
+
+def _number_or_text(text: str) -> float | str:
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def _scoring(
@@ -612,6 +644,7 @@ def _scoring(
             "compliance_scale",
             "process_uplift",
             "demo_aggregation",
+            "justify_scores",
         ),
     )
     if f is None:
@@ -631,9 +664,18 @@ def _scoring(
             priority_weights=weights,
             missing=reader.text(f.get("missing"), "zero"),
             demo_share=reader.number(f.get("demo_share"), 0.5, minimum=0, maximum=1),
+            justify_scores=_justify_scores(reader, f.get("justify_scores")),
         ),
     )
     return scale or defaults[0], demo_scale, policy or defaults[2]
+
+
+def _justify_scores(reader: Reader, node: YNode | None) -> JustifyScores:
+    """``scoring.justify_scores``: the demo scores that need a justification in the note."""
+    f = reader.mapping(node, optional=("at_most", "at_least")) if node is not None else None
+    if not f:
+        return JustifyScores()
+    return JustifyScores(reader.number(f.get("at_most")), reader.number(f.get("at_least")))
 
 
 def _demo_scale(reader: Reader, node: YNode | None) -> DemoScale | None:
@@ -824,6 +866,7 @@ def _script_dict(s: DemoScript) -> dict[str, Any]:
         "criteria": list(s.criteria),
         "description": s.description,
         "minutes": s.minutes,
+        **({"guidance": {c: dict(g) for c, g in s.guidance.items()}} if s.guidance else {}),
     }
 
 
@@ -836,6 +879,11 @@ def _scoring_dict(evaluation: Evaluation) -> dict[str, Any]:
         "priority_weights": {p.value: w for p, w in policy.priority_weights.items()},
         "process_uplift": {r.value: n for r, n in policy.process_uplift.items()},
         "demo_aggregation": _aggregation_dict(policy.demo_aggregation),
+        **(
+            {"justify_scores": attrs.asdict(policy.justify_scores)}
+            if policy.justify_scores != JustifyScores()
+            else {}
+        ),
         "demo_scale": {
             "minimum": evaluation.demo_scale.minimum,
             "maximum": evaluation.demo_scale.maximum,

@@ -191,6 +191,12 @@ def _scoring() -> Schema:
             "compliance_scale": mapping({key: level for key in ComplianceScale().keys}),
             "process_uplift": mapping({r.value: whole(0, 3) for r in choices.ProcessRating}),
             "demo_aggregation": aggregation,
+            "justify_scores": mapping(
+                {"at_most": number(), "at_least": number()},
+                description="demo scores at or below at_most or at or above at_least need a "
+                "written justification in the note (default: the bottom fifth of the demo "
+                "scale and its top)",
+            ),
         }
     )
 
@@ -317,6 +323,15 @@ def _sections() -> Schema:
                     "criteria": TEXTS,
                     "description": TEXT,
                     "minutes": number(0),
+                    "guidance": {
+                        "type": "object",
+                        "description": "criterion → {score: what that score looks like}",
+                        "additionalProperties": {
+                            "type": "object",
+                            "propertyNames": {"pattern": r"^[+-]?(\d+\.?\d*|\.\d+)$"},
+                            "additionalProperties": TEXT,
+                        },
+                    },
                 },
                 ["id", "title", "criteria"],
             )

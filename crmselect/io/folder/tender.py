@@ -23,6 +23,7 @@ import attrs
 
 from crmselect.clarifications import Applied, Clarification, apply_clarifications, resolved
 from crmselect.cost.case import CostCase
+from crmselect.declarations import with_justification_findings
 from crmselect.errors import InputFileError, Problem, ValidationError
 from crmselect.io.excel.untrusted import DEFAULT_LIMITS
 from crmselect.io.folder.costs import read_costs
@@ -90,7 +91,7 @@ def _read(file: Path, root: YNode) -> _Read:
     written = read_written(file, root)
     found = written.row_problems
     try:
-        evaluation = Evaluation(**written.fields)
+        evaluation = with_justification_findings(Evaluation(**written.fields))
         if written.returns:
             evaluation = import_returns(evaluation, written.returns, key=tender_key(file.parent))
         evaluation, clarified = _clarified(evaluation, written.clarifications)

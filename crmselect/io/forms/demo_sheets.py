@@ -10,7 +10,8 @@ sheets
 ``Instructions``  who the sheet is for, the scale, how to score, and the scripts;
 ``Scores``        one row per vendor × script × criterion: hidden id columns (evaluator,
                   vendor, script, criterion), the visible vendor, script and criterion,
-                  what to look for, a **Score** cell validated as a decimal between the
+                  what to look for (the criterion's description and the script's scoring
+                  guidance, :func:`look_for`), a **Score** cell validated as a decimal between the
                   demo scale's minimum and maximum, and a **Note**;
 ``crmselect``     (very hidden) format version, the evaluation's fingerprint, the evaluator,
                   the scale, every row's ids, and a checksum over them — signed with the
@@ -28,6 +29,9 @@ evaluation itself:
 * a score must be a number on the demo scale: text, formulas (read as text, never
   evaluated), booleans, dates, error values and off-scale numbers are excluded and reported;
   a number stored as text (``"4"``, ``"3,5"``) is used, with a warning;
+* a score at an extreme of the scale (:class:`~crmselect.model.policy.JustifyScores`) with
+  a blank note is used, with a warning at its Note cell: it needs a written justification
+  (:mod:`crmselect.declarations`);
 * a sheet made for another evaluator, another demo scale or another format, or by another
   tender, or whose hidden sheet was edited (its tag does not verify), is refused with
   :class:`~crmselect.io.excel.untrusted.UntrustedInputError`.
@@ -44,7 +48,7 @@ import datetime as dt
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -56,6 +60,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect._version import __version__
+from crmselect.declarations import (
+    UNJUSTIFIED_ACTION,
+    needs_justification,
+    require_declarations,
+    unjustified_what,
+)
 from crmselect.errors import CrmselectError, ImportProblem, Problem
 from crmselect.io.excel.untrusted import (
     DEFAULT_LIMITS,
@@ -91,6 +101,7 @@ from crmselect.io.forms.reading import (
     read_each,
 )
 from crmselect.model import DemoScore, DemoScript, Evaluation, Evaluator, Vendor
+from crmselect.record import TenderRecord
 
 SHEET_FORMAT = "crmselect.demo-scores/2"
 """/2: signed with the tender's key (:mod:`crmselect.io.forms.meta`); /1 files are refused."""
@@ -177,6 +188,14 @@ def _labels(
     labels = {cid: c.label for cid, c in criteria.items()}
     hints = {cid: c.description for cid, c in criteria.items()}
     return vendors, scripts, labels, hints
+
+
+def look_for(hint: str, guidance: Mapping[float, str]) -> str:
+    """What an evaluator looks for in a row: the criterion's description, then the script's
+    scoring guidance for it, one line per score (``5: shown end to end``)."""
+    lines = [hint] if hint else []
+    lines += [f"{score:g}: {text}" for score, text in guidance.items()]
+    return "\n".join(lines)
 
 
 # -- script pack --------------------------------------------------------------------------------
@@ -280,6 +299,8 @@ def _pack_script(script: DemoScript, labels: dict[str, str], hints: dict[str, st
     for cid in script.criteria:
         hint = hints.get(cid, "")
         lines.append(f"- **{_md(labels[cid])}**" + (f" — {_md(hint)}" if hint else ""))
+        guidance = script.guidance.get(cid, {})
+        lines += [f"  - *{score:g}:* {_md(text)}" for score, text in guidance.items()]
     return lines
 
 
@@ -366,10 +387,20 @@ def write_scoring_sheets(
     folder: str | Path,
     *,
     key: TenderKey,
+    record: TenderRecord | None,
     vendors: Sequence[str] | None = None,
 ) -> list[Path]:
     """One scoring sheet per evaluator, ``folder/<evaluator id>.xlsx``, each signed with
-    ``key``."""
+    ``key`` — the panel's sheets as the tender issues them.
+
+    ``record`` is the tender's record (:attr:`crmselect.Tender.record`): while an evaluator
+    has no declaration of interest on it, no sheet is written
+    (:func:`crmselect.declarations.require_declarations`). It has no default, so that the
+    check is never skipped by leaving it out: ``record=None`` says that the evaluation keeps
+    no record (one built in Python) and nothing is checked, as for a record without entries.
+    :func:`write_scoring_sheet` writes one sheet and checks nothing; it is the tool for a
+    sheet sent again (``prefill``), to a member who declared when the first went out."""
+    require_declarations(record, [e.id for e in evaluation.evaluators], "a scoring sheet")
     target = Path(folder)
     return [
         write_scoring_sheet(evaluation, e.id, target / f"{e.id}.xlsx", key=key, vendors=vendors)
@@ -388,6 +419,7 @@ def _instructions(
     put_text(sheet["A1"], f"Demo scoring sheet — {evaluation.name}")
     sheet["A1"].font = Font(bold=True, size=14)
     scale = evaluation.demo_scale
+    low, high = evaluation.policy.justify_scores.bounds(scale.minimum, scale.maximum)
     who = evaluator.name or evaluator.id
     lines = [
         ("Evaluator", who + (f" ({evaluator.role})" if evaluator.role else "")),
@@ -399,6 +431,11 @@ def _instructions(
             "you saw. Leave a score blank if you did not see that part. Do not add, delete or "
             "reorder rows, and do not sort only some columns: rows are matched by hidden ids "
             "and every row is checked.",
+        ),
+        (
+            "Justify",
+            f"A score of {low:g} or less, or of {high:g} or more, needs a written reason in "
+            "its Note: what you saw that makes it so low or so high.",
         ),
         ("Return", "Save as .xlsx (no macros, no password) and send it back unchanged in name."),
     ]
@@ -449,7 +486,7 @@ def _scores(
             vendors[vendor].name,
             scripts[script].title,
             labels[criterion],
-            hints.get(criterion, ""),
+            look_for(hints.get(criterion, ""), scripts[script].guidance.get(criterion, {})),
         )
         for column, value in enumerate(values, start=1):
             put_text(sheet.cell(row=row, column=column), value, where)
@@ -893,6 +930,17 @@ def _score(
         label="the note",
         ask="evaluator",
     )
+    if score is not None and not note.strip() and needs_justification(score, evaluation):
+        where = columns.get("Note", columns["Score"])
+        report.add(
+            SCORES_SHEET,
+            cell_ref(row, where),
+            "warning",
+            unjustified_what(score, evaluation),
+            UNJUSTIFIED_ACTION,
+            requirement=key,
+            value=f"{score:g}",
+        )
     return DemoScore(evaluator, item[0], item[1], item[2], score, note, origin=origin)
 
 

@@ -49,6 +49,7 @@ scoring_sheets: [sheets/*.xlsx]
 """Sections the example does not use, added to it for :func:`every_section`."""
 
 SCORING_EXTRA = {
+    "justify_scores": {"at_most": 1, "at_least": 4.5},
     "compliance_scale": {"roadmap": {"score": 0.1, "satisfies_mandatory": True, "label": "R"}},
     "process_uplift": {"criticality": 2, "recoverability": 1},
     "demo_aggregation": {
@@ -74,6 +75,8 @@ def every_section() -> dict[str, Any]:
     data["scoring"].update(SCORING_EXTRA)
     data["costs"].update(COSTS_EXTRA)
     data["requirements"]["custom"][0]["mandatory"] = True
+    script = data["demo_scripts"][0]
+    script["guidance"] = {script["criteria"][0]: {1: "on slides only", 3: "shown", 5: "end to end"}}
     return data
 
 

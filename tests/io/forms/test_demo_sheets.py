@@ -103,7 +103,7 @@ def test_round_trip_reads_back_identical_scores(tmp_path: Path, filled: bytes) -
     assert first.origin == "sales.xlsx!Scores!I2"
     # the vendor nobody demoed (tidewater) and nothing else is blank
     assert {d.vendor for d in sheet.scores if d.score is None} == {"tidewater"}
-    assert [p.severity for p in sheet.problems] == ["info"]
+    assert [p.severity for p in sheet.problems] == ["info"]  # every extreme is justified
     assert sheet.to_frame()["score"].notna().sum() == sheet.scored == 40
 
 
@@ -154,7 +154,7 @@ def test_sheet_layout_validation_protection_and_hidden_meta(tmp_path: Path) -> N
 
 
 def test_one_sheet_per_evaluator_and_unknown_ids(tmp_path: Path) -> None:
-    paths = write_scoring_sheets(evaluation(), tmp_path, key=KEY)
+    paths = write_scoring_sheets(evaluation(), tmp_path, key=KEY, record=None)
     assert [p.name for p in paths] == [f"{e.id}.xlsx" for e in evaluation().evaluators]
     with pytest.raises(CrmselectError, match="No evaluator 'zed'"):
         write_scoring_sheet(evaluation(), "zed", tmp_path / "z.xlsx", key=KEY)
