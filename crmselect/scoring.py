@@ -25,7 +25,8 @@ Pure functions of an :class:`~crmselect.model.Evaluation`; :func:`score` ties th
    demo share (0 where no script exercises *c*, 1 where *c* has no weighted requirements).
    A **price criterion** (``Evaluation.price``) takes its column from the bids instead:
    ``P_v,price`` = the price score of vendor *v*'s bid (:func:`price_table`), scored among
-   the vendors not knocked out.
+   the vendors not knocked out. Reference checks then blend in by the same rule, with
+   the reference share ``q_c`` (0 unless set; formula R3 of :mod:`crmselect.references`).
 6. **Total** ``T_v = Σ_c P_vc · w_c`` with ``w`` the global leaf weights
    (:func:`crmselect.weights.global_weights`); vendors not knocked out are ranked by
    ``T`` in descending order, and equal totals share a rank (competition ranking 1, 1, 3).
@@ -58,6 +59,7 @@ from crmselect.model import (
 )
 from crmselect.price import abnormally_low, limit_notes, price_scores
 from crmselect.ranking import rank
+from crmselect.references import reference_criterion_scores, reference_shares
 from crmselect.weights import global_weights
 
 if TYPE_CHECKING:
@@ -305,6 +307,14 @@ def blend(evaluation: Evaluation, rfp: pd.DataFrame, demo: pd.DataFrame) -> pd.D
     values = blend_arrays(
         share, rfp.to_numpy(dtype=float), demo.to_numpy(dtype=float), evaluation.policy.missing
     )
+    if evaluation.references is not None:  # formula R3 (crmselect.references): the same blend
+        reference = reference_criterion_scores(evaluation).reindex(
+            index=rfp.index, columns=rfp.columns
+        )
+        share = reference_shares(evaluation).reindex(rfp.columns).to_numpy()
+        values = blend_arrays(
+            share, values, reference.to_numpy(dtype=float), evaluation.policy.missing
+        )
     return pd.DataFrame(values, index=rfp.index, columns=rfp.columns)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pandas as pd
@@ -33,6 +33,9 @@ from crmselect.model.inputs import (
 from crmselect.model.policy import PriceCriterion, ScoringPolicy
 from crmselect.model.tree import Criterion, walk_tree
 from crmselect.scales import ComplianceScale, DemoScale
+
+if TYPE_CHECKING:
+    from crmselect.references import References
 
 
 @attrs.frozen(eq=False)
@@ -69,6 +72,10 @@ class Evaluation:
     import_problems: tuple[ImportProblem, ...] = attrs.field(default=(), converter=as_tuple)
     """Findings from importing returned workbooks (see :mod:`crmselect.io.forms.rfp_response`)."""
     origin: str = attrs.field(default="", repr=False)
+    references: References | None = attrs.field(
+        default=None, kw_only=True, validator=lambda e, _, refs: _check_references(e, refs)
+    )
+    """Reference calls, their questions, scores and shares (:mod:`crmselect.references`)."""
 
     def __attrs_post_init__(self) -> None:
         raise_if(
@@ -111,6 +118,8 @@ class Evaluation:
         ``power``, their 12 significant digits do not.
         """
         plain = canonical(self, exclude=_NOT_FINGERPRINTED)
+        if self.references is None:  # an evaluation without references hashes as before
+            del plain["references"]
         plain["criteria"] = _given_weights(plain["criteria"], self._derived_nodes())
         return sha256_of_canonical(plain)
 
@@ -159,6 +168,15 @@ class Evaluation:
             ]
         ).set_index("vendor")
         return html_table(frame, caption=repr(self).strip("<>"))
+
+
+def _check_references(evaluation: Evaluation, references: References | None) -> None:
+    """Raise :class:`ValidationError` listing every problem of ``references`` against
+    ``evaluation`` (:func:`crmselect.references.reference_problems`)."""
+    if references is not None:
+        from crmselect.references import reference_problems  # references imports model
+
+        raise_if(reference_problems(evaluation), f"Invalid reference checks in {evaluation.name!r}")
 
 
 _NOT_FINGERPRINTED = ("origin", "import_problems")
