@@ -76,6 +76,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from crmselect.converters import as_tuple
 from crmselect.errors import Problem, ValidationError
 from crmselect.scales import DemoScale
 
@@ -168,9 +169,9 @@ class References:
     and the reference shares ``q_c`` (formula R2: ``shares`` per criterion, else ``share``,
     default 0) on ``scale`` (0–5 by default)."""
 
-    questions: tuple[ReferenceQuestion, ...] = attrs.field(default=(), converter=tuple)
-    calls: tuple[ReferenceCall, ...] = attrs.field(default=(), converter=tuple)
-    scores: tuple[ReferenceScore, ...] = attrs.field(default=(), converter=tuple)
+    questions: tuple[ReferenceQuestion, ...] = attrs.field(default=(), converter=as_tuple)
+    calls: tuple[ReferenceCall, ...] = attrs.field(default=(), converter=as_tuple)
+    scores: tuple[ReferenceScore, ...] = attrs.field(default=(), converter=as_tuple)
     share: float = attrs.field(default=0.0, converter=_share)
     shares: Mapping[str, float] = attrs.field(factory=dict, converter=_shares)
     scale: DemoScale = attrs.field(factory=lambda: DemoScale(0, 5))
@@ -333,7 +334,7 @@ def reference_missing(evaluation: Evaluation) -> pd.DataFrame:
             (v, "", q, f"no reference score at all: {whole}")
             for v in evaluation.vendor_ids
             for q in refs.asked()
-            if reference_share(evaluation, q) > 0 and bool(absent.at[v, q])
+            if reference_share(evaluation, q) > 0 and bool(absent.loc[v, q])
         ]
     return pd.DataFrame(rows, columns=MISSING_COLUMNS)
 
