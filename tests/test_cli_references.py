@@ -24,8 +24,8 @@ SECTION = """\
 references:
   share: 0.5
   questions:
-    - {criterion: a1, question: Do your account managers use it daily?}
-    - {criterion: b, question: Does offline work as demonstrated?}
+    - {criterion: a1, question: 'Do your account managers use it daily?'}
+    - {criterion: b, question: 'Does offline work as demonstrated?'}
   calls: reference_calls.csv
 """
 SECRETS = ("Zelda Quarrington", "Hushwood Mills", "Rex Ombrage", "Quillby Stores")

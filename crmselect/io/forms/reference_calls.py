@@ -52,6 +52,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import attrs
+import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -741,6 +742,12 @@ def _calls(
     except InputFileError as exc:
         reader.problems += exc.problems
         return []
+    return _call_rows(frame, path, found)
+
+
+def _call_rows(frame: pd.DataFrame, path: Path, found: list[Problem]) -> list[ReferenceCall]:
+    """The calls of the rows of ``frame`` (read from ``path``); missing and unknown columns
+    and rows without a call id or vendor are appended to ``found``."""
     missing = [c for c in CALL_COLUMNS if c not in frame.columns]
     unknown = [c for c in frame.columns if c not in (*CALL_COLUMNS, *CALL_OPTIONAL)]
     found += [Problem(str(path), f"missing column {c!r}") for c in missing]

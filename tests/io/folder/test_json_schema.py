@@ -48,7 +48,7 @@ scoring_sheets: [sheets/*.xlsx]
 references:
   share: 0.2
   shares: {sfa: 0.3}
-  questions: [{criterion: sfa, question: Does the pipeline work for your team?}]
+  questions: [{criterion: sfa, question: 'Does the pipeline work for your team?'}]
   calls: reference_calls.csv
   instruments: [references/*.xlsx]
 """
