@@ -293,9 +293,14 @@ def _reference_sheets(args: argparse.Namespace) -> int:
     """One instrument per reference call (``--call``: those only) on a vendor still in the
     running; read back by ``evaluate`` and ``check`` (``references: {instruments: …}``)."""
     tender = load_tender(args.path)
-    running = set(_in_the_running(tender, None))
     refs = tender.evaluation.references
-    calls = args.call or [c.id for c in (refs.calls if refs else ()) if c.vendor in running]
+    every = refs.calls if refs else ()
+    if args.call:  # a call on an eliminated vendor is refused, as scoring-sheets refuses it
+        _in_the_running(tender, [c.vendor for c in every if c.id in args.call])
+        calls = args.call
+    else:
+        running = set(_in_the_running(tender, None))
+        calls = [c.id for c in every if c.vendor in running]
     key = _key(args.path, create=True)
     for path in write_reference_sheets(tender.evaluation, args.out, key=key, calls=calls):
         say(f"wrote {printable(path)}")

@@ -111,3 +111,17 @@ def test_a_folder_whose_calls_name_an_unknown_vendor_is_refused(
     assert main(["check", str(tender)]) == 2
     printed = capsys.readouterr()
     assert "unknown vendor 'w'" in printed.out + printed.err
+
+
+def test_no_instrument_for_an_eliminated_vendor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tender = folder(tmp_path)
+    assert main(["issue", str(tender), "--by", "Mei"]) == 0
+    drop = ["shortlist", str(tender), "--drop", "y", "--reason", "no offline client"]
+    assert main([*drop, "--by", "Mei"]) == 0
+    out = tmp_path / "out"
+    assert main(["reference-sheets", str(tender), "--out", str(out)]) == 0
+    assert [p.name for p in out.iterdir()] == ["x-c1.xlsx"]
+    assert main(["reference-sheets", str(tender), "--out", str(out), "--call", "c2"]) == 2
+    assert "eliminated, so no later stage" in capsys.readouterr().err
