@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import pandas as pd
@@ -32,10 +32,8 @@ from crmselect.model.inputs import (
 )
 from crmselect.model.policy import PriceCriterion, ScoringPolicy
 from crmselect.model.tree import Criterion, walk_tree
+from crmselect.references import References, reference_problems
 from crmselect.scales import ComplianceScale, DemoScale
-
-if TYPE_CHECKING:
-    from crmselect.references import References
 
 
 @attrs.frozen(eq=False)
@@ -174,8 +172,6 @@ def _check_references(evaluation: Evaluation, references: References | None) -> 
     """Raise :class:`ValidationError` listing every problem of ``references`` against
     ``evaluation`` (:func:`crmselect.references.reference_problems`)."""
     if references is not None:
-        from crmselect.references import reference_problems  # references imports model
-
         raise_if(reference_problems(evaluation), f"Invalid reference checks in {evaluation.name!r}")
 
 
