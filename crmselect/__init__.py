@@ -28,7 +28,7 @@ this list and fails on an import of a higher layer, or a module that is in no la
 
     1. _version, _resources, errors, hashing, converters, ranking, progress, text, display, plots
     2. scales
-    3. model, catalog
+    3. model, catalog, references
     4. weights, basis, record, clarifications, declarations, low_bids
     5. consensus
     6. price, scoring
@@ -84,6 +84,10 @@ __all__ = [
     "Problem",
     "Process",
     "ProcessRating",
+    "ReferenceCall",
+    "ReferenceQuestion",
+    "ReferenceScore",
+    "References",
     "Requirement",
     "Response",
     "ScoreResult",
@@ -137,6 +141,7 @@ _SUBMODULES = (
     "progress",
     "ranking",
     "record",
+    "references",
     "report",
     "rfp",
     "robustness",
@@ -186,6 +191,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
         "ScoringPolicy",
         "Vendor",
     ),
+    "crmselect.references": ("ReferenceCall", "ReferenceQuestion", "ReferenceScore", "References"),
     "crmselect.scales": ("ComplianceLevel", "ComplianceScale", "DemoScale"),
     "crmselect.scoring": ("ScoreResult", "score"),
     "crmselect.tender": ("Tender", "derive"),
@@ -248,6 +254,7 @@ if TYPE_CHECKING:
         ScoringPolicy,
         Vendor,
     )
+    from crmselect.references import ReferenceCall, ReferenceQuestion, References, ReferenceScore
     from crmselect.scales import ComplianceLevel, ComplianceScale, DemoScale
     from crmselect.scoring import ScoreResult, score
     from crmselect.tender import Tender, derive

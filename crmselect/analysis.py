@@ -51,7 +51,14 @@ from crmselect.robustness import (
     smaa,
     stability_intervals,
 )
-from crmselect.scoring import ScoreResult, blend_arrays, demo_shares, panel_scores, score
+from crmselect.scoring import (
+    ScoreResult,
+    blend_arrays,
+    blend_references,
+    demo_shares,
+    panel_scores,
+    score,
+)
 from crmselect.tender import Tender, derive
 from crmselect.weights import member_weights
 
@@ -441,6 +448,7 @@ def _panel_robustness(
     demo[np.ix_(range(PANEL_DRAWS), rows, columns)] = boot.samples
     share = demo_shares(evaluation).reindex(criteria).to_numpy()
     draws = blend_arrays(share, result.rfp.to_numpy(dtype=float), demo, evaluation.policy.missing)
+    draws = blend_references(evaluation, draws, vendors, criteria)  # the same in every draw
     if evaluation.price is not None:  # prices are not the panel's: the same in every draw
         j = criteria.index(evaluation.price.criterion)
         draws[:, :, j] = result.matrix[evaluation.price.criterion].to_numpy()

@@ -33,6 +33,8 @@
                                         demo scoring sheets per evaluator, script packs
     crmselect import-scores PATH FILES… [--strict] [--csv OUT]
                                         check returned scoring sheets; agreement, moderation
+    crmselect reference-sheets PATH --out DIR [--call ID]…
+                                        reference-call instruments, one per call
 
 The commands that hand files out (``template``, ``workshop``, ``scoring-sheets``) sign them
 with the tender folder's key, ``PATH/.crmselect/key``, created by the first of them; those
@@ -83,6 +85,7 @@ from crmselect.io.forms.demo_sheets import (
     write_script_pack,
 )
 from crmselect.io.forms.reading import problems_frame, read_each
+from crmselect.io.forms.reference_calls import write_reference_sheets
 from crmselect.io.forms.rfp_response import read_response
 from crmselect.io.forms.rfp_template import write_template
 from crmselect.io.forms.workshop import write_workshop
@@ -304,6 +307,24 @@ def _scoring_sheets(args: argparse.Namespace) -> int:
     for vendor in vendors:
         pack = write_script_pack(evaluation, vendor, args.out / "scripts" / f"{vendor}.md")
         say(f"wrote {printable(pack)}")
+    return 0
+
+
+def _reference_sheets(args: argparse.Namespace) -> int:
+    """One instrument per reference call (``--call``: those only) on a vendor still in the
+    running; read back by ``evaluate`` and ``check`` (``references: {instruments: …}``)."""
+    tender = load_tender(args.path)
+    refs = tender.evaluation.references
+    every = refs.calls if refs else ()
+    if args.call:  # a call on an eliminated vendor is refused, as scoring-sheets refuses it
+        _in_the_running(tender, [c.vendor for c in every if c.id in args.call])
+        calls = args.call
+    else:
+        running = set(_in_the_running(tender, None))
+        calls = [c.id for c in every if c.vendor in running]
+    key = _key(args.path, create=True)
+    for path in write_reference_sheets(tender.evaluation, args.out, key=key, calls=calls):
+        say(f"wrote {printable(path)}")
     return 0
 
 
@@ -871,6 +892,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sheets.add_argument("--out", type=Path, required=True, metavar="DIR")
     sheets.set_defaults(run=_scoring_sheets)
+
+    references = add_command(
+        "reference-sheets",
+        "folder",
+        help="write reference-call instruments, one per call (references: in the folder)",
+        description="Write one instrument per reference call (OUT/<vendor>-<call>.xlsx) on a "
+        "vendor still in the running; referees' names and organisations are never written.",
+    )
+    references.add_argument("--out", type=Path, required=True, metavar="DIR")
+    references.add_argument("--call", action="append", metavar="ID", help="this call only")
+    references.set_defaults(run=_reference_sheets)
 
     scores = add_command(
         "import-scores",

@@ -28,7 +28,8 @@ once per evaluation: nothing loops over vendors × requirements in Python.
    demo share (0 where no script exercises *c*, 1 where *c* has no weighted requirements).
    A **price criterion** (``Evaluation.price``) takes its column from the bids instead:
    ``P_v,price`` = the price score of vendor *v*'s bid (:func:`price_table`), scored among
-   the vendors not knocked out.
+   the vendors not knocked out. Reference checks then blend in by the same rule, with
+   the reference share ``q_c`` (0 unless set; formula R3 of :mod:`crmselect.references`).
 6. **Total** ``T_v = Σ_c P_vc · w_c`` with ``w`` the global leaf weights
    (:func:`crmselect.weights.global_weights`); vendors not knocked out are ranked by
    ``T`` in descending order, and equal totals share a rank (competition ranking 1, 1, 3).
@@ -62,6 +63,7 @@ from crmselect.model import (
 from crmselect.model.answers import NO_ANSWER
 from crmselect.price import abnormally_low, limit_notes, price_scores
 from crmselect.ranking import rank
+from crmselect.references import reference_criterion_scores, reference_shares
 from crmselect.weights import global_weights
 
 if TYPE_CHECKING:
@@ -329,7 +331,24 @@ def blend(evaluation: Evaluation, rfp: pd.DataFrame, demo: pd.DataFrame) -> pd.D
     values = blend_arrays(
         share, rfp.to_numpy(dtype=float), demo.to_numpy(dtype=float), evaluation.policy.missing
     )
+    values = blend_references(evaluation, values, list(rfp.index), list(rfp.columns))
     return pd.DataFrame(values, index=rfp.index, columns=rfp.columns)
+
+
+def blend_references(
+    evaluation: Evaluation,
+    values: npt.NDArray[np.float64],
+    vendors: list[str],
+    criteria: list[str],
+) -> npt.NDArray[np.float64]:
+    """Formula R3 of :mod:`crmselect.references`, ``P' = (1 − q)·P + q·ref``, on ``values``
+    (vendors × criteria, or draws × vendors × criteria: the panel bootstrap's matrices);
+    ``values`` unchanged when the tender has no reference checks."""
+    if evaluation.references is None:
+        return values
+    reference = reference_criterion_scores(evaluation).reindex(index=vendors, columns=criteria)
+    share = reference_shares(evaluation).reindex(criteria).to_numpy()
+    return blend_arrays(share, values, reference.to_numpy(dtype=float), evaluation.policy.missing)
 
 
 PRICE_COLUMNS = ["price", "score", "in_running", "abnormally_low", "note"]

@@ -33,6 +33,7 @@ from crmselect.model.inputs import (
 )
 from crmselect.model.policy import PriceCriterion, ScoringPolicy
 from crmselect.model.tree import Criterion, walk_tree
+from crmselect.references import References, reference_problems
 from crmselect.scales import ComplianceScale, DemoScale
 
 
@@ -70,6 +71,10 @@ class Evaluation:
     import_problems: tuple[ImportProblem, ...] = attrs.field(default=(), converter=as_tuple)
     """Findings from importing returned workbooks (see :mod:`crmselect.io.forms.rfp_response`)."""
     origin: str = attrs.field(default="", repr=False)
+    references: References | None = attrs.field(
+        default=None, kw_only=True, validator=lambda e, _, refs: _check_references(e, refs)
+    )
+    """Reference calls, their questions, scores and shares (:mod:`crmselect.references`)."""
 
     def __attrs_post_init__(self) -> None:
         raise_if(
@@ -119,6 +124,8 @@ class Evaluation:
         ``power``, their 12 significant digits do not.
         """
         plain = canonical(self, exclude=_NOT_FINGERPRINTED)
+        if self.references is None:  # an evaluation without references hashes as before
+            del plain["references"]
         plain["criteria"] = _given_weights(plain["criteria"], self._derived_nodes())
         return sha256_of_canonical(plain)
 
@@ -167,6 +174,13 @@ class Evaluation:
             ]
         ).set_index("vendor")
         return html_table(frame, caption=repr(self).strip("<>"))
+
+
+def _check_references(evaluation: Evaluation, references: References | None) -> None:
+    """Raise :class:`ValidationError` listing every problem of ``references`` against
+    ``evaluation`` (:func:`crmselect.references.reference_problems`)."""
+    if references is not None:
+        raise_if(reference_problems(evaluation), f"Invalid reference checks in {evaluation.name!r}")
 
 
 _NOT_FINGERPRINTED = ("origin", "import_problems")

@@ -48,6 +48,7 @@ A folder holds one selection::
     weighting_workbooks: [workshop/*.xlsx]  # members' pairwise comparisons (AHP, per member)
     demo_scores: demo_scores.csv
     clarifications: clarifications.csv  # vendors' recorded corrections of answers and prices
+    references: {...}                # reference calls: crmselect.io.forms.reference_calls
     costs: {...}                     # cost assumptions and benefits: crmselect.io.folder.costs
     price: {criterion: price, method: budget, budget: 1600000}   # price criterion: io.costs
     partners: {evaluation: partners, offers: partner_offers.csv}  # crmselect.io.folder.partners
@@ -99,6 +100,7 @@ from crmselect.io.folder.tables import (
     responses_to_frame,
 )
 from crmselect.io.folder.yamlfile import Reader, YNode, is_file, shorten
+from crmselect.io.forms.reference_calls import read_references_section
 from crmselect.io.forms.rfp_template import PRICING_FIELDS
 from crmselect.model import (
     Criterion,
@@ -144,6 +146,7 @@ TOP_OPTIONAL = (
     "scoring_sheets",
     "moderations",
     "clarifications",
+    "references",
 )
 
 
@@ -167,6 +170,8 @@ class Written:
     clarifications: tuple[Clarification, ...] = ()
     """The recorded corrections of answers and prices (``clarifications:``), applied once
     the returned files are read (:func:`crmselect.io.folder.tender.load_tender`)."""
+    reference_sheets: tuple[Path, ...] = ()
+    """The returned reference-call instruments (``references: {instruments: …}``)."""
 
 
 def read_written(file: Path, root: YNode) -> Written:
@@ -239,6 +244,7 @@ def read_written(file: Path, root: YNode) -> Written:
         lambda frame, source, rows: clarifications_from_frame(frame, source, found=rows),
         found,
     )
+    references = read_references_section(reader, fields.get("references"), folder, found)
     returns = Returns(
         workshops=returned_paths(reader, fields.get("weighting_workbooks"), folder),
         sheets=returned_paths(reader, fields.get("scoring_sheets"), folder),
@@ -266,6 +272,10 @@ def read_written(file: Path, root: YNode) -> Written:
         price=price,
         origin=str(file),
     )
+    if references is not None:
+        evaluation["references"] = references.references
+        sheets = references.instruments
+        return Written(evaluation, found, returns, derive, tuple(clarifications), sheets)
     return Written(evaluation, found, returns, derive, tuple(clarifications))
 
 

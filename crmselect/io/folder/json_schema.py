@@ -361,7 +361,22 @@ def _sections() -> Schema:
         "scoring_sheets": PATHS,
         "moderations": table,
         "clarifications": table,
+        "references": _references(table),
     }
+
+
+def _references(table: Schema) -> Schema:
+    """The ``references:`` section (:mod:`crmselect.io.forms.reference_calls`)."""
+    share = number(0, 1)
+    question = mapping({"criterion": TEXT, "question": TEXT}, ["criterion", "question"])
+    fields = {
+        "share": share,
+        "shares": {"type": "object", "additionalProperties": share},
+        "questions": listing(question),
+        "calls": table,
+        "instruments": PATHS,
+    }
+    return mapping(fields, ["questions"])
 
 
 def evaluation_schema() -> Schema:

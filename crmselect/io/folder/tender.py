@@ -35,6 +35,7 @@ from crmselect.io.folder.returns import import_returns
 from crmselect.io.folder.yamlfile import YNode, read_yaml
 from crmselect.io.forms.demo_sheets import DEMO_META
 from crmselect.io.forms.meta import resign
+from crmselect.io.forms.reference_calls import import_reference_sheets
 from crmselect.io.forms.rfp_template import PRICING_SHEET, RFP_META
 from crmselect.io.forms.workshop import WORKSHOP_META
 from crmselect.model import Evaluation
@@ -94,6 +95,9 @@ def _read(file: Path, root: YNode) -> _Read:
         evaluation = with_justification_findings(Evaluation(**written.fields))
         if written.returns:
             evaluation = import_returns(evaluation, written.returns, key=tender_key(file.parent))
+        if written.reference_sheets:
+            key = tender_key(file.parent)
+            evaluation = import_reference_sheets(evaluation, written.reference_sheets, key=key)
         evaluation, clarified = _clarified(evaluation, written.clarifications)
         costs = _costs(root, file, evaluation)
     except (ValidationError, InputFileError) as exc:

@@ -45,6 +45,12 @@ weighting:
     judgements: [[functional, commercial, 3], [functional, vendor, 1/3]]
 moderations: moderations.csv
 scoring_sheets: [sheets/*.xlsx]
+references:
+  share: 0.2
+  shares: {sfa: 0.3}
+  questions: [{criterion: sfa, question: 'Does the pipeline work for your team?'}]
+  calls: reference_calls.csv
+  instruments: [references/*.xlsx]
 """
 """Sections the example does not use, added to it for :func:`every_section`."""
 

@@ -1,0 +1,127 @@
+"""``crmselect reference-sheets`` issues one instrument per call; the returned instruments
+are read back by ``evaluate`` and ``check`` through the folder's ``references:`` section,
+and no referee's name or organisation is printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from crmselect.cli import main
+from crmselect.io.folder.tender import load_tender
+from crmselect.io.forms.meta import META_SHEET
+from crmselect.io.forms.reference_calls import ANSWERS_SHEET
+from tests.helpers import MINIMAL_YAML, give_key, write_minimal
+
+CALLS = """\
+call,vendor,role,organisation,organisation_type,name,caller,date
+c1,x,Head of Sales,Hushwood Mills,manufacturer,Zelda Quarrington,e1,2026-03-02
+c2,y,CRM lead,Quillby Stores,retailer,Rex Ombrage,e2,2026-03-03
+"""
+SECTION = """\
+references:
+  share: 0.5
+  questions:
+    - {criterion: a1, question: 'Do your account managers use it daily?'}
+    - {criterion: b, question: 'Does offline work as demonstrated?'}
+  calls: reference_calls.csv
+"""
+SECRETS = ("Zelda Quarrington", "Hushwood Mills", "Rex Ombrage", "Quillby Stores")
+
+
+def folder(tmp_path: Path, section: str = SECTION) -> Path:
+    tender = give_key(write_minimal(tmp_path / "tender", MINIMAL_YAML + section))
+    (tender / "reference_calls.csv").write_text(CALLS, encoding="utf-8")
+    return tender
+
+
+def issued(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """The tender with c1's instrument issued, filled (a1: 5, b: 1) and named under
+    ``instruments:``."""
+    tender = folder(tmp_path)
+    assert main(["reference-sheets", str(tender), "--out", str(tender / "references")]) == 0
+    out = capsys.readouterr().out
+    assert "x-c1.xlsx" in out
+    assert "y-c2.xlsx" in out
+    path = tender / "references" / "x-c1.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    workbook[ANSWERS_SHEET].cell(2, 5).value = 5
+    workbook[ANSWERS_SHEET].cell(3, 5).value = 1
+    workbook.save(path)
+    (tender / "references" / "y-c2.xlsx").unlink()
+    (tender / "evaluation.yaml").write_text(
+        MINIMAL_YAML + SECTION + "  instruments: [references/*.xlsx]\n", encoding="utf-8"
+    )
+    return tender
+
+
+def test_issued_instruments_are_read_back_by_evaluate_and_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tender = issued(tmp_path, capsys)
+    refs = load_tender(tender).evaluation.references
+    assert refs is not None
+    assert {(s.call, s.criterion, s.score) for s in refs.scores} == {
+        ("c1", "a1", 5.0),
+        ("c1", "b", 1.0),
+    }
+    assert refs.call("c1").caller == "e1"
+    assert refs.call("c1").date == "2026-03-02"
+    assert main(["evaluate", str(tender)]) == 0
+    evaluated = capsys.readouterr()
+    main(["check", str(tender)])  # the minimal folder has a schema finding of its own
+    checked = capsys.readouterr()
+    assert "Winner: x" in evaluated.out
+    assert "Minimal tender: 2 criteria groups" in checked.out
+    assert "references" not in checked.out + checked.err  # valid, and no finding
+    for secret in SECRETS:
+        assert secret not in evaluated.out + evaluated.err + checked.out + checked.err
+
+
+def test_a_tampered_instrument_stops_evaluate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tender = issued(tmp_path, capsys)
+    path = tender / "references" / "x-c1.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    workbook[META_SHEET]["B4"].value = "y"
+    workbook.save(path)
+    assert main(["evaluate", str(tender)]) == 2
+    assert "not issued by this tender" in capsys.readouterr().err
+
+
+def test_one_call_only_and_an_unknown_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tender = folder(tmp_path)
+    out = tmp_path / "out"
+    assert main(["reference-sheets", str(tender), "--out", str(out), "--call", "c2"]) == 0
+    assert [p.name for p in out.iterdir()] == ["y-c2.xlsx"]
+    assert main(["reference-sheets", str(tender), "--out", str(out), "--call", "c9"]) == 2
+    assert "No reference call 'c9'" in capsys.readouterr().err
+
+
+def test_a_folder_whose_calls_name_an_unknown_vendor_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tender = folder(tmp_path)
+    (tender / "reference_calls.csv").write_text(CALLS.replace("c2,y,", "c2,w,"), encoding="utf-8")
+    assert main(["check", str(tender)]) == 2
+    printed = capsys.readouterr()
+    assert "unknown vendor 'w'" in printed.out + printed.err
+
+
+def test_no_instrument_for_an_eliminated_vendor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tender = folder(tmp_path)
+    assert main(["issue", str(tender), "--by", "Mei"]) == 0
+    drop = ["shortlist", str(tender), "--drop", "y", "--reason", "no offline client"]
+    assert main([*drop, "--by", "Mei"]) == 0
+    out = tmp_path / "out"
+    assert main(["reference-sheets", str(tender), "--out", str(out)]) == 0
+    assert [p.name for p in out.iterdir()] == ["x-c1.xlsx"]
+    assert main(["reference-sheets", str(tender), "--out", str(out), "--call", "c2"]) == 2
+    assert "eliminated, so no later stage" in capsys.readouterr().err
