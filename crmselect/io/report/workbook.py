@@ -111,12 +111,17 @@ from crmselect.io.report.scores import (
     write_matrix,
     write_weights,
 )
+from crmselect.io.report.stream import replay
 from crmselect.scoring import ScoreResult
 
 __all__ = ["Flips", "SmaaLike", "export_workbook"]
 
 SHEETS = ("Summary", "Matrix", "Weights", "Requirements", "Demos", "Robustness", "Costs", "Audit")
 """Sheet names, in workbook order."""
+
+LARGE = frozenset({"Requirements", "Demos"})
+"""The sheets whose rows are streamed (:mod:`crmselect.io.report.stream`): a row per
+requirement, a row per vendor × script × criterion."""
 
 
 def export_workbook(
@@ -149,48 +154,44 @@ def export_workbook(
     See the module docstring for the sheets and their formulas.
     """
     evaluation = result.evaluation
-    wb = Workbook()
-    taken: list[str] = []
-
-    def new_sheet(name: str) -> Worksheet:
-        title = sheet_title(name, taken)
-        taken.append(title)
-        if len(taken) == 1:
-            ws = wb.active
-            assert isinstance(ws, Worksheet)
-            ws.title = title
-            return ws
-        created: Worksheet = wb.create_sheet(title)
-        return created
-
+    wb = Workbook(write_only=True)
+    scratch = Workbook()
     robust = smaa is not None or stability is not None or flips is not None
-    summary = new_sheet("Summary")
-    matrix = new_sheet("Matrix")
-    weights = new_sheet("Weights")
-    requirements = new_sheet("Requirements")
-    demos = new_sheet("Demos") if evaluation.demo_scripts else None
-    robustness = new_sheet("Robustness") if robust else None
     priced = costs is not None or pairs is not None or result.prices is not None
-    costs_sheet = new_sheet("Costs") if priced else None
-    audit_sheet = new_sheet("Audit")
+    wanted = {
+        "Demos": bool(evaluation.demo_scripts),
+        "Robustness": robust,
+        "Costs": priced,
+    }
+    names = [name for name in SHEETS if wanted.get(name, True)]
+    titles: list[str] = []
+    for name in names:
+        titles.append(sheet_title(name, titles))
+    streamed = {n: wb.create_sheet(t) for n, t in zip(names, titles, strict=True)}
+    heads = {n: scratch.create_sheet(t) for n, t in zip(names, titles, strict=True)}
 
     provenance = _provenance(result, smaa)
-    price_cells = (
-        write_costs(costs_sheet, costs, result, pairs=pairs) if costs_sheet is not None else {}
-    )
+    price_cells = write_costs(heads["Costs"], costs, result, pairs=pairs) if priced else {}
     links = {result.evaluation.price.criterion: price_cells} if result.evaluation.price else {}
-    cells = write_matrix(matrix, result, write_weights(weights, result), links=links)
-    write_requirements(requirements, result)
-    if demos is not None:
-        write_demos(demos, result)
-    if robustness is not None:
-        write_robustness(robustness, result, smaa, stability, flips)
-    write_audit(audit_sheet, result, provenance, audit)
+    weights = write_weights(heads["Weights"], result)
+    cells = write_matrix(heads["Matrix"], result, weights, links=links)
+    write_requirements(streamed["Requirements"], heads["Requirements"], result)
+    if "Demos" in streamed:
+        write_demos(streamed["Demos"], heads["Demos"], result)
+    if robust:
+        write_robustness(heads["Robustness"], result, smaa, stability, flips)
+    write_audit(heads["Audit"], result, provenance, audit)
     _write_summary(
-        summary, result, cells, headline(result, smaa, stability, flips), [*record, *provenance]
+        heads["Summary"],
+        result,
+        cells,
+        headline(result, smaa, stability, flips),
+        [*record, *provenance],
     )
+    for name, sheet in streamed.items():
+        if name not in LARGE:
+            replay(heads[name], sheet)
 
-    wb.active = 0
     wb.calculation.fullCalcOnLoad = True
     wb.properties.creator = f"crmselect {result.version}"
     wb.properties.title = f"CRM selection: {evaluation.name}"[:255]
