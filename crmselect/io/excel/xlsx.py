@@ -111,24 +111,34 @@ def put_text(cell: Cell | MergedCell, text: str, where: str = "") -> None:
         cell.quotePrefix = True
 
 
+def plain_text(text: str) -> bool:
+    r"""Whether openpyxl stores ``text`` unchanged as literal text when it is given as a
+    value: it starts with no formula trigger (a leading ``=`` would make it a formula), is
+    no error code such as ``#N/A``, holds no control character or carriage return and is
+    short enough (at most half of :data:`MAX_CELL_TEXT` characters, so within it as Excel
+    counts). :func:`put_text` would write it as it is too.
+
+    >>> [plain_text(t) for t in ("Out of the box", "=1+1", "#N/A", "a\rb", "a\tb")]
+    [True, False, False, False, True]
+    """
+    return (
+        2 * len(text) <= MAX_CELL_TEXT
+        and not text.startswith(FORMULA_TRIGGERS)
+        and text not in ERROR_CODES
+        and _NOT_PLAIN.search(text) is None
+    )
+
+
 def literal(sheet: Worksheet | WriteOnlyWorksheet, text: str, row: int, column: int) -> str | Cell:
     """``text`` as the value of the cell at ``row``, ``column`` of a row appended to a
-    write-only ``sheet``, literal text either way: the string itself where openpyxl stores it
-    unchanged as text — it starts with no formula trigger (a leading ``=`` would make it a
-    formula), is no error code such as ``#N/A``, holds no control character or carriage
-    return and is short enough (at most half of :data:`MAX_CELL_TEXT` characters, so within
-    it as Excel counts) — else a cell written by :func:`put_text` (escapes, ``quotePrefix``,
+    write-only ``sheet``, literal text either way: the string itself where it is
+    :func:`plain_text`, else a cell written by :func:`put_text` (escapes, ``quotePrefix``,
     the length check naming ``Sheet!C7``).
 
     The fast path of the large streamed sheets: most texts are plain, and a plain string
     costs no cell object.
     """
-    if (
-        2 * len(text) <= MAX_CELL_TEXT
-        and not text.startswith(FORMULA_TRIGGERS)
-        and text not in ERROR_CODES
-        and _NOT_PLAIN.search(text) is None
-    ):
+    if plain_text(text):
         return text
     cell = WriteOnlyCell(sheet)
     cell.row, cell.column = row, column

@@ -10,9 +10,16 @@ answered) is red; any other missing answer is amber. An answer the importer excl
 value outside the drop-down, a formula) shows as not answered, with a cell note naming the
 returned workbook's cell and what was typed (:func:`crmselect.scoring.excluded_answers`).
 
-Demos: every evaluator's score with its note (scores not given are amber) and, beside it,
-the mean normalised demo score per vendor × criterion, exactly the library's
-``ScoreResult.demo`` (the mean over evaluators per script, then over scripts).
+Demos: the mean normalised demo score per vendor × criterion, exactly the library's
+``ScoreResult.demo`` (the mean over evaluators per script, then over scripts), and under it
+every evaluator's raw score — a row per vendor × script × criterion, a column per evaluator
+(a score due but not given reads :data:`NO_SCORE`, amber; an evaluator who gave none leaves
+the cell empty), the notes in the last column, one line ``evaluator: note`` each. A row per
+score would make 1.6 million cells at the upper end of issue 21 (50 evaluators); this layout
+holds the same scores in about a seventh of them, and grows with the panel in width only.
+
+Both sheets are streamed (:mod:`crmselect.io.report.stream`): their titles, headers and
+settings go through an ordinary scratch sheet, their rows straight to the file.
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ from crmselect.io.excel.cells import (
     write_header,
     write_title,
 )
-from crmselect.io.excel.xlsx import literal
+from crmselect.io.excel.xlsx import literal, plain_text
 from crmselect.io.report.stream import Looks, replay
 from crmselect.model import Evaluation, Requirement, Response, Vendor
 from crmselect.scoring import ScoreResult, excluded_answers
@@ -164,7 +171,10 @@ class _Out:
         if align is None:
             return literal(self.ws, value, *where) if isinstance(value, str) else value
         cell = self.new(where, align, lambda c: _align(c, align))
-        put(cell, value)
+        if isinstance(value, str) and not plain_text(value):
+            put(cell, value)
+        else:
+            cell.value = value  # a number, or a plain text: stored as it is
         return cell
 
     def new(self, where: tuple[int, int], look: Hashable, style: Callable[[Cell], None]) -> Cell:

@@ -21,8 +21,9 @@ was not given is left out, never left empty):
 ``Requirements``
     Every requirement × vendor answer, score and comment; knock-outs red, gaps amber.
 ``Demos`` (when the evaluation has demo scripts)
-    Every evaluator's score and note, and beside them the mean normalised demo score per
-    vendor × criterion (``ScoreResult.demo``).
+    The mean normalised demo score per vendor × criterion (``ScoreResult.demo``), and under
+    it every evaluator's score: a row per vendor × script × criterion, a column per
+    evaluator, the notes in the row's last column.
 ``Robustness`` (when ``smaa``, ``stability`` or ``flips`` is given)
     Rank acceptability with a stacked bar chart, central weights, stability intervals,
     minimum weight change per challenger. See :mod:`crmselect.io.report.robustness`.
@@ -42,6 +43,10 @@ requirement texts) is written with :func:`~crmselect.io.excel.xlsx.put_text` —
 a formula, whatever it starts with — sheet names go through
 :func:`~crmselect.io.excel.xlsx.sheet_title`, and the file is written with
 :func:`~crmselect.io.excel.xlsx.save_atomic`.
+
+The workbook is written in openpyxl's write-only mode, in constant memory: the rows of the
+Requirements and Demos sheets are streamed, the other sheets written into a scratch workbook
+and replayed (:mod:`crmselect.io.report.stream`).
 
 The formulas are written without cached values and the workbook asks for a full
 recalculation on load, so Excel and LibreOffice compute every number when the file opens;
@@ -65,6 +70,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.cost.case import CostAnalysis
@@ -155,20 +161,11 @@ def export_workbook(
     """
     evaluation = result.evaluation
     wb = Workbook(write_only=True)
-    scratch = Workbook()
     robust = smaa is not None or stability is not None or flips is not None
     priced = costs is not None or pairs is not None or result.prices is not None
-    wanted = {
-        "Demos": bool(evaluation.demo_scripts),
-        "Robustness": robust,
-        "Costs": priced,
-    }
-    names = [name for name in SHEETS if wanted.get(name, True)]
-    titles: list[str] = []
-    for name in names:
-        titles.append(sheet_title(name, titles))
-    streamed = {n: wb.create_sheet(t) for n, t in zip(names, titles, strict=True)}
-    heads = {n: scratch.create_sheet(t) for n, t in zip(names, titles, strict=True)}
+    streamed, heads = _new_sheets(
+        wb, {"Demos": bool(evaluation.demo_scripts), "Robustness": robust, "Costs": priced}
+    )
 
     provenance = _provenance(result, smaa)
     price_cells = write_costs(heads["Costs"], costs, result, pairs=pairs) if priced else {}
@@ -196,6 +193,22 @@ def export_workbook(
     wb.properties.creator = f"crmselect {result.version}"
     wb.properties.title = f"CRM selection: {evaluation.name}"[:255]
     return save_atomic(wb, path)
+
+
+def _new_sheets(
+    wb: Workbook, wanted: Mapping[str, bool]
+) -> tuple[dict[str, WriteOnlyWorksheet], dict[str, Worksheet]]:
+    """The sheets of :data:`SHEETS` not left out by ``wanted``, in workbook order, with
+    legal unique titles (:func:`~crmselect.io.excel.xlsx.sheet_title`): the streamed sheets
+    of ``wb`` and their twins of the same titles in a scratch workbook, by name."""
+    scratch = Workbook()
+    names = [name for name in SHEETS if wanted.get(name, True)]
+    titles: list[str] = []
+    for name in names:
+        titles.append(sheet_title(name, titles))
+    streamed = {n: wb.create_sheet(t) for n, t in zip(names, titles, strict=True)}
+    heads = {n: scratch.create_sheet(t) for n, t in zip(names, titles, strict=True)}
+    return streamed, heads
 
 
 def _provenance(result: ScoreResult, smaa: SmaaLike | None) -> list[tuple[str, object]]:
