@@ -17,7 +17,8 @@ setup and protection. Formulas and chart references name sheets by title, so the
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from copy import copy
 from typing import Any
 
@@ -56,6 +57,19 @@ class Looks:
             self._arrays[key] = copy(cell._style)  # type: ignore[attr-defined]  # a slot the stubs omit
         else:
             cell._style = copy(array)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def closed_on_failure(sheets: Iterable[WriteOnlyWorksheet]) -> Iterator[None]:
+    """Close ``sheets`` when the block fails: a sheet with rows pending would otherwise be
+    finalised by the garbage collector after its temporary file, with an error printed."""
+    try:
+        yield
+    except BaseException:
+        for sheet in sheets:
+            if not sheet.closed:
+                sheet.close()
+        raise
 
 
 def replay(source: Worksheet, target: WriteOnlyWorksheet, rows: Iterable[Row] = ()) -> None:

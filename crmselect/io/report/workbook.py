@@ -117,7 +117,7 @@ from crmselect.io.report.scores import (
     write_matrix,
     write_weights,
 )
-from crmselect.io.report.stream import replay
+from crmselect.io.report.stream import closed_on_failure, replay
 from crmselect.scoring import ScoreResult
 
 __all__ = ["Flips", "SmaaLike", "export_workbook"]
@@ -167,32 +167,32 @@ def export_workbook(
         wb, {"Demos": bool(evaluation.demo_scripts), "Robustness": robust, "Costs": priced}
     )
 
-    provenance = _provenance(result, smaa)
-    price_cells = write_costs(heads["Costs"], costs, result, pairs=pairs) if priced else {}
-    links = {result.evaluation.price.criterion: price_cells} if result.evaluation.price else {}
-    weights = write_weights(heads["Weights"], result)
-    cells = write_matrix(heads["Matrix"], result, weights, links=links)
-    write_requirements(streamed["Requirements"], heads["Requirements"], result)
-    if "Demos" in streamed:
-        write_demos(streamed["Demos"], heads["Demos"], result)
-    if robust:
-        write_robustness(heads["Robustness"], result, smaa, stability, flips)
-    write_audit(heads["Audit"], result, provenance, audit)
-    _write_summary(
-        heads["Summary"],
-        result,
-        cells,
-        headline(result, smaa, stability, flips),
-        [*record, *provenance],
-    )
-    for name, sheet in streamed.items():
-        if name not in LARGE:
-            replay(heads[name], sheet)
-
-    wb.calculation.fullCalcOnLoad = True
-    wb.properties.creator = f"crmselect {result.version}"
-    wb.properties.title = f"CRM selection: {evaluation.name}"[:255]
-    return save_atomic(wb, path)
+    with closed_on_failure(streamed.values()):
+        provenance = _provenance(result, smaa)
+        price_cells = write_costs(heads["Costs"], costs, result, pairs=pairs) if priced else {}
+        links = {result.evaluation.price.criterion: price_cells} if result.evaluation.price else {}
+        weights = write_weights(heads["Weights"], result)
+        cells = write_matrix(heads["Matrix"], result, weights, links=links)
+        write_requirements(streamed["Requirements"], heads["Requirements"], result)
+        if "Demos" in streamed:
+            write_demos(streamed["Demos"], heads["Demos"], result)
+        if robust:
+            write_robustness(heads["Robustness"], result, smaa, stability, flips)
+        write_audit(heads["Audit"], result, provenance, audit)
+        _write_summary(
+            heads["Summary"],
+            result,
+            cells,
+            headline(result, smaa, stability, flips),
+            [*record, *provenance],
+        )
+        for name, sheet in streamed.items():
+            if name not in LARGE:
+                replay(heads[name], sheet)
+        wb.calculation.fullCalcOnLoad = True
+        wb.properties.creator = f"crmselect {result.version}"
+        wb.properties.title = f"CRM selection: {evaluation.name}"[:255]
+        return save_atomic(wb, path)
 
 
 def _new_sheets(
