@@ -1,204 +1,194 @@
-"""How long the comparison workbook takes for a large tender: 30 vendors × 1,500 requirements.
+"""How long the comparison workbook takes, and how much memory, for the issue-21 tenders.
 
-Synthesises an evaluation in code (30 leaf criteria under 6 groups, 1,500 requirements,
-30 vendors answering all of them with a comment on every fifth answer and some gaps, two
-knock-outs, 5 evaluators scoring 10 demo scripts), scores it, runs the robustness analyses
-once, and then times :func:`crmselect.io.report.workbook.export_workbook` with every sheet.
-Target: at most 5 s on a 2-core machine.
+Builds :data:`synthetic.TYPICAL` and :data:`synthetic.UPPER` through the public API, scores
+them and runs the robustness analyses once (10,000 SMAA samples, stability intervals, the
+flip table), and keeps the results in a pickle (``--cache``; scoring at the upper end takes
+about a minute). Each export then runs in a fresh Python process, so that its peak resident
+memory (``VmHWM``) is its own: the process loads the pickle, computes the evaluation's
+fingerprint once (the export quotes it; it is computed on first use and kept), then calls
+:func:`crmselect.io.report.workbook.export_workbook` with every sheet ``--repeat`` times.
 
-    python benchmarks/bench_export.py              # best and median of 3 exports
-    python benchmarks/bench_export.py --breakdown  # time per sheet and for the save
+``--baseline DIR`` runs the same exports with another checkout's ``crmselect`` (e.g. a
+worktree of ``main``) in the same run, for a before/after table. Target (issue 21): at most
+8 s at the upper end.
+
+    python benchmarks/bench_export.py                          # both sizes, best of 3
+    python benchmarks/bench_export.py --size upper --baseline /work/main
+    python benchmarks/bench_export.py --breakdown              # cumulative time per sheet
+
+``--breakdown`` profiles one export (cProfile; the overhead inflates every figure, the
+shares hold) and prints the cumulative time of each sheet writer and of the save.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import json
+import os
+import pickle
+import pstats
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-from openpyxl.workbook.workbook import Workbook
-
-from crmselect import (
-    Criterion,
-    DemoScore,
-    DemoScript,
-    Evaluation,
-    Evaluator,
-    Requirement,
-    Response,
-    Vendor,
-    robustness,
-    score,
+HERE = Path(__file__).resolve().parent
+REPOSITORY = HERE.parent
+TARGET_SECONDS = {"typical": 1.0, "upper": 8.0}
+SHEET_WRITERS = (
+    "write_weights",
+    "write_matrix",
+    "write_requirements",
+    "write_demos",
+    "write_robustness",
+    "write_costs",
+    "write_audit",
+    "_write_summary",
+    "save_atomic",
 )
-from crmselect.io.excel.xlsx import save_atomic
-from crmselect.io.report.audit import write_audit
-from crmselect.io.report.evidence import write_demos, write_requirements
-from crmselect.io.report.robustness import write_robustness
-from crmselect.io.report.scores import write_matrix, write_weights
-from crmselect.io.report.workbook import export_workbook
-
-N_VENDORS, N_REQUIREMENTS, N_GROUPS, LEAVES_PER_GROUP = 30, 1_500, 6, 5
-N_EVALUATORS, N_SCRIPTS, TARGET_SECONDS = 5, 10, 5.0
-LEVELS = ("out_of_box", "configuration", "customisation", "third_party", "roadmap", "not_supported")
 
 
-def synthesise(seed: int = 1) -> Evaluation:
-    """A large, realistic-looking tender (fictional)."""
-    rng = np.random.default_rng(seed)
-    criteria = [
-        Criterion(
-            f"g{g}",
-            f"Group {g}",
-            weight=float(rng.integers(5, 30)),
-            children=[
-                Criterion(f"g{g}.c{c}", f"Criterion {g}.{c}", weight=float(rng.integers(1, 10)))
-                for c in range(LEAVES_PER_GROUP)
-            ],
-        )
-        for g in range(N_GROUPS)
-    ]
-    leaves = [c.id for g in criteria for c in g.children]
-    requirements = [
-        Requirement(
-            f"R{i:04d}",
-            f"The system supports business capability number {i}, including its reports, "
-            "its permissions and its audit trail.",
-            leaves[i % len(leaves)],
-            ("must", "should", "could")[i % 3],
-            mandatory=i % 250 == 0,
-        )
-        for i in range(N_REQUIREMENTS)
-    ]
-    vendors = [Vendor(f"v{j:02d}", f"Vendor {j:02d} CRM") for j in range(N_VENDORS)]
-    quality = rng.uniform(0.2, 0.9, N_VENDORS)
-    responses = []
-    for j, v in enumerate(vendors):
-        draws = rng.random(N_REQUIREMENTS)
-        for i, r in enumerate(requirements):
-            level = min(int((1 - quality[j]) * 5 * draws[i] * 2), 5)
-            if r.mandatory:
-                level = 5 if j in (3, 17) and i == 0 else min(level, 4)
-            answer = None if (not r.mandatory and draws[i] > 0.995) else LEVELS[level]
-            comment = "See the attached configuration guide, chapter 4." if i % 5 == 0 else ""
-            responses.append(Response(v.id, r.id, answer, comment))
-    scripts = [
-        DemoScript(f"D{s}", f"Scripted scenario {s}", leaves[3 * s : 3 * s + 3])
-        for s in range(N_SCRIPTS)
-    ]
-    evaluators = [Evaluator(f"e{k}", f"Evaluator {k}") for k in range(N_EVALUATORS)]
-    demo_scores = [
-        DemoScore(
-            e.id,
-            v.id,
-            s.id,
-            c,
-            float(np.clip(np.round(rng.normal(5 * quality[j], 0.8) * 2) / 2, 0, 5)),
-            "Smooth, as scripted." if rng.random() < 0.1 else "",
-        )
-        for j, v in enumerate(vendors)
-        for s in scripts
-        for c in s.criteria
-        for e in evaluators
-    ]
-    return Evaluation(
-        name="Synthetic tender (benchmark)",
-        criteria=criteria,
-        requirements=requirements,
-        vendors=vendors,
-        responses=responses,
-        evaluators=evaluators,
-        demo_scripts=scripts,
-        demo_scores=demo_scores,
-    )
+def cached(size_name: str, cache: Path, rebuild: bool) -> Path:
+    """The pickle of ``(ScoreResult, analyses)`` for ``size_name``, made when missing."""
+    path = cache / f"{size_name}.pkl"
+    if path.exists() and not rebuild:
+        return path
+    sys.path.insert(0, str(HERE))
+    import synthetic
 
+    from crmselect import robustness, score
 
-def breakdown(result: object, analyses: dict[str, object], folder: Path) -> None:
-    """Time each sheet writer and the save, on one workbook."""
-    from crmselect.io.report.robustness import headline
-    from crmselect.io.report.workbook import _provenance, _write_summary
-
-    wb = Workbook()
-    sheets = {name: wb.create_sheet(name) for name in ("Summary", "Matrix", "Weights")}
-    steps: list[tuple[str, float]] = []
-
-    def timed(label: str, action: object) -> object:
-        start = time.perf_counter()
-        value = action()  # type: ignore[operator]
-        steps.append((label, time.perf_counter() - start))
-        return value
-
-    weights = timed("Weights", lambda: write_weights(sheets["Weights"], result))  # type: ignore[arg-type]
-    cells = timed("Matrix", lambda: write_matrix(sheets["Matrix"], result, weights))  # type: ignore[arg-type]
-    timed("Requirements", lambda: write_requirements(wb.create_sheet("Requirements"), result))  # type: ignore[arg-type]
-    timed("Demos", lambda: write_demos(wb.create_sheet("Demos"), result))  # type: ignore[arg-type]
-    timed(
-        "Robustness",
-        lambda: write_robustness(wb.create_sheet("Robustness"), result, **analyses),  # type: ignore[arg-type]
-    )
-    provenance = _provenance(result, analyses["smaa"])  # type: ignore[arg-type]
-    timed("Audit", lambda: write_audit(wb.create_sheet("Audit"), result, provenance, None))  # type: ignore[arg-type]
-    timed(
-        "Summary",
-        lambda: _write_summary(
-            sheets["Summary"],
-            result,  # type: ignore[arg-type]
-            cells,  # type: ignore[arg-type]
-            headline(result, **analyses),  # type: ignore[arg-type]
-            provenance,
-        ),
-    )
-    timed("save", lambda: save_atomic(wb, folder / "breakdown.xlsx"))
-    for label, seconds in steps:
-        print(f"  {label:<13} {seconds:6.2f} s")
-    print(f"  {'total':<13} {sum(s for _, s in steps):6.2f} s")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--breakdown", action="store_true", help="time each sheet and the save")
-    args = parser.parse_args(argv)
-
+    size = {"typical": synthetic.TYPICAL, "upper": synthetic.UPPER}[size_name]
     start = time.perf_counter()
-    evaluation = synthesise()
-    built = time.perf_counter() - start
-    start = time.perf_counter()
-    result = score(evaluation)
+    result = score(synthetic.tender(size))
     scored = time.perf_counter() - start
-    start = time.perf_counter()
-    analyses: dict[str, object] = {
+    analyses = {
         "smaa": robustness.smaa(result, seed=1, progress=False),
         "stability": robustness.stability_intervals(result),
         "flips": robustness.flip_table(result),
     }
-    analysed = time.perf_counter() - start
-    print(
-        f"{len(evaluation.vendors)} vendors × {len(evaluation.requirements):,} requirements, "
-        f"{len(evaluation.leaves())} leaf criteria, {len(evaluation.demo_scores):,} demo scores, "
-        f"{len(result.knocked_out)} knocked out"
-    )
-    print(
-        f"build {built:.2f} s, score {scored:.2f} s, robustness {analysed:.2f} s (not timed below)"
-    )
-    times = []
+    print(f"  {size.label()}: scored in {scored:.1f} s (cached in {path})", flush=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        pickle.dump((result, analyses), handle)
+    return path
+
+
+def peak_kib() -> int:
+    """This process's peak resident memory so far (``VmHWM``, KiB; 0 where unknown)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def child(pickled: Path, repeat: int, breakdown: bool) -> None:
+    """Run in the measuring process: load, fingerprint, export ``repeat`` times; print JSON."""
+    import crmselect
+    from crmselect.io.report.workbook import export_workbook
+
+    with pickled.open("rb") as handle:
+        result, analyses = pickle.load(handle)
+    start = time.perf_counter()
+    result.evaluation.fingerprint  # noqa: B018 - computed on first use, then kept
+    fingerprint = time.perf_counter() - start
+    loaded = peak_kib()
+    times, shares = [], {}
     with tempfile.TemporaryDirectory() as folder:
-        for _ in range(args.repeat):
+        path = Path(folder) / "bench.xlsx"
+        for _ in range(repeat):
             start = time.perf_counter()
-            path = export_workbook(result, Path(folder) / "bench.xlsx", **analyses)  # type: ignore[arg-type]
+            export_workbook(result, path, **analyses)
             times.append(time.perf_counter() - start)
         size = path.stat().st_size
-        verdict = "met" if min(times) <= TARGET_SECONDS else "MISSED"
-        print(
-            f"export_workbook: best {min(times):.2f} s, median {statistics.median(times):.2f} s "
-            f"over {args.repeat} runs; {size / 1e6:.1f} MB "
-            f"(target ≤ {TARGET_SECONDS:.0f} s: {verdict})"
+        if breakdown:
+            profile = cProfile.Profile()
+            profile.runcall(export_workbook, result, path, **analyses)
+            stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+            for (_, _, name), (_, _, _, cumulative, _) in stats.items():
+                if name in SHEET_WRITERS:
+                    shares[name] = shares.get(name, 0.0) + cumulative
+    print(
+        json.dumps(
+            {
+                "module": crmselect.__file__,
+                "fingerprint": fingerprint,
+                "times": times,
+                "bytes": size,
+                "loaded_kib": loaded,
+                "peak_kib": peak_kib(),
+                "breakdown": shares,
+            }
         )
-        if args.breakdown:
-            breakdown(result, analyses, Path(folder))
+    )
+
+
+def measure(pickled: Path, checkout: Path, repeat: int, breakdown: bool) -> dict[str, object]:
+    """Run :func:`child` with ``checkout``'s crmselect first on the path; its JSON."""
+    environment = {**os.environ, "PYTHONPATH": str(checkout)}
+    command = [sys.executable, __file__, "--child", str(pickled), "--repeat", str(repeat)]
+    if breakdown:
+        command.append("--breakdown")
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{checkout}: the export failed\n{done.stderr}")
+    report: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
+    return report
+
+
+def show(label: str, size_name: str, report: dict[str, object]) -> None:
+    """One line of the table (and the breakdown, when there is one)."""
+    times = report["times"]
+    assert isinstance(times, list)
+    target = TARGET_SECONDS[size_name]
+    verdict = "met" if min(times) <= target else "MISSED"
+    peak, loaded = int(report["peak_kib"]), int(report["loaded_kib"])  # type: ignore[call-overload]
+    print(
+        f"  {label:<9} best {min(times):6.2f} s  median {statistics.median(times):6.2f} s  "
+        f"{int(report['bytes']) / 1e6:5.1f} MB  peak RSS {peak / 1024:6.0f} MiB "  # type: ignore[call-overload]
+        f"(+{(peak - loaded) / 1024:.0f} MiB over the loaded result)  "
+        f"fingerprint {float(report['fingerprint']):.2f} s  target ≤ {target:g} s: {verdict}"  # type: ignore[arg-type]
+    )
+    shares = report["breakdown"]
+    assert isinstance(shares, dict)
+    for name in SHEET_WRITERS:
+        if name in shares:
+            print(f"      {name:<20} {shares[name]:6.2f} s (profiled)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=("typical", "upper", "both"), default="both")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--breakdown", action="store_true", help="profile one export per sheet")
+    parser.add_argument("--baseline", type=Path, help="another checkout to compare with")
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "crmselect-bench-export"
+    )
+    parser.add_argument("--rebuild", action="store_true", help="score the tenders again")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child is not None:
+        child(args.child, args.repeat, args.breakdown)
+        return 0
+
+    print(f"load average: {Path('/proc/loadavg').read_text().strip()}")
+    sizes = ("typical", "upper") if args.size == "both" else (args.size,)
+    checkouts = [("this", REPOSITORY)]
+    if args.baseline is not None:
+        checkouts.insert(0, ("baseline", args.baseline.resolve()))
+    for size_name in sizes:
+        pickled = cached(size_name, args.cache, args.rebuild)
+        print(f"{size_name}: export_workbook with every sheet, {args.repeat} runs")
+        for label, checkout in checkouts:
+            show(label, size_name, measure(pickled, checkout, args.repeat, args.breakdown))
+    print(f"load average: {Path('/proc/loadavg').read_text().strip()}")
     return 0
 
 

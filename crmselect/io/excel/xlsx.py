@@ -41,9 +41,10 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.cell.cell import ERROR_CODES, Cell, MergedCell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.errors import CrmselectError, Problem, ValidationError
@@ -55,6 +56,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d"
 """Leading characters that spreadsheet programs may read as the start of a formula."""
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NOT_PLAIN = re.compile(r"[\x00-\x08\x0b-\x1f]")
+"""What :func:`literal` leaves to :func:`put_text`: characters XML cannot hold, and ``\\r``."""
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_TITLE = 31
 
@@ -106,6 +109,41 @@ def put_text(cell: Cell | MergedCell, text: str, where: str = "") -> None:
     cell.data_type = "s"
     if value.startswith(FORMULA_TRIGGERS) or str(text).startswith(FORMULA_TRIGGERS):
         cell.quotePrefix = True
+
+
+def plain_text(text: str) -> bool:
+    r"""Whether openpyxl stores ``text`` unchanged as literal text when it is given as a
+    value: it starts with no formula trigger (a leading ``=`` would make it a formula), is
+    no error code such as ``#N/A``, holds no control character or carriage return and is
+    short enough (at most half of :data:`MAX_CELL_TEXT` characters, so within it as Excel
+    counts). :func:`put_text` would write it as it is too.
+
+    >>> [plain_text(t) for t in ("Out of the box", "=1+1", "#N/A", "a\rb", "a\tb")]
+    [True, False, False, False, True]
+    """
+    return (
+        2 * len(text) <= MAX_CELL_TEXT
+        and not text.startswith(FORMULA_TRIGGERS)
+        and text not in ERROR_CODES
+        and _NOT_PLAIN.search(text) is None
+    )
+
+
+def literal(sheet: Worksheet | WriteOnlyWorksheet, text: str, row: int, column: int) -> str | Cell:
+    """``text`` as the value of the cell at ``row``, ``column`` of a row appended to a
+    write-only ``sheet``, literal text either way: the string itself where it is
+    :func:`plain_text`, else a cell written by :func:`put_text` (escapes, ``quotePrefix``,
+    the length check naming ``Sheet!C7``).
+
+    The fast path of the large streamed sheets: most texts are plain, and a plain string
+    costs no cell object.
+    """
+    if plain_text(text):
+        return text
+    cell = WriteOnlyCell(sheet)
+    cell.row, cell.column = row, column
+    put_text(cell, text, f"{sheet.title}!{cell.coordinate}")
+    return cell
 
 
 def sheet_title(name: str, taken: Iterable[str] = ()) -> str:

@@ -12,6 +12,8 @@
     the live price criterion block on the Costs sheet;
 :mod:`~crmselect.io.report.evidence`
     the Requirements and Demos evidence sheets;
+:mod:`~crmselect.io.report.stream`
+    writing in constant memory: the streamed sheets, and the replay of the small ones;
 :mod:`~crmselect.io.report.audit`
     the Audit sheet (every setting the scoring used), and the label–value rows it shares.
 """

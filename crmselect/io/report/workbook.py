@@ -21,8 +21,9 @@ was not given is left out, never left empty):
 ``Requirements``
     Every requirement × vendor answer, score and comment; knock-outs red, gaps amber.
 ``Demos`` (when the evaluation has demo scripts)
-    Every evaluator's score and note, and beside them the mean normalised demo score per
-    vendor × criterion (``ScoreResult.demo``).
+    The mean normalised demo score per vendor × criterion (``ScoreResult.demo``), and under
+    it every evaluator's score: a row per vendor × script × criterion, a column per
+    evaluator, the notes in the row's last column.
 ``Robustness`` (when ``smaa``, ``stability`` or ``flips`` is given)
     Rank acceptability with a stacked bar chart, central weights, stability intervals,
     minimum weight change per challenger. See :mod:`crmselect.io.report.robustness`.
@@ -42,6 +43,10 @@ requirement texts) is written with :func:`~crmselect.io.excel.xlsx.put_text` —
 a formula, whatever it starts with — sheet names go through
 :func:`~crmselect.io.excel.xlsx.sheet_title`, and the file is written with
 :func:`~crmselect.io.excel.xlsx.save_atomic`.
+
+The workbook is written in openpyxl's write-only mode, in constant memory: the rows of the
+Requirements and Demos sheets are streamed, the other sheets written into a scratch workbook
+and replayed (:mod:`crmselect.io.report.stream`).
 
 The formulas are written without cached values and the workbook asks for a full
 recalculation on load, so Excel and LibreOffice compute every number when the file opens;
@@ -65,6 +70,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.cost.case import CostAnalysis
@@ -111,12 +117,17 @@ from crmselect.io.report.scores import (
     write_matrix,
     write_weights,
 )
+from crmselect.io.report.stream import closed_on_failure, replay
 from crmselect.scoring import ScoreResult
 
 __all__ = ["Flips", "SmaaLike", "export_workbook"]
 
 SHEETS = ("Summary", "Matrix", "Weights", "Requirements", "Demos", "Robustness", "Costs", "Audit")
 """Sheet names, in workbook order."""
+
+LARGE = frozenset({"Requirements", "Demos"})
+"""The sheets whose rows are streamed (:mod:`crmselect.io.report.stream`): a row per
+requirement, a row per vendor × script × criterion."""
 
 
 def export_workbook(
@@ -149,52 +160,55 @@ def export_workbook(
     See the module docstring for the sheets and their formulas.
     """
     evaluation = result.evaluation
-    wb = Workbook()
-    taken: list[str] = []
-
-    def new_sheet(name: str) -> Worksheet:
-        title = sheet_title(name, taken)
-        taken.append(title)
-        if len(taken) == 1:
-            ws = wb.active
-            assert isinstance(ws, Worksheet)
-            ws.title = title
-            return ws
-        created: Worksheet = wb.create_sheet(title)
-        return created
-
+    wb = Workbook(write_only=True)
     robust = smaa is not None or stability is not None or flips is not None
-    summary = new_sheet("Summary")
-    matrix = new_sheet("Matrix")
-    weights = new_sheet("Weights")
-    requirements = new_sheet("Requirements")
-    demos = new_sheet("Demos") if evaluation.demo_scripts else None
-    robustness = new_sheet("Robustness") if robust else None
     priced = costs is not None or pairs is not None or result.prices is not None
-    costs_sheet = new_sheet("Costs") if priced else None
-    audit_sheet = new_sheet("Audit")
-
-    provenance = _provenance(result, smaa)
-    price_cells = (
-        write_costs(costs_sheet, costs, result, pairs=pairs) if costs_sheet is not None else {}
-    )
-    links = {result.evaluation.price.criterion: price_cells} if result.evaluation.price else {}
-    cells = write_matrix(matrix, result, write_weights(weights, result), links=links)
-    write_requirements(requirements, result)
-    if demos is not None:
-        write_demos(demos, result)
-    if robustness is not None:
-        write_robustness(robustness, result, smaa, stability, flips)
-    write_audit(audit_sheet, result, provenance, audit)
-    _write_summary(
-        summary, result, cells, headline(result, smaa, stability, flips), [*record, *provenance]
+    streamed, heads = _new_sheets(
+        wb, {"Demos": bool(evaluation.demo_scripts), "Robustness": robust, "Costs": priced}
     )
 
-    wb.active = 0
-    wb.calculation.fullCalcOnLoad = True
-    wb.properties.creator = f"crmselect {result.version}"
-    wb.properties.title = f"CRM selection: {evaluation.name}"[:255]
-    return save_atomic(wb, path)
+    with closed_on_failure(streamed.values()):
+        provenance = _provenance(result, smaa)
+        price_cells = write_costs(heads["Costs"], costs, result, pairs=pairs) if priced else {}
+        links = {result.evaluation.price.criterion: price_cells} if result.evaluation.price else {}
+        weights = write_weights(heads["Weights"], result)
+        cells = write_matrix(heads["Matrix"], result, weights, links=links)
+        write_requirements(streamed["Requirements"], heads["Requirements"], result)
+        if "Demos" in streamed:
+            write_demos(streamed["Demos"], heads["Demos"], result)
+        if robust:
+            write_robustness(heads["Robustness"], result, smaa, stability, flips)
+        write_audit(heads["Audit"], result, provenance, audit)
+        _write_summary(
+            heads["Summary"],
+            result,
+            cells,
+            headline(result, smaa, stability, flips),
+            [*record, *provenance],
+        )
+        for name, sheet in streamed.items():
+            if name not in LARGE:
+                replay(heads[name], sheet)
+        wb.calculation.fullCalcOnLoad = True
+        wb.properties.creator = f"crmselect {result.version}"
+        wb.properties.title = f"CRM selection: {evaluation.name}"[:255]
+        return save_atomic(wb, path)
+
+
+def _new_sheets(
+    wb: Workbook, wanted: Mapping[str, bool]
+) -> tuple[dict[str, WriteOnlyWorksheet], dict[str, Worksheet]]:
+    """The sheets of :data:`SHEETS` not left out by ``wanted``, in workbook order, with
+    legal unique titles (:func:`~crmselect.io.excel.xlsx.sheet_title`): the streamed sheets
+    of ``wb`` and their twins of the same titles in a scratch workbook, by name."""
+    scratch = Workbook()
+    names = [name for name in SHEETS if wanted.get(name, True)]
+    titles: list[str] = []
+    for name in names:
+        titles.append(sheet_title(name, titles))
+    streamed = {n: wb.create_sheet(t) for n, t in zip(names, titles, strict=True)}
+    heads = {n: scratch.create_sheet(t) for n, t in zip(names, titles, strict=True)}
+    return streamed, heads
 
 
 def _provenance(result: ScoreResult, smaa: SmaaLike | None) -> list[tuple[str, object]]:

@@ -370,11 +370,32 @@ def test_requirements_highlight_knock_outs_and_missing_answers(
 def test_demos_sheet_has_every_score_and_the_library_means(
     full_book: tuple[Path, Workbook], example_result: ScoreResult
 ) -> None:
+    """A row per vendor × script × criterion, a column per evaluator (issue 21: a row per
+    score made 1.6 M cells at the upper end): every raw score sits in the cell of its row
+    and evaluator, every other score cell is empty, every note is in its row's Notes."""
     _, wb = full_book
     ws = wb["Demos"]
     scores = ws.tables["tblDemoScores"]
-    first, last = openpyxl.utils.cell.range_boundaries(scores.ref)[1::2]
-    assert last - first == len(example_result.evaluation.demo_scores)
+    left, first, right, last = openpyxl.utils.cell.range_boundaries(scores.ref)
+    header = [ws.cell(first, c).value for c in range(left, right + 1)]
+    assert header[:4] == ["Vendor", "Script", "Script title", "Criterion"]
+    assert header[-1] == "Notes"
+    rows = {
+        (ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 4).value): r
+        for r in range(first + 1, last + 1)
+    }
+    demo_scores = example_result.evaluation.demo_scores
+    assert (
+        len(rows) == last - first == len({(d.vendor, d.script, d.criterion) for d in demo_scores})
+    )
+    for d in demo_scores:
+        row = rows[(d.vendor, d.script, d.criterion)]
+        value = ws.cell(row, left + header.index(d.evaluator)).value
+        assert value == ("(no score)" if d.score is None else d.score)
+        if d.note:
+            assert f"{d.evaluator}: {d.note}" in str(ws.cell(row, right).value).split("\n")
+    given = [ws.cell(r, c).value for r in rows.values() for c in range(left + 4, right)]
+    assert sum(v is not None for v in given) == len(demo_scores)
     means = ws.tables["tblDemoMeans"]
     min_col, min_row, max_col, max_row = openpyxl.utils.cell.range_boundaries(means.ref)
     header = [ws.cell(min_row, c).value for c in range(min_col, max_col + 1)]

@@ -1,0 +1,193 @@
+"""Writing the comparison workbook in constant memory: openpyxl's write-only mode.
+
+A write-only workbook streams each sheet's rows to a temporary file as they are appended,
+so the large evidence sheets (Requirements, Demos: hundreds of thousands of cells at the
+upper end of issue 21) never sit in memory as cell objects. Rows go out in order, and what
+is written before the rows (column widths, frozen panes, page-fit property) must be set
+before the first one.
+
+The small sheets (Summary, Matrix, Weights, Robustness, Costs, Audit) keep their random
+access writers: each is written into a sheet of an ordinary scratch workbook, then
+:func:`replay` streams it into the write-only sheet of the same title — every cell with
+its value, type, style (named style included) and note, and the sheet's widths, heights,
+merged ranges, names, conditional formats, tables, validations, charts, views, print
+setup and protection. Formulas and chart references name sheets by title, so they hold unchanged.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from copy import copy
+from typing import Any
+
+from openpyxl.cell.cell import Cell, WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from crmselect.io.excel.cells import TABLE_STYLE, Span, header_names, relative
+
+Row = Sequence[object]
+"""One appended row: values (``None`` for an empty cell) or styled cells."""
+
+
+class Looks:
+    """The styles of one streamed sheet, each registered with openpyxl once.
+
+    Setting a font, fill or alignment on a cell hashes and compares the style objects to
+    find them in the workbook's style tables (the larger part of the export's time, cell by
+    cell); the style array it leaves on the cell is a handful of integers. The first cell of
+    a look gets it the public way; every later one a copy of that array.
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[Hashable, StyleArray] = {}
+
+    def give(self, cell: Cell, key: Hashable, look: Callable[[Cell], None]) -> None:
+        """Style ``cell`` as ``look`` does (a look named ``key`` on this sheet)."""
+        array = self._arrays.get(key)
+        if array is None:
+            look(cell)
+            self._arrays[key] = copy(cell._style)  # type: ignore[attr-defined]  # a slot the stubs omit
+        else:
+            cell._style = copy(array)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def closed_on_failure(sheets: Iterable[WriteOnlyWorksheet]) -> Iterator[None]:
+    """Close ``sheets`` when the block fails: a sheet with rows pending would otherwise be
+    finalised by the garbage collector after its temporary file, with an error printed."""
+    try:
+        yield
+    except BaseException:
+        for sheet in sheets:
+            if not sheet.closed:
+                sheet.close()
+        raise
+
+
+def replay(source: Worksheet, target: WriteOnlyWorksheet, rows: Iterable[Row] = ()) -> None:
+    """Stream every cell and setting of ``source`` (an ordinary sheet) into ``target``, then
+    ``rows`` from the row after ``source``'s last on.
+
+    A large sheet is written so: its head (titles, headers, and every setting, its tables
+    and conditional formats already spanning the rows to come) in an ordinary sheet, its
+    body as ``rows``.
+    """
+    _copy_settings(source, target)
+    looks = Looks()
+    for cells in source.iter_rows():
+        target.append([_copy_cell(cell, target, looks) for cell in cells])
+    for row in rows:
+        target.append(row)
+
+
+def _copy_settings(source: Worksheet, target: WriteOnlyWorksheet) -> None:
+    """The sheet-level settings of ``source`` on ``target`` (before any row is appended)."""
+    streamed: Any = target  # openpyxl gives it an ordinary sheet's settings; the stubs omit them
+    streamed.sheet_properties = copy(source.sheet_properties)
+    streamed.sheet_format = copy(source.sheet_format)
+    streamed.views = copy(source.views)
+    for key, column in source.column_dimensions.items():
+        if column.width:
+            streamed.column_dimensions[key].width = column.width
+    for number, row in source.row_dimensions.items():
+        if row.height is not None:
+            streamed.row_dimensions[number].height = row.height
+    for merged in source.merged_cells.ranges:
+        streamed.merged_cells.add(merged.coord)
+    for name, defined in source.defined_names.items():
+        streamed.defined_names[name] = defined
+    streamed.conditional_formatting = source.conditional_formatting
+    streamed.data_validations = source.data_validations
+    for table in source.tables.values():
+        left, top, right, _ = _bounds(table.ref)
+        add_table(target, table, [str(source.cell(top, c).value) for c in range(left, right + 1)])
+    for chart in source._charts:  # type: ignore[attr-defined]  # no public list of them
+        streamed.add_chart(chart)
+    streamed.page_setup = source.page_setup
+    streamed.print_options = source.print_options
+    streamed.page_margins = source.page_margins
+    streamed.HeaderFooter = source.HeaderFooter
+    streamed.protection = source.protection
+    if source.print_title_rows:
+        streamed.print_title_rows = source.print_title_rows
+
+
+def _bounds(ref: str) -> tuple[int, int, int, int]:
+    """Left column, top row, right column, bottom row of a range such as ``A5:H60``."""
+    left, top, right, bottom = range_boundaries(ref)
+    assert left is not None, ref
+    assert top is not None, ref
+    assert right is not None, ref
+    assert bottom is not None, ref
+    return left, top, right, bottom
+
+
+def _copy_cell(cell: Cell | object, target: WriteOnlyWorksheet, looks: Looks) -> Cell | None:
+    """A write-only cell of ``target`` like ``cell`` (``None`` for an empty or merged-over
+    one): the value with its type as written (text stays text, whatever it starts with),
+    the named style and every style attribute, the note."""
+    if not isinstance(cell, Cell) or (cell.value is None and not cell.has_style):
+        return None
+    new = WriteOnlyCell(target)
+    if cell.has_style:
+        key = tuple(cell._style)  # type: ignore[attr-defined]
+        looks.give(new, key, lambda new: _copy_style(cell, new))
+    new.value = cell.value
+    new.data_type = cell.data_type
+    if cell.comment is not None:
+        note = cell.comment
+        new.comment = Comment(note.text, note.author, height=note.height, width=note.width)
+    return new
+
+
+def _copy_style(cell: Cell, new: Cell) -> None:
+    """The named style and every style attribute of ``cell`` (of another workbook) on
+    ``new``."""
+    if cell.style != "Normal":
+        new.style = cell.style
+    # the proxies' copies are the style objects (the stubs type them as proxies)
+    new.font = copy(cell.font)  # type: ignore[assignment]
+    new.fill = copy(cell.fill)  # type: ignore[assignment]
+    new.border = copy(cell.border)  # type: ignore[assignment]
+    new.alignment = copy(cell.alignment)  # type: ignore[assignment]
+    new.protection = copy(cell.protection)  # type: ignore[assignment]
+    new.number_format = cell.number_format
+    new.quotePrefix = cell.quotePrefix
+
+
+def add_table(ws: WriteOnlyWorksheet, table: Table, headers: Iterable[str]) -> None:
+    """Add ``table`` to ``ws`` with its columns named ``headers`` and filter buttons — what
+    openpyxl reads from the header cells of an ordinary sheet, and cannot in a streamed one
+    (its warning that the columns must be given is the reason for this function)."""
+    min_col = _bounds(table.ref)[0]
+    if not table.tableColumns:
+        table.tableColumns = [
+            TableColumn(id=min_col + j, name=name) for j, name in enumerate(headers)
+        ]
+    if table.headerRowCount and not table.autoFilter:
+        table.autoFilter = AutoFilter(ref=table.ref)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
+        streamed: Any = ws  # the stubs type add_table for ordinary sheets only
+        streamed.add_table(table)
+
+
+def stream_table(ws: WriteOnlyWorksheet, name: str, span: Span, headers: Sequence[str]) -> None:
+    """An Excel table named ``tbl{name}`` over ``span`` of a streamed sheet, its columns
+    named as :func:`~crmselect.io.excel.cells.write_header` wrote ``headers`` (banded rows,
+    filter buttons, the workbook's table style); none without a data row, as
+    :func:`~crmselect.io.excel.cells.add_table`."""
+    if span.last <= span.header:
+        return
+    ref = f"{relative(span.header, span.left)}:{relative(span.last, span.right)}"
+    table = Table(displayName=f"tbl{name}", ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+    add_table(ws, table, header_names(headers))
