@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import attrs
@@ -192,8 +193,14 @@ def test_example_weights_come_from_five_members() -> None:
 def test_cli_writes_one_workbook_per_evaluator(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["workshop", str(crmselect.example_path()), "--out", str(tmp_path)]) == 0
-    assert sorted(p.stem for p in tmp_path.iterdir()) == [
+    folder, out = tmp_path / "tender", tmp_path / "out"
+    shutil.copytree(crmselect.example_path(), folder)
+    assert main(["workshop", str(folder), "--out", str(out)]) == 2  # the panel has not declared
+    assert "declare" in capsys.readouterr().err
+    for member in ("sales", "marketing", "service", "it", "finance"):
+        assert main(["declare", str(folder), "--member", member, "--none", "--by", "Mei"]) == 0
+    assert main(["workshop", str(folder), "--out", str(out)]) == 0
+    assert sorted(p.stem for p in out.iterdir()) == [
         "finance",
         "it",
         "marketing",
@@ -204,7 +211,7 @@ def test_cli_writes_one_workbook_per_evaluator(
         main(
             [
                 "workshop",
-                str(crmselect.example_path()),
+                str(folder),
                 "--member",
                 "it",
                 "--out",
