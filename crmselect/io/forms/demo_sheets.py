@@ -102,6 +102,7 @@ from crmselect.io.forms.reading import (
 )
 from crmselect.model import DemoScore, DemoScript, Evaluation, Evaluator, Vendor
 from crmselect.record import TenderRecord
+from crmselect.scales import DemoScale
 
 SHEET_FORMAT = "crmselect.demo-scores/2"
 """/2: signed with the tender's key (:mod:`crmselect.io.forms.meta`); /1 files are refused."""
@@ -897,7 +898,7 @@ def _score(
     origin = f"{report.file}!{SCORES_SHEET}!{cell}"
     value, dtype = cell_at(grid, row, columns["Score"])
     scale = evaluation.demo_scale
-    score, why = _score_value(value, dtype, evaluation)
+    score, why = score_value(value, dtype, scale)
     if why is not None:
         report.add(
             SCORES_SHEET,
@@ -944,12 +945,11 @@ def _score(
     return DemoScore(evaluator, item[0], item[1], item[2], score, note, origin=origin)
 
 
-def _score_value(
-    value: object, dtype: str, evaluation: Evaluation
-) -> tuple[float | None, str | None]:
-    """The score a Score cell holds on ``evaluation``'s demo scale and, when it holds none
-    that can be used, why (``None, None`` for a blank cell). A number stored as text
-    (``"4"``, ``"3,5"``) is a score."""
+def score_value(value: object, dtype: str, scale: DemoScale) -> tuple[float | None, str | None]:
+    """The score a Score cell holds on ``scale`` and, when it holds none that can be used,
+    why (``None, None`` for a blank cell). A number stored as text (``"4"``, ``"3,5"``) is a
+    score. Scoring sheets and reference-call instruments (:mod:`.reference_calls`) read their
+    Score cells with it."""
     why = _not_a_score(value, dtype)
     if why is not None:
         return None, why
@@ -957,10 +957,10 @@ def _score_value(
         number = float(value)
         if not math.isfinite(number):
             return None, "the score is not a finite number; excluded"
-        return _on_scale(number, f"{number:g}", evaluation)
+        return _on_scale(number, f"{number:g}", scale)
     if isinstance(value, str) and _NUMBER_TEXT.match(value.strip()):
         text = value.strip()
-        return _on_scale(float(text.replace(",", ".")), repr(text), evaluation)
+        return _on_scale(float(text.replace(",", ".")), repr(text), scale)
     if is_blank(value):
         return None, None
     return None, "not a number; excluded"
@@ -983,12 +983,8 @@ def _not_a_score(value: object, dtype: str) -> str | None:
     return None
 
 
-def _on_scale(
-    number: float, written: str, evaluation: Evaluation
-) -> tuple[float | None, str | None]:
-    """``number`` when it is on ``evaluation``'s demo scale, otherwise why not (the score
-    as ``written``)."""
-    scale = evaluation.demo_scale
+def _on_scale(number: float, written: str, scale: DemoScale) -> tuple[float | None, str | None]:
+    """``number`` when it is on ``scale``, otherwise why not (the score as ``written``)."""
     if not scale.contains(number):
         return (
             None,

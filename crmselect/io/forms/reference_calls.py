@@ -46,8 +46,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -87,6 +85,7 @@ from crmselect.io.folder.key import TenderKey
 from crmselect.io.folder.returns import returned_paths
 from crmselect.io.folder.tables import read_csv
 from crmselect.io.folder.yamlfile import Reader, YNode, is_file, shorten
+from crmselect.io.forms.demo_sheets import score_value
 from crmselect.io.forms.meta import META_SHEET, FormMeta, Meta, open_form, write_meta
 from crmselect.io.forms.reading import (
     Findings,
@@ -129,8 +128,6 @@ REFERENCE_META = FormMeta(
 )
 """The instrument's hidden sheet: nine facts, then from row 14 one row per question
 (criterion, its row on the Answers sheet)."""
-
-_NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
 
 def _references(evaluation: Evaluation) -> References:
@@ -574,31 +571,6 @@ def _label_changed(
         value=value,
     )
     return True
-
-
-def score_value(value: object, dtype: str, scale: DemoScale) -> tuple[float | None, str | None]:
-    """The score a Score cell holds on ``scale`` and, when it holds none that can be used,
-    why (``None, None`` for a blank cell). A number stored as text (``"4"``, ``"3,5"``) is a
-    score; a formula (never evaluated), an error value, a boolean or a date is not."""
-    if dtype == "f" or (isinstance(value, str) and value.lstrip().startswith("=")):
-        return None, "a formula was typed into the score cell; read as text, excluded"
-    if dtype == "e":
-        return None, f"error value {value!r} in the score cell; excluded"
-    if isinstance(value, bool):
-        return None, "TRUE/FALSE is not a score; excluded"
-    if isinstance(value, dt.date | dt.time | dt.timedelta):
-        return None, "a date or time is not a score (cell formatted as a date?); excluded"
-    if isinstance(value, str) and _NUMBER_TEXT.match(value.strip()):
-        value = float(value.strip().replace(",", "."))
-    if isinstance(value, int | float):
-        number = float(value)
-        if not (math.isfinite(number) and scale.contains(number)):
-            low, high = scale.minimum, scale.maximum
-            return None, f"score {number:g} is off the scale {low:g}..{high:g}; excluded"
-        return number, None
-    if is_blank(value):
-        return None, None
-    return None, "not a number; excluded"
 
 
 # -- several instruments ------------------------------------------------------------------------

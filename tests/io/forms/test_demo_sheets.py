@@ -29,9 +29,9 @@ from crmselect.io.forms.demo_sheets import (
     SCORE_HEADERS,
     SCORES_SHEET,
     ScoringSheet,
-    _score_value,
     read_scoring_sheet,
     read_scoring_sheets,
+    score_value,
     script_pack,
     sheet_items,
     write_scoring_sheet,
@@ -637,7 +637,7 @@ FORMULA = (
 def test_a_score_cell_gives_its_score_or_why_it_has_none(
     value: object, dtype: str, expected: tuple[float | None, str | None]
 ) -> None:
-    assert _score_value(value, dtype, evaluation()) == expected
+    assert score_value(value, dtype, evaluation().demo_scale) == expected
 
 
 def test_an_excluded_score_asks_for_a_number_on_the_scale(tmp_path: Path, filled: bytes) -> None:
