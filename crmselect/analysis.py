@@ -53,9 +53,7 @@ from crmselect.robustness import (
 )
 from crmselect.scoring import (
     ScoreResult,
-    blend_arrays,
-    blend_references,
-    demo_shares,
+    blended,
     panel_scores,
     score,
 )
@@ -446,9 +444,7 @@ def _panel_robustness(
     rows = [vendors.index(v) for v in boot.vendors]
     columns = [criteria.index(c) for c in boot.criteria]
     demo[np.ix_(range(PANEL_DRAWS), rows, columns)] = boot.samples
-    share = demo_shares(evaluation).reindex(criteria).to_numpy()
-    draws = blend_arrays(share, result.rfp.to_numpy(dtype=float), demo, evaluation.policy.missing)
-    draws = blend_references(evaluation, draws, vendors, criteria)  # the same in every draw
+    draws = blended(evaluation, result.rfp, demo)
     if evaluation.price is not None:  # prices are not the panel's: the same in every draw
         j = criteria.index(evaluation.price.criterion)
         draws[:, :, j] = result.matrix[evaluation.price.criterion].to_numpy()

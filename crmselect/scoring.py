@@ -326,13 +326,21 @@ def blend_arrays(
 
 def blend(evaluation: Evaluation, rfp: pd.DataFrame, demo: pd.DataFrame) -> pd.DataFrame:
     """The performance matrix ``P = (1 − s)·rfp + s·demo`` per leaf (formula 5; see
-    :func:`blend_arrays` for missing parts)."""
-    share = demo_shares(evaluation).reindex(rfp.columns).to_numpy()
-    values = blend_arrays(
-        share, rfp.to_numpy(dtype=float), demo.to_numpy(dtype=float), evaluation.policy.missing
-    )
-    values = blend_references(evaluation, values, list(rfp.index), list(rfp.columns))
+    :func:`blend_arrays` for missing parts), then the reference checks (formula R3)."""
+    values = blended(evaluation, rfp, demo.to_numpy(dtype=float))
     return pd.DataFrame(values, index=rfp.index, columns=rfp.columns)
+
+
+def blended(
+    evaluation: Evaluation, rfp: pd.DataFrame, demo: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """:func:`blend` on a demo part given as an array with ``rfp``'s vendors and criteria as
+    its last two axes, and any leading ones (the panel bootstrap's draws × vendors ×
+    criteria): formula 5, then formula R3 of :mod:`crmselect.references`."""
+    vendors, criteria = list(rfp.index), list(rfp.columns)
+    share = demo_shares(evaluation).reindex(criteria).to_numpy()
+    values = blend_arrays(share, rfp.to_numpy(dtype=float), demo, evaluation.policy.missing)
+    return blend_references(evaluation, values, vendors, criteria)
 
 
 def blend_references(
