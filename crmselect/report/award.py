@@ -423,21 +423,29 @@ class ValueForMoney:
     cost_label: str
 
 
-def value_for_money(state: Standing) -> ValueForMoney | None:
-    """Quality (of 100) against each vendor's cost (the present value of its costs over the
-    cost case's horizon, else its evaluated price), the Pareto front of the vendors in the
-    running and the budget; ``None`` when there are no costs or prices."""
-    result, costs = state.result, state.analysis.costs
+def costs_of(state: Standing) -> tuple[pd.Series, str] | None:
+    """Each vendor's cost for the value-for-money chart and what it is: the present value
+    of its costs over the cost case's horizon, else its evaluated price (``None`` with
+    neither)."""
+    costs, prices = state.analysis.costs, state.result.prices
     if costs is not None:
-        cost = costs.tco.summary["npv"].astype(float)
-        label = (
-            f"present value of {costs.tco.assumptions.years}-year costs ({state.currency.strip()})"
-        )
-    elif result.prices is not None:
-        cost = result.prices["price"].astype(float).dropna()
-        label = "evaluated price"
-    else:
+        years, currency = costs.tco.assumptions.years, state.currency.strip()
+        return costs.tco.summary["npv"].astype(
+            float
+        ), f"present value of {years}-year costs ({currency})"
+    if prices is not None:
+        return prices["price"].astype(float).dropna(), "evaluated price"
+    return None
+
+
+def value_for_money(state: Standing) -> ValueForMoney | None:
+    """Quality (of 100) against each vendor's cost (:func:`costs_of`), the Pareto front of
+    the vendors in the running and the budget; ``None`` when there are no costs or
+    prices."""
+    found = costs_of(state)
+    if found is None:
         return None
+    (cost, label), result = found, state.result
     marks = quality(result).reindex(cost.index)
     out = [str(v) for v in cost.index if v in result.knocked_out]
     running = [str(v) for v in cost.index if v not in result.knocked_out]
@@ -451,17 +459,19 @@ def value_for_money(state: Standing) -> ValueForMoney | None:
         ),
         (7.5, 4.5),
     )
-    rows = tuple(
-        (
-            state.name(str(v)),
+
+    def row(v: str) -> tuple[str, ...]:
+        within = "" if budget is None else ("yes" if number(cost[v]) <= budget else "OVER")
+        return (
+            state.name(v),
             points(number(marks[v]) / 100),
             state.currency + money(number(cost[v])),
             points(number(result.totals[v])),
             "out" if v in out else ("yes" if v in front else ""),
-            "" if budget is None else ("yes" if number(cost[v]) <= budget else "OVER"),
+            within,
         )
-        for v in cost.sort_values(kind="stable").index
-    )
+
+    rows = tuple(row(str(v)) for v in cost.sort_values(kind="stable").index)
     columns = ("vendor", "quality (of 100)", "cost", "total (of 100)", "Pareto front", "in budget")
     return ValueForMoney(Table(columns, rows, frozenset({1, 2, 3})), image, label)
 

@@ -45,14 +45,21 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _run(page: Path, *options: str) -> str:
-    """Run headless Chromium on ``page`` with ``options``; its standard output."""
+def require() -> str:
+    """The Chromium program to run; :class:`BrowserError` (saying what to install) when
+    there is none."""
     program = chromium()
     if program is None:
         raise BrowserError(
             "headless Chromium is needed for this (PDF and screenshots): install Debian's "
             f"'chromium' package, or name the program in {CHROMIUM_VARIABLE}"
         )
+    return program
+
+
+def _run(page: Path, *options: str) -> str:
+    """Run headless Chromium on ``page`` with ``options``; its standard output."""
+    program = require()
     sandbox = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
     with tempfile.TemporaryDirectory(prefix="crmselect-chromium-") as profile:
         command = [
