@@ -16,7 +16,7 @@ from crmselect.model import Response, Vendor
 from crmselect.report.award import Standing, standing
 from crmselect.report.debrief import Debriefs, debrief, debriefs, reasons
 from crmselect.report.page import points
-from tests.helpers import minimal_evaluation
+from tests.helpers import debrief_secrets, leaks, minimal_evaluation
 
 pytestmark = pytest.mark.slow  # the example tender analysed end to end
 
@@ -29,28 +29,6 @@ def state() -> Standing:
 @pytest.fixture(scope="module")
 def letters(state: Standing) -> Debriefs:
     return debriefs(state.tender, analysis=state.analysis)
-
-
-def others(state: Standing, vendor: str) -> list[str]:
-    """What must not appear in ``vendor``'s debrief: every other unsuccessful vendor's
-    name, id, total (as the reports write it, points of 100) and price."""
-    found = []
-    for other in state.result.evaluation.vendor_ids:
-        if other in (vendor, state.winner):
-            continue
-        price = state.price(other)
-        found += [state.names[other], other, points(float(state.result.totals[other]))]
-        found += [] if price is None else [money(price[1])]
-    return found
-
-
-def leaks(text: str, forbidden: list[str]) -> list[str]:
-    """The ``forbidden`` strings in ``text``, each as a whole word or number."""
-    return [
-        item
-        for item in forbidden
-        if re.search(rf"(?<![\w.,]){re.escape(item)}(?![\w]|[.,]\d)", text, re.I)
-    ]
 
 
 def test_every_vendor_but_the_winner_gets_one(state: Standing, letters: Debriefs) -> None:
@@ -71,7 +49,7 @@ def test_no_debrief_names_another_unsuccessful_vendor(
     for path in written:
         vendor = path.stem
         text = path.read_text(encoding="utf-8")
-        assert leaks(text, others(state, vendor)) == [], vendor
+        assert leaks(text, debrief_secrets(state, vendor)) == [], vendor
         assert state.names[vendor] in text
         assert "Orbis CRM Cloud" in text
 
@@ -80,7 +58,7 @@ def test_the_leak_search_finds_what_it_looks_for(state: Standing, letters: Debri
     """The search of the test above is not blind: the award report, which lists everyone,
     holds every item it looks for."""
     report = crmselect.report.award(state.tender, analysis=state.analysis).html
-    forbidden = others(state, "kestrel")
+    forbidden = debrief_secrets(state, "kestrel")
     assert leaks(report, forbidden) == forbidden
     assert leaks(letters["kestrel"].html, [points(float(state.result.totals["kestrel"]))])
 
