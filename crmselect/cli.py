@@ -927,36 +927,34 @@ def build_parser() -> argparse.ArgumentParser:
             say(f"wrote {printable(path)}")
         return 0
 
-    page_help = "also write the A4 PDF (headless Chromium)"
-    board = add_command(
-        "report",
-        "folder",
-        "analysis",
-        help="write the award report for the board (one self-contained HTML page)",
-        description="The decision, the award basis and its deviations, the funnel, the "
-        "scores out of 100, how robust the win is, winner against runner-up, value for "
-        "money, the business case, the panel and the record, in one HTML file.",
-    )
-    board.add_argument("--out", type=Path, required=True, metavar="HTML")
-    board.add_argument("--pdf", action="store_true", help=page_help + ", beside it")
-    board.set_defaults(
-        run=lambda a: wrote(write_award(a.path, a.out, pdf=a.pdf, seed=a.seed, n_samples=a.samples))
-    )
-    letters = add_command(
-        "debriefs",
-        "folder",
-        "analysis",
-        help="write a debrief for each unsuccessful vendor (OUT/<vendor>.html)",
-        description="For each vendor but the winner: its scores against the winner's, its "
-        "rank, the winner's price and why it did not win — nothing of any other vendor.",
-    )
-    letters.add_argument("--out", type=Path, required=True, metavar="DIR")
-    letters.add_argument("--pdf", action="store_true", help=page_help + " of each")
-    letters.set_defaults(
-        run=lambda a: wrote(
-            write_debriefs(a.path, a.out, pdf=a.pdf, seed=a.seed, n_samples=a.samples)
+    for name, writer, out, summary, description in (
+        (
+            "report",
+            write_award,
+            "HTML",
+            "write the award report for the board (one self-contained HTML page)",
+            "The decision, the award basis and its deviations, the funnel, the scores out of "
+            "100, how robust the win is, winner against runner-up, value for money, the "
+            "business case, the panel and the record, in one HTML file (--pdf: and beside it "
+            "the A4 PDF).",
+        ),
+        (
+            "debriefs",
+            write_debriefs,
+            "DIR",
+            "write a debrief for each unsuccessful vendor (DIR/<vendor>.html)",
+            "For each vendor but the winner: its scores against the winner's, its rank, the "
+            "winner's price and why it did not win; nothing of any other vendor.",
+        ),
+    ):
+        page = add_command(name, "folder", "analysis", help=summary, description=description)
+        page.add_argument("--out", type=Path, required=True, metavar=out)
+        page.add_argument("--pdf", action="store_true", help="also the A4 PDF (headless Chromium)")
+        page.set_defaults(
+            run=lambda a, write=writer: wrote(
+                write(a.path, a.out, pdf=a.pdf, seed=a.seed, n_samples=a.samples)
+            )
         )
-    )
     return parser
 
 

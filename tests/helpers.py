@@ -63,6 +63,7 @@ from crmselect.io.forms.meta import META_SHEET, TAG_COLUMN, TAG_ROW, sign
 
 if TYPE_CHECKING:
     from crmselect.report.award import Standing
+    from crmselect.tender import Tender
 
 REPO = Path(__file__).resolve().parent.parent
 """The repository's root folder (README.md, .ci/, notebooks/, examples/)."""
@@ -376,3 +377,14 @@ def leaks(text: str, forbidden: Sequence[str]) -> list[str]:
         for item in forbidden
         if re.search(rf"(?<![\w.,]){re.escape(item)}(?![\w]|[.,]\d)", text, re.I)
     ]
+
+
+HOSTILE_NAME = "<script>alert(1)</script>"
+FORMULA_NAME = '=HYPERLINK("x")'
+
+
+def renamed(tender: Tender, names: dict[str, str]) -> Tender:
+    """``tender`` with the vendors of ``names`` (id → new name) renamed, e.g. to
+    :data:`HOSTILE_NAME` and :data:`FORMULA_NAME` (text a page must show as text)."""
+    vendors = [attrs.evolve(v, name=names.get(v.id, v.name)) for v in tender.evaluation.vendors]
+    return attrs.evolve(tender, evaluation=attrs.evolve(tender.evaluation, vendors=tuple(vendors)))

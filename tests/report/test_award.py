@@ -19,21 +19,12 @@ from crmselect.report.award import (
     head_to_head,
     page_of,
     quality,
-    standing,
     value_for_money,
 )
 from crmselect.report.page import points
-from tests.helpers import minimal_evaluation
+from tests.helpers import FORMULA_NAME, HOSTILE_NAME, minimal_evaluation, renamed
 
 pytestmark = pytest.mark.slow  # the example tender analysed end to end
-
-HOSTILE = "<script>alert(1)</script>"
-FORMULA = '=HYPERLINK("x")'
-
-
-@pytest.fixture(scope="module")
-def state() -> Standing:
-    return standing(crmselect.example_tender(), n_samples=1_000)
 
 
 @pytest.fixture(scope="module")
@@ -161,18 +152,12 @@ def test_a_change_off_the_record_is_a_what_if_everywhere() -> None:
 
 
 def test_vendor_text_is_shown_as_text(state: Standing) -> None:
-    vendors = [
-        attrs.evolve(v, name={"orbis": FORMULA, "helix": HOSTILE}.get(v.id, v.name))
-        for v in state.tender.evaluation.vendors
-    ]
-    tender = attrs.evolve(
-        state.tender, evaluation=attrs.evolve(state.tender.evaluation, vendors=tuple(vendors))
-    )
+    tender = renamed(state.tender, {"orbis": FORMULA_NAME, "helix": HOSTILE_NAME})
     page = award(tender, n_samples=300)
     assert "<script" not in page.html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; (helix)" in page.html
     assert "=HYPERLINK(&#34;x&#34;) (orbis)" in page.html
-    assert page.decision.startswith(f"Award the contract to {FORMULA} (orbis)")
+    assert page.decision.startswith(f"Award the contract to {FORMULA_NAME} (orbis)")
 
 
 def test_a_plain_evaluation_without_a_record_or_costs() -> None:

@@ -13,20 +13,17 @@ import os
 import struct
 from pathlib import Path
 
-import attrs
 import pypdf
 import pytest
 
 import crmselect
 from crmselect.report import browser
-from crmselect.report.award import Standing, page_of, standing
+from crmselect.report.award import Standing, page_of
 from crmselect.report.debrief import debriefs
 from crmselect.report.page import Page
-from tests.helpers import debrief_secrets, leaks
+from tests.helpers import FORMULA_NAME, HOSTILE_NAME, debrief_secrets, leaks, renamed
 
 REQUIRE_CHROMIUM = os.environ.get("CRMSELECT_REQUIRE_CHROMIUM") == "1"
-HOSTILE = "<script>alert(1)</script>"
-FORMULA = '=HYPERLINK("x")'
 A4 = (595.28, 841.89)  # points
 
 pytestmark = [
@@ -56,11 +53,6 @@ SEEN = """(() => {
 """What the probe reads from the page in the browser: the window's width and the page's,
 whether each image decoded, where the decision ends, the text on the first screen, all the
 text, and how many scripts the page holds (the probe's own is one)."""
-
-
-@pytest.fixture(scope="module")
-def state() -> Standing:
-    return standing(crmselect.example_tender(), n_samples=1_000)
 
 
 @pytest.fixture(scope="module")
@@ -113,16 +105,10 @@ def test_a_debrief_reads_on_the_first_screen_without_sideways_scrolling(
 
 
 def test_vendor_text_shows_as_text_in_the_browser(state: Standing) -> None:
-    vendors = [
-        attrs.evolve(v, name={"orbis": FORMULA, "helix": HOSTILE}.get(v.id, v.name))
-        for v in state.tender.evaluation.vendors
-    ]
-    tender = attrs.evolve(
-        state.tender, evaluation=attrs.evolve(state.tender.evaluation, vendors=tuple(vendors))
-    )
+    tender = renamed(state.tender, {"orbis": FORMULA_NAME, "helix": HOSTILE_NAME})
     found = seen(crmselect.report.award(tender, n_samples=300))
-    assert f"Award the contract to {FORMULA} (orbis)" in str(found["firstScreen"])
-    assert f"{HOSTILE} (helix)" in str(found["text"])
+    assert f"Award the contract to {FORMULA_NAME} (orbis)" in str(found["firstScreen"])
+    assert f"{HOSTILE_NAME} (helix)" in str(found["text"])
     assert found["scripts"] == 1  # the vendor's "script" is text, not a script
 
 

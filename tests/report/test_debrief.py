@@ -13,17 +13,12 @@ import crmselect
 from crmselect.cost.tco import money
 from crmselect.errors import ValidationError
 from crmselect.model import Response, Vendor
-from crmselect.report.award import Standing, standing
+from crmselect.report.award import Standing
 from crmselect.report.debrief import Debriefs, debrief, debriefs, reasons
 from crmselect.report.page import points
 from tests.helpers import debrief_secrets, leaks, minimal_evaluation
 
 pytestmark = pytest.mark.slow  # the example tender analysed end to end
-
-
-@pytest.fixture(scope="module")
-def state() -> Standing:
-    return standing(crmselect.example_tender(), n_samples=1_000)
 
 
 @pytest.fixture(scope="module")
