@@ -948,7 +948,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     ):
         page = add_command(name, "folder", "analysis", help=summary, description=description)
-        page.add_argument("--out", type=Path, required=True, metavar=out)
+        page.add_argument("--out", type=Path, required=True, metavar=out, help="where to write")
         page.add_argument("--pdf", action="store_true", help="also the A4 PDF (headless Chromium)")
         page.set_defaults(
             run=lambda a, write=writer: wrote(
