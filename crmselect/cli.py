@@ -35,6 +35,10 @@
                                         check returned scoring sheets; agreement, moderation
     crmselect reference-sheets PATH --out DIR [--call ID]…
                                         reference-call instruments, one per call
+    crmselect report PATH --out HTML [--pdf]
+                                        the award report for the board
+    crmselect debriefs PATH --out DIR [--pdf]
+                                        a debrief for each unsuccessful vendor
 
 The commands that hand files out (``template``, ``workshop``, ``scoring-sheets``) sign them
 with the tender folder's key, ``PATH/.crmselect/key``, created by the first of them; those
@@ -112,6 +116,7 @@ from crmselect.report import (
     requirements_report,
     tender_summary,
 )
+from crmselect.report.commands import write_award, write_debriefs
 from crmselect.scoring import panel_scores, process_gaps
 from crmselect.tender import Tender, derive
 from crmselect.text import printable, printable_lines, text_table
@@ -915,6 +920,41 @@ def build_parser() -> argparse.ArgumentParser:
     scores.add_argument("files", type=Path, nargs="+", metavar="FILES")
     scores.add_argument("--csv", type=Path, metavar="OUT", help="write the scores read as CSV")
     scores.set_defaults(run=_import_scores)
+
+    # -- the decision record as pages: award report and debriefs (crmselect.report.commands)
+    def wrote(files: Sequence[Path]) -> int:
+        for path in files:
+            say(f"wrote {printable(path)}")
+        return 0
+
+    for name, writer, out, summary, description in (
+        (
+            "report",
+            write_award,
+            "HTML",
+            "write the award report for the board (one self-contained HTML page)",
+            "The decision, the award basis and its deviations, the funnel, the scores out of "
+            "100, how robust the win is, winner against runner-up, value for money, the "
+            "business case, the panel and the record, in one HTML file (--pdf: and beside it "
+            "the A4 PDF).",
+        ),
+        (
+            "debriefs",
+            write_debriefs,
+            "DIR",
+            "write a debrief for each unsuccessful vendor (DIR/<vendor>.html)",
+            "For each vendor but the winner: its scores against the winner's, its rank, the "
+            "winner's price and why it did not win; nothing of any other vendor.",
+        ),
+    ):
+        page = add_command(name, "folder", "analysis", help=summary, description=description)
+        page.add_argument("--out", type=Path, required=True, metavar=out, help="where to write")
+        page.add_argument("--pdf", action="store_true", help="also the A4 PDF (headless Chromium)")
+        page.set_defaults(
+            run=lambda a, write=writer: wrote(
+                write(a.path, a.out, pdf=a.pdf, seed=a.seed, n_samples=a.samples)
+            )
+        )
     return parser
 
 

@@ -152,3 +152,46 @@ def central_weights(weights: pd.DataFrame, ax: Axes | None = None) -> Axes:
     )
     ax.figure.colorbar(image, ax=ax, label="central weight")
     return ax
+
+
+def value_for_money(
+    quality: pd.Series,
+    cost: pd.Series,
+    *,
+    front: Sequence[str] = (),
+    budget: float | None = None,
+    excluded: Sequence[str] = (),
+    cost_label: str = "5-year cost",
+    ax: Axes | None = None,
+) -> Axes:
+    """Value for money: each vendor's quality (0–100, the non-price criteria) against its
+    cost, the vendors of the Pareto ``front`` (no other offer has higher quality at a lower
+    or equal cost) joined by a dashed line, the ``budget`` as a vertical line, and the
+    ``excluded`` vendors (knocked out or eliminated) as grey crosses. ``quality`` and
+    ``cost`` are indexed by vendor id (the label of each point)."""
+    ax = axes(ax, (7, 4.5))
+    vendors = [str(v) for v in quality.index]
+    colours = vendor_colours(vendors)
+    for vendor in vendors:
+        x, y = float(cost[vendor]), float(quality[vendor])
+        if vendor in excluded:
+            ax.scatter([x], [y], marker="x", color=KNOCKED_OUT)
+            ax.annotate(f" {vendor} (out)", (x, y), fontsize="small", color="#777777")
+        else:
+            ax.scatter([x], [y], color=colours[vendor], zorder=3)
+            ax.annotate(f" {vendor}", (x, y), fontsize="small")
+    if front:
+        line = pd.DataFrame({"x": cost[list(front)], "y": quality[list(front)]}).sort_values("x")
+        ax.plot(line["x"], line["y"], "--", color="#08519c", label="Pareto front")
+    if budget is not None:
+        ax.axvline(budget, color="#7a1a14", linestyle=":", label=f"budget {budget:,.0f}")
+    from matplotlib.ticker import StrMethodFormatter
+
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    ax.set_ylim(0, 100)
+    ax.set_xlabel(cost_label)
+    ax.set_ylabel("quality (non-price criteria, 0–100)")
+    ax.set_title("Value for money: quality against cost")
+    if front or budget is not None:
+        ax.legend(loc="lower right", fontsize="small", frameon=False)
+    return ax

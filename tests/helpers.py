@@ -34,12 +34,14 @@ Command line (used to render the docs)::
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 import openpyxl
@@ -58,6 +60,10 @@ from crmselect import (
 )
 from crmselect.io.folder.key import TenderKey, key_path, tender_key
 from crmselect.io.forms.meta import META_SHEET, TAG_COLUMN, TAG_ROW, sign
+
+if TYPE_CHECKING:
+    from crmselect.report.award import Standing
+    from crmselect.tender import Tender
 
 REPO = Path(__file__).resolve().parent.parent
 """The repository's root folder (README.md, .ci/, notebooks/, examples/)."""
@@ -345,3 +351,40 @@ def example_before_the_record(folder: Path) -> Path:
     text = file.read_text(encoding="utf-8")
     file.write_text(text.replace("clarifications: clarifications.csv\n", ""), encoding="utf-8")
     return folder
+
+
+def debrief_secrets(state: Standing, vendor: str) -> list[str]:
+    """What must not appear in ``vendor``'s debrief: every other unsuccessful vendor's
+    name, id, total (as the reports write it, points of 100) and evaluated price."""
+    from crmselect.cost.tco import money
+    from crmselect.report.page import points
+
+    found = []
+    for other in state.result.evaluation.vendor_ids:
+        if other in (vendor, state.winner):
+            continue
+        price = state.price(other)
+        found += [state.names[other], other, points(float(state.result.totals[other]))]
+        found += [] if price is None else [money(price[1])]
+    return found
+
+
+def leaks(text: str, forbidden: Sequence[str]) -> list[str]:
+    """The ``forbidden`` strings found in ``text``, each as a whole word or number
+    (``70.2`` is not found in ``170.25``)."""
+    return [
+        item
+        for item in forbidden
+        if re.search(rf"(?<![\w.,]){re.escape(item)}(?![\w]|[.,]\d)", text, re.I)
+    ]
+
+
+HOSTILE_NAME = "<script>alert(1)</script>"
+FORMULA_NAME = '=HYPERLINK("x")'
+
+
+def renamed(tender: Tender, names: dict[str, str]) -> Tender:
+    """``tender`` with the vendors of ``names`` (id → new name) renamed, e.g. to
+    :data:`HOSTILE_NAME` and :data:`FORMULA_NAME` (text a page must show as text)."""
+    vendors = [attrs.evolve(v, name=names.get(v.id, v.name)) for v in tender.evaluation.vendors]
+    return attrs.evolve(tender, evaluation=attrs.evolve(tender.evaluation, vendors=tuple(vendors)))
