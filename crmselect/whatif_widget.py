@@ -139,15 +139,24 @@ class WhatIfWidget:
     """The cockpit (module docstring) over ``model``; shown by Jupyter as its ``box``.
 
     ``folder``: the tender folder whose record a saved scenario is appended to (``None``:
-    saved scenarios are kept in :attr:`saved` and :attr:`record` only). The controls are
+    saved scenarios are kept in :attr:`saved` and :attr:`record` only). ``settle_after``:
+    seconds of stillness before the acceptability is re-run (``None``: only on
+    :meth:`settle`). The controls are
     attributes, so a test or a notebook can drive them: ``sliders[node].value = 0.3``.
     """
 
-    def __init__(self, model: WhatIf, *, folder: Path | None = None) -> None:
+    def __init__(
+        self,
+        model: WhatIf,
+        *,
+        folder: Path | None = None,
+        settle_after: float | None = SETTLE_SECONDS,
+    ) -> None:
         import ipywidgets as widgets  # type: ignore[import-untyped]
 
         self.model = model
         self.folder = folder
+        self.settle_after = settle_after
         self.saved: list[Entry] = []
         self.record = model.record or TenderRecord()
         self._timer: threading.Timer | None = None
@@ -262,7 +271,9 @@ class WhatIfWidget:
         """Re-run the acceptability once the sliders have been still for a moment."""
         if self._timer is not None:
             self._timer.cancel()
-        self._timer = threading.Timer(SETTLE_SECONDS, self.settle)
+        if self.settle_after is None:
+            return
+        self._timer = threading.Timer(self.settle_after, self.settle)
         self._timer.daemon = True
         self._timer.start()
 
