@@ -70,6 +70,7 @@ __all__ = [
     "parse_weights",
     "what_if",
     "what_if_header",
+    "what_if_tender",
     "winners_without_each",
     "without_evaluator",
 ]
@@ -638,6 +639,27 @@ def what_if_header(changes: Iterable[str]) -> str:
         "WHAT-IF — NOT THE AWARD BASIS: this report uses changed inputs; the award is decided "
         f"on the award basis as recorded.\n{listed}"
     )
+
+
+def what_if_tender(
+    tender: Tender, weights: Iterable[str] = (), drop: Iterable[str] = ()
+) -> tuple[Tender, tuple[str, ...]]:
+    """The CLI's what-if (``evaluate --weight ID=VALUE --drop-evaluator ID``): ``tender``
+    (derived) with the weights :func:`parse_weights` reads set as :meth:`WhatIf.set_weights`
+    sets them, and each evaluator of ``drop`` left out (:func:`without_evaluator`); with
+    the changes, one line each (none: ``tender`` as it is)."""
+    evaluation, changes = tender.evaluation, []
+    for evaluator in drop:
+        evaluation = without_evaluator(evaluation, evaluator)
+        changes.append(f"evaluator {evaluator} left out (their demo scores not counted)")
+    given = parse_weights(weights)
+    if given:
+        model = what_if(attrs.evolve(tender, evaluation=evaluation)).set_weights(given)
+        evaluation = model.evaluation
+        changes += model.changes
+    if not changes:
+        return tender, ()
+    return attrs.evolve(tender, evaluation=evaluation), tuple(changes)
 
 
 def without_evaluator(evaluation: Evaluation, evaluator: str) -> Evaluation:
