@@ -91,7 +91,7 @@ def test_the_analysis_is_a_summary_with_its_tables_folded_behind_it(
     for finding in frame.index:  # every finding of the headline, in the summary
         assert f"<th>{finding}</th>" in summary
     assert summary.count('class="crmselect-bar"') == 4  # acceptability, challenger, members, panel
-    first = float(frame.loc["rank-1 acceptability", "value"])
+    first = frame["value"].to_dict()["rank-1 acceptability"]
     assert f'style="width:{100 * first:.1f}%"' in summary
     for title in (
         "Totals and ranks",
@@ -105,7 +105,8 @@ def test_the_analysis_is_a_summary_with_its_tables_folded_behind_it(
     ):
         assert f"<summary>{title}</summary>" in page
     assert page.count("<details") == 8
-    assert "tidewater" in folded and "orbis" in text
+    assert "tidewater" in folded
+    assert "orbis" in text
 
 
 def test_a_share_bar_and_a_fold_escape_what_they_show() -> None:
