@@ -459,10 +459,17 @@ class WhatIf:
 
     @property
     def caption(self) -> str:
-        """What the state is: the award basis, or a what-if with its changes."""
+        """What the state is: the award basis, or a what-if and how many weights and scores
+        it changed (:attr:`changes` lists them)."""
+        name = self.basis.evaluation.name
         if self.is_basis:
-            return f"{self.basis.evaluation.name} — the award basis"
-        return f"WHAT-IF, not the award basis: {'; '.join(self.changes)}"
+            return f"{name} — the award basis"
+        weights = sum(line.startswith("weight of") for line in self.changes)
+        scores = len(self.changes) - weights
+        return (
+            f"WHAT-IF, not the award basis: {name} with {weights} weight(s) and {scores} "
+            "score(s) changed"
+        )
 
     def _repr_html_(self) -> str:
         return self.ranks_html()

@@ -90,8 +90,7 @@ def acceptability_html(result: SmaaResult | None) -> str:
 def weights_frame(model: WhatIf) -> pd.DataFrame:
     """Every criterion, top level first and each group's leaves after it: ``parent``,
     ``local`` (its share of the parent), ``global`` (of the total), ``locked``."""
-    order = [c for c in model.groups[None]]
-    order += [c for parent in model.groups[None] for c in _descendants(model, parent)]
+    order = [c for top in model.groups[None] for c in (top, *_descendants(model, top))]
     rows = {
         c: {
             "label": model.labels[c],
