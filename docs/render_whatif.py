@@ -22,10 +22,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # the checkout's crmselect
 
+from render_workbook import trim  # noqa: E402
+
 import crmselect  # noqa: E402
 from crmselect.whatif_model import what_if  # noqa: E402
 from crmselect.whatif_widget import snapshot_html  # noqa: E402
-from render_workbook import trim  # noqa: E402
 
 TARGET = HERE / "whatif.png"
 PAGE = (
