@@ -199,6 +199,16 @@ class WhatIf:
         return tuple(str(c) for c in self.basis.weights.index)
 
     @functools.cached_property
+    def _position(self) -> dict[str, int]:
+        """Leaf id → its column in :attr:`matrix`."""
+        return {leaf: i for i, leaf in enumerate(self.leaves)}
+
+    @functools.cached_property
+    def _in_running(self) -> npt.NDArray[np.bool_]:
+        """Per vendor (evaluation order): in the running."""
+        return np.array([v not in self.basis.knocked_out for v in self.vendors])
+
+    @functools.cached_property
     def eligible(self) -> pd.Series:
         """Vendor → not knocked out (nor eliminated)."""
         return pd.Series({v: v not in self.basis.knocked_out for v in self.vendors})
@@ -207,7 +217,7 @@ class WhatIf:
         """``u``: the leaves' weights within ``node``'s subtree relative to ``node`` (the
         global weights for ``None``), zero outside it."""
         out = np.zeros(len(self.leaves))
-        position = {leaf: i for i, leaf in enumerate(self.leaves)}
+        position = self._position
 
         def descend(at: str | None, share: float) -> None:
             if at is not None and at in position:
@@ -345,13 +355,15 @@ class WhatIf:
         """Competition ranks among the vendors in the running (``<NA>`` for the others)."""
         return rank(self.totals, self.eligible)
 
-    @property
+    @functools.cached_property
     def winners(self) -> tuple[str, ...]:
+        """The vendors ranked first (more than one only on an exact tie)."""
         return tuple(str(v) for v in self.ranking[self.ranking == 1].index)
 
-    @property
+    @functools.cached_property
     def running(self) -> list[str]:
-        return [v for v in self.vendors if bool(self.eligible[v])]
+        """The vendors in the running (not knocked out nor eliminated), in evaluation order."""
+        return [v for v in self.vendors if v not in self.basis.knocked_out]
 
     @functools.cached_property
     def acceptability(self) -> SmaaResult | None:
@@ -540,34 +552,31 @@ def _flip_points(
     model: WhatIf, node: str, t: float, high: float, slope: FloatArray, winner: str
 ) -> WeightInterval:
     """The interval of the winner along the lines ``T_i + (s − t) slope_i``, ``s ∈ [0, high]``
-    (module docstring), over the vendors in the running."""
+    (module docstring), over the vendors in the running: challenger ``i`` draws level at
+    ``t* = t + (T_a − T_i) / (slope_i − slope_a)``, above ``t`` when it gains faster."""
+    vendors = np.array(model.vendors, dtype=object)
     totals = model.totals.to_numpy()
     a = model.vendors.index(winner)
-    lower, upper = 0.0, high
-    lower_by: list[str] = []
-    upper_by: list[str] = []
-    for i, vendor in enumerate(model.vendors):
-        if i == a or vendor not in model.running:
-            continue
-        steep = slope[i] - slope[a]
-        if abs(steep) <= TIE:
-            continue
-        at = t + (totals[a] - totals[i]) / steep
-        if steep > 0 and at <= upper + TIE:
-            upper_by = [vendor] if at < upper - TIE else [*upper_by, vendor]
-            upper = max(min(at, upper), t)
-        elif steep < 0 and at >= lower - TIE:
-            lower_by = [vendor] if at > lower + TIE else [*lower_by, vendor]
-            lower = min(max(at, lower), t)
+    steep = slope - slope[a]
+    rivals = model._in_running & (np.abs(steep) > TIE)
+    rivals[a] = False
+    with np.errstate(divide="ignore", invalid="ignore"):
+        at = t + (totals[a] - totals) / steep
+    up = rivals & (steep > 0) & (at <= high + TIE)
+    down = rivals & (steep < 0) & (at >= -TIE)
+    upper = max(float(at[up].min()), t) if up.any() else high
+    lower = min(float(at[down].max()), t) if down.any() else 0.0
+    upper_by = vendors[up & (np.abs(at - upper) <= TIE)] if up.any() else []
+    lower_by = vendors[down & (np.abs(at - lower) <= TIE)] if down.any() else []
     return WeightInterval(
         node,
         t,
         0.0,
         high,
         lower,
-        upper,
-        ", ".join(sorted(lower_by)) or None,
-        ", ".join(sorted(upper_by)) or None,
+        min(upper, high),
+        ", ".join(sorted(map(str, lower_by))) or None,
+        ", ".join(sorted(map(str, upper_by))) or None,
         winner,
     )
 
