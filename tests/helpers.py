@@ -40,6 +40,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 import openpyxl
@@ -345,3 +346,19 @@ def example_before_the_record(folder: Path) -> Path:
     text = file.read_text(encoding="utf-8")
     file.write_text(text.replace("clarifications: clarifications.csv\n", ""), encoding="utf-8")
     return folder
+
+
+def run_cells(sources: Sequence[str], folder: Path) -> Any:
+    """A new notebook of the code cells ``sources``, executed in a Jupyter kernel working
+    in ``folder`` (nbclient; widget state stored in its metadata); the executed notebook."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook(  # type: ignore[no-untyped-call]
+        cells=[nbformat.v4.new_code_cell(s) for s in sources]  # type: ignore[no-untyped-call]
+    )
+    client = NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    )
+    client.execute()
+    return notebook

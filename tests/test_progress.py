@@ -8,13 +8,12 @@ import sys
 import types
 from pathlib import Path
 
-import nbformat
 import pytest
 import tqdm.auto
 import tqdm.std
-from nbclient import NotebookClient
 
 from crmselect.progress import bar, bar_class, progress
+from tests.helpers import run_cells
 
 
 def test_outside_a_kernel_the_bar_is_plain(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,26 +35,19 @@ def test_in_a_kernel_the_bar_is_a_widget_only_with_ipywidgets(
 
 @pytest.mark.integration
 def test_a_notebook_without_ipywidgets_shows_no_tqdm_warning(tmp_path: Path) -> None:
-    notebook = nbformat.v4.new_notebook(  # type: ignore[no-untyped-call]
-        cells=[
-            nbformat.v4.new_code_cell(  # type: ignore[no-untyped-call]
-                "import sys, warnings\n"
-                "sys.modules['ipywidgets'] = None  # as if the notebooks extra were missing\n"
-                "warnings.simplefilter('always')\n"
-                "import crmselect\n"
-                "from crmselect.robustness import smaa\n"
-                "result = smaa(crmselect.score(crmselect.example()), n_samples=2000, seed=1,"
-                " progress=True)\n"
-                "print(result.n_samples)"
-            )
-        ]
+    notebook = run_cells(
+        [
+            "import sys, warnings\n"
+            "sys.modules['ipywidgets'] = None  # as if the notebooks extra were missing\n"
+            "warnings.simplefilter('always')\n"
+            "import crmselect\n"
+            "from crmselect.robustness import smaa\n"
+            "result = smaa(crmselect.score(crmselect.example()), n_samples=2000, seed=1,"
+            " progress=True)\n"
+            "print(result.n_samples)",
+        ],
+        tmp_path,
     )
-    NotebookClient(
-        notebook,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
     outputs = notebook.cells[0].outputs
     text = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
     assert "2000" in text

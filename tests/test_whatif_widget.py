@@ -10,9 +10,7 @@ import math
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 import crmselect
 from crmselect.errors import CrmselectError
@@ -20,6 +18,7 @@ from crmselect.io.folder.record import read_record
 from crmselect.record import Event
 from crmselect.whatif_model import what_if
 from crmselect.whatif_widget import WhatIfWidget, interval_html, snapshot_html
+from tests.helpers import run_cells
 
 
 @pytest.fixture(scope="module")
@@ -115,29 +114,20 @@ def test_without_ipywidgets_the_error_names_the_extra(
 
 @pytest.mark.integration
 def test_the_widget_runs_in_a_notebook_and_its_state_follows_the_slider(tmp_path: Path) -> None:
-    notebook = nbformat.v4.new_notebook(  # type: ignore[no-untyped-call]
-        cells=[
-            nbformat.v4.new_code_cell(  # type: ignore[no-untyped-call]
-                "import crmselect\n"
-                "cockpit = crmselect.whatif(crmselect.example_tender(), n_samples=1000)\n"
-                "cockpit"
-            ),
-            nbformat.v4.new_code_cell(  # type: ignore[no-untyped-call]
-                "cockpit.sliders['commercial'].value = 0.40\n"
-                "cockpit.settle()\n"
-                "import json\n"
-                "print(json.dumps({'winners': cockpit.model.winners,\n"
-                "    'value': cockpit.sliders['commercial'].value,\n"
-                "    'ranks': cockpit.ranks.value}))"
-            ),
-        ]
+    notebook = run_cells(
+        [
+            "import crmselect\n"
+            "cockpit = crmselect.whatif(crmselect.example_tender(), n_samples=1000)\n"
+            "cockpit",
+            "cockpit.sliders['commercial'].value = 0.40\n"
+            "cockpit.settle()\n"
+            "import json\n"
+            "print(json.dumps({'winners': cockpit.model.winners,\n"
+            "    'value': cockpit.sliders['commercial'].value,\n"
+            "    'ranks': cockpit.ranks.value}))",
+        ],
+        tmp_path,
     )
-    NotebookClient(
-        notebook,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
     shown = notebook.cells[0].outputs[0]["data"]
     assert "application/vnd.jupyter.widget-view+json" in shown
     state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
