@@ -8,6 +8,7 @@ The public API::
     result = crmselect.score(tender.evaluation)
     result.to_frame()        # totals, ranks, knock-outs, missing answers
     analysis = crmselect.analyse(tender, seed=1)   # ... and does the winner hold?
+    crmselect.whatif(tender)                       # in Jupyter: move weights, watch the ranking
 
 The public names and the subpackages are reached as attributes and imported on first use
 (PEP 562), so that ``import crmselect`` stays light — no pandas, scipy, openpyxl or
