@@ -152,7 +152,7 @@ class WhatIf:
     >>> round(sum(moved.local[c.id] for c in model.basis.evaluation.criteria), 12)
     1.0
     >>> moved.winners, moved.is_basis, moved.reset().is_basis
-    (('orbis',), False, True)
+    (('kestrel',), False, True)
     """
 
     basis: ScoreResult
