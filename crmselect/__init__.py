@@ -8,6 +8,7 @@ The public API::
     result = crmselect.score(tender.evaluation)
     result.to_frame()        # totals, ranks, knock-outs, missing answers
     analysis = crmselect.analyse(tender, seed=1)   # ... and does the winner hold?
+    crmselect.whatif(tender)                       # in Jupyter: move weights, watch the ranking
 
 The public names and the subpackages are reached as attributes and imported on first use
 (PEP 562), so that ``import crmselect`` stays light — no pandas, scipy, openpyxl or
@@ -33,8 +34,8 @@ this list and fails on an import of a higher layer, or a module that is in no la
     5. consensus
     6. price, scoring
     7. cost, robustness
-    8. tender, analysis
-    9. io, example, rfp, demos, workshop, report
+    8. tender, analysis, whatif_model
+    9. io, example, rfp, demos, workshop, report, whatif, whatif_widget
     10. cli
 
 Layer 1 holds the helpers every layer uses, among them how results show themselves:
@@ -54,6 +55,7 @@ from typing import TYPE_CHECKING, Any
 from crmselect._version import __version__
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
 from crmselect.example import example, example_path, example_tender
+from crmselect.whatif import whatif
 
 __all__ = [
     "Access",
@@ -120,6 +122,7 @@ __all__ = [
     "set_local_weights",
     "swing_weights",
     "weights_from_ranking",
+    "whatif",
 ]
 
 _SUBMODULES = (
@@ -213,7 +216,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
 below name the same, for type checkers): ``import crmselect`` loads no pandas, scipy,
 openpyxl or matplotlib until a name that needs them is used. (:func:`example` is imported at
 once, its module being light: a lazy function named like its module would be shadowed by
-the module once imported.)"""
+the module once imported; so is :func:`whatif`, the committee's cockpit in Jupyter.)"""
 
 _LAZY = {name: module for module, names in _PUBLIC.items() for name in names}
 

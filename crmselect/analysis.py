@@ -26,6 +26,7 @@ score is returned.
 
 from __future__ import annotations
 
+import html
 import math
 from typing import cast
 
@@ -36,7 +37,7 @@ import pandas as pd
 from crmselect.consensus import panel_bootstrap
 from crmselect.cost.case import CostAnalysis, analyse_costs
 from crmselect.cost.partners import PairRanking, PartnerSetup, rank_pairs
-from crmselect.display import html_table
+from crmselect.display import details, html_table, share_bar, summary_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.model import Evaluation
 from crmselect.record import BasisStatus, basis_status, eliminated
@@ -157,18 +158,63 @@ class Analysis:
         return f"<Analysis {self.result.evaluation.name!r}{marker}: {', '.join(parts)}>"
 
     def _repr_html_(self) -> str:
+        """The headline as a summary (:meth:`to_frame`'s rows, shares as bars), then each
+        part's own table folded behind it: rank acceptability, stability intervals, flips,
+        the members' winners, the panel, costs and pairs — those that were run."""
         frame = self.to_frame()
-        shown = frame.astype(object)
-        shown["value"] = [
-            "–" if math.isnan(v) else _VALUE_FORMATS.get(str(f), "{:.3f}").format(v)
-            for f, v in frame["value"].items()
+        rows = [
+            (
+                str(finding),
+                "" if row["subject"] is None else str(row["subject"]),
+                _shown(str(finding), _number(row["value"])),
+                str(row["detail"]),
+            )
+            for finding, row in frame.iterrows()
         ]
         caption = f"{self.result.evaluation.name} — who wins, and does the choice hold?"
         if self.what_if:
             caption = f"WHAT-IF, not the award basis: {caption}"
         if self.smaa is not None:
             caption += f" (SMAA-2 seed {self.smaa.seed})"
-        return html_table(shown, caption=caption)
+        folded = "".join(details(title, body) for title, body in self._parts())
+        return summary_table(rows, caption) + folded
+
+    def _parts(self) -> list[tuple[str, str]]:
+        """The detailed tables behind the summary, each with its summary line."""
+        parts = [("Totals and ranks", self.result._repr_html_())]
+        if self.smaa is not None:
+            parts.append(("Rank acceptability (SMAA-2)", self.smaa._repr_html_()))
+        if self.stability is not None:
+            caption = "Weight range in which the winner stays first (others scaled)"
+            parts.append(("Stability intervals", html_table(self.stability, caption=caption)))
+        if self.flips is not None:
+            caption = "Smallest weight change that lets each challenger draw level"
+            parts.append(("Flips", html_table(self.flips, caption=caption)))
+        if self.member_winners is not None:
+            members = self.member_winners.to_frame()
+            caption = "Who wins under each member's own weights"
+            parts.append(("Members' winners", html_table(members, caption=caption)))
+        if self.panel is not None:
+            parts.append(("A different panel (evaluators resampled)", self.panel._repr_html_()))
+        if self.costs is not None:
+            parts.append(("Costs and business case", self.costs._repr_html_()))
+        if self.pairs is not None:
+            parts.append(("Software × partner pairs", self.pairs._repr_html_()))
+        return parts
+
+
+def _shown(finding: str, value: float) -> str:
+    """A finding's value as summary HTML: a share as a bar, another number as written by
+    :data:`_VALUE_FORMATS`, NaN as ``–``."""
+    if math.isnan(value):
+        return "–"
+    if finding in _SHARES:
+        return share_bar(value)
+    return html.escape(_VALUE_FORMATS.get(finding, "{:.3f}").format(value))
+
+
+_SHARES = frozenset({"rank-1 acceptability", "challenger", "members", "panel"})
+"""The findings whose value is a share, drawn as a bar in the summary."""
 
 
 Row = tuple[str, str | None, float, str]
@@ -189,15 +235,12 @@ def _basis_row(basis: BasisStatus) -> Row:
 
 
 _VALUE_FORMATS = {
-    "rank-1 acceptability": "{:.1%}",
-    "challenger": "{:.1%}",
-    "members": "{:.0%}",
-    "panel": "{:.1%}",
     "closest flip": "{:.4f}",
     "lowest TCO": "{:,.0f}",
     "business case": "{:,.0f}",
 }
-"""How :meth:`Analysis._repr_html_` writes each finding's value (others: 3 decimals)."""
+"""How :meth:`Analysis._repr_html_` writes a finding's value that is not a share (others: 3
+decimals)."""
 
 _IN_REPR = {
     "rank-1 acceptability": "first in {value:.1%} of SMAA samples",

@@ -4,8 +4,8 @@
 
     crmselect demo [--out DIR [--force]]
                                         score the bundled example tender, test the winner
-    crmselect evaluate PATH [--out DIR_OR_XLSX]
-                                        the same for your own evaluation folder
+    crmselect evaluate PATH [--out DIR_OR_XLSX] [--weight ID=PERCENT]… [--drop-evaluator ID]…
+                                        the same for your own evaluation folder (or a what-if)
     crmselect new DIR [--name N] [--catalog C] [--group ID]… [--vendor ID=NAME]…
                   [--evaluator ID=NAME:ROLE]… [--no-input]
                                         start a tender folder from a catalogue
@@ -228,15 +228,33 @@ def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
     tender = derive(loaded)
     _strict_check(tender.evaluation.import_problems, args.strict)
     _strict_basis(loaded, args.strict)
+    tender, header = _what_if(tender, out, args)
     analysis = analyse(tender, seed=args.seed, n_samples=args.samples)
     prices = analysis.result.prices
     flagged = [] if prices is None else [str(v) for v in prices.index[prices["abnormally_low"]]]
     record = record_report(loaded.record, loaded.evaluation, loaded.clarified, flagged)
+    if header:
+        say(header + "\n")
     say(full_report(analysis.result, analysis, record))
+    if header:
+        say("(a WHAT-IF: this winner is not the award basis's)")
     if out is not None:
         files = _write_outputs(analysis, out, loaded)
         say(f"\nWrote {', '.join(printable(f) for f in files)}")
     return 0
+
+
+def _what_if(tender: Tender, out: Path | None, args: argparse.Namespace) -> tuple[Tender, str]:
+    """``evaluate --weight``/``--drop-evaluator``: the tender as the what-if changes it
+    (:func:`crmselect.whatif_model.what_if_tender`) and the report's WHAT-IF header (``""``
+    for none); a what-if is never written out as the award's files."""
+    from crmselect.whatif_model import what_if_header, what_if_tender
+
+    weights, drop = getattr(args, "weight", None) or (), getattr(args, "drop_evaluator", None) or ()
+    if (weights or drop) and out is not None:
+        raise CrmselectError("a what-if (--weight, --drop-evaluator) is printed only: drop --out")
+    changed, changes = what_if_tender(tender, weights, drop)
+    return changed, what_if_header(changes) if changes else ""
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -714,6 +732,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR_OR_XLSX",
         help="an .xlsx file: the comparison workbook; a folder: the result tables as CSV and "
         "the workbook as report.xlsx",
+    )
+    evaluate.add_argument(
+        "--weight",
+        action="append",
+        metavar="ID=PERCENT",
+        help="WHAT-IF, never the award basis: this criterion's weight within its group "
+        "(30 or 30%% or 0.3), the others rescaled in proportion (repeatable)",
+    )
+    evaluate.add_argument(
+        "--drop-evaluator",
+        action="append",
+        metavar="ID",
+        help="WHAT-IF: leave this evaluator's demo scores out (repeatable)",
     )
     evaluate.set_defaults(run=lambda a: _evaluate(a.path, a.out, a))
 

@@ -9,7 +9,9 @@ offers the same four things (:class:`Result`, :class:`Plottable`):
   first (the other tables stay attributes);
 * ``_repr_html_()``: that table in a notebook — ``to_frame()``, some of its rows or columns,
   reshaped or formatted for reading, rendered by :func:`html_table` with a caption; never a
-  table ``to_frame()`` does not hold;
+  table ``to_frame()`` does not hold. A result made of results (the
+  :class:`~crmselect.analysis.Analysis`) shows its own table as a summary — a share as a bar
+  (:func:`share_bar`) — and folds each part's own table behind it (:func:`details`);
 * ``__repr__()``: one line that names the finding, never a DataFrame dump;
 * ``plot(ax=None)`` where a picture helps: draws on ``ax`` (or on a new figure from
   :func:`crmselect.plots.axes`) and returns the Axes.
@@ -40,6 +42,10 @@ _STYLE = (
     ".crmselect-table caption{font-weight:bold;text-align:left;padding:4px 0}"
     ".crmselect-table td,.crmselect-table th{padding:2px 8px;border-bottom:1px solid #ddd}"
     ".crmselect-table tr.crmselect-flag{background:#fde2e1;color:#7a1a14}"
+    ".crmselect-bar{display:inline-block;width:120px;height:10px;background:#eeeeee;"
+    "vertical-align:middle;margin-right:6px}"
+    ".crmselect-bar span{display:block;height:10px;background:#1f77b4}"
+    "details.crmselect-details summary{cursor:pointer;padding:2px 0}"
     "</style>"
 )
 
@@ -105,4 +111,44 @@ def html_table(frame: pd.DataFrame, caption: str, highlight: Iterable[object] = 
         f'{_STYLE}<table class="crmselect-table"><caption>{html.escape(caption)}</caption>'
         f"<thead><tr><th>{index_name}</th>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def share_bar(share: float) -> str:
+    """A share in [0, 1] as a small horizontal bar followed by its percentage (``–`` for
+    NaN), for a summary table's cell.
+
+    >>> share_bar(0.25)
+    '<span class="crmselect-bar"><span style="width:25.0%"></span></span>25.0 %'
+    """
+    if share != share:
+        return "–"
+    clipped = min(max(float(share), 0.0), 1.0)
+    return (
+        f'<span class="crmselect-bar"><span style="width:{100 * clipped:.1f}%"></span></span>'
+        f"{100 * float(share):.1f} %"
+    )
+
+
+def details(summary: str, body: str) -> str:
+    """``body`` (HTML) folded behind a ``<details>`` element whose summary line is
+    ``summary`` (escaped)."""
+    return (
+        f'<details class="crmselect-details"><summary>{html.escape(summary)}</summary>'
+        f"{body}</details>"
+    )
+
+
+def summary_table(rows: Iterable[tuple[str, str, str, str]], caption: str) -> str:
+    """A summary: one row per finding — its name, subject, value and detail, every one
+    escaped except the value, which is HTML the caller built (a :func:`share_bar`, or an
+    escaped number)."""
+    body = "".join(
+        f"<tr><th>{_cell(name)}</th><td>{_cell(subject)}</td><td>{value}</td>"
+        f"<td>{_cell(detail)}</td></tr>"
+        for name, subject, value, detail in rows
+    )
+    return (
+        f'{_STYLE}<table class="crmselect-table"><caption>{html.escape(caption)}</caption>'
+        f"<tbody>{body}</tbody></table>"
     )

@@ -8,6 +8,11 @@ the stability tornado (:func:`crmselect.robustness.tornado`), evaluator spread
 (:meth:`crmselect.consensus.PanelAggregate.plot`), cost stacks and NPV distributions
 (:mod:`crmselect.cost`). Every one of them opens its figure, when not given an Axes, with
 :func:`axes` — the one place crmselect calls :func:`matplotlib.pyplot.subplots`.
+
+Two rules hold in every figure: a vendor knocked out (or eliminated) is drawn in grey,
+:data:`KNOCKED_OUT`, and labelled "(knocked out)"; a legend sits outside the data, right of
+the Axes (:func:`legend_outside`), and a new figure's constrained layout keeps it on the
+figure.
 """
 
 from __future__ import annotations
@@ -55,8 +60,22 @@ def axes(ax: Axes | None = None, size: tuple[float, float] | None = None, **subp
         return ax
     import matplotlib.pyplot as plt
 
-    _, new = plt.subplots(figsize=size, subplot_kw=subplot or None)
+    _, new = plt.subplots(figsize=size, subplot_kw=subplot or None, layout="constrained")
     return new
+
+
+def legend_outside(ax: Axes, **options: Any) -> None:
+    """The Axes' legend right of it, top-aligned, unframed — never over the data (a new
+    figure from :func:`axes` makes room for it); ``options`` go to
+    :meth:`~matplotlib.axes.Axes.legend` (``title``, ``ncols``, …)."""
+    ax.legend(
+        loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small", frameon=False, **options
+    )
+
+
+def knocked_out_label(vendor: str, knocked_out: bool) -> str:
+    """A vendor's label in a figure: its id, with "(knocked out)" when it is."""
+    return f"{vendor} (knocked out)" if knocked_out else vendor
 
 
 def totals(result: ScoreResult, ax: Axes | None = None) -> Axes:
@@ -70,7 +89,7 @@ def totals(result: ScoreResult, ax: Axes | None = None) -> Axes:
         for v, ko in zip(frame.index, frame["knocked_out"], strict=True)
     ]
     labels = [
-        f"{v} (knocked out)" if ko else str(v)
+        knocked_out_label(str(v), bool(ko))
         for v, ko in zip(frame.index, frame["knocked_out"], strict=True)
     ]
     ax.barh(labels, frame["total"].to_numpy(dtype=float), color=bar_colours)
@@ -83,7 +102,8 @@ def totals(result: ScoreResult, ax: Axes | None = None) -> Axes:
 def contributions(result: ScoreResult, ax: Axes | None = None, *, top: int = 8) -> Axes:
     """Stacked bars: how much each top-level criterion contributes to each vendor's total
     (leaves summed into their top-level criterion; the ``top`` largest shown, the rest
-    grouped)."""
+    grouped). A knocked-out vendor's bar is grey, its parts parted by white lines, and
+    labelled so; the legend sits right of the bars."""
     ax = axes(ax, (7, 4))
     parent = {}
     for root in result.evaluation.criteria:
@@ -96,20 +116,37 @@ def contributions(result: ScoreResult, ax: Axes | None = None, *, top: int = 8) 
     if len(order) > top:
         table["other"] = by_top[list(order[top:])].sum(axis=1)
     table = table.loc[result.to_frame().index[::-1]]
+    out = [v in result.knocked_out for v in table.index]
+    labels = [knocked_out_label(str(v), ko) for v, ko in zip(table.index, out, strict=True)]
+    from matplotlib.patches import Patch
+
     left = np.zeros(len(table))
-    for column in table.columns:
+    keys = []
+    for column, colour in zip(table.columns, _cycle(len(table.columns)), strict=True):
         values = table[column].to_numpy(dtype=float)
-        ax.barh([str(v) for v in table.index], values, left=left, label=str(column))
+        colours = [KNOCKED_OUT if ko else colour for ko in out]
+        ax.barh(labels, values, left=left, color=colours, edgecolor="white")
+        keys.append(Patch(facecolor=colour, label=str(column)))
         left += values
     ax.set_xlabel("contribution to the total")
-    ax.legend(loc="lower right", fontsize="small")
+    legend_outside(ax, handles=keys)  # keyed by the criteria's colours, not a grey bar's
     return ax
+
+
+def _cycle(n: int) -> list[str]:
+    """The first ``n`` colours of matplotlib's property cycle (repeated if need be)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    colours = [to_hex(c) for c in plt.rcParams["axes.prop_cycle"].by_key()["color"]]
+    return [colours[i % len(colours)] for i in range(n)]
 
 
 def radar(
     result: ScoreResult, ax: Axes | None = None, vendors: Sequence[str] | None = None
 ) -> Axes:
-    """Each vendor's weighted average score per top-level criterion, on a polar plot."""
+    """Each vendor's weighted average score per top-level criterion, on a polar plot; a
+    knocked-out vendor dashed in grey and labelled so; the legend right of the plot."""
     ax = axes(ax, (6, 6), projection="polar")
     colours = vendor_colours(list(result.evaluation.vendor_ids))
     roots = result.evaluation.criteria
@@ -123,11 +160,18 @@ def radar(
     closed = np.append(angles, angles[0])
     for vendor in vendors or list(scores.index):
         values = scores.loc[vendor].to_numpy(dtype=float)
-        ax.plot(closed, np.append(values, values[0]), color=colours[vendor], label=vendor)
+        out = vendor in result.knocked_out
+        ax.plot(
+            closed,
+            np.append(values, values[0]),
+            color=KNOCKED_OUT if out else colours[vendor],
+            linestyle="--" if out else "-",
+            label=knocked_out_label(vendor, out),
+        )
     ax.set_xticks(angles)
     ax.set_xticklabels(list(scores.columns), fontsize="small")
     ax.set_ylim(0, 1)
-    ax.legend(loc="upper right", bbox_to_anchor=(1.3, 1.1), fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.1, 1.0), fontsize="small", frameon=False)
     return ax
 
 

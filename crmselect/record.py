@@ -13,6 +13,8 @@ A record is a sequence of :class:`Entry`, oldest first, each of one :class:`Even
 ``low-bid``     a step of an abnormally-low-bid case: the request to the vendor, its
                 explanation, the committee's decision (:mod:`crmselect.low_bids`); a bid
                 rejected so eliminates its vendor
+``what-if``     a named what-if scenario the committee tried (weights, score overrides),
+                kept for the file and never the award basis (:mod:`crmselect.whatif_model`)
 ==============  ===========================================================================
 
 Nothing is ever removed from a record; an entry that undoes another (a vendor let back in)
@@ -67,6 +69,7 @@ class Event(enum.StrEnum):
     STAGE = "stage"
     DECLARE = "declare"
     LOW_BID = "low-bid"
+    WHAT_IF = "what-if"
 
 
 @attrs.frozen(kw_only=True)
@@ -109,6 +112,7 @@ def stage_of(record: TenderRecord) -> Stage:
             Event.DEVIATION: stage,
             Event.DECLARE: stage,
             Event.LOW_BID: stage,
+            Event.WHAT_IF: stage,
         }[entry.event]
         stage = max(stage, reached, key=lambda s: s.order)
     return stage

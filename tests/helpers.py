@@ -41,7 +41,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import openpyxl
@@ -388,3 +388,19 @@ def renamed(tender: Tender, names: dict[str, str]) -> Tender:
     :data:`HOSTILE_NAME` and :data:`FORMULA_NAME` (text a page must show as text)."""
     vendors = [attrs.evolve(v, name=names.get(v.id, v.name)) for v in tender.evaluation.vendors]
     return attrs.evolve(tender, evaluation=attrs.evolve(tender.evaluation, vendors=tuple(vendors)))
+
+
+def run_cells(sources: Sequence[str], folder: Path) -> Any:
+    """A new notebook of the code cells ``sources``, executed in a Jupyter kernel working
+    in ``folder`` (nbclient; widget state stored in its metadata); the executed notebook."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook(  # type: ignore[no-untyped-call]
+        cells=[nbformat.v4.new_code_cell(s) for s in sources]  # type: ignore[no-untyped-call]
+    )
+    client = NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    )
+    client.execute()
+    return notebook

@@ -74,3 +74,49 @@ def test_html_is_well_formed_and_names_every_vendor(objects: dict[str, object], 
 def test_plain_repr_is_short(objects: dict[str, object]) -> None:
     for name, value in objects.items():
         assert len(repr(value)) < 400, name
+
+
+@pytest.fixture(scope="module")
+def analysis() -> crmselect.Analysis:
+    return analyse(crmselect.example_tender(), n_samples=1_000)
+
+
+def test_the_analysis_is_a_summary_with_its_tables_folded_behind_it(
+    analysis: crmselect.Analysis,
+) -> None:
+    page = analysis._repr_html_()
+    text = parsed(page)
+    summary, _, folded = page.partition("<details")
+    frame = analysis.to_frame()
+    for finding in frame.index:  # every finding of the headline, in the summary
+        assert f"<th>{finding}</th>" in summary
+    assert summary.count('class="crmselect-bar"') == 4  # acceptability, challenger, members, panel
+    first = frame["value"].to_dict()["rank-1 acceptability"]
+    assert f'style="width:{100 * first:.1f}%"' in summary
+    for title in (
+        "Totals and ranks",
+        "Rank acceptability (SMAA-2)",
+        "Stability intervals",
+        "Flips",
+        "Members&#x27; winners",
+        "A different panel (evaluators resampled)",
+        "Costs and business case",
+        "Software × partner pairs",
+    ):
+        assert f"<summary>{title}</summary>" in page
+    assert page.count("<details") == 8
+    assert "tidewater" in folded
+    assert "orbis" in text
+
+
+def test_a_share_bar_and_a_fold_escape_what_they_show() -> None:
+    from crmselect.display import details, share_bar, summary_table
+
+    assert share_bar(float("nan")) == "–"
+    assert 'style="width:100.0%"' in share_bar(1.4)  # the bar stays in its box
+    assert share_bar(1.4).endswith("140.0 %")
+    folded = details("<b>x</b>", "<p>body</p>")
+    assert "<summary>&lt;b&gt;x&lt;/b&gt;</summary><p>body</p>" in folded
+    table = summary_table([("<i>", "<vendor>", "1", "<script>")], caption="<c>")
+    assert "<script>" not in table
+    assert "&lt;vendor&gt;" in table

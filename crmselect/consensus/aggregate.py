@@ -514,7 +514,7 @@ class PanelAggregate:
         deviation from the panel mean of the items (one marker per evaluator) and a grey bar
         spanning the smallest to the largest single deviation. Needs matplotlib (the
         ``plots`` extra). Returns the Axes."""
-        from crmselect.plots import axes
+        from crmselect.plots import axes, legend_outside
 
         ax = axes(ax)
         wide = self.panel.wide()
@@ -534,7 +534,7 @@ class PanelAggregate:
         ax.set_xticks(x, criteria, rotation=30, ha="right")
         ax.set_ylabel("score − panel mean (points)")
         ax.set_title("Evaluator spread per criterion")
-        ax.legend(fontsize="small")
+        legend_outside(ax)
         return ax
 
 

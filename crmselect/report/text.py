@@ -239,6 +239,7 @@ def full_report(result: ScoreResult, analysis: Analysis | None = None, record: s
     sections = [
         *_scoring_sections(result),
         *_analysis_sections(analysis),
+        ("Without each evaluator (leave one out)", leave_one_out_report(result)),
         ("The tender's record", record),
     ]
     body = "\n\n".join(f"== {title} ==\n{text}" for title, text in sections if text)
@@ -723,3 +724,29 @@ def record_tables(
         "Clarifications": pd.DataFrame(clarifications),
     }
     return {title: frame for title, frame in tables.items() if not frame.empty}
+
+
+def leave_one_out_report(result: ScoreResult) -> str:
+    """Who would win without each evaluator's demo scores (the panel aggregated again
+    without them, :func:`crmselect.whatif_model.winners_without_each`), and whether any
+    one evaluator decides the winner; ``""`` with fewer than two evaluators who scored."""
+    from crmselect.whatif_model import winners_without_each
+
+    table = winners_without_each(result)
+    if table.empty:
+        return ""
+    names = {e.id: e.name for e in result.evaluation.evaluators}
+    winner = ", ".join(result.winners)
+    rows = [
+        [str(e), names.get(str(e), ""), str(row["winner"]), f"{100 * float(row['total']):5.1f}"]
+        for e, row in table.iterrows()
+    ]
+    deciding = [str(e) for e, w in table["winner"].items() if w != winner]
+    verdict = (
+        f"{printable(winner)} wins without any one evaluator."
+        if not deciding
+        else f"The winner depends on one evaluator: without {', '.join(map(printable, deciding))} "
+        f"another vendor wins (crmselect evaluate PATH --drop-evaluator ID shows the whole report)."
+    )
+    listing = text_table(rows, ["without", "name", "winner", "total"], right=[3])
+    return f"{verdict}\n{listing}"

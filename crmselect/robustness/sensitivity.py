@@ -224,7 +224,7 @@ def stability_intervals(performance: Performance, weights: pd.Series | None = No
 def tornado(intervals: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """A tornado chart of :func:`stability_intervals`: per criterion, the weight range in
     which the winner holds (bar) and the current weight (dot); most sensitive on top."""
-    from crmselect.plots import axes
+    from crmselect.plots import axes, legend_outside
 
     ax = axes(ax, (7, 0.4 * len(intervals) + 1.2))
     order = intervals.sort_values("margin", ascending=False, kind="stable")
@@ -246,7 +246,7 @@ def tornado(intervals: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("weight of the criterion (others scaled proportionally)")
     winner = intervals.attrs.get("winner")
     ax.set_title(f"Weight range in which {winner} stays first" if winner else "Stability intervals")
-    ax.legend(loc="lower right", fontsize="small", frameon=False)
+    legend_outside(ax)
     return ax
 
 

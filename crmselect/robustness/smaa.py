@@ -54,11 +54,11 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
 from crmselect._version import __version__
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
+from crmselect.progress import bar as progress_bar
 from crmselect.robustness._inputs import Performance, performance_matrix
 from crmselect.robustness._kernel import Counts, first_place_shares
 from crmselect.robustness._validate import FloatArray, check_weights, digest, positive_int
@@ -347,7 +347,9 @@ def smaa(
         if progress is not None
         else (_interactive() and n_samples * m * k * (2 if perf else 1) > _PROGRESS_WORK)
     )
-    bar = tqdm(total=n_samples * (2 if perf else 1), disable=not show, unit="sample", desc="SMAA")
+    bar = progress_bar(
+        total=n_samples * (2 if perf else 1), disable=not show, unit="sample", desc="SMAA"
+    )
     p_t = np.ascontiguousarray(matrix.to_numpy().T)
 
     def count(b: int) -> Counts:

@@ -184,7 +184,7 @@ class GroupWeights:
         """Bars of the arithmetic consensus per criterion, a line from the lowest to the
         highest member weight, and one marker per member. Needs matplotlib (the ``plots``
         extra). Returns the Axes."""
-        from crmselect.plots import axes
+        from crmselect.plots import axes, legend_outside
 
         ax = axes(ax)
         x = np.arange(len(self.criteria))
@@ -197,7 +197,7 @@ class GroupWeights:
         ax.set_xticks(x, [str(c) for c in self.criteria])
         ax.set_ylabel("weight")
         ax.set_title("Weights by member")
-        ax.legend(fontsize="small")
+        legend_outside(ax)
         return ax
 
     def __repr__(self) -> str:
