@@ -69,6 +69,7 @@ import pandas as pd
 
 from crmselect._version import __version__
 from crmselect.consensus._panel import FloatArray, Panel, PanelLike, as_panel
+from crmselect.consensus._ranks import mid_ranks
 from crmselect.converters import is_number, is_whole
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
@@ -199,8 +200,6 @@ def normalise_scores(values: FloatArray, how: Normalisation, scale: DemoScale) -
     >>> normalise_scores(x, "zscore", DemoScale(0, 5)).round(3).tolist()
     [[1.5, 2.5, 3.5], [1.5, 2.5, 3.5]]
     """
-    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
-
     out = np.full_like(values, np.nan)
     given = ~np.isnan(values)
     if how == "zscore":
@@ -221,7 +220,7 @@ def normalise_scores(values: FloatArray, how: Normalisation, scale: DemoScale) -
             mask = given[e]
             if not mask.any():
                 continue
-            ranks = stats.rankdata(row[mask], method="average")
+            ranks = mid_ranks(row[mask])
             out[e, mask] = np.quantile(pooled_scores, (ranks - 0.5) / mask.sum())
     else:
         raise ValidationError(

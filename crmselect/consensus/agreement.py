@@ -63,6 +63,7 @@ import pandas as pd
 
 from crmselect._version import __version__
 from crmselect.consensus._panel import ITEM_LEVELS, FloatArray, Panel, PanelLike, as_panel
+from crmselect.consensus._ranks import mid_ranks
 from crmselect.display import flat_index, html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.scales import DemoScale
@@ -224,20 +225,21 @@ def kendalls_w(scores: pd.DataFrame | npt.ArrayLike, *, missing: MissingRule = "
     >>> round(r.w, 4), round(r.chi2, 4), r.df
     (0.4444, 2.6667, 2)
     """
-    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+    # the χ² distribution's sf is scipy.special's chdtrc (as in scipy.stats)
+    from scipy import special  # type: ignore[import-untyped, unused-ignore]
 
     values, rows, columns = _table(scores, "Kendall's W")
     values, rows, columns, dropped = _complete(values, rows, columns, missing, "Kendall's W")
     m, n = values.shape
     _need(m, n, "Kendall's W")
-    ranks = stats.rankdata(values, axis=1, method="average")
+    ranks = mid_ranks(values)
     rank_sums = ranks.sum(axis=0)
     s = float(((rank_sums - m * (n + 1) / 2) ** 2).sum())
     ties = _tie_sum(values)
     denominator = m**2 * (n**3 - n) - m * ties
     w = 12 * s / denominator if denominator > 0 else math.nan
     chi2 = m * (n - 1) * w
-    p = float(stats.chi2.sf(chi2, n - 1)) if not math.isnan(chi2) else math.nan
+    p = float(special.chdtrc(n - 1, chi2)) if not math.isnan(chi2) else math.nan
     frame = pd.DataFrame(
         ranks, index=pd.Index(rows, name="evaluator"), columns=pd.Index(columns, name="item")
     )
@@ -386,7 +388,8 @@ def _div(a: float, b: float, scale: float = 0.0) -> float:
 def _icc_rows(
     n: int, k: int, msr: float, msc: float, mse: float, msw: float, alpha: float
 ) -> list[tuple[float, ...]]:
-    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+    # the F distribution's sf and ppf are scipy.special's fdtrc and fdtri (as in scipy.stats)
+    from scipy import special  # type: ignore[import-untyped, unused-ignore]
 
     df1, df1w, df2 = n - 1, n * (k - 1), (n - 1) * (k - 1)
     scale = msr + msc + mse + msw  # the size of the mean squares, for rounding noise
@@ -398,22 +401,22 @@ def _icc_rows(
     icc3k = _div(msr - mse, msr, scale)
     f1 = _div(msr, msw, scale)
     f3 = _div(msr, mse, scale)
-    p1 = float(stats.f.sf(f1, df1, df1w)) if not math.isnan(f1) else math.nan
-    p3 = float(stats.f.sf(f3, df1, df2)) if not math.isnan(f3) else math.nan
+    p1 = float(special.fdtrc(df1, df1w, f1)) if not math.isnan(f1) else math.nan
+    p3 = float(special.fdtrc(df1, df2, f3)) if not math.isnan(f3) else math.nan
     upper = 1 - alpha / 2
     # one-way and consistency: exact F intervals (Shrout & Fleiss 1979, eqs. 6–7, 12–13)
-    f1_low = _div(f1, float(stats.f.ppf(upper, df1, df1w)))
-    f1_high = f1 * float(stats.f.ppf(upper, df1w, df1))
-    f3_low = _div(f3, float(stats.f.ppf(upper, df1, df2)))
-    f3_high = f3 * float(stats.f.ppf(upper, df2, df1))
+    f1_low = _div(f1, float(special.fdtri(df1, df1w, upper)))
+    f1_high = f1 * float(special.fdtri(df1w, df1, upper))
+    f3_low = _div(f3, float(special.fdtri(df1, df2, upper)))
+    f3_high = f3 * float(special.fdtri(df2, df1, upper))
     # absolute agreement: Satterthwaite approximation (Shrout & Fleiss 1979, eqs. 9–11)
     fj = _div(msc, mse, scale)
     a = k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2
     b = df1 * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
     v = _div(df2 * a**2, b)
     if math.isfinite(v) and v > 0:
-        f_star = float(stats.f.ppf(upper, df1, v))
-        f_star_rev = float(stats.f.ppf(upper, v, df1))
+        f_star = float(special.fdtri(df1, v, upper))
+        f_star_rev = float(special.fdtri(v, df1, upper))
         spread = k * msc + (k * n - k - n) * mse
         icc2_low = _div(n * (msr - f_star * mse), f_star * spread + n * msr)
         icc2_high = _div(n * (f_star_rev * msr - mse), spread + n * f_star_rev * msr)

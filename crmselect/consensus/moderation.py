@@ -57,7 +57,6 @@ removing, one at a time, the items that correlate worst with the rest.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Literal, cast
 
@@ -68,6 +67,7 @@ import pandas as pd
 
 from crmselect._version import __version__
 from crmselect.consensus._panel import FloatArray, Panel, PanelLike, as_panel
+from crmselect.consensus._ranks import spearman_rho
 from crmselect.consensus.aggregate import PanelAggregate, matrix_frame
 from crmselect.converters import is_number
 from crmselect.display import flat_index, html_table
@@ -195,8 +195,6 @@ def _rest_correlation(values: FloatArray, e: int, rest: Sequence[int]) -> float:
     ``e`` and at least one of ``rest`` scored (NaN for fewer than 3 such items or a constant
     side). The mean is summed in sorted order, so it is the same whatever the order of
     ``rest``."""
-    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
-
     others = np.sort(values[list(rest)], axis=0)  # NaN last
     count = (~np.isnan(others)).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -204,8 +202,7 @@ def _rest_correlation(values: FloatArray, e: int, rest: Sequence[int]) -> float:
     pair = ~np.isnan(values[e]) & (count > 0)
     if pair.sum() < 3:
         return math.nan
-    with warnings.catch_warnings(action="ignore", category=stats.ConstantInputWarning):
-        return float(stats.spearmanr(values[e, pair], reference[pair]).statistic)
+    return spearman_rho(values[e, pair], reference[pair])
 
 
 def _rest_bias(values: FloatArray, e: int, rest: Sequence[int]) -> float:

@@ -22,7 +22,6 @@ import math
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linprog  # type: ignore[import-untyped, unused-ignore]
 
 from crmselect.errors import Problem, ValidationError
 
@@ -38,6 +37,8 @@ def chebyshev_centre(G: FloatArray, h: FloatArray, where: str) -> FloatArray:
     Raises :class:`ValidationError` when the constraints leave no weights, or only a flat
     set (some constraints together force an equality), where hit-and-run cannot move.
     """
+    from scipy.optimize import linprog  # type: ignore[import-untyped, unused-ignore]
+
     k = G.shape[1]
     projected = G - G.mean(axis=1, keepdims=True)
     norms = np.linalg.norm(projected, axis=1)
@@ -75,6 +76,8 @@ def chebyshev_centre(G: FloatArray, h: FloatArray, where: str) -> FloatArray:
 
 def least_weights(G: FloatArray, h: FloatArray) -> FloatArray:
     """For each criterion, its smallest value on ``{G w ≤ h, Σ w = 1}`` (one LP each)."""
+    from scipy.optimize import linprog  # type: ignore[import-untyped, unused-ignore]
+
     k = G.shape[1]
     lower = np.zeros(k)
     for j in range(k):

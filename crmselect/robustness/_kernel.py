@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse  # type: ignore[import-untyped, unused-ignore]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -161,6 +160,8 @@ class Counts:
                 counts._fast_counts(keys[~ties], bits)
             scale = np.where(ties, 0.0, scale)
         winners = keys[:, -1] & ((1 << bits) - 1)
+        from scipy import sparse  # type: ignore[import-untyped, unused-ignore]
+
         first = sparse.csc_array((scale, winners, np.arange(n + 1)), shape=(m, n))
         counts.central += first @ draws
         if ties is not None:

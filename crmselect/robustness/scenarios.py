@@ -25,7 +25,6 @@ from typing import Any
 import attrs
 import numpy as np
 import pandas as pd
-from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 from crmselect.display import flat_index, html_table
 from crmselect.errors import Problem, ValidationError
@@ -132,6 +131,8 @@ def compare_rankings(
     everyone = pd.Series(True, index=totals.index)
     ranks = pd.DataFrame({name: rank(totals[name], everyone) for name in totals}).astype(int)
     rounded = totals.round(12)
+    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+
     rows = []
     for a, b in combinations(checked, 2):
         x, y = rounded[a].to_numpy(), rounded[b].to_numpy()

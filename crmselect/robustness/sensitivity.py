@@ -49,7 +49,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.optimize import linprog  # type: ignore[import-untyped, unused-ignore]
 
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
@@ -377,6 +376,8 @@ def min_weight_change(
         ]
     )
     b_ub = np.concatenate([wv - lower, upper - wv, diff @ wv])
+    from scipy.optimize import linprog  # type: ignore[import-untyped, unused-ignore]
+
     res = linprog(
         np.ones(2 * k),
         A_ub=A_ub,

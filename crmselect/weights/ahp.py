@@ -510,12 +510,19 @@ def pairwise_matrix(
     found = _judgement_problems(judgements, order)
     if found:
         raise ValidationError("Invalid pairwise judgements", found)
-    frame = pd.DataFrame(math.nan, index=pd.Index(order), columns=pd.Index(order))
-    for label in order:
-        frame.loc[label, label] = 1.0
+    # positions of each label (a label given twice fills all its rows and columns, as
+    # ``frame.loc[label, …]`` would); the cells are set in a numpy array, not one ``.loc``
+    # set per judgement (540 sets, 0.2 s, for the example's workshops)
+    at: dict[str, list[int]] = {}
+    for position, label in enumerate(order):
+        at.setdefault(label, []).append(position)
+    values = np.full((len(order), len(order)), math.nan)
+    for positions in at.values():
+        values[np.ix_(positions, positions)] = 1.0
     for (first, second), value in judgements.items():
-        frame.loc[first, second] = float(value)
-        frame.loc[second, first] = 1.0 / float(value)
+        values[np.ix_(at[first], at[second])] = float(value)
+        values[np.ix_(at[second], at[first])] = 1.0 / float(value)
+    frame = pd.DataFrame(values, index=pd.Index(order), columns=pd.Index(order))
     return frame.rename_axis(index="criterion")
 
 

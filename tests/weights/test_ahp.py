@@ -495,6 +495,40 @@ def test_pairwise_matrix_from_judgements() -> None:
     assert result.weights.round(4).to_dict() == {"price": 0.6667, "fit": 0.2222, "partner": 0.1111}
 
 
+def _loc_matrix(judgements: dict[tuple[str, str], float], order: list[str]) -> pd.DataFrame:
+    """The straightforward reference: one ``.loc`` set per cell."""
+    frame = pd.DataFrame(math.nan, index=pd.Index(order), columns=pd.Index(order))
+    for label in order:
+        frame.loc[label, label] = 1.0
+    for (first, second), value in judgements.items():
+        frame.loc[first, second] = float(value)
+        frame.loc[second, first] = 1.0 / float(value)
+    return frame.rename_axis(index="criterion")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from("abcdefg"), min_size=2, max_size=7, unique=True).flatmap(
+        lambda order: st.tuples(
+            st.just(order),
+            st.dictionaries(
+                st.sampled_from(list(itertools.combinations(order, 2))).flatmap(
+                    lambda pair: st.sampled_from([pair, pair[::-1]])
+                ),
+                st.sampled_from([1 / 9, 1 / 3, 0.5, 1.0, 2.0, 3, 7, 9]),
+            ).filter(lambda js: len({frozenset(p) for p in js}) == len(js)),
+        )
+    )
+)
+def test_pairwise_matrix_equals_one_loc_set_per_judgement(
+    case: tuple[list[str], dict[tuple[str, str], float]],
+) -> None:
+    order, judgements = case
+    pd.testing.assert_frame_equal(
+        pairwise_matrix(judgements, order), _loc_matrix(judgements, order)
+    )
+
+
 def test_pairwise_matrix_errors() -> None:
     with pytest.raises(ValidationError) as caught:
         pairwise_matrix(
