@@ -45,6 +45,7 @@ from crmselect.io.excel.cells import (
     SECTION_FONT,
     TOP,
     WRAP_TOP,
+    Looks,
     Span,
     add_table,
     at,
@@ -58,7 +59,7 @@ from crmselect.io.excel.cells import (
     write_title,
 )
 from crmselect.io.excel.xlsx import literal, plain_text
-from crmselect.io.report.stream import Looks, Styled, replay
+from crmselect.io.report.stream import Styled, replay
 from crmselect.model import Evaluation, Requirement, Response, Vendor
 from crmselect.scoring import ScoreResult, excluded_answers
 

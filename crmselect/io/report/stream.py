@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Generator, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from copy import copy
 from itertools import chain
@@ -36,14 +36,13 @@ from openpyxl.cell._writer import write_cell
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.comments.comment_sheet import CommentRecord
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from crmselect.io.excel.cells import TABLE_STYLE, Span, header_names, relative
+from crmselect.io.excel.cells import TABLE_STYLE, Looks, Span, header_names, relative
 from crmselect.io.excel.xlsx import plain_text
 
 
@@ -58,39 +57,6 @@ class Styled(NamedTuple):
 Row = Sequence[object]
 """One appended row: values (``None`` for an empty cell), :class:`Styled` values or
 openpyxl cells."""
-
-
-class Looks:
-    """The styles of one streamed sheet, each registered with openpyxl once.
-
-    Setting a font, fill or alignment on a cell hashes and compares the style objects to
-    find them in the workbook's style tables (the larger part of the export's time, cell by
-    cell); the style array it leaves on the cell is a handful of integers. The first cell of
-    a look gets it the public way; every later one a copy of that array.
-    """
-
-    def __init__(self) -> None:
-        self._arrays: dict[Hashable, StyleArray] = {}
-        self._ids: dict[Hashable, int] = {}
-
-    def give(self, cell: Cell, key: Hashable, look: Callable[[Cell], None]) -> None:
-        """Style ``cell`` as ``look`` does (a look named ``key`` on this sheet)."""
-        array = self._arrays.get(key)
-        if array is None:
-            look(cell)
-            self._arrays[key] = copy(cell._style)  # type: ignore[attr-defined]  # a slot the stubs omit
-        else:
-            cell._style = copy(array)  # type: ignore[attr-defined]
-
-    def style(self, sheet: WriteOnlyWorksheet, key: Hashable, look: Callable[[Cell], None]) -> int:
-        """The style id in ``sheet``'s workbook of the look named ``key`` (``look`` styles a
-        cell so), for a :class:`Styled` cell: registered on first use, then remembered."""
-        number = self._ids.get(key)
-        if number is None:
-            cell = WriteOnlyCell(sheet)
-            self.give(cell, key, look)
-            number = self._ids[key] = cell.style_id
-        return number
 
 
 @contextmanager

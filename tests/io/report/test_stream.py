@@ -25,8 +25,9 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from crmselect.io.excel.cells import Looks
 from crmselect.io.report import stream
-from crmselect.io.report.stream import Looks, Styled
+from crmselect.io.report.stream import Styled
 
 LOOKS = {
     "bold": lambda cell: setattr(cell, "font", Font(bold=True)),
