@@ -268,6 +268,23 @@ def _answer_cells(
     if key is not None and not knocked_out:
         label = out.cell(where, answers.labels[key], top)
         return [label, out.cell((row, column + 1), answers.scores[key], top), comment]
+    finding = answers.excluded.get((vendor, r.id)) if key is None else None
+    return [*_gap_cells(out, where, (key, knocked_out, finding), answers, top), comment]
+
+
+def _gap_cells(
+    out: _Out,
+    where: tuple[int, int],
+    gap: tuple[str | None, bool, ImportProblem | None],
+    answers: _Answers,
+    top: str | None,
+) -> list[object]:
+    """The answer and score cells of a knock-out or a missing answer (``gap``: the answer's
+    level key or ``None``, whether it knocks the vendor out, the import finding that
+    excluded it if any) from ``where`` on: red for a knock-out, amber otherwise; the label
+    or :data:`NO_ANSWER` (with a note naming the finding), and the score if answered."""
+    key, knocked_out, finding = gap
+    row, column = where
     answer_look: Hashable
     score_look: Hashable
     if knocked_out:
@@ -281,14 +298,13 @@ def _answer_cells(
         score_cell = None  # an empty cell without a look
     else:
         score_cell = out.styled((row, column + 1), score, score_look, score_style)
-    finding = answers.excluded.get((vendor, r.id)) if key is None else None
     if finding is None:
         label = NO_ANSWER if key is None else answers.labels[key]
-        return [out.styled(where, label, answer_look, answer_style), score_cell, comment]
+        return [out.styled(where, label, answer_look, answer_style), score_cell]
     answer_cell = out.new(where, answer_look, answer_style)
     put(answer_cell, NO_ANSWER)
     _note_excluded(answer_cell, finding)
-    return [answer_cell, score_cell, comment]
+    return [answer_cell, score_cell]
 
 
 def _align(cell: Cell, align: str | None) -> None:
