@@ -1,6 +1,7 @@
 """Cell writing, styles, Excel tables and print setup shared by the comparison workbook's sheets.
 
-Private to the sheets of :mod:`crmselect.io.report`. Every string goes through
+Private to the sheets of :mod:`crmselect.io.report` (:class:`Looks` serves the RFP template
+too). Every string goes through
 :func:`crmselect.io.excel.xlsx.put_text` (:func:`put`); numbers are written as numbers, NaN and
 ``None`` as empty cells, ±inf as the text ``∞``/``−∞`` (Excel has no infinity).
 """
@@ -9,16 +10,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from copy import copy
 from numbers import Integral, Real
 
 import attrs
 import numpy as np
 import pandas as pd
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.formatting.rule import ColorScaleRule, DataBarRule, FormulaRule, Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -63,6 +67,42 @@ TABLE_STYLE = "TableStyleMedium2"
 INFINITY_TEXT = "∞"
 
 _CONTROL = re.compile(r"[\x00-\x1f]")
+
+
+class Looks:
+    """The styles of one sheet, each registered with openpyxl once.
+
+    Setting a font, fill or alignment on a cell hashes and compares the style objects to
+    find them in the workbook's style tables (the larger part of writing a large sheet,
+    cell by cell); the style array it leaves on the cell is a handful of integers. The
+    first cell of a look gets it the public way; every later one a copy of that array.
+    The comparison workbook's streamed sheets and the RFP template's Requirements sheet
+    style their rows so.
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[Hashable, StyleArray] = {}
+        self._ids: dict[Hashable, int] = {}
+
+    def give(self, cell: Cell, key: Hashable, look: Callable[[Cell], None]) -> None:
+        """Style ``cell`` as ``look`` does (a look named ``key`` on this sheet)."""
+        array = self._arrays.get(key)
+        if array is None:
+            look(cell)
+            self._arrays[key] = copy(cell._style)  # type: ignore[attr-defined]  # a slot the stubs omit
+        else:
+            cell._style = copy(array)  # type: ignore[attr-defined]
+
+    def style(self, sheet: WriteOnlyWorksheet, key: Hashable, look: Callable[[Cell], None]) -> int:
+        """The style id in ``sheet``'s workbook of the look named ``key`` (``look`` styles a
+        cell so), for a streamed :class:`~crmselect.io.report.stream.Styled` cell:
+        registered on first use, then remembered."""
+        number = self._ids.get(key)
+        if number is None:
+            cell = WriteOnlyCell(sheet)
+            self.give(cell, key, look)
+            number = self._ids[key] = cell.style_id
+        return number
 
 
 def at(ws: Worksheet, row: int, column: int) -> Cell:

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from crmselect.clarifications import Applied, Clarification, apply_clarifications, resolved
 from crmselect.cost.case import CostCase
-from crmselect.declarations import with_justification_findings
+from crmselect.declarations import justification_findings, with_justification_findings
 from crmselect.errors import InputFileError, Problem, ValidationError
 from crmselect.io.excel.untrusted import DEFAULT_LIMITS
 from crmselect.io.folder.costs import read_costs
@@ -92,7 +93,7 @@ def _read(file: Path, root: YNode) -> _Read:
     written = read_written(file, root)
     found = written.row_problems
     try:
-        evaluation = with_justification_findings(Evaluation(**written.fields))
+        evaluation = _evaluation(written.fields)
         if written.returns:
             evaluation = import_returns(evaluation, written.returns, key=tender_key(file.parent))
         if written.reference_sheets:
@@ -111,6 +112,24 @@ def _read(file: Path, root: YNode) -> _Read:
     if found:
         raise InputFileError(f"Cannot read evaluation {file}", found)
     return _Read(evaluation, costs, written.prices_from_costs, clarified)
+
+
+def _evaluation(fields: dict[str, Any]) -> Evaluation:
+    """The evaluation of ``fields`` with the justification findings of its demo scores
+    (:func:`~crmselect.declarations.with_justification_findings`), its checks run once.
+
+    The findings depend on the demo scale and the policy only, so they are found with an
+    evaluation of the same fields but no answers or demo scores (checked in a moment) and
+    given to the whole one as it is built: adding them afterwards would check 450,000
+    answers and scores a second time at the upper end of issue 21. Where that lighter
+    evaluation is refused, the whole one is built as before, to raise every problem.
+    """
+    try:
+        light = Evaluation(**{**fields, "responses": (), "demo_scores": ()})
+    except ValidationError:
+        return with_justification_findings(Evaluation(**fields))
+    found = justification_findings(fields["demo_scores"], light)
+    return Evaluation(**fields, import_problems=found)
 
 
 def resign_returns(path: str | Path, key: TenderKey) -> list[Path]:

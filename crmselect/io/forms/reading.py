@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 
 import attrs
 import pandas as pd
+from tqdm._monitor import TMonitor
 
 from crmselect.display import html_table
 from crmselect.errors import ImportProblem, Problem
@@ -188,18 +190,43 @@ def attempts(
     by one as they are ready, in the order of ``files`` whatever order the workers finish
     in; an error other than a refusal is raised here, as it would be reading the files one
     by one.
+
+    A fork copies the memory of every thread but runs only the calling one: a lock another
+    thread held at that moment (a Jupyter kernel's output threads, an application's)
+    stays held in the child for ever. So the workers are forked only while no other Python
+    thread runs (:func:`other_threads`; the pool is started here, before the caller's
+    progress bar), and otherwise the files are read here, one after the other. OpenBLAS
+    shuts its own threads down across a fork.
     """
     count = worker_count(len(files), workers)
-    if count == 1:
-        yield from (_attempt(read, path) for path in files)
-        return
-    with ProcessPoolExecutor(
+    if count == 1 or other_threads():
+        return (_attempt(read, path) for path in files)
+    pool = ProcessPoolExecutor(
         max_workers=count,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
         initargs=(read,),
-    ) as pool:
-        yield from pool.map(_attempt_in_worker, files)
+    )
+    try:  # map submits every file at once: the workers are forked now
+        results = pool.map(_attempt_in_worker, files)
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    return _closing(pool, results)
+
+
+def other_threads() -> list[threading.Thread]:
+    """The Python threads running besides this one, except tqdm's progress-bar monitor: it
+    sleeps, and wakes only to take tqdm's own lock, which a worker never uses (tqdm starts
+    it with the first bar and keeps it)."""
+    current = threading.current_thread()
+    return [t for t in threading.enumerate() if t is not current and not isinstance(t, TMonitor)]
+
+
+def _closing(pool: ProcessPoolExecutor, results: Iterator[T]) -> Iterator[T]:
+    """``results``, then ``pool`` shut down (also when the caller stops early)."""
+    with pool:
+        yield from results
 
 
 class Findings:

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
@@ -39,6 +40,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect._version import __version__
 from crmselect.errors import CrmselectError
+from crmselect.io.excel.cells import Looks, at
 from crmselect.io.excel.xlsx import (
     INPUT_FILL,
     UNLOCKED,
@@ -335,6 +337,7 @@ def _requirements(sheet: Worksheet, evaluation: Evaluation) -> None:
     criteria = evaluation.criteria_by_id()
     compliance = _list_validation("ComplianceLevels", "Compliance")
     sheet.add_data_validation(compliance)
+    looks = Looks()
     for row, r in enumerate(evaluation.requirements, start=2):
         where = f"{REQUIREMENTS_SHEET}!row {row}"
         values = (
@@ -345,11 +348,11 @@ def _requirements(sheet: Worksheet, evaluation: Evaluation) -> None:
             "yes" if r.mandatory else "no",
         )
         for column, value in enumerate(values, start=1):
-            put_text(sheet.cell(row=row, column=column), value, where)
-            sheet.cell(row=row, column=column).alignment = WRAP
+            cell = at(sheet, row, column)
+            looks.give(cell, "text", _wrapped)  # first: put_text may add a quote prefix
+            put_text(cell, value, where)
         for column in (6, 7, 8):
-            cell = sheet.cell(row=row, column=column)
-            cell.protection, cell.fill, cell.alignment = UNLOCKED, INPUT_FILL, WRAP
+            looks.give(at(sheet, row, column), "input", _input)
     last = len(evaluation.requirements) + 1
     compliance.add(f"F2:F{max(last, 2)}")
     for letter, width in zip("ABCDEFGH", (10, 24, 70, 9, 11, 34, 40, 30), strict=True):
@@ -359,6 +362,16 @@ def _requirements(sheet: Worksheet, evaluation: Evaluation) -> None:
     sheet.auto_filter.ref = f"A1:H{max(last, 2)}"
     protect(sheet)
     sheet.protection.autoFilter = False
+
+
+def _wrapped(cell: Cell) -> None:
+    """The look of a requirement's text cells: wrapped, at the top."""
+    cell.alignment = WRAP
+
+
+def _input(cell: Cell) -> None:
+    """The look of an answer cell: unlocked, yellow, wrapped at the top."""
+    cell.protection, cell.fill, cell.alignment = UNLOCKED, INPUT_FILL, WRAP
 
 
 def _pricing(sheet: Worksheet) -> None:

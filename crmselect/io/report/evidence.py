@@ -45,6 +45,7 @@ from crmselect.io.excel.cells import (
     SECTION_FONT,
     TOP,
     WRAP_TOP,
+    Looks,
     Span,
     add_table,
     at,
@@ -58,7 +59,7 @@ from crmselect.io.excel.cells import (
     write_title,
 )
 from crmselect.io.excel.xlsx import literal, plain_text
-from crmselect.io.report.stream import Looks, replay
+from crmselect.io.report.stream import Styled, replay
 from crmselect.model import Evaluation, Requirement, Response, Vendor
 from crmselect.scoring import ScoreResult, excluded_answers
 
@@ -170,12 +171,24 @@ class _Out:
             return None
         if align is None:
             return literal(self.ws, value, *where) if isinstance(value, str) else value
-        cell = self.new(where, align, lambda c: _align(c, align))
+        return self.styled(where, value, align, lambda c: _align(c, align))
+
+    def styled(
+        self,
+        where: tuple[int, int],
+        value: str | float | None,
+        look: Hashable,
+        style: Callable[[Cell], None],
+    ) -> object:
+        """``value`` for the cell at ``where`` (row, column) of a streamed row, styled by
+        ``style`` (the look named ``look``): a :class:`~crmselect.io.report.stream.Styled`
+        value for a number, a plain text or ``None`` (an empty styled cell), else a cell
+        written by :func:`~crmselect.io.excel.cells.put` (literal text)."""
         if isinstance(value, str) and not plain_text(value):
+            cell = self.new(where, look, style)
             put(cell, value)
-        else:
-            cell.value = value  # a number, or a plain text: stored as it is
-        return cell
+            return cell
+        return Styled(value, self.looks.style(self.ws, look, style))
 
     def new(self, where: tuple[int, int], look: Hashable, style: Callable[[Cell], None]) -> Cell:
         """An empty write-only cell at ``where`` (row, column: messages name it), styled by
@@ -255,20 +268,43 @@ def _answer_cells(
     if key is not None and not knocked_out:
         label = out.cell(where, answers.labels[key], top)
         return [label, out.cell((row, column + 1), answers.scores[key], top), comment]
+    finding = answers.excluded.get((vendor, r.id)) if key is None else None
+    return [*_gap_cells(out, where, (key, knocked_out, finding), answers, top), comment]
+
+
+def _gap_cells(
+    out: _Out,
+    where: tuple[int, int],
+    gap: tuple[str | None, bool, ImportProblem | None],
+    answers: _Answers,
+    top: str | None,
+) -> list[object]:
+    """The answer and score cells of a knock-out or a missing answer (``gap``: the answer's
+    level key or ``None``, whether it knocks the vendor out, the import finding that
+    excluded it if any) from ``where`` on: red for a knock-out, amber otherwise; the label
+    or :data:`NO_ANSWER` (with a note naming the finding), and the score if answered."""
+    key, knocked_out, finding = gap
+    row, column = where
+    answer_look: Hashable
+    score_look: Hashable
     if knocked_out:
         ko = _flagged(KO_FILL, KO_FONT, top)
-        answer_cell = out.new(where, ("ko", top), ko)
-        score_cell = out.new((row, column + 1), ("ko", top), ko)
+        answer_look, answer_style, score_look, score_style = ("ko", top), ko, ("ko", top), ko
     else:
-        answer_cell = out.new(where, ("missing", top), _flagged(MISSING_FILL, MISSING_FONT, top))
-        score_cell = out.new((row, column + 1), top, lambda c: _align(c, top))
-    if key is None:
-        put(answer_cell, NO_ANSWER)
-        _note_excluded(answer_cell, answers.excluded.get((vendor, r.id)))
+        answer_look, answer_style = ("missing", top), _flagged(MISSING_FILL, MISSING_FONT, top)
+        score_look, score_style = top, lambda c: _align(c, top)
+    score = None if key is None else answers.scores[key]  # General format: 1, 0.8, 0.5 …
+    if score is None and top is None and not knocked_out:
+        score_cell = None  # an empty cell without a look
     else:
-        put(answer_cell, answers.labels[key])
-        score_cell.value = answers.scores[key]  # General format: 1, 0.8, 0.5 …
-    return [answer_cell, score_cell, comment]
+        score_cell = out.styled((row, column + 1), score, score_look, score_style)
+    if finding is None:
+        label = NO_ANSWER if key is None else answers.labels[key]
+        return [out.styled(where, label, answer_look, answer_style), score_cell]
+    answer_cell = out.new(where, answer_look, answer_style)
+    put(answer_cell, NO_ANSWER)
+    _note_excluded(answer_cell, finding)
+    return [answer_cell, score_cell]
 
 
 def _align(cell: Cell, align: str | None) -> None:
@@ -277,11 +313,9 @@ def _align(cell: Cell, align: str | None) -> None:
         cell.alignment = _ALIGNMENTS[align]
 
 
-def _note_excluded(cell: Cell, finding: ImportProblem | None) -> None:
+def _note_excluded(cell: Cell, finding: ImportProblem) -> None:
     """A cell note on an unanswered cell whose answer the importer excluded: where, what was
-    typed and why (no note when ``finding`` is ``None``)."""
-    if finding is None:
-        return
+    typed and why."""
     typed = f": {finding.quoted_value}" if finding.value else ""
     cell.comment = Comment(
         f"Answer excluded on import ({finding.place}{typed}): {finding.what}. Clarify with "
@@ -393,9 +427,8 @@ class _PanelScores:
             if e not in by:
                 cells.append(None)
             elif by[e] is None:
-                missing = out.new((row, j), "missing", _flagged(MISSING_FILL, MISSING_FONT, None))
-                put(missing, NO_SCORE)
-                cells.append(missing)
+                missing = _flagged(MISSING_FILL, MISSING_FONT, None)
+                cells.append(out.styled((row, j), NO_SCORE, "missing", missing))
             else:
                 cells.append(by[e])
         note = "\n".join(self.notes.get(item, ()))

@@ -3,13 +3,15 @@ reading them one by one (crmselect/io/forms/reading.py read_each; issue 21 item 
 
 from __future__ import annotations
 
+import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from crmselect.io.forms.reading import read_each, worker_count
+from crmselect.io.forms.reading import other_threads, read_each, worker_count
 from crmselect.io.forms.rfp_response import RfpResponse, read_response
 from crmselect.io.forms.rfp_template import write_template
 from tests.helpers import KEY, questions
@@ -76,3 +78,33 @@ def test_one_file_is_read_here_and_the_pool_is_bounded(
     files: int, workers: int | None, expected: int
 ) -> None:
     assert worker_count(files, workers) == expected
+
+
+def _readers(paths: list[Path]) -> list[int]:
+    """The process that read each of ``paths`` (through :func:`read_each`, two workers)."""
+    evaluation = questions()
+
+    def read(path: Path) -> tuple[RfpResponse, int]:
+        return read_response(path, evaluation, key=KEY), os.getpid()
+
+    read_ok, _ = read_each(
+        paths, read, lambda r: r[0].vendor, second="RFP workbook from", desc="t", workers=2
+    )
+    return [pid for _, pid in read_ok]
+
+
+def test_workers_are_forked_only_while_no_other_thread_runs(tmp_path: Path) -> None:
+    """A fork copies no thread but the caller's, and no lock another thread holds is ever
+    released in the child: with a second thread running the files are read here."""
+    paths = _returned(tmp_path)[:2]
+    assert other_threads() == []
+    assert os.getpid() not in _readers(paths)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert other_threads() == [other]
+        assert _readers(paths) == [os.getpid(), os.getpid()]
+    finally:
+        stop.set()
+        other.join()
