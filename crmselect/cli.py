@@ -21,6 +21,8 @@
                                         a member's declaration of interest, on the record
     crmselect low-bid PATH VENDOR (--ask | --explanation | --accept | --reject) TEXT --by NAME
                                         a step of an abnormally-low-bid case (art. 69)
+    crmselect open-prices PATH --reason R --by NAME
+                                        freeze the quality scores, open the price envelope
     crmselect catalogs [NAME] [--requirements]
                                         list the bundled catalogues, or show one
     crmselect template PATH [--vendor ID]… --out FILE_OR_DIR
@@ -66,6 +68,14 @@ from crmselect._version import __version__
 from crmselect.analysis import DEFAULT_SAMPLES, DEFAULT_SEED, Analysis, analyse
 from crmselect.consensus import ConsensusScores, moderation_list
 from crmselect.declarations import declarations, declare, require_declarations
+from crmselect.envelope import (
+    envelope_facts,
+    envelope_lines,
+    is_sealed,
+    open_prices,
+    sealed_view,
+    without_prices,
+)
 from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Problem
 from crmselect.example import example_path
 from crmselect.io.excel.xlsx import write_csv
@@ -87,12 +97,13 @@ from crmselect.io.forms.demo_sheets import (
 from crmselect.io.forms.reading import problems_frame, read_each
 from crmselect.io.forms.reference_calls import write_reference_sheets
 from crmselect.io.forms.rfp_response import read_response
-from crmselect.io.forms.rfp_template import write_template
+from crmselect.io.forms.rfp_template import PRICING_SHEET, write_template
 from crmselect.io.forms.workshop import write_workshop
 from crmselect.io.report.workbook import export_workbook
 from crmselect.low_bids import Step, cases, low_bid
 from crmselect.model import Evaluation
 from crmselect.record import (
+    Event,
     Stage,
     advance,
     basis_status,
@@ -179,7 +190,8 @@ def _write_outputs(analysis: Analysis, out: Path, tender: Tender) -> list[Path]:
             audit=audit,
             costs=analysis.costs,
             pairs=analysis.pairs,
-            record=record_facts(tender.record, tender.evaluation),
+            record=[*record_facts(tender.record, tender.evaluation), *envelope_facts(tender)],
+            sealed=is_sealed(tender),
         )
 
     if out.suffix.lower() == ".xlsx":
@@ -221,15 +233,19 @@ def _key(path: Path, *, create: bool = False) -> TenderKey:
 def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
     loaded = load_tender(path)
     tender = derive(loaded)
-    _strict_check(tender.evaluation.import_problems, args.strict)
+    # while the price envelope is sealed, everything reported is the quality envelope's
+    shown = sealed_view(tender, PRICING_SHEET) if is_sealed(loaded) else tender
+    _strict_check(shown.evaluation.import_problems, args.strict)
     _strict_basis(loaded, args.strict)
-    analysis = analyse(tender, seed=args.seed, n_samples=args.samples)
+    analysis = analyse(shown, seed=args.seed, n_samples=args.samples)
+    analysis = attrs.evolve(analysis, basis=basis_status(loaded.record, tender.evaluation))
     prices = analysis.result.prices
     flagged = [] if prices is None else [str(v) for v in prices.index[prices["abnormally_low"]]]
-    record = record_report(loaded.record, loaded.evaluation, loaded.clarified, flagged)
-    say(full_report(analysis.result, analysis, record))
+    record = record_report(loaded.record, loaded.evaluation, shown.clarified, flagged)
+    envelope = envelope_lines(loaded)
+    say(full_report(analysis.result, analysis, f"{record}\n\n{envelope}" if envelope else record))
     if out is not None:
-        files = _write_outputs(analysis, out, loaded)
+        files = _write_outputs(analysis, out, attrs.evolve(loaded, clarified=shown.clarified))
         say(f"\nWrote {', '.join(printable(f) for f in files)}")
     return 0
 
@@ -301,7 +317,7 @@ def _scoring_sheets(args: argparse.Namespace) -> int:
     key = _key(args.path, create=True)
     sheets = write_scoring_sheets(
         evaluation, args.out / "scoring", key=key, record=tender.record, vendors=vendors
-    )
+    )  # an evaluator's file never carries a price (demo_sheets.without_prices)
     for path in sheets:
         say(f"wrote {printable(path)}")
     for vendor in vendors:
@@ -323,7 +339,8 @@ def _reference_sheets(args: argparse.Namespace) -> int:
         running = set(_in_the_running(tender, None))
         calls = [c.id for c in every if c.vendor in running]
     key = _key(args.path, create=True)
-    for path in write_reference_sheets(tender.evaluation, args.out, key=key, calls=calls):
+    evaluation = without_prices(tender.evaluation, PRICING_SHEET)  # no price to an evaluator
+    for path in write_reference_sheets(evaluation, args.out, key=key, calls=calls):
         say(f"wrote {printable(path)}")
     return 0
 
@@ -461,7 +478,8 @@ def _issue(args: argparse.Namespace) -> int:
     """``crmselect issue DIR --by NAME``: freeze the award basis as the RFP is sent."""
     tender = load_tender(args.path)
     folder = Path(tender.origin).parent
-    entry = issue(tender.record, tender.evaluation, by=args.by, at=now())
+    envelope = tender.envelope.as_data()
+    entry = issue(tender.record, tender.evaluation, by=args.by, at=now(), envelope=envelope)
     append_entry(folder, entry)
     say(
         f"award basis frozen by {printable(args.by)} at {entry.at:%Y-%m-%d %H:%M} UTC: "
@@ -545,6 +563,25 @@ def _low_bid(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_prices(args: argparse.Namespace) -> int:
+    """``crmselect open-prices DIR --reason TEXT --by NAME``: freeze the quality scores,
+    eliminate the vendors under the quality threshold, open the price envelope."""
+    tender = load_tender(args.path)
+    folder = Path(tender.origin).parent
+    entries = open_prices(tender, by=args.by, at=now(), reason=args.reason)
+    for entry in entries:
+        append_entry(folder, entry)
+        if entry.event is Event.ELIMINATE:
+            say(f"eliminated {printable(entry.data['vendor'])}: {printable(entry.reason)}")
+    frozen = entries[-1].data["quality"]
+    say(text_table([[v, f"{q:.1f}"] for v, q in frozen.items()], ["vendor", "quality of 100"]))
+    say(
+        f"quality scores frozen and the price envelope opened by {printable(args.by)} at "
+        f"{entries[-1].at:%Y-%m-%d %H:%M} UTC; the tender is at stage prices"
+    )
+    return 0
+
+
 def _is_current_schema(path: Path) -> bool:
     """Whether ``path`` holds this crmselect's schema of ``evaluation.yaml`` (read bounded:
     a file much larger than the schema is not it)."""
@@ -574,7 +611,7 @@ def _template(args: argparse.Namespace) -> int:
 
 def _workshop(args: argparse.Namespace) -> int:
     tender = derive(load_tender(args.path))
-    evaluation = tender.evaluation
+    evaluation = without_prices(tender.evaluation, PRICING_SHEET)  # no price to an evaluator
     members = [args.member] if args.member else [e.id for e in evaluation.evaluators]
     if not members:
         raise CrmselectError("the evaluation lists no evaluators; name one with --member")
@@ -796,7 +833,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="move the tender on to a later stage",
         description="Record that the tender moves on: " + ", ".join(s.value for s in Stage),
     )
-    stage.add_argument("stage", choices=[s.value for s in Stage][2:], metavar="STAGE")
+    later = [s.value for s in Stage if s.order >= Stage.RESPONSES.order and s is not Stage.PRICES]
+    stage.add_argument("stage", choices=later, metavar="STAGE")
     stage.set_defaults(run=_stage)
     declared = on_the_record(
         "declare",
@@ -824,6 +862,15 @@ def build_parser() -> argparse.ArgumentParser:
     steps.add_argument("--accept", metavar="TEXT", help="why the explanation accounts for it")
     steps.add_argument("--reject", metavar="TEXT", help="why it does not: the vendor leaves")
     low.set_defaults(run=_low_bid)
+    opening = on_the_record(
+        "open-prices",
+        help="freeze the quality scores and open the sealed price envelope",
+        description="Record that the quality scores are final and open the price envelope "
+        "(price_envelope: sealed): vendors under the quality_threshold are eliminated first; "
+        "refused while a demo score is missing or the award basis has unrecorded changes.",
+    )
+    opening.add_argument("--reason", required=True, help="why the envelope is opened now")
+    opening.set_defaults(run=_open_prices)
 
     template = add_command(
         "template",

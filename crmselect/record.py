@@ -13,6 +13,8 @@ A record is a sequence of :class:`Entry`, oldest first, each of one :class:`Even
 ``low-bid``     a step of an abnormally-low-bid case: the request to the vendor, its
                 explanation, the committee's decision (:mod:`crmselect.low_bids`); a bid
                 rejected so eliminates its vendor
+``open-prices`` the quality scores are frozen and the sealed price envelope is opened
+                (:mod:`crmselect.envelope`): the tender reaches stage ``prices``
 ==============  ===========================================================================
 
 Nothing is ever removed from a record; an entry that undoes another (a vendor let back in)
@@ -50,6 +52,9 @@ class Stage(enum.StrEnum):
     """Vendors are eliminated, with reasons; the rest go on to the demos."""
     DEMOS = "demos"
     """The shortlisted vendors demonstrate the scripts; the panel scores them."""
+    PRICES = "prices"
+    """The quality scores are frozen and the sealed price envelope is opened
+    (``crmselect open-prices``, :mod:`crmselect.envelope`); only a sealed tender has it."""
     AWARD = "award"
     """The decision is taken."""
 
@@ -67,6 +72,7 @@ class Event(enum.StrEnum):
     STAGE = "stage"
     DECLARE = "declare"
     LOW_BID = "low-bid"
+    OPEN_PRICES = "open-prices"
 
 
 @attrs.frozen(kw_only=True)
@@ -109,6 +115,7 @@ def stage_of(record: TenderRecord) -> Stage:
             Event.DEVIATION: stage,
             Event.DECLARE: stage,
             Event.LOW_BID: stage,
+            Event.OPEN_PRICES: Stage.PRICES,
         }[entry.event]
         stage = max(stage, reached, key=lambda s: s.order)
     return stage
@@ -159,9 +166,18 @@ def basis_status(record: TenderRecord, evaluation: Evaluation) -> BasisStatus:
     return BasisStatus(frozen.fingerprint, recorded, deviations(held, award_basis(evaluation)))
 
 
-def issue(record: TenderRecord, evaluation: Evaluation, *, by: str, at: dt.datetime) -> Entry:
+def issue(
+    record: TenderRecord,
+    evaluation: Evaluation,
+    *,
+    by: str,
+    at: dt.datetime,
+    envelope: Mapping[str, Any] | None = None,
+) -> Entry:
     """The entry that freezes ``evaluation``'s award basis; refused when the RFP was issued
-    already (a later change is a :func:`deviation`)."""
+    already (a later change is a :func:`deviation`). ``envelope``: a sealed price envelope's
+    rules (:meth:`crmselect.envelope.Envelope.as_data`), frozen with the basis: the record,
+    not the folder, says from then on whether the prices are sealed."""
     if record.of(Event.ISSUE):
         first = record.of(Event.ISSUE)[0]
         raise CrmselectError(
@@ -169,7 +185,9 @@ def issue(record: TenderRecord, evaluation: Evaluation, *, by: str, at: dt.datet
             "change to the award basis as a deviation, with its reason"
         )
     basis = award_basis(evaluation)
-    data = {"basis": dict(basis.content), "fingerprint": basis.fingerprint}
+    data: dict[str, Any] = {"basis": dict(basis.content), "fingerprint": basis.fingerprint}
+    if envelope:
+        data["envelope"] = dict(envelope)
     return Entry(event=Event.ISSUE, at=at, by=by, data=data)
 
 
@@ -232,6 +250,11 @@ def advance(record: TenderRecord, to: Stage, *, by: str, at: dt.datetime) -> Ent
         raise CrmselectError(f"the tender is at stage {now.value} already; stages only move on")
     if now is Stage.DESIGN:
         raise CrmselectError("issue the RFP first (crmselect issue): it freezes the award basis")
+    if to is Stage.PRICES:
+        raise CrmselectError(
+            "the price envelope is opened with `crmselect open-prices`, which freezes the "
+            "quality scores first"
+        )
     return Entry(event=Event.STAGE, at=at, by=by, data={"stage": to.value})
 
 

@@ -24,6 +24,7 @@ import attrs
 from crmselect.clarifications import Applied, Clarification, apply_clarifications, resolved
 from crmselect.cost.case import CostCase
 from crmselect.declarations import with_justification_findings
+from crmselect.envelope import Envelope
 from crmselect.errors import InputFileError, Problem, ValidationError
 from crmselect.io.excel.untrusted import DEFAULT_LIMITS
 from crmselect.io.folder.costs import read_costs
@@ -68,6 +69,7 @@ def load_tender(path: str | Path) -> Tender:
         prices_from_costs=read.prices_from_costs,
         record=read_record(file.parent),
         clarified=read.clarified,
+        envelope=read.envelope,
         origin=str(file),
     )
 
@@ -83,6 +85,7 @@ class _Read:
     costs: CostCase | None
     prices_from_costs: bool
     clarified: tuple[Applied, ...]
+    envelope: Envelope
 
 
 def _read(file: Path, root: YNode) -> _Read:
@@ -110,7 +113,7 @@ def _read(file: Path, root: YNode) -> _Read:
         raise ValidationError(f"Invalid evaluation {file}", exc.problems) from None
     if found:
         raise InputFileError(f"Cannot read evaluation {file}", found)
-    return _Read(evaluation, costs, written.prices_from_costs, clarified)
+    return _Read(evaluation, costs, written.prices_from_costs, clarified, written.envelope)
 
 
 def resign_returns(path: str | Path, key: TenderKey) -> list[Path]:
