@@ -27,8 +27,14 @@ from crmselect.errors import CrmselectError
 from crmselect.io.folder.tender import load_tender
 from crmselect.record import Event, Stage, TenderRecord, funnel
 from crmselect.scoring import score
-from crmselect.tender import Tender
-from tests.helpers import MINIMAL_DEMO_SCORES, MINIMAL_YAML, give_key, write_minimal
+from crmselect.tender import Tender, derive
+from tests.helpers import (
+    MINIMAL_DEMO_SCORES,
+    MINIMAL_YAML,
+    example_before_the_record,
+    give_key,
+    write_minimal,
+)
 
 BIDS = {"x": 123456.0, "y": 234567.5, "z": 345678.25}
 PRICED = MINIMAL_YAML.replace(
@@ -316,3 +322,35 @@ def test_a_threshold_needs_a_sealed_envelope_and_a_bounded_value(tmp_path: Path)
     text = str(raised.value) + "".join(str(p) for p in getattr(raised.value, "problems", ()))
     assert "expected 'sealed' or 'open'" in text
     assert "needs price_envelope: sealed" in text
+
+
+def test_the_example_sealed_shows_no_price_of_its_pricing_sheets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The example before its record, sealed: the present values its cost model makes of the
+    returned Pricing sheets are in no scoring sheet, workshop workbook, script pack, result
+    table or report, nor is kestrel's Pricing-sheet 'EUR 2,900' — and they are there with one
+    envelope. (Its Pricing sheets' own amounts are too short to search for: '38000' is in
+    every xlsx theme part, '2900' in some hex digest.)"""
+    tender = example_before_the_record(tmp_path / "larkspur")
+    file = tender / "evaluation.yaml"
+    file.write_text(file.read_text(encoding="utf-8") + "price_envelope: sealed\n", encoding="utf-8")
+    derived = derive(load_tender(tender))
+    assert derived.evaluation.price is not None
+    amounts = {f"npv {v}": p for v, p in derived.evaluation.price.prices.items()}
+    out = tmp_path / "out"
+    assert main(["scoring-sheets", str(tender), "--out", str(out)]) == 0
+    assert main(["workshop", str(tender), "--out", str(out / "workshop")]) == 0
+    assert main(["evaluate", str(tender), "--out", str(out / "report")]) == 0
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    assert len(files) > 15
+    assert bid_sightings(files, amounts) == []
+    printed = capsys.readouterr().out
+    assert "Price envelope: SEALED" in printed
+    for amount in amounts.values():
+        assert not {s for s in spellings(amount) if s in printed}, amount
+    assert "2,900" not in printed
+    assert "pricing.price_per_concurrent_user" not in printed
+    file.write_text(file.read_text(encoding="utf-8").replace("price_envelope: sealed\n", ""))
+    assert main(["evaluate", str(tender), "--out", str(tmp_path / "open.xlsx")]) == 0
+    assert bid_sightings([tmp_path / "open.xlsx"], amounts)  # one envelope: prices shown
