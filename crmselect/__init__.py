@@ -33,7 +33,7 @@ this list and fails on an import of a higher layer, or a module that is in no la
     5. consensus
     6. price, scoring
     7. cost, robustness
-    8. tender, analysis, envelope
+    8. tender, analysis, envelope, bafo
     9. io, example, rfp, demos, workshop, report
     10. cli
 

@@ -23,6 +23,10 @@
                                         a step of an abnormally-low-bid case (art. 69)
     crmselect open-prices PATH --reason R --by NAME
                                         freeze the quality scores, open the price envelope
+    crmselect bafo issue PATH --out DIR [--vendor ID]… --reason R --by NAME
+                                        a best-and-final-offer round: new Pricing sheets
+    crmselect bafo import PATH FILES… [--strict]
+                                        check returned BAFO workbooks; earlier, final prices
     crmselect catalogs [NAME] [--requirements]
                                         list the bundled catalogues, or show one
     crmselect template PATH [--vendor ID]… --out FILE_OR_DIR
@@ -66,6 +70,7 @@ import pandas as pd
 
 from crmselect._version import __version__
 from crmselect.analysis import DEFAULT_SAMPLES, DEFAULT_SEED, Analysis, analyse
+from crmselect.bafo import bafo_facts, bafo_lines, invite, price_changes, rounds
 from crmselect.consensus import ConsensusScores, moderation_list
 from crmselect.declarations import declarations, declare, require_declarations
 from crmselect.envelope import (
@@ -81,6 +86,7 @@ from crmselect.example import example_path
 from crmselect.io.excel.xlsx import write_csv
 from crmselect.io.files import read_regular_file
 from crmselect.io.folder.catalog import catalogs, load_catalog
+from crmselect.io.folder.costs import read_costs
 from crmselect.io.folder.evaluation import evaluation_file
 from crmselect.io.folder.json_schema import schema_problems, schema_text
 from crmselect.io.folder.key import KEY_FOLDER, TenderKey, tender_key
@@ -89,6 +95,7 @@ from crmselect.io.folder.scaffold import SCHEMA_FILE, Member, new_tender
 from crmselect.io.folder.tables import demo_scores_to_frame, responses_to_frame
 from crmselect.io.folder.tender import load_tender, resign_returns
 from crmselect.io.folder.yamlfile import read_yaml
+from crmselect.io.forms.bafo import with_final_offers, write_bafo
 from crmselect.io.forms.demo_sheets import (
     read_scoring_sheets,
     write_scoring_sheets,
@@ -177,7 +184,9 @@ def _write_outputs(analysis: Analysis, out: Path, tender: Tender) -> list[Path]:
     audit = {
         **_audit_tables(analysis),
         **record_tables(tender.record, tender.evaluation, tender.clarified),
+        "Best and final offers (earlier, final, difference)": price_changes(tender),
     }
+    audit = {title: frame for title, frame in audit.items() if not frame.empty}
     result = analysis.result
 
     def workbook(path: Path) -> Path:
@@ -190,7 +199,11 @@ def _write_outputs(analysis: Analysis, out: Path, tender: Tender) -> list[Path]:
             audit=audit,
             costs=analysis.costs,
             pairs=analysis.pairs,
-            record=[*record_facts(tender.record, tender.evaluation), *envelope_facts(tender)],
+            record=[
+                *record_facts(tender.record, tender.evaluation),
+                *envelope_facts(tender),
+                *bafo_facts(tender),
+            ],
             sealed=is_sealed(tender),
         )
 
@@ -242,8 +255,8 @@ def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
     prices = analysis.result.prices
     flagged = [] if prices is None else [str(v) for v in prices.index[prices["abnormally_low"]]]
     record = record_report(loaded.record, loaded.evaluation, shown.clarified, flagged)
-    envelope = envelope_lines(loaded)
-    say(full_report(analysis.result, analysis, f"{record}\n\n{envelope}" if envelope else record))
+    procedure = [record, envelope_lines(loaded), bafo_lines(loaded)]
+    say(full_report(analysis.result, analysis, "\n\n".join(p for p in procedure if p)))
     if out is not None:
         files = _write_outputs(analysis, out, attrs.evolve(loaded, clarified=shown.clarified))
         say(f"\nWrote {', '.join(printable(f) for f in files)}")
@@ -582,6 +595,64 @@ def _open_prices(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bafo_issue(args: argparse.Namespace) -> int:
+    """``crmselect bafo issue DIR --out DIR [--vendor ID]… --reason TEXT --by NAME``: the
+    next BAFO round's workbooks, then the round on the record."""
+    tender = load_tender(args.path)
+    entry = invite(tender, args.vendor or (), by=args.by, at=now(), reason=args.reason)
+    key = _key(args.path, create=True)
+    number = entry.data["round"]
+    for vendor in entry.data["vendors"]:
+        target = args.out / f"{vendor}.xlsx"
+        path = write_bafo(tender.evaluation, vendor, target, key=key, round_number=number)
+        say(f"wrote {printable(path)}")
+    append_entry(Path(tender.origin).parent, entry)
+    say(
+        f"BAFO round {number} issued by {printable(args.by)}; list the returned workbooks "
+        "under bafo: in evaluation.yaml (crmselect bafo import checks them first)"
+    )
+    return 0
+
+
+def _bafo_import(args: argparse.Namespace) -> int:
+    """``crmselect bafo import DIR FILES…``: check returned BAFO workbooks of the latest
+    round and show each vendor's earlier and final price."""
+    tender = load_tender(args.path)
+    issued = rounds(tender.record)
+    if not issued:
+        raise CrmselectError("no BAFO round on the record: crmselect bafo issue first")
+    latest = issued[-1].data
+    base = tender.earlier or tender
+    evaluation, read = with_final_offers(base.evaluation, args.files, key=_key(args.path))
+    stray = [
+        f"{r.path.name} (vendor {r.vendor}, round {r.round_number})"
+        for r in read
+        if r.round_number != latest["round"] or r.vendor not in latest["vendors"]
+    ]
+    if stray:
+        raise CrmselectError(
+            f"not of BAFO round {latest['round']} (to {', '.join(latest['vendors'])}): "
+            + "; ".join(stray)
+        )
+    for returned in read:
+        say(
+            f"{printable(returned.path.name)}: vendor {printable(returned.vendor)}, "
+            f"{len(returned.problems)} finding(s)"
+        )
+        _findings(returned.problems)
+    file = Path(tender.origin)
+    final = attrs.evolve(
+        base,
+        evaluation=evaluation,
+        costs=read_costs(read_yaml(file), file, evaluation),
+        earlier=base,
+        rebid=tuple(r.vendor for r in read),
+    )
+    say(bafo_lines(final))
+    _strict_check([p for r in read for p in r.problems], args.strict)
+    return 0
+
+
 def _is_current_schema(path: Path) -> bool:
     """Whether ``path`` holds this crmselect's schema of ``evaluation.yaml`` (read bounded:
     a file much larger than the schema is not it)."""
@@ -871,6 +942,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     opening.add_argument("--reason", required=True, help="why the envelope is opened now")
     opening.set_defaults(run=_open_prices)
+    bafo = add_command(
+        "bafo",
+        help="a best-and-final-offer round: issue new Pricing sheets, check the returns",
+        description="Issue the next BAFO round's Pricing workbooks to the vendors in the "
+        "running (on the record), or check returned ones; list them under bafo:.",
+    ).add_subparsers(dest="step", required=True, metavar="STEP")
+    issuing = bafo.add_parser(
+        "issue",
+        parents=[shared["folder"], shared["vendors"], shared["debug"]],
+        help="write the workbooks and record the round",
+    )
+    issuing.add_argument("--out", type=Path, required=True, metavar="DIR")
+    issuing.add_argument("--reason", required=True, help="why a final offer is asked for")
+    issuing.add_argument("--by", required=True, metavar="NAME", help="who decides it")
+    issuing.set_defaults(run=_bafo_issue)
+    returned = bafo.add_parser(
+        "import",
+        parents=[shared["folder"], shared["strict"], shared["debug"]],
+        help="check returned BAFO workbooks; earlier and final prices",
+    )
+    returned.add_argument("files", type=Path, nargs="+", metavar="FILES")
+    returned.set_defaults(run=_bafo_import)
 
     template = add_command(
         "template",

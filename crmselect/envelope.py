@@ -212,6 +212,8 @@ def sealed_view(tender: Tender, pricing_sheet: str = "") -> Tender:
         partners=None,
         prices_from_costs=False,
         clarified=clarified,
+        earlier=None,
+        rebid=(),
     )
 
 

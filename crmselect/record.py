@@ -15,6 +15,8 @@ A record is a sequence of :class:`Entry`, oldest first, each of one :class:`Even
                 rejected so eliminates its vendor
 ``open-prices`` the quality scores are frozen and the sealed price envelope is opened
                 (:mod:`crmselect.envelope`): the tender reaches stage ``prices``
+``bafo``        a round of best and final offers is issued to the vendors named
+                (:mod:`crmselect.bafo`)
 ==============  ===========================================================================
 
 Nothing is ever removed from a record; an entry that undoes another (a vendor let back in)
@@ -73,6 +75,7 @@ class Event(enum.StrEnum):
     DECLARE = "declare"
     LOW_BID = "low-bid"
     OPEN_PRICES = "open-prices"
+    BAFO = "bafo"
 
 
 @attrs.frozen(kw_only=True)
@@ -116,6 +119,7 @@ def stage_of(record: TenderRecord) -> Stage:
             Event.DECLARE: stage,
             Event.LOW_BID: stage,
             Event.OPEN_PRICES: Stage.PRICES,
+            Event.BAFO: stage,
         }[entry.event]
         stage = max(stage, reached, key=lambda s: s.order)
     return stage

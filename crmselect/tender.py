@@ -49,8 +49,10 @@ class Tender:
     (:mod:`crmselect.record`). ``clarified``: what each recorded clarification changed (the
     evaluation holds the clarified values, :mod:`crmselect.clarifications`). ``envelope``:
     whether the prices are sealed until the quality is scored, as the folder says
-    (:mod:`crmselect.envelope`; once the RFP is issued, the record's governs). ``origin``:
-    the ``evaluation.yaml`` read.
+    (:mod:`crmselect.envelope`; once the RFP is issued, the record's governs).
+    ``earlier``: the tender as it stood before its best and final offers, with each
+    vendor's earlier Pricing sheet; ``rebid``: the vendors whose final offer replaced it
+    (:mod:`crmselect.bafo`). ``origin``: the ``evaluation.yaml`` read.
 
     >>> import crmselect
     >>> tender = crmselect.example_tender()      # the weights as typed, and the judgements
@@ -68,6 +70,8 @@ class Tender:
     record: TenderRecord = attrs.field(factory=TenderRecord)
     clarified: tuple[Applied, ...] = ()
     envelope: Envelope = attrs.field(factory=Envelope)
+    earlier: Tender | None = None
+    rebid: tuple[str, ...] = ()
     origin: str = ""
 
     @property

@@ -51,6 +51,7 @@ A folder holds one selection::
     references: {...}                # reference calls: crmselect.io.forms.reference_calls
     price_envelope: sealed           # prices unseen until the quality is frozen: envelope
     quality_threshold: 60            # of 100: needed for the price to be opened (sealed only)
+    bafo: [bafo/*.xlsx]              # returned best-and-final-offer workbooks: crmselect.bafo
     costs: {...}                     # cost assumptions and benefits: crmselect.io.folder.costs
     price: {criterion: price, method: budget, budget: 1600000}   # price criterion: io.costs
     partners: {evaluation: partners, offers: partner_offers.csv}  # crmselect.io.folder.partners
@@ -152,6 +153,7 @@ TOP_OPTIONAL = (
     "references",
     "price_envelope",
     "quality_threshold",
+    "bafo",
 )
 
 
@@ -179,6 +181,8 @@ class Written:
     """The returned reference-call instruments (``references: {instruments: …}``)."""
     envelope: Envelope = attrs.field(factory=Envelope)
     """``price_envelope:`` and ``quality_threshold:`` (:mod:`crmselect.envelope`)."""
+    bafo: tuple[Path, ...] = ()
+    """The returned best-and-final-offer workbooks (``bafo:``, :mod:`crmselect.bafo`)."""
 
 
 def read_written(file: Path, root: YNode) -> Written:
@@ -258,6 +262,7 @@ def read_written(file: Path, root: YNode) -> Written:
         workbooks=returned_paths(reader, fields.get("response_workbooks"), folder),
     )
     envelope = _envelope(reader, fields)
+    bafo = tuple(returned_paths(reader, fields.get("bafo"), folder))
     if reader.problems:
         raise InputFileError(f"Cannot read evaluation {file}", [*reader.problems, *found])
     evaluation = dict(
@@ -283,8 +288,12 @@ def read_written(file: Path, root: YNode) -> Written:
     if references is not None:
         evaluation["references"] = references.references
         sheets = references.instruments
-        return Written(evaluation, found, returns, derive, tuple(clarifications), sheets, envelope)
-    return Written(evaluation, found, returns, derive, tuple(clarifications), envelope=envelope)
+        return Written(
+            evaluation, found, returns, derive, tuple(clarifications), sheets, envelope, bafo
+        )
+    return Written(
+        evaluation, found, returns, derive, tuple(clarifications), envelope=envelope, bafo=bafo
+    )
 
 
 def _envelope(reader: Reader, fields: dict[str, YNode]) -> Envelope:

@@ -364,6 +364,7 @@ def _sections() -> Schema:
         "references": _references(table),
         "price_envelope": {"enum": ["sealed", "open"]},
         "quality_threshold": number(0, 100),
+        "bafo": PATHS,
     }
 
 

@@ -34,6 +34,7 @@ from crmselect.io.folder.partners import read_partners
 from crmselect.io.folder.record import read_record
 from crmselect.io.folder.returns import import_returns
 from crmselect.io.folder.yamlfile import YNode, read_yaml
+from crmselect.io.forms.bafo import with_final_offers
 from crmselect.io.forms.demo_sheets import DEMO_META
 from crmselect.io.forms.meta import resign
 from crmselect.io.forms.reference_calls import import_reference_sheets
@@ -62,7 +63,7 @@ def load_tender(path: str | Path) -> Tender:
     root = read_yaml(file)
     read = _read(file, root)
     partners = read_partners(root, file, read.evaluation, _partners_evaluation)
-    return Tender(
+    tender = Tender(
         evaluation=read.evaluation,
         costs=read.costs,
         partners=partners,
@@ -72,6 +73,10 @@ def load_tender(path: str | Path) -> Tender:
         envelope=read.envelope,
         origin=str(file),
     )
+    if read.earlier is None:  # best and final offers: the tender before them is kept
+        return tender
+    earlier = attrs.evolve(tender, evaluation=read.earlier[0], costs=read.earlier[1])
+    return attrs.evolve(tender, earlier=earlier, rebid=read.rebid)
 
 
 def _partners_evaluation(file: Path) -> Evaluation:
@@ -86,6 +91,8 @@ class _Read:
     prices_from_costs: bool
     clarified: tuple[Applied, ...]
     envelope: Envelope
+    earlier: tuple[Evaluation, CostCase | None] | None = None
+    rebid: tuple[str, ...] = ()
 
 
 def _read(file: Path, root: YNode) -> _Read:
@@ -102,6 +109,13 @@ def _read(file: Path, root: YNode) -> _Read:
             key = tender_key(file.parent)
             evaluation = import_reference_sheets(evaluation, written.reference_sheets, key=key)
         evaluation, clarified = _clarified(evaluation, written.clarifications)
+        earlier: tuple[Evaluation, CostCase | None] | None = None
+        rebid: tuple[str, ...] = ()
+        if written.bafo:  # the final offers replace the earlier Pricing sheets
+            earlier = (evaluation, _costs(root, file, evaluation))
+            key = tender_key(file.parent)
+            evaluation, final = with_final_offers(evaluation, written.bafo, key=key)
+            rebid = tuple(r.vendor for r in final)
         costs = _costs(root, file, evaluation)
     except (ValidationError, InputFileError) as exc:
         if found:
@@ -113,7 +127,9 @@ def _read(file: Path, root: YNode) -> _Read:
         raise ValidationError(f"Invalid evaluation {file}", exc.problems) from None
     if found:
         raise InputFileError(f"Cannot read evaluation {file}", found)
-    return _Read(evaluation, costs, written.prices_from_costs, clarified, written.envelope)
+    return _Read(
+        evaluation, costs, written.prices_from_costs, clarified, written.envelope, earlier, rebid
+    )
 
 
 def resign_returns(path: str | Path, key: TenderKey) -> list[Path]:
