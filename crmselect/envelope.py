@@ -29,13 +29,15 @@ carry a price at all (:func:`without_prices`).
 ``crmselect open-prices`` (:func:`open_prices`) freezes the quality scores and opens the
 price envelope, on the record with who, when and why: refused unless the RFP was issued
 with the envelope sealed, the award basis is as recorded, and every vendor in the running
-has every demo score. With an optional ``quality_threshold: T`` (of 100), each vendor with
-``Q_v < T`` is eliminated first, with its score and the threshold as the reason (World
-Bank Regulations § 6.61: "proposals that do not meet the minimum technical score are
-rejected, and their price proposals are returned unopened"); their prices are never
-scored. The opening entry keeps each ``Q_v`` and the fingerprint of the quality inputs, so
-a report made later says which envelope each number came from and whether the quality
-inputs changed after the prices were seen (:func:`envelope_lines`).
+has a score on every demo item (one evaluator's missing score is covered by the others'
+aggregate, formula 4 of :mod:`crmselect.scoring`; an item no one scored is not). With an
+optional ``quality_threshold: T`` (of 100), each vendor with ``Q_v < T`` is eliminated
+first, with its score and the threshold as the reason (World Bank Regulations § 6.61:
+"proposals that do not meet the minimum technical score are rejected, and their price
+proposals are returned unopened"); their prices are never scored. The opening entry keeps
+each ``Q_v`` and the fingerprint of the quality inputs, so a report made later says which
+envelope each number came from and which quality score moved after the prices were seen
+(:func:`envelope_lines`).
 
 The envelope is part of what the RFP announces: ``crmselect issue`` records it with the
 award basis, and from then on the record, not the folder, says whether the prices are
@@ -250,13 +252,31 @@ def _refusals(tender: Tender) -> list[str]:
     result = score(sealed_view(tender).evaluation, eliminated=_gone(tender.record))
     missing = result.missing
     out = list(result.knocked_out)  # eliminated or knocked out: no score of theirs counts
-    demos = missing[(missing["kind"] == "demo score") & ~missing["vendor"].isin(out)]
-    if len(demos):
-        listed = ", ".join(
-            f"{v} {item}" for v, item in zip(demos["vendor"], demos["item"], strict=True)
+    unscored = missing[
+        (missing["kind"] == "demo score")
+        & ~missing["vendor"].isin(out)
+        & ~missing["treatment"].str.endswith(_PANEL_COVERS)
+    ]
+    items = sorted(
+        {
+            f"{v} {item.split('/')[0]}/{criterion}"
+            for v, item, criterion in zip(
+                unscored["vendor"], unscored["item"], unscored["criterion"], strict=True
+            )
+        }
+    )
+    if items:
+        found.append(
+            f"{len(items)} demo item(s) no evaluator scored, so quality is not final: "
+            + ", ".join(items)
         )
-        found.append(f"{len(demos)} demo score(s) missing, so quality is not final: {listed}")
     return found
+
+
+_PANEL_COVERS = "of the other evaluators' scores"
+"""The end of :func:`crmselect.scoring.missing_items`' treatment of a score one evaluator
+did not give where others scored the item: the panel's aggregate covers it (formula 4), so
+the item's quality score is final; an item no one scored is not."""
 
 
 def open_prices(tender: Tender, *, by: str, at: dt.datetime, reason: str) -> tuple[Entry, ...]:
@@ -295,8 +315,8 @@ def open_prices(tender: Tender, *, by: str, at: dt.datetime, reason: str) -> tup
 def envelope_lines(tender: Tender) -> str:
     """What the report says of the envelopes: none for a tender with one envelope; while
     sealed, that the prices are withheld; once opened, who opened it when and why, each
-    vendor's frozen quality score beside the price envelope's, and whether the quality
-    inputs changed since."""
+    vendor's frozen quality score, and each quality score that moved since (changed after
+    the prices were seen)."""
     envelope = envelope_of(tender)
     if not envelope.sealed:
         return ""
@@ -316,11 +336,24 @@ def envelope_lines(tender: Tender) -> str:
         f"(fingerprint {str(entry.data['quality_fingerprint'])[:12]})",
         f"  price envelope: {criterion} and the costs",
     ]
-    if sealed_view(tender).evaluation.fingerprint != entry.data["quality_fingerprint"]:
-        lines.append("  QUALITY INPUTS CHANGED SINCE THE PRICE ENVELOPE WAS OPENED")
     frozen = entry.data["quality"]
+    now = quality_scores(tender)
+    moved = [
+        f"{v} {float(q):.1f} → {now[v]:.1f}"
+        for v, q in frozen.items()
+        if v in now.index and abs(now[v] - float(q)) > _MOVED
+    ]
+    if moved:
+        lines.append(
+            "  QUALITY SCORES CHANGED SINCE THE PRICE ENVELOPE WAS OPENED: " + "; ".join(moved)
+        )
     lines += [f"  {v}: quality {float(q):.1f} of 100 (frozen)" for v, q in frozen.items()]
     return "\n".join(lines)
+
+
+_MOVED = 0.005
+"""How far (of 100) a quality score may be from the one frozen at the opening (kept to four
+decimals) and still be the same score: more is a change made after the prices were seen."""
 
 
 def envelope_facts(tender: Tender) -> list[tuple[str, str]]:

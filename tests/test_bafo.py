@@ -27,7 +27,17 @@ HOSTING = 12000.0  # kestrel's final hosting fee per year (38,000 in its first o
 
 
 def example_copy(folder: Path) -> Path:
+    """A copy of the example as it stood before its BAFO round: the prices opened, no round
+    on the record, no ``bafo:`` workbooks."""
     shutil.copytree(REPO / "examples" / "larkspur", folder)
+    shutil.rmtree(folder / "bafo")
+    record = folder / "tender-record.jsonl"
+    lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert '"event": "bafo"' in lines[-1]
+    record.write_text("".join(lines[:-1]), encoding="utf-8")
+    file = folder / "evaluation.yaml"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("bafo: bafo/*.xlsx\n", ""), encoding="utf-8")
     return folder
 
 

@@ -200,18 +200,19 @@ def test_after_opening_the_prices_are_reported(
     assert bid_sightings(sorted((out / "scoring").iterdir()), BIDS) == []
 
 
-def test_open_prices_is_refused_while_a_demo_score_is_missing(
+def test_open_prices_is_refused_while_a_demo_item_is_unscored(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    tender = sealed_folder(tmp_path, demo_scores=MINIMAL_DEMO_SCORES)  # e2 left y's demo early
+    unscored = MINIMAL_DEMO_SCORES.replace("e1,y,D,b,2,", "e1,y,D,b,,")  # no one scored y
+    tender = sealed_folder(tmp_path, demo_scores=unscored)
     opening = ["open-prices", str(tender), "--reason", "final", "--by", "Mei"]
     assert main(opening) == 2
     assert "issue the RFP first" in capsys.readouterr().err
     _issue_and_declare(tender)
     assert main(opening) == 2
     err = capsys.readouterr().err
-    assert "1 demo score(s) missing" in err
-    assert "y D/e2" in err
+    assert "1 demo item(s) no evaluator scored" in err
+    assert "y D/b" in err
     assert not any(e.event is Event.OPEN_PRICES for e in load_tender(tender).record.entries)
 
 
@@ -327,14 +328,15 @@ def test_a_threshold_needs_a_sealed_envelope_and_a_bounded_value(tmp_path: Path)
 def test_the_example_sealed_shows_no_price_of_its_pricing_sheets(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The example before its record, sealed: the present values its cost model makes of the
-    returned Pricing sheets are in no scoring sheet, workshop workbook, script pack, result
-    table or report, nor is kestrel's Pricing-sheet 'EUR 2,900' — and they are there with one
-    envelope. (Its Pricing sheets' own amounts are too short to search for: '38000' is in
-    every xlsx theme part, '2900' in some hex digest.)"""
+    """The example before its record (so sealed, as its folder says): the present values
+    its cost model makes of the returned Pricing sheets are in no scoring sheet, workshop
+    workbook, script pack, result table or report, nor is kestrel's Pricing-sheet
+    'EUR 2,900' — and they are there with one envelope. (Its Pricing sheets' own amounts are
+    too short to search for: '38000' is in every xlsx theme part, '2900' in some hex
+    digest.)"""
     tender = example_before_the_record(tmp_path / "larkspur")
     file = tender / "evaluation.yaml"
-    file.write_text(file.read_text(encoding="utf-8") + "price_envelope: sealed\n", encoding="utf-8")
+    assert "price_envelope: sealed\n" in file.read_text(encoding="utf-8")  # as the example
     derived = derive(load_tender(tender))
     assert derived.evaluation.price is not None
     amounts = {f"npv {v}": p for v, p in derived.evaluation.price.prices.items()}
@@ -351,6 +353,24 @@ def test_the_example_sealed_shows_no_price_of_its_pricing_sheets(
         assert not {s for s in spellings(amount) if s in printed}, amount
     assert "2,900" not in printed
     assert "pricing.price_per_concurrent_user" not in printed
-    file.write_text(file.read_text(encoding="utf-8").replace("price_envelope: sealed\n", ""))
+    rules = "price_envelope: sealed\nquality_threshold: 50\n"
+    file.write_text(file.read_text(encoding="utf-8").replace(rules, ""), encoding="utf-8")
     assert main(["evaluate", str(tender), "--out", str(tmp_path / "open.xlsx")]) == 0
     assert bid_sightings([tmp_path / "open.xlsx"], amounts)  # one envelope: prices shown
+
+
+def test_a_quality_score_changed_after_the_opening_is_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tender = sealed_folder(tmp_path)
+    _issue_and_declare(tender)
+    assert main(["open-prices", str(tender), "--reason", "final", "--by", "Mei"]) == 0
+    file = tender / "evaluation.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("name: Minimal tender", "name: M"))
+    assert main(["evaluate", str(tender), "--samples", "200"]) == 0
+    assert "QUALITY SCORES CHANGED" not in capsys.readouterr().out  # a name is no score
+    scores = tender / "demo_scores.csv"
+    scores.write_text(ALL_SCORED.replace("e1,x,D,b,4,", "e1,x,D,b,1,"), encoding="utf-8")
+    assert main(["evaluate", str(tender), "--samples", "200"]) == 0
+    printed = capsys.readouterr().out
+    assert "QUALITY SCORES CHANGED SINCE THE PRICE ENVELOPE WAS OPENED: x " in printed

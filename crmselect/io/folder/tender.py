@@ -34,7 +34,7 @@ from crmselect.io.folder.partners import read_partners
 from crmselect.io.folder.record import read_record
 from crmselect.io.folder.returns import import_returns
 from crmselect.io.folder.yamlfile import YNode, read_yaml
-from crmselect.io.forms.bafo import with_final_offers
+from crmselect.io.forms.bafo import BAFO_META, with_final_offers
 from crmselect.io.forms.demo_sheets import DEMO_META
 from crmselect.io.forms.meta import resign
 from crmselect.io.forms.reference_calls import import_reference_sheets
@@ -134,7 +134,7 @@ def _read(file: Path, root: YNode) -> _Read:
 
 def resign_returns(path: str | Path, key: TenderKey) -> list[Path]:
     """Sign every returned file the tender at ``path`` names (its weights workshops, scoring
-    sheets and RFP workbooks) for ``key`` at the forms' current versions
+    sheets, RFP and BAFO workbooks) for ``key`` at the forms' current versions
     (:func:`~crmselect.io.forms.meta.resign`); returns the files signed.
 
     For a copy of a folder whose files this tender made itself — the bundled example, which
@@ -142,11 +142,13 @@ def resign_returns(path: str | Path, key: TenderKey) -> list[Path]:
     use it on files returned from outside, whose tag is what shows they were not edited.
     """
     file = evaluation_file(path)
-    returns = read_written(file, read_yaml(file)).returns
+    written = read_written(file, read_yaml(file))
+    returns = written.returns
     kinds = (
         (WORKSHOP_META, returns.workshops),
         (DEMO_META, returns.sheets),
         (RFP_META, returns.workbooks),
+        (BAFO_META, written.bafo),
     )
     return [
         returned
