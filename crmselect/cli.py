@@ -938,7 +938,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="freeze the quality scores and open the sealed price envelope",
         description="Record that the quality scores are final and open the price envelope "
         "(price_envelope: sealed): vendors under the quality_threshold are eliminated first; "
-        "refused while a demo score is missing or the award basis has unrecorded changes.",
+        "refused while a demo item has no score or the award basis has unrecorded changes.",
     )
     opening.add_argument("--reason", required=True, help="why the envelope is opened now")
     opening.set_defaults(run=_open_prices)

@@ -74,12 +74,9 @@ def write_bafo(
 ) -> Path:
     """Write the BAFO workbook of round ``round_number`` for one vendor, signed with the
     tender's ``key``; returns its path."""
-    vendors = {v.id: v for v in evaluation.vendors}
-    if vendor_id not in vendors:
-        raise CrmselectError(
-            f"No vendor {vendor_id!r} in {evaluation.name!r}; vendors: {', '.join(vendors)}"
-        )
-    vendor = vendors[vendor_id]
+    vendor = next((v for v in evaluation.vendors if v.id == vendor_id), None)
+    if vendor is None:
+        raise CrmselectError(f"no vendor {vendor_id!r} in the tender to send a BAFO workbook to")
     workbook = Workbook()
     sheet = workbook.worksheets[0]
     sheet.title = "Instructions"
