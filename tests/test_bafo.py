@@ -15,7 +15,7 @@ from crmselect.bafo import invite, price_changes, rounds
 from crmselect.cli import main
 from crmselect.errors import CrmselectError, InputFileError
 from crmselect.io.folder.tender import load_tender
-from crmselect.io.forms.bafo import BAFO_META, read_bafo
+from crmselect.io.forms.bafo import BAFO_META, read_bafo, write_bafo
 from crmselect.io.forms.meta import META_SHEET
 from crmselect.io.forms.rfp_template import PRICING_FIRST_ROW, PRICING_SHEET
 from crmselect.record import Event
@@ -191,3 +191,10 @@ def test_a_round_is_refused_while_sealed_before_issue_and_without_a_cost_model(
     minimal = load_tender(give_key(write_minimal(tmp_path / "m", MINIMAL_YAML)))
     with pytest.raises(CrmselectError, match="issue the RFP first"):
         invite(minimal, [], by="Mei", at=AT, reason="r")
+
+
+def test_a_bafo_workbook_goes_to_a_vendor_of_the_tender(tmp_path: Path) -> None:
+    evaluation = load_tender(REPO / "examples" / "larkspur").evaluation
+    with pytest.raises(CrmselectError, match="no vendor 'acme' in the tender"):
+        write_bafo(evaluation, "acme", tmp_path / "acme.xlsx", key=KEY, round_number=2)
+    assert not (tmp_path / "acme.xlsx").exists()
