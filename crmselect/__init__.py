@@ -34,7 +34,7 @@ this list and fails on an import of a higher layer, or a module that is in no la
     5. consensus
     6. price, scoring
     7. cost, robustness
-    8. tender, analysis, whatif_model
+    8. tender, analysis, envelope, bafo, whatif_model
     9. io, example, rfp, demos, workshop, report, whatif, whatif_widget
     10. cli
 

@@ -21,6 +21,12 @@
                                         a member's declaration of interest, on the record
     crmselect low-bid PATH VENDOR (--ask | --explanation | --accept | --reject) TEXT --by NAME
                                         a step of an abnormally-low-bid case (art. 69)
+    crmselect open-prices PATH --reason R --by NAME
+                                        freeze the quality scores, open the price envelope
+    crmselect bafo issue PATH --out DIR [--vendor ID]… --reason R --by NAME
+                                        a best-and-final-offer round: new Pricing sheets
+    crmselect bafo import PATH FILES… [--strict]
+                                        check returned BAFO workbooks; earlier, final prices
     crmselect catalogs [NAME] [--requirements]
                                         list the bundled catalogues, or show one
     crmselect template PATH [--vendor ID]… --out FILE_OR_DIR
@@ -68,13 +74,23 @@ import pandas as pd
 
 from crmselect._version import __version__
 from crmselect.analysis import DEFAULT_SAMPLES, DEFAULT_SEED, Analysis, analyse
+from crmselect.bafo import bafo_facts, bafo_lines, invite, price_changes, rounds
 from crmselect.consensus import ConsensusScores, moderation_list
 from crmselect.declarations import declarations, declare, require_declarations
+from crmselect.envelope import (
+    envelope_facts,
+    envelope_lines,
+    is_sealed,
+    open_prices,
+    sealed_view,
+    without_prices,
+)
 from crmselect.errors import CrmselectError, ImportProblem, InputFileError, Problem
 from crmselect.example import example_path
 from crmselect.io.excel.xlsx import write_csv
 from crmselect.io.files import read_regular_file
 from crmselect.io.folder.catalog import catalogs, load_catalog
+from crmselect.io.folder.costs import read_costs
 from crmselect.io.folder.evaluation import evaluation_file
 from crmselect.io.folder.json_schema import schema_problems, schema_text
 from crmselect.io.folder.key import KEY_FOLDER, TenderKey, tender_key
@@ -83,6 +99,7 @@ from crmselect.io.folder.scaffold import SCHEMA_FILE, Member, new_tender
 from crmselect.io.folder.tables import demo_scores_to_frame, responses_to_frame
 from crmselect.io.folder.tender import load_tender, resign_returns
 from crmselect.io.folder.yamlfile import read_yaml
+from crmselect.io.forms.bafo import with_final_offers, write_bafo
 from crmselect.io.forms.demo_sheets import (
     read_scoring_sheets,
     write_scoring_sheets,
@@ -91,12 +108,13 @@ from crmselect.io.forms.demo_sheets import (
 from crmselect.io.forms.reading import problems_frame, read_each
 from crmselect.io.forms.reference_calls import write_reference_sheets
 from crmselect.io.forms.rfp_response import read_response
-from crmselect.io.forms.rfp_template import write_template
+from crmselect.io.forms.rfp_template import PRICING_SHEET, write_template
 from crmselect.io.forms.workshop import write_workshop
 from crmselect.io.report.workbook import export_workbook
 from crmselect.low_bids import Step, cases, low_bid
 from crmselect.model import Evaluation
 from crmselect.record import (
+    Event,
     Stage,
     advance,
     basis_status,
@@ -171,7 +189,9 @@ def _write_outputs(analysis: Analysis, out: Path, tender: Tender) -> list[Path]:
     audit = {
         **_audit_tables(analysis),
         **record_tables(tender.record, tender.evaluation, tender.clarified),
+        "Best and final offers (earlier, final, difference)": price_changes(tender),
     }
+    audit = {title: frame for title, frame in audit.items() if not frame.empty}
     result = analysis.result
 
     def workbook(path: Path) -> Path:
@@ -184,7 +204,12 @@ def _write_outputs(analysis: Analysis, out: Path, tender: Tender) -> list[Path]:
             audit=audit,
             costs=analysis.costs,
             pairs=analysis.pairs,
-            record=record_facts(tender.record, tender.evaluation),
+            record=[
+                *record_facts(tender.record, tender.evaluation),
+                *envelope_facts(tender),
+                *bafo_facts(tender),
+            ],
+            sealed=is_sealed(tender),
         )
 
     if out.suffix.lower() == ".xlsx":
@@ -226,20 +251,24 @@ def _key(path: Path, *, create: bool = False) -> TenderKey:
 def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
     loaded = load_tender(path)
     tender = derive(loaded)
-    _strict_check(tender.evaluation.import_problems, args.strict)
+    # while the price envelope is sealed, everything reported is the quality envelope's
+    shown = sealed_view(tender, PRICING_SHEET) if is_sealed(loaded) else tender
+    _strict_check(shown.evaluation.import_problems, args.strict)
     _strict_basis(loaded, args.strict)
-    tender, header = _what_if(tender, out, args)
-    analysis = analyse(tender, seed=args.seed, n_samples=args.samples)
+    shown, header = _what_if(shown, out, args)
+    analysis = analyse(shown, seed=args.seed, n_samples=args.samples)
+    analysis = attrs.evolve(analysis, basis=basis_status(loaded.record, tender.evaluation))
     prices = analysis.result.prices
     flagged = [] if prices is None else [str(v) for v in prices.index[prices["abnormally_low"]]]
-    record = record_report(loaded.record, loaded.evaluation, loaded.clarified, flagged)
+    record = record_report(loaded.record, loaded.evaluation, shown.clarified, flagged)
+    procedure = [record, envelope_lines(loaded), bafo_lines(loaded)]
     if header:
         say(header + "\n")
-    say(full_report(analysis.result, analysis, record))
+    say(full_report(analysis.result, analysis, "\n\n".join(p for p in procedure if p)))
     if header:
         say("(a WHAT-IF: this winner is not the award basis's)")
     if out is not None:
-        files = _write_outputs(analysis, out, loaded)
+        files = _write_outputs(analysis, out, attrs.evolve(loaded, clarified=shown.clarified))
         say(f"\nWrote {', '.join(printable(f) for f in files)}")
     return 0
 
@@ -324,7 +353,7 @@ def _scoring_sheets(args: argparse.Namespace) -> int:
     key = _key(args.path, create=True)
     sheets = write_scoring_sheets(
         evaluation, args.out / "scoring", key=key, record=tender.record, vendors=vendors
-    )
+    )  # an evaluator's file never carries a price (demo_sheets.without_prices)
     for path in sheets:
         say(f"wrote {printable(path)}")
     for vendor in vendors:
@@ -346,7 +375,8 @@ def _reference_sheets(args: argparse.Namespace) -> int:
         running = set(_in_the_running(tender, None))
         calls = [c.id for c in every if c.vendor in running]
     key = _key(args.path, create=True)
-    for path in write_reference_sheets(tender.evaluation, args.out, key=key, calls=calls):
+    evaluation = without_prices(tender.evaluation, PRICING_SHEET)  # no price to an evaluator
+    for path in write_reference_sheets(evaluation, args.out, key=key, calls=calls):
         say(f"wrote {printable(path)}")
     return 0
 
@@ -484,7 +514,8 @@ def _issue(args: argparse.Namespace) -> int:
     """``crmselect issue DIR --by NAME``: freeze the award basis as the RFP is sent."""
     tender = load_tender(args.path)
     folder = Path(tender.origin).parent
-    entry = issue(tender.record, tender.evaluation, by=args.by, at=now())
+    envelope = tender.envelope.as_data()
+    entry = issue(tender.record, tender.evaluation, by=args.by, at=now(), envelope=envelope)
     append_entry(folder, entry)
     say(
         f"award basis frozen by {printable(args.by)} at {entry.at:%Y-%m-%d %H:%M} UTC: "
@@ -568,6 +599,83 @@ def _low_bid(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_prices(args: argparse.Namespace) -> int:
+    """``crmselect open-prices DIR --reason TEXT --by NAME``: freeze the quality scores,
+    eliminate the vendors under the quality threshold, open the price envelope."""
+    tender = load_tender(args.path)
+    folder = Path(tender.origin).parent
+    entries = open_prices(tender, by=args.by, at=now(), reason=args.reason)
+    for entry in entries:
+        append_entry(folder, entry)
+        if entry.event is Event.ELIMINATE:
+            say(f"eliminated {printable(entry.data['vendor'])}: {printable(entry.reason)}")
+    frozen = entries[-1].data["quality"]
+    say(text_table([[v, f"{q:.1f}"] for v, q in frozen.items()], ["vendor", "quality of 100"]))
+    say(
+        f"quality scores frozen and the price envelope opened by {printable(args.by)} at "
+        f"{entries[-1].at:%Y-%m-%d %H:%M} UTC; the tender is at stage prices"
+    )
+    return 0
+
+
+def _bafo_issue(args: argparse.Namespace) -> int:
+    """``crmselect bafo issue DIR --out DIR [--vendor ID]… --reason TEXT --by NAME``: the
+    next BAFO round's workbooks, then the round on the record."""
+    tender = load_tender(args.path)
+    entry = invite(tender, args.vendor or (), by=args.by, at=now(), reason=args.reason)
+    key = _key(args.path, create=True)
+    number = entry.data["round"]
+    for vendor in entry.data["vendors"]:
+        target = args.out / f"{vendor}.xlsx"
+        path = write_bafo(tender.evaluation, vendor, target, key=key, round_number=number)
+        say(f"wrote {printable(path)}")
+    append_entry(Path(tender.origin).parent, entry)
+    say(
+        f"BAFO round {number} issued by {printable(args.by)}; list the returned workbooks "
+        "under bafo: in evaluation.yaml (crmselect bafo import checks them first)"
+    )
+    return 0
+
+
+def _bafo_import(args: argparse.Namespace) -> int:
+    """``crmselect bafo import DIR FILES…``: check returned BAFO workbooks of the latest
+    round and show each vendor's earlier and final price."""
+    tender = load_tender(args.path)
+    issued = rounds(tender.record)
+    if not issued:
+        raise CrmselectError("no BAFO round on the record: crmselect bafo issue first")
+    latest = issued[-1].data
+    base = tender.earlier or tender
+    evaluation, read = with_final_offers(base.evaluation, args.files, key=_key(args.path))
+    stray = [
+        f"{r.path.name} (vendor {r.vendor}, round {r.round_number})"
+        for r in read
+        if r.round_number != latest["round"] or r.vendor not in latest["vendors"]
+    ]
+    if stray:
+        raise CrmselectError(
+            f"not of BAFO round {latest['round']} (to {', '.join(latest['vendors'])}): "
+            + "; ".join(stray)
+        )
+    for returned in read:
+        say(
+            f"{printable(returned.path.name)}: vendor {printable(returned.vendor)}, "
+            f"{len(returned.problems)} finding(s)"
+        )
+        _findings(returned.problems)
+    file = Path(tender.origin)
+    final = attrs.evolve(
+        base,
+        evaluation=evaluation,
+        costs=read_costs(read_yaml(file), file, evaluation),
+        earlier=base,
+        rebid=tuple(r.vendor for r in read),
+    )
+    say(bafo_lines(final))
+    _strict_check([p for r in read for p in r.problems], args.strict)
+    return 0
+
+
 def _is_current_schema(path: Path) -> bool:
     """Whether ``path`` holds this crmselect's schema of ``evaluation.yaml`` (read bounded:
     a file much larger than the schema is not it)."""
@@ -597,7 +705,7 @@ def _template(args: argparse.Namespace) -> int:
 
 def _workshop(args: argparse.Namespace) -> int:
     tender = derive(load_tender(args.path))
-    evaluation = tender.evaluation
+    evaluation = without_prices(tender.evaluation, PRICING_SHEET)  # no price to an evaluator
     members = [args.member] if args.member else [e.id for e in evaluation.evaluators]
     if not members:
         raise CrmselectError("the evaluation lists no evaluators; name one with --member")
@@ -832,7 +940,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="move the tender on to a later stage",
         description="Record that the tender moves on: " + ", ".join(s.value for s in Stage),
     )
-    stage.add_argument("stage", choices=[s.value for s in Stage][2:], metavar="STAGE")
+    later = [s.value for s in Stage if s.order >= Stage.RESPONSES.order and s is not Stage.PRICES]
+    stage.add_argument("stage", choices=later, metavar="STAGE")
     stage.set_defaults(run=_stage)
     declared = on_the_record(
         "declare",
@@ -860,6 +969,37 @@ def build_parser() -> argparse.ArgumentParser:
     steps.add_argument("--accept", metavar="TEXT", help="why the explanation accounts for it")
     steps.add_argument("--reject", metavar="TEXT", help="why it does not: the vendor leaves")
     low.set_defaults(run=_low_bid)
+    opening = on_the_record(
+        "open-prices",
+        help="freeze the quality scores and open the sealed price envelope",
+        description="Record that the quality scores are final and open the price envelope "
+        "(price_envelope: sealed): vendors under the quality_threshold are eliminated first; "
+        "refused while a demo item has no score or the award basis has unrecorded changes.",
+    )
+    opening.add_argument("--reason", required=True, help="why the envelope is opened now")
+    opening.set_defaults(run=_open_prices)
+    bafo = add_command(
+        "bafo",
+        help="a best-and-final-offer round: issue new Pricing sheets, check the returns",
+        description="Issue the next BAFO round's Pricing workbooks to the vendors in the "
+        "running (on the record), or check returned ones; list them under bafo:.",
+    ).add_subparsers(dest="step", required=True, metavar="STEP")
+    issuing = bafo.add_parser(
+        "issue",
+        parents=[shared["folder"], shared["vendors"], shared["debug"]],
+        help="write the workbooks and record the round",
+    )
+    issuing.add_argument("--out", type=Path, required=True, metavar="DIR")
+    issuing.add_argument("--reason", required=True, help="why a final offer is asked for")
+    issuing.add_argument("--by", required=True, metavar="NAME", help="who decides it")
+    issuing.set_defaults(run=_bafo_issue)
+    returned = bafo.add_parser(
+        "import",
+        parents=[shared["folder"], shared["strict"], shared["debug"]],
+        help="check returned BAFO workbooks; earlier and final prices",
+    )
+    returned.add_argument("files", type=Path, nargs="+", metavar="FILES")
+    returned.set_defaults(run=_bafo_import)
 
     template = add_command(
         "template",

@@ -15,6 +15,10 @@ A record is a sequence of :class:`Entry`, oldest first, each of one :class:`Even
                 rejected so eliminates its vendor
 ``what-if``     a named what-if scenario the committee tried (weights, score overrides),
                 kept for the file and never the award basis (:mod:`crmselect.whatif_model`)
+``open-prices`` the quality scores are frozen and the sealed price envelope is opened
+                (:mod:`crmselect.envelope`): the tender reaches stage ``prices``
+``bafo``        a round of best and final offers is issued to the vendors named
+                (:mod:`crmselect.bafo`)
 ==============  ===========================================================================
 
 Nothing is ever removed from a record; an entry that undoes another (a vendor let back in)
@@ -52,6 +56,9 @@ class Stage(enum.StrEnum):
     """Vendors are eliminated, with reasons; the rest go on to the demos."""
     DEMOS = "demos"
     """The shortlisted vendors demonstrate the scripts; the panel scores them."""
+    PRICES = "prices"
+    """The quality scores are frozen and the sealed price envelope is opened
+    (``crmselect open-prices``, :mod:`crmselect.envelope`); only a sealed tender has it."""
     AWARD = "award"
     """The decision is taken."""
 
@@ -70,6 +77,8 @@ class Event(enum.StrEnum):
     DECLARE = "declare"
     LOW_BID = "low-bid"
     WHAT_IF = "what-if"
+    OPEN_PRICES = "open-prices"
+    BAFO = "bafo"
 
 
 @attrs.frozen(kw_only=True)
@@ -113,6 +122,8 @@ def stage_of(record: TenderRecord) -> Stage:
             Event.DECLARE: stage,
             Event.LOW_BID: stage,
             Event.WHAT_IF: stage,
+            Event.OPEN_PRICES: Stage.PRICES,
+            Event.BAFO: stage,
         }[entry.event]
         stage = max(stage, reached, key=lambda s: s.order)
     return stage
@@ -163,9 +174,18 @@ def basis_status(record: TenderRecord, evaluation: Evaluation) -> BasisStatus:
     return BasisStatus(frozen.fingerprint, recorded, deviations(held, award_basis(evaluation)))
 
 
-def issue(record: TenderRecord, evaluation: Evaluation, *, by: str, at: dt.datetime) -> Entry:
+def issue(
+    record: TenderRecord,
+    evaluation: Evaluation,
+    *,
+    by: str,
+    at: dt.datetime,
+    envelope: Mapping[str, Any] | None = None,
+) -> Entry:
     """The entry that freezes ``evaluation``'s award basis; refused when the RFP was issued
-    already (a later change is a :func:`deviation`)."""
+    already (a later change is a :func:`deviation`). ``envelope``: a sealed price envelope's
+    rules (:meth:`crmselect.envelope.Envelope.as_data`), frozen with the basis: the record,
+    not the folder, says from then on whether the prices are sealed."""
     if record.of(Event.ISSUE):
         first = record.of(Event.ISSUE)[0]
         raise CrmselectError(
@@ -173,7 +193,9 @@ def issue(record: TenderRecord, evaluation: Evaluation, *, by: str, at: dt.datet
             "change to the award basis as a deviation, with its reason"
         )
     basis = award_basis(evaluation)
-    data = {"basis": dict(basis.content), "fingerprint": basis.fingerprint}
+    data: dict[str, Any] = {"basis": dict(basis.content), "fingerprint": basis.fingerprint}
+    if envelope:
+        data["envelope"] = dict(envelope)
     return Entry(event=Event.ISSUE, at=at, by=by, data=data)
 
 
@@ -236,6 +258,11 @@ def advance(record: TenderRecord, to: Stage, *, by: str, at: dt.datetime) -> Ent
         raise CrmselectError(f"the tender is at stage {now.value} already; stages only move on")
     if now is Stage.DESIGN:
         raise CrmselectError("issue the RFP first (crmselect issue): it freezes the award basis")
+    if to is Stage.PRICES:
+        raise CrmselectError(
+            "the price envelope is opened with `crmselect open-prices`, which freezes the "
+            "quality scores first"
+        )
     return Entry(event=Event.STAGE, at=at, by=by, data={"stage": to.value})
 
 

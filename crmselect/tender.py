@@ -29,6 +29,7 @@ import attrs
 from crmselect.clarifications import Applied
 from crmselect.cost.case import CostCase, with_tco_prices
 from crmselect.cost.partners import PartnerSetup
+from crmselect.envelope import Envelope
 from crmselect.model import Evaluation
 from crmselect.record import Stage, TenderRecord, stage_of
 from crmselect.weights.judgements import apply_judgements
@@ -46,8 +47,12 @@ class Tender:
     weights and prices are those to analyse. ``record``: the tender's record — its stage,
     the frozen award basis and every deviation, the eliminations
     (:mod:`crmselect.record`). ``clarified``: what each recorded clarification changed (the
-    evaluation holds the clarified values, :mod:`crmselect.clarifications`). ``origin``:
-    the ``evaluation.yaml`` read.
+    evaluation holds the clarified values, :mod:`crmselect.clarifications`). ``envelope``:
+    whether the prices are sealed until the quality is scored, as the folder says
+    (:mod:`crmselect.envelope`; once the RFP is issued, the record's governs).
+    ``earlier``: the tender as it stood before its best and final offers, with each
+    vendor's earlier Pricing sheet; ``rebid``: the vendors whose final offer replaced it
+    (:mod:`crmselect.bafo`). ``origin``: the ``evaluation.yaml`` read.
 
     >>> import crmselect
     >>> tender = crmselect.example_tender()      # the weights as typed, and the judgements
@@ -64,6 +69,9 @@ class Tender:
     derived: bool = False
     record: TenderRecord = attrs.field(factory=TenderRecord)
     clarified: tuple[Applied, ...] = ()
+    envelope: Envelope = attrs.field(factory=Envelope)
+    earlier: Tender | None = None
+    rebid: tuple[str, ...] = ()
     origin: str = ""
 
     @property

@@ -343,13 +343,15 @@ if __name__ == "__main__":
 
 def example_before_the_record(folder: Path) -> Path:
     """A copy of the example tender in ``folder`` as it stood before its record: no
-    ``tender-record.jsonl`` (not issued yet) and no clarifications applied — meridian's
-    'Partially' and kestrel's 'EUR 2,900' still refused as returned."""
+    ``tender-record.jsonl`` (not issued yet), no clarifications applied — meridian's
+    'Partially' and kestrel's 'EUR 2,900' still refused as returned — and no best and final
+    offers (``bafo:``) read."""
     shutil.copytree(REPO / "examples" / "larkspur", folder)
     (folder / "tender-record.jsonl").unlink()
     file = folder / "evaluation.yaml"
     text = file.read_text(encoding="utf-8")
-    file.write_text(text.replace("clarifications: clarifications.csv\n", ""), encoding="utf-8")
+    text = text.replace("clarifications: clarifications.csv\n", "")
+    file.write_text(text.replace("bafo: bafo/*.xlsx\n", ""), encoding="utf-8")
     return folder
 
 

@@ -1,17 +1,27 @@
 """The bundled example tells a tender's story: the award basis frozen when the RFP went out,
-the vendors' written clarifications, a shortlist step and the demos (issue 17 item 6)."""
+the vendors' written clarifications, a shortlist step and the demos (issue 17 item 6), the
+sealed price envelope opened once the quality was scored and a BAFO round (issue 18 item 6)."""
 
 from __future__ import annotations
 
 import crmselect
+from crmselect.bafo import price_changes
+from crmselect.envelope import Envelope, envelope_of, is_sealed, sealed_view
 from crmselect.record import Event, Stage, basis_status
 
 
 def test_the_example_was_issued_shortlisted_and_demonstrated() -> None:
     tender = crmselect.load_tender(crmselect.example_path())
     events = [e.event for e in tender.record.entries]
-    assert events == [Event.ISSUE, Event.STAGE, Event.ELIMINATE, Event.STAGE]
-    assert tender.stage is Stage.DEMOS
+    assert events == [
+        Event.ISSUE,
+        Event.STAGE,
+        Event.ELIMINATE,
+        Event.STAGE,
+        Event.OPEN_PRICES,
+        Event.BAFO,
+    ]
+    assert tender.stage is Stage.PRICES
     status = basis_status(tender.record, tender.evaluation)
     assert status.holds, status.unrecorded
     (gone,) = tender.record.of(Event.ELIMINATE)
@@ -38,3 +48,28 @@ def test_the_eliminated_vendor_cannot_win_the_example() -> None:
     analysis = crmselect.analyse(crmselect.example_tender(), n_samples=500)
     assert analysis.result.winners == ("orbis",)
     assert "eliminated at shortlist" in analysis.result.knocked_out["tidewater"][-1]
+
+
+def test_the_example_opened_its_sealed_prices_after_the_quality_was_frozen() -> None:
+    tender = crmselect.load_tender(crmselect.example_path())
+    assert envelope_of(tender) == Envelope(sealed=True, quality_threshold=50.0)
+    (issued,) = tender.record.of(Event.ISSUE)
+    (demos,) = [e for e in tender.record.of(Event.STAGE) if e.data["stage"] == "demos"]
+    (opening,) = tender.record.of(Event.OPEN_PRICES)
+    assert issued.at < demos.at < opening.at
+    assert not is_sealed(tender)
+    assert set(opening.data["quality"]) == {"orbis", "kestrel", "quillpoint", "helix", "meridian"}
+    assert min(opening.data["quality"].values()) >= 50  # no one under the threshold
+    assert opening.data["quality_fingerprint"] == sealed_view(tender).evaluation.fingerprint
+
+
+def test_the_example_bafo_round_changes_one_price() -> None:
+    tender = crmselect.load_tender(crmselect.example_path())
+    (bafo,) = tender.record.of(Event.BAFO)
+    assert bafo.data == {"round": 2, "vendors": ["orbis", "kestrel"], "stage": "prices"}
+    assert tender.record.of(Event.OPEN_PRICES)[0].at < bafo.at
+    assert set(tender.rebid) == {"orbis", "kestrel"}
+    changes = price_changes(tender)
+    moved = changes[changes["difference"].abs() > 1]
+    assert list(moved.index) == ["kestrel"]
+    assert moved.loc["kestrel", "difference"] < 0

@@ -49,6 +49,9 @@ A folder holds one selection::
     demo_scores: demo_scores.csv
     clarifications: clarifications.csv  # vendors' recorded corrections of answers and prices
     references: {...}                # reference calls: crmselect.io.forms.reference_calls
+    price_envelope: sealed           # prices unseen until the quality is frozen: envelope
+    quality_threshold: 60            # of 100: needed for the price to be opened (sealed only)
+    bafo: [bafo/*.xlsx]              # returned best-and-final-offer workbooks: crmselect.bafo
     costs: {...}                     # cost assumptions and benefits: crmselect.io.folder.costs
     price: {criterion: price, method: budget, budget: 1600000}   # price criterion: io.costs
     partners: {evaluation: partners, offers: partner_offers.csv}  # crmselect.io.folder.partners
@@ -85,6 +88,7 @@ import yaml
 from crmselect.catalog import Catalog, did_you_mean
 from crmselect.clarifications import Clarification
 from crmselect.consensus import moderations_from_frame
+from crmselect.envelope import SEALED, Envelope
 from crmselect.errors import CrmselectError, InputFileError, Problem, ValidationError
 from crmselect.io.excel.xlsx import replace_atomically, write_csv
 from crmselect.io.folder.catalog import catalogs, load_catalog
@@ -147,6 +151,9 @@ TOP_OPTIONAL = (
     "moderations",
     "clarifications",
     "references",
+    "price_envelope",
+    "quality_threshold",
+    "bafo",
 )
 
 
@@ -172,6 +179,10 @@ class Written:
     the returned files are read (:func:`crmselect.io.folder.tender.load_tender`)."""
     reference_sheets: tuple[Path, ...] = ()
     """The returned reference-call instruments (``references: {instruments: …}``)."""
+    envelope: Envelope = attrs.field(factory=Envelope)
+    """``price_envelope:`` and ``quality_threshold:`` (:mod:`crmselect.envelope`)."""
+    bafo: tuple[Path, ...] = ()
+    """The returned best-and-final-offer workbooks (``bafo:``, :mod:`crmselect.bafo`)."""
 
 
 def read_written(file: Path, root: YNode) -> Written:
@@ -250,6 +261,8 @@ def read_written(file: Path, root: YNode) -> Written:
         sheets=returned_paths(reader, fields.get("scoring_sheets"), folder),
         workbooks=returned_paths(reader, fields.get("response_workbooks"), folder),
     )
+    envelope = _envelope(reader, fields)
+    bafo = tuple(returned_paths(reader, fields.get("bafo"), folder))
     if reader.problems:
         raise InputFileError(f"Cannot read evaluation {file}", [*reader.problems, *found])
     evaluation = dict(
@@ -275,8 +288,25 @@ def read_written(file: Path, root: YNode) -> Written:
     if references is not None:
         evaluation["references"] = references.references
         sheets = references.instruments
-        return Written(evaluation, found, returns, derive, tuple(clarifications), sheets)
-    return Written(evaluation, found, returns, derive, tuple(clarifications))
+        return Written(
+            evaluation, found, returns, derive, tuple(clarifications), sheets, envelope, bafo
+        )
+    return Written(
+        evaluation, found, returns, derive, tuple(clarifications), envelope=envelope, bafo=bafo
+    )
+
+
+def _envelope(reader: Reader, fields: dict[str, YNode]) -> Envelope:
+    """``price_envelope: sealed | open`` and ``quality_threshold:`` (0–100, sealed only)."""
+    node, minimum = fields.get("price_envelope"), fields.get("quality_threshold")
+    mode = reader.text(node, "open").strip().lower()
+    if node is not None and mode not in (SEALED, "open"):
+        reader.fail(node, f"expected 'sealed' or 'open', got {shorten(mode)!r}")
+    threshold = reader.number(minimum, minimum=0, maximum=100)
+    if minimum is not None and mode != SEALED:
+        reader.fail(minimum, "a quality_threshold needs price_envelope: sealed")
+        return Envelope()
+    return Envelope(mode == SEALED, threshold)
 
 
 def derives_prices(reader: Reader, fields: dict[str, YNode], price: PriceCriterion | None) -> bool:

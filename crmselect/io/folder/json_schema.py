@@ -362,6 +362,9 @@ def _sections() -> Schema:
         "moderations": table,
         "clarifications": table,
         "references": _references(table),
+        "price_envelope": {"enum": ["sealed", "open"]},
+        "quality_threshold": number(0, 100),
+        "bafo": PATHS,
     }
 
 

@@ -25,6 +25,7 @@ import attrs
 from crmselect.clarifications import Applied, Clarification, apply_clarifications, resolved
 from crmselect.cost.case import CostCase
 from crmselect.declarations import justification_findings, with_justification_findings
+from crmselect.envelope import Envelope
 from crmselect.errors import InputFileError, Problem, ValidationError
 from crmselect.io.excel.untrusted import DEFAULT_LIMITS
 from crmselect.io.folder.costs import read_costs
@@ -34,6 +35,7 @@ from crmselect.io.folder.partners import read_partners
 from crmselect.io.folder.record import read_record
 from crmselect.io.folder.returns import import_returns
 from crmselect.io.folder.yamlfile import YNode, read_yaml
+from crmselect.io.forms.bafo import BAFO_META, with_final_offers
 from crmselect.io.forms.demo_sheets import DEMO_META
 from crmselect.io.forms.meta import resign
 from crmselect.io.forms.reference_calls import import_reference_sheets
@@ -62,15 +64,20 @@ def load_tender(path: str | Path) -> Tender:
     root = read_yaml(file)
     read = _read(file, root)
     partners = read_partners(root, file, read.evaluation, _partners_evaluation)
-    return Tender(
+    tender = Tender(
         evaluation=read.evaluation,
         costs=read.costs,
         partners=partners,
         prices_from_costs=read.prices_from_costs,
         record=read_record(file.parent),
         clarified=read.clarified,
+        envelope=read.envelope,
         origin=str(file),
     )
+    if read.earlier is None:  # best and final offers: the tender before them is kept
+        return tender
+    earlier = attrs.evolve(tender, evaluation=read.earlier[0], costs=read.earlier[1])
+    return attrs.evolve(tender, earlier=earlier, rebid=read.rebid)
 
 
 def _partners_evaluation(file: Path) -> Evaluation:
@@ -84,6 +91,9 @@ class _Read:
     costs: CostCase | None
     prices_from_costs: bool
     clarified: tuple[Applied, ...]
+    envelope: Envelope
+    earlier: tuple[Evaluation, CostCase | None] | None = None
+    rebid: tuple[str, ...] = ()
 
 
 def _read(file: Path, root: YNode) -> _Read:
@@ -100,6 +110,13 @@ def _read(file: Path, root: YNode) -> _Read:
             key = tender_key(file.parent)
             evaluation = import_reference_sheets(evaluation, written.reference_sheets, key=key)
         evaluation, clarified = _clarified(evaluation, written.clarifications)
+        earlier: tuple[Evaluation, CostCase | None] | None = None
+        rebid: tuple[str, ...] = ()
+        if written.bafo:  # the final offers replace the earlier Pricing sheets
+            earlier = (evaluation, _costs(root, file, evaluation))
+            key = tender_key(file.parent)
+            evaluation, final = with_final_offers(evaluation, written.bafo, key=key)
+            rebid = tuple(r.vendor for r in final)
         costs = _costs(root, file, evaluation)
     except (ValidationError, InputFileError) as exc:
         if found:
@@ -111,7 +128,9 @@ def _read(file: Path, root: YNode) -> _Read:
         raise ValidationError(f"Invalid evaluation {file}", exc.problems) from None
     if found:
         raise InputFileError(f"Cannot read evaluation {file}", found)
-    return _Read(evaluation, costs, written.prices_from_costs, clarified)
+    return _Read(
+        evaluation, costs, written.prices_from_costs, clarified, written.envelope, earlier, rebid
+    )
 
 
 def _evaluation(fields: dict[str, Any]) -> Evaluation:
@@ -134,7 +153,7 @@ def _evaluation(fields: dict[str, Any]) -> Evaluation:
 
 def resign_returns(path: str | Path, key: TenderKey) -> list[Path]:
     """Sign every returned file the tender at ``path`` names (its weights workshops, scoring
-    sheets and RFP workbooks) for ``key`` at the forms' current versions
+    sheets, RFP and BAFO workbooks) for ``key`` at the forms' current versions
     (:func:`~crmselect.io.forms.meta.resign`); returns the files signed.
 
     For a copy of a folder whose files this tender made itself — the bundled example, which
@@ -142,11 +161,13 @@ def resign_returns(path: str | Path, key: TenderKey) -> list[Path]:
     use it on files returned from outside, whose tag is what shows they were not edited.
     """
     file = evaluation_file(path)
-    returns = read_written(file, read_yaml(file)).returns
+    written = read_written(file, read_yaml(file))
+    returns = written.returns
     kinds = (
         (WORKSHOP_META, returns.workshops),
         (DEMO_META, returns.sheets),
         (RFP_META, returns.workbooks),
+        (BAFO_META, written.bafo),
     )
     return [
         returned

@@ -17,6 +17,10 @@ sheets
                   the scale, every row's ids, and a checksum over them — signed with the
                   tender's key (:mod:`crmselect.io.forms.meta`).
 
+Neither carries a price, sealed envelope or not: both are made from the evaluation without
+its bids or returned Pricing values (:func:`crmselect.envelope.without_prices`), so no
+evaluator and no vendor sees another's price in them (issue 18 item 1).
+
 Sheets are protected so that only Score and Note cells are editable — a guard against slips,
 not security (Excel's sheet protection is weak). Integrity comes from the reader:
 :func:`read_scoring_sheet` opens the returned file through
@@ -66,6 +70,7 @@ from crmselect.declarations import (
     require_declarations,
     unjustified_what,
 )
+from crmselect.envelope import without_prices
 from crmselect.errors import CrmselectError, ImportProblem, Problem
 from crmselect.io.excel.untrusted import (
     DEFAULT_LIMITS,
@@ -236,6 +241,7 @@ def script_pack(evaluation: Evaluation, vendor_id: str) -> str:
     >>> text.splitlines()[0]
     '# Scripted demonstration — Larkspur Instruments — CRM selection 2026'
     """
+    evaluation = without_prices(evaluation)
     vendors, _, labels, hints = _labels(evaluation)
     if vendor_id not in vendors:
         raise CrmselectError(
@@ -365,6 +371,7 @@ def write_scoring_sheet(
         )
     if not evaluation.demo_scripts:
         raise CrmselectError(f"{evaluation.name!r} has no demo scripts to score")
+    evaluation = without_prices(evaluation)
     items = sheet_items(evaluation, vendors)
     evaluator = panel[evaluator_id]
     workbook = Workbook()

@@ -75,6 +75,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect.cost.case import CostAnalysis
 from crmselect.cost.partners import PairRanking
+from crmselect.errors import CrmselectError
 from crmselect.io.excel.cells import (
     BOLD,
     CENTRE,
@@ -141,6 +142,7 @@ def export_workbook(
     costs: CostAnalysis | None = None,
     pairs: PairRanking | None = None,
     record: Sequence[tuple[str, str]] = (),
+    sealed: bool = False,
 ) -> Path:
     """Write the comparison workbook of ``result`` to ``path`` (``.xlsx``); returns the path.
 
@@ -154,12 +156,19 @@ def export_workbook(
     price criterion's bids (when the evaluation has one) and ``pairs``, a
     :class:`~crmselect.cost.partners.PairRanking`. ``record``: the tender's record as
     label–text pairs (:func:`crmselect.report.record_facts`: the stage, the frozen award
-    basis, the deviations), shown on the Summary sheet.
+    basis, the deviations), shown on the Summary sheet. ``sealed``: the tender's price
+    envelope is sealed (:mod:`crmselect.envelope`): a price, a cost or a partner quote given
+    is refused, and nothing is written.
 
     The file is written atomically: a failed export leaves any existing file untouched.
     See the module docstring for the sheets and their formulas.
     """
     evaluation = result.evaluation
+    if sealed and (costs is not None or pairs is not None or evaluation.price is not None):
+        raise CrmselectError(
+            "the price envelope is sealed: the comparison workbook is of the quality envelope "
+            "(crmselect.envelope.sealed_view) until crmselect open-prices"
+        )
     wb = Workbook(write_only=True)
     robust = smaa is not None or stability is not None or flips is not None
     priced = costs is not None or pairs is not None or result.prices is not None

@@ -291,7 +291,7 @@ def test_resigning_binds_the_example_files_to_another_key(tmp_path: Path) -> Non
     shutil.copytree(EXAMPLE, tender, ignore=shutil.ignore_patterns(".crmselect"))
     key = tender_key(tender, create=True)
     signed = resign_returns(tender, key)
-    assert len(signed) == 11  # five workshops and six RFP workbooks
+    assert len(signed) == 13  # five workshops, six RFP and two BAFO workbooks
     orbis = tender / "returned" / "orbis.xlsx"
     before = dict(every_part(EXAMPLE / "returned" / "orbis.xlsx"))
     after = dict(every_part(orbis))
