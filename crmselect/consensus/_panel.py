@@ -90,17 +90,25 @@ class Panel:
 
     @classmethod
     def _of_evaluation(cls, evaluation: Evaluation) -> Panel:
-        given = [d for d in evaluation.demo_scores if d.score is not None]
-        scored_vendors = {d.vendor for d in given}
-        scorers = {d.evaluator for d in given}
-        vendors = [v for v in evaluation.vendor_ids if v in scored_vendors]
-        evaluators = tuple(e.id for e in evaluation.evaluators if e.id in scorers)
+        """The panel of the evaluation's coded demo scores
+        (:attr:`~crmselect.model.Evaluation.coded_demo_scores`): the vendors and evaluators
+        with a score given keep their order and are renumbered, and each score is placed at
+        item ``vendor · slots + slot`` (the order of :func:`_script_items`)."""
+        coded = evaluation.coded_demo_scores
+        given = coded.given
+        vendor_at = _renumber(coded.vendor[given], len(evaluation.vendors))
+        evaluator_at = _renumber(coded.evaluator[given], len(evaluation.evaluators))
+        vendors = [v for v, at in zip(evaluation.vendor_ids, vendor_at, strict=True) if at >= 0]
+        evaluators = tuple(
+            e.id for e, at in zip(evaluation.evaluators, evaluator_at, strict=True) if at >= 0
+        )
         keys = _script_items(evaluation, vendors)
-        absent = _unscored(evaluation, scorers, scored_vendors)
-        grid = _grid(
-            ((d.evaluator, d.vendor, d.script, d.criterion, d.score) for d in given),
-            evaluators,
-            keys,
+        absent = _unscored(evaluation, set(evaluators), set(vendors))
+        grid = _placed(
+            evaluator_at[coded.evaluator[given]],
+            vendor_at[coded.vendor[given]] * coded.slots + coded.slot[given],
+            coded.score[given],
+            (len(evaluators), len(keys)),
         )
         return cls._build(grid, evaluators, keys, evaluation.demo_scale, absent)
 
@@ -278,12 +286,38 @@ def _grid(
             rows.append(i)
             columns.append(k)
             values.append(float(x))
-    grid = np.full((len(evaluators), len(keys)), np.nan)
-    flat = np.asarray(rows, dtype=np.int64) * len(keys) + np.asarray(columns, dtype=np.int64)
+    return _placed(
+        np.asarray(rows, dtype=np.int64),
+        np.asarray(columns, dtype=np.int64),
+        np.asarray(values, dtype=float),
+        (len(evaluators), len(keys)),
+    )
+
+
+def _placed(
+    rows: npt.NDArray[np.integer[Any]],
+    columns: npt.NDArray[np.integer[Any]],
+    values: FloatArray,
+    shape: tuple[int, int],
+) -> FloatArray:
+    """The ``shape`` array, NaN but for ``values`` at (``rows``, ``columns``); where a
+    position comes twice, the later value is kept."""
+    grid = np.full(shape, np.nan)
+    flat = rows.astype(np.int64) * shape[1] + columns
     # the last entry of a key wins: keep each flat position's last occurrence
     last = len(flat) - 1 - np.unique(flat[::-1], return_index=True)[1]
-    grid.ravel()[flat[last]] = np.asarray(values, dtype=float)[last]
+    grid.ravel()[flat[last]] = values[last]
     return grid
+
+
+def _renumber(codes: npt.NDArray[np.intp], n: int) -> npt.NDArray[np.intp]:
+    """For each of ``n`` codes, its position among the codes that occur in ``codes``
+    (in code order), or -1 where it does not occur."""
+    used = np.zeros(n, dtype=np.bool_)
+    used[codes] = True
+    at = np.full(n, -1, dtype=np.intp)
+    at[used] = np.arange(int(used.sum()))
+    return at
 
 
 def _script_items(evaluation: Evaluation, vendors: Sequence[str]) -> list[tuple[str, str, str]]:
