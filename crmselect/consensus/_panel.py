@@ -14,9 +14,12 @@ invited to demo) are left out of the grid and listed in :attr:`Panel.absent`.
 
 from __future__ import annotations
 
+import csv
 import functools
 import hashlib
+import io
 import math
+import os
 import weakref
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, TypeAlias
@@ -223,8 +226,27 @@ class Panel:
         computed on first use and kept."""
         digest = hashlib.sha256()
         digest.update(f"{self.scale.minimum!r}:{self.scale.maximum!r}\n".encode())
-        digest.update(self.scores.to_csv(index=False).encode())
+        digest.update(self.csv().encode())
         return digest.hexdigest()
+
+    def csv(self) -> str:
+        """The long table as ``self.scores.to_csv(index=False)`` writes it (what
+        :attr:`fingerprint` hashes), built from its parts: each id and each distinct score
+        is written once — with pandas' rules: ``csv.QUOTE_MINIMAL``, a float as numpy's
+        ``str``, NaN empty, ``os.linesep`` — and the rows are joined from them, item by item
+        with the evaluators inside."""
+        m, n = len(self.evaluators), len(self.items)
+        evaluator = [field + "," for field in _csv_fields(self.evaluators)]
+        levels = [_csv_fields(self.items.get_level_values(name)) for name in ITEM_LEVELS]
+        item = [f"{v},{s},{c}," for v, s, c in zip(*levels, strict=True)]
+        values = self.scores["score"].to_numpy(dtype=np.float64)
+        # distinct by bit pattern, so that -0.0 keeps its sign as numpy writes it
+        bits, inverse = np.unique(values.view(np.int64), return_inverse=True)
+        distinct = bits.view(np.float64)
+        text = np.where(np.isnan(distinct), "", distinct.astype(str)).astype(object) + os.linesep
+        rows = zip(evaluator * n, np.repeat(_objects(item), m), text[inverse], strict=True)
+        header = ",".join(_csv_fields(PANEL_COLUMNS)) + os.linesep
+        return header + "".join(map("".join, rows))
 
     def __repr__(self) -> str:
         given = int(self.scores["score"].notna().sum())
@@ -261,6 +283,21 @@ def _objects(values: Iterable[str]) -> npt.NDArray[np.object_]:
     out = np.empty(len(items), dtype=object)
     out[:] = items
     return out
+
+
+def _csv_fields(values: Iterable[str]) -> list[str]:
+    """Each value as the one field of a CSV row would hold it (``csv.QUOTE_MINIMAL``,
+    pandas' dialect): written beside an empty field, whose comma and the line end are cut
+    off (a row of one empty field alone would be quoted)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    fields = []
+    for value in values:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow((value, ""))
+        fields.append(buffer.getvalue()[:-2])
+    return fields
 
 
 def _codes(labels: Iterable[Hashable], order: Sequence[str]) -> npt.NDArray[np.int64]:
