@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from tqdm.auto import tqdm
 
@@ -60,7 +61,7 @@ from crmselect._version import __version__
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.robustness._inputs import Performance, performance_matrix
-from crmselect.robustness._kernel import Counts, first_place_shares
+from crmselect.robustness._kernel import _GRID, _MAGIC, Counts, first_place_shares
 from crmselect.robustness._validate import FloatArray, check_weights, digest, positive_int
 from crmselect.robustness.samplers import (
     FixedWeights,
@@ -443,6 +444,28 @@ def _check_finite(draws: FloatArray, sampler: WeightSampler) -> None:
         )
 
 
+def _own_first_shares(totals: FloatArray, own: npt.NDArray[np.intp]) -> FloatArray:
+    """Per row of ``totals`` (rows × vendors), the first-place share of vendor ``own[row]``:
+    ``first_place_shares(totals)[row, own[row]]``, ranking only the rows it is not plain for.
+
+    On the kernel's grid (``q``, :mod:`crmselect.robustness._kernel`: ties are chains of
+    sorted neighbours ``Δq ≤ 1``): the own vendor leading every other by ``Δq ≥ 2`` is alone
+    in first place (share 1); trailing the leader by ``Δq ≥ m`` it cannot be chained to it
+    by ``m − 1`` steps of at most 1 (share 0). Only the rows in between are ranked.
+    """
+    m = totals.shape[1]
+    rows = np.arange(len(totals))
+    q = (totals * _GRID + _MAGIC).view(np.int64)  # the kernel's q plus a common constant
+    mine, others = q[rows, own], q.copy()
+    others[rows, own] = mine - 2  # the lead is then min(the lead over the others, 2)
+    lead = mine - others.max(axis=1)
+    shares = np.where(lead >= 2, 1.0, 0.0)
+    close = np.flatnonzero((lead < 2) & (lead > -m))
+    if close.size:
+        shares[close] = first_place_shares(totals[close])[np.arange(close.size), own[close]]
+    return shares
+
+
 def _confidence(
     matrix: pd.DataFrame,
     central: FloatArray,
@@ -469,9 +492,9 @@ def _confidence(
             batch = min(PERFORMANCE_BATCH, size - lo)
             sampled = perf.sample(rng, batch)[:, :, columns]
             totals = sampled @ central[defined].T  # sample × vendor × centre
-            # every (sample, centre) ranked at once; centre c counts its own vendor's share
-            shares = first_place_shares(totals.transpose(0, 2, 1).reshape(-1, m))
-            own = shares.reshape(batch, len(defined), m)[:, np.arange(len(defined)), defined]
+            # every (sample, centre) at once; centre c counts its own vendor's share
+            rows = totals.transpose(0, 2, 1).reshape(-1, m)
+            own = _own_first_shares(rows, np.tile(defined, batch)).reshape(batch, len(defined))
             wins += np.ascontiguousarray(own.T).sum(axis=1)
         bar.update(size)
     out[defined] = wins / n_samples
