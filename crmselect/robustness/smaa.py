@@ -362,7 +362,7 @@ def smaa(
             totals = np.empty((size, m))
             for lo in range(0, size, PERFORMANCE_BATCH):
                 part = slice(lo, min(size, lo + PERFORMANCE_BATCH))
-                sampled = perf.sample(rng, part.stop - lo)[:, :, columns]
+                sampled = np.take(perf.sample(rng, part.stop - lo), columns, axis=2)
                 totals[part] = np.matmul(sampled, draws[part, :, None])[:, :, 0]
         return Counts.of_block(totals, None if sums is None else 1.0 / sums, draws)
 
@@ -490,8 +490,11 @@ def _confidence(
         rng = np.random.default_rng(block_seed)
         for lo in range(0, size, PERFORMANCE_BATCH):
             batch = min(PERFORMANCE_BATCH, size - lo)
-            sampled = perf.sample(rng, batch)[:, :, columns]
-            totals = sampled @ central[defined].T  # sample × vendor × centre
+            # np.take gathers along the last axis ~10x faster than [:, :, columns]
+            sampled = np.take(perf.sample(rng, batch), columns, axis=2)
+            # one BLAS product for the whole batch: (sample · vendor) × criterion @ centreᵀ
+            flat = sampled.reshape(-1, sampled.shape[-1]) @ central[defined].T
+            totals = flat.reshape(batch, m, len(defined))  # sample × vendor × centre
             # every (sample, centre) at once; centre c counts its own vendor's share
             rows = totals.transpose(0, 2, 1).reshape(-1, m)
             own = _own_first_shares(rows, np.tile(defined, batch)).reshape(batch, len(defined))
