@@ -187,14 +187,18 @@ class Panel:
         """The items × (vendor, criterion) membership matrix ``M`` (a ``scipy.sparse`` CSC
         array; ``M[k, v·C + c] = 1`` when item *k* is vendor *v* on criterion *c*, with *C*
         criteria): ``x @ M`` sums item scores per vendor × criterion over the scripts.
-        Built once per panel, one entry per item."""
+        Built once per panel, one entry per item; its arrays are read-only, so that no
+        caller can change what every later analysis of the panel uses."""
         from scipy import sparse  # type: ignore[import-untyped, unused-ignore]
 
         vendor = _codes(self.items.get_level_values("vendor"), self.vendors)
         criterion = _codes(self.items.get_level_values("criterion"), self.criteria)
         n, width = len(self.items), len(self.vendors) * len(self.criteria)
         cell = vendor * len(self.criteria) + criterion
-        return sparse.csc_array((np.ones(n), (np.arange(n), cell)), shape=(n, width), dtype=float)
+        member = sparse.csc_array((np.ones(n), (np.arange(n), cell)), shape=(n, width), dtype=float)
+        for array in (member.data, member.indices, member.indptr):
+            array.flags.writeable = False
+        return member
 
     @property
     def width(self) -> float:

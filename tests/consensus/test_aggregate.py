@@ -317,3 +317,14 @@ def test_results_render_and_plot() -> None:
     assert ax.get_title() == "Evaluator spread per criterion"
     assert len(ax.get_xticklabels()) == len(aggregate.panel.criteria)
     assert aggregate.settings()["method"] == "median"
+
+
+def test_the_panels_cached_membership_matrix_is_read_only() -> None:
+    panel = Panel.from_frame(PANEL)
+    member = panel.cells
+    assert panel.cells is member
+    for array in (member.data, member.indices, member.indptr):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 2
+    means = aggregate_scores(panel).matrix()  # the sums still read it
+    assert means.notna().any().any()
