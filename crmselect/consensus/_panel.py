@@ -14,10 +14,8 @@ invited to demo) are left out of the grid and listed in :attr:`Panel.absent`.
 
 from __future__ import annotations
 
-import csv
 import functools
 import hashlib
-import io
 import math
 import os
 import weakref
@@ -237,7 +235,8 @@ class Panel:
         """The long table as ``self.scores.to_csv(index=False)`` writes it (what
         :attr:`fingerprint` hashes), built from its parts: each id and each distinct score
         is written once — with pandas' rules: ``csv.QUOTE_MINIMAL``, a float as numpy's
-        ``str``, NaN empty, ``os.linesep`` — and the rows are joined from them, item by item
+        ``str``, NaN empty, ``os.linesep`` (:func:`_csv_fields`) — and the rows are joined
+        from them, item by item
         with the evaluators inside."""
         m, n = len(self.evaluators), len(self.items)
         evaluator = [field + "," for field in _csv_fields(self.evaluators)]
@@ -289,18 +288,22 @@ def _objects(values: Iterable[str]) -> npt.NDArray[np.object_]:
     return out
 
 
-def _csv_fields(values: Iterable[str]) -> list[str]:
-    """Each value as the one field of a CSV row would hold it (``csv.QUOTE_MINIMAL``,
-    pandas' dialect): written beside an empty field, whose comma and the line end are cut
-    off (a row of one empty field alone would be quoted)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+_CSV_SPECIAL = frozenset(',"' + os.linesep)
+"""The characters that make ``csv.QUOTE_MINIMAL`` (pandas' ``to_csv``, whose line end is
+``os.linesep``) quote a field."""
+
+
+def _csv_fields(values: Iterable[object]) -> list[str]:
+    """Each value as text in a CSV field of several, as pandas' ``to_csv`` writes it
+    (``csv.QUOTE_MINIMAL``): quoted, with its quotes doubled, when it holds a comma, a
+    quote or a character of the line end; else as it is."""
     fields = []
     for value in values:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow((value, ""))
-        fields.append(buffer.getvalue()[:-2])
+        text = str(value)
+        if _CSV_SPECIAL.isdisjoint(text):
+            fields.append(text)
+        else:
+            fields.append('"' + text.replace('"', '""') + '"')
     return fields
 
 
