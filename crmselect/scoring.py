@@ -499,7 +499,7 @@ def _missing_demo_scores(evaluation: Evaluation) -> list[_MissingRow]:
     (vendor, criterion); rows are built for the missing cells only.
     """
     items = [(s.id, cid) for s in evaluation.demo_scripts for cid in s.criteria]
-    scored = _scored_demo_cells(evaluation, items)
+    scored = _scored_demo_cells(evaluation)
     by_item = scored.sum(axis=2) > 0
     criterion, criteria = pd.factorize(pd.Index([cid for _, cid in items], dtype=object))
     member = np.zeros((len(items), len(criteria)), dtype=np.intp)
@@ -518,32 +518,20 @@ def _missing_demo_scores(evaluation: Evaluation) -> list[_MissingRow]:
     ]
 
 
-def _scored_demo_cells(
-    evaluation: Evaluation, items: list[tuple[str, str]]
-) -> npt.NDArray[np.bool_]:
-    """Vendors × ``items`` (script, criterion) × evaluators: ``True`` where the evaluator
-    gave the vendor a score on the item (the evaluation has validated every id).
+def _scored_demo_cells(evaluation: Evaluation) -> npt.NDArray[np.bool_]:
+    """Vendors × items (the scripts' (script, criterion) slots) × evaluators: ``True``
+    where the evaluator gave the vendor a score on the item (every id is validated).
 
-    One pass over the demo scores, each placed by two dict lookups: its (vendor, item) cell
-    and its evaluator, at flat position ``cell · evaluators + evaluator``.
+    On the evaluation's coded demo scores: each score given is at
+    flat position ``(vendor · slots + slot) · evaluators + evaluator``.
     """
-    evaluator = {e.id: i for i, e in enumerate(evaluation.evaluators)}
-    cell = {
-        (vendor, script, cid): v * len(items) + k
-        for v, vendor in enumerate(evaluation.vendor_ids)
-        for k, (script, cid) in enumerate(items)
-    }
-    given = np.array(
-        [
-            cell[d.vendor, d.script, d.criterion] * len(evaluator) + evaluator[d.evaluator]
-            for d in evaluation.demo_scores
-            if d.score is not None
-        ],
-        dtype=np.intp,
-    )
-    grid = np.zeros(len(evaluation.vendors) * len(items) * len(evaluator), dtype=np.bool_)
-    grid[given] = True
-    return grid.reshape(len(evaluation.vendors), len(items), len(evaluator))
+    coded = evaluation.coded_demo_scores
+    given = coded.given
+    evaluators = len(evaluation.evaluators)
+    flat = (coded.vendor[given] * coded.slots + coded.slot[given]) * evaluators
+    grid = np.zeros(len(evaluation.vendors) * coded.slots * evaluators, dtype=np.bool_)
+    grid[flat + coded.evaluator[given]] = True
+    return grid.reshape(len(evaluation.vendors), coded.slots, evaluators)
 
 
 def _demo_treatment(evaluation: Evaluation, item_scored: bool, criterion_scored: bool) -> str:

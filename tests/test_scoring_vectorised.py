@@ -11,6 +11,7 @@ without a single answer, answers in any order, and both missing-answer policies.
 from __future__ import annotations
 
 import attrs
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -31,6 +32,7 @@ from crmselect import (
     ScoringPolicy,
     Vendor,
 )
+from crmselect.consensus import Panel
 from crmselect.errors import ImportProblem
 from crmselect.scoring import (
     MISSING_COLUMNS,
@@ -345,3 +347,54 @@ def test_the_coded_answers_are_built_once_and_read_only() -> None:
     with pytest.raises(ValueError, match="read-only"):
         coded.score[0, 0] = 1.0
     assert attrs.evolve(evaluation).coded_answers is not coded
+
+
+def reference_panel(evaluation: Evaluation) -> tuple[list[str], list[tuple[str, str, str]], dict]:
+    """The panel's evaluators, items and scores by (evaluator, item), from the demo scores."""
+    given = [d for d in evaluation.demo_scores if d.score is not None]
+    evaluators = [e.id for e in evaluation.evaluators if any(d.evaluator == e.id for d in given)]
+    vendors = [v for v in evaluation.vendor_ids if any(d.vendor == v for d in given)]
+    items = [(v, s.id, c) for v in vendors for s in evaluation.demo_scripts for c in s.criteria]
+    values = {(d.evaluator, (d.vendor, d.script, d.criterion)): d.score for d in given}
+    return evaluators, items, values
+
+
+@pytest.mark.slow
+@settings(max_examples=100)
+@given(tenders())
+def test_property_the_panel_of_the_coded_scores_equals_the_reference(
+    evaluation: Evaluation,
+) -> None:
+    evaluators, items, values = reference_panel(evaluation)
+    if not evaluators:
+        return  # no panel: nobody scored
+    panel = Panel.from_evaluation(evaluation)
+    assert list(panel.evaluators) == evaluators
+    assert list(panel.items) == items
+    expected = [[values.get((e, k), float("nan")) for k in items] for e in evaluators]
+    np.testing.assert_array_equal(panel.values(), np.array(expected, dtype=float))
+    absent = [f"evaluator {e.id}" for e in evaluation.evaluators if e.id not in evaluators]
+    absent += [f"vendor {v}" for v in evaluation.vendor_ids if not any(k[0] == v for k in items)]
+    assert list(panel.absent) == absent
+
+
+def test_the_coded_demo_scores_are_built_once_and_read_only() -> None:
+    evaluation = Evaluation(
+        name="once",
+        criteria=[Criterion("a", weight=1), Criterion("b", weight=1)],
+        requirements=[Requirement("R1", "r", "a")],
+        vendors=[Vendor("x", "X"), Vendor("y", "Y")],
+        evaluators=[Evaluator("e0"), Evaluator("e1")],
+        demo_scripts=[DemoScript("D1", "one", ["a", "b"]), DemoScript("D2", "two", ["b"])],
+        demo_scores=[DemoScore("e1", "y", "D2", "b", 3.0), DemoScore("e0", "x", "D1", "b", None)],
+    )
+    coded = evaluation.coded_demo_scores
+    assert evaluation.coded_demo_scores is coded
+    assert coded.evaluator.tolist() == [1, 0]
+    assert coded.vendor.tolist() == [1, 0]
+    assert coded.slot.tolist() == [2, 1]
+    assert coded.slots == 3
+    assert coded.given.tolist() == [True, False]
+    with pytest.raises(ValueError, match="read-only"):
+        coded.score[0] = 1.0
+    assert attrs.evolve(evaluation).coded_demo_scores is not coded

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import os
 import weakref
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, TypeAlias
@@ -90,17 +91,25 @@ class Panel:
 
     @classmethod
     def _of_evaluation(cls, evaluation: Evaluation) -> Panel:
-        given = [d for d in evaluation.demo_scores if d.score is not None]
-        scored_vendors = {d.vendor for d in given}
-        scorers = {d.evaluator for d in given}
-        vendors = [v for v in evaluation.vendor_ids if v in scored_vendors]
-        evaluators = tuple(e.id for e in evaluation.evaluators if e.id in scorers)
+        """The panel of the evaluation's coded demo scores
+        (:attr:`~crmselect.model.Evaluation.coded_demo_scores`): the vendors and evaluators
+        with a score given keep their order and are renumbered, and each score is placed at
+        item ``vendor · slots + slot`` (the order of :func:`_script_items`)."""
+        coded = evaluation.coded_demo_scores
+        given = coded.given
+        vendor_at = _renumber(coded.vendor[given], len(evaluation.vendors))
+        evaluator_at = _renumber(coded.evaluator[given], len(evaluation.evaluators))
+        vendors = [v for v, at in zip(evaluation.vendor_ids, vendor_at, strict=True) if at >= 0]
+        evaluators = tuple(
+            e.id for e, at in zip(evaluation.evaluators, evaluator_at, strict=True) if at >= 0
+        )
         keys = _script_items(evaluation, vendors)
-        absent = _unscored(evaluation, scorers, scored_vendors)
-        grid = _grid(
-            ((d.evaluator, d.vendor, d.script, d.criterion, d.score) for d in given),
-            evaluators,
-            keys,
+        absent = _unscored(evaluation, set(evaluators), set(vendors))
+        grid = _placed(
+            evaluator_at[coded.evaluator[given]],
+            vendor_at[coded.vendor[given]] * coded.slots + coded.slot[given],
+            coded.score[given],
+            (len(evaluators), len(keys)),
         )
         return cls._build(grid, evaluators, keys, evaluation.demo_scale, absent)
 
@@ -176,14 +185,18 @@ class Panel:
         """The items × (vendor, criterion) membership matrix ``M`` (a ``scipy.sparse`` CSC
         array; ``M[k, v·C + c] = 1`` when item *k* is vendor *v* on criterion *c*, with *C*
         criteria): ``x @ M`` sums item scores per vendor × criterion over the scripts.
-        Built once per panel, one entry per item."""
+        Built once per panel, one entry per item; its arrays are read-only, so that no
+        caller can change what every later analysis of the panel uses."""
         from scipy import sparse  # type: ignore[import-untyped, unused-ignore]
 
         vendor = _codes(self.items.get_level_values("vendor"), self.vendors)
         criterion = _codes(self.items.get_level_values("criterion"), self.criteria)
         n, width = len(self.items), len(self.vendors) * len(self.criteria)
         cell = vendor * len(self.criteria) + criterion
-        return sparse.csc_array((np.ones(n), (np.arange(n), cell)), shape=(n, width), dtype=float)
+        member = sparse.csc_array((np.ones(n), (np.arange(n), cell)), shape=(n, width), dtype=float)
+        for array in (member.data, member.indices, member.indptr):
+            array.flags.writeable = False
+        return member
 
     @property
     def width(self) -> float:
@@ -215,8 +228,28 @@ class Panel:
         computed on first use and kept."""
         digest = hashlib.sha256()
         digest.update(f"{self.scale.minimum!r}:{self.scale.maximum!r}\n".encode())
-        digest.update(self.scores.to_csv(index=False).encode())
+        digest.update(self.csv().encode())
         return digest.hexdigest()
+
+    def csv(self) -> str:
+        """The long table as ``self.scores.to_csv(index=False)`` writes it (what
+        :attr:`fingerprint` hashes), built from its parts: each id and each distinct score
+        is written once — with pandas' rules: ``csv.QUOTE_MINIMAL``, a float as numpy's
+        ``str``, NaN empty, ``os.linesep`` (:func:`_csv_fields`) — and the rows are joined
+        from them, item by item
+        with the evaluators inside."""
+        m, n = len(self.evaluators), len(self.items)
+        evaluator = [field + "," for field in _csv_fields(self.evaluators)]
+        levels = [_csv_fields(self.items.get_level_values(name)) for name in ITEM_LEVELS]
+        item = [f"{v},{s},{c}," for v, s, c in zip(*levels, strict=True)]
+        values = self.scores["score"].to_numpy(dtype=np.float64)
+        # distinct by bit pattern, so that -0.0 keeps its sign as numpy writes it
+        bits, inverse = np.unique(values.view(np.int64), return_inverse=True)
+        distinct = bits.view(np.float64)
+        text = np.where(np.isnan(distinct), "", distinct.astype(str)).astype(object) + os.linesep
+        rows = zip(evaluator * n, np.repeat(_objects(item), m), text[inverse], strict=True)
+        header = ",".join(_csv_fields(PANEL_COLUMNS)) + os.linesep
+        return header + "".join(map("".join, rows))
 
     def __repr__(self) -> str:
         given = int(self.scores["score"].notna().sum())
@@ -255,6 +288,25 @@ def _objects(values: Iterable[str]) -> npt.NDArray[np.object_]:
     return out
 
 
+_CSV_SPECIAL = frozenset(',"' + os.linesep)
+"""The characters that make ``csv.QUOTE_MINIMAL`` (pandas' ``to_csv``, whose line end is
+``os.linesep``) quote a field."""
+
+
+def _csv_fields(values: Iterable[object]) -> list[str]:
+    """Each value as text in a CSV field of several, as pandas' ``to_csv`` writes it
+    (``csv.QUOTE_MINIMAL``): quoted, with its quotes doubled, when it holds a comma, a
+    quote or a character of the line end; else as it is."""
+    fields = []
+    for value in values:
+        text = str(value)
+        if _CSV_SPECIAL.isdisjoint(text):
+            fields.append(text)
+        else:
+            fields.append('"' + text.replace('"', '""') + '"')
+    return fields
+
+
 def _codes(labels: Iterable[Hashable], order: Sequence[str]) -> npt.NDArray[np.int64]:
     """The position in ``order`` of every label (read as text)."""
     at = {v: i for i, v in enumerate(order)}
@@ -278,12 +330,38 @@ def _grid(
             rows.append(i)
             columns.append(k)
             values.append(float(x))
-    grid = np.full((len(evaluators), len(keys)), np.nan)
-    flat = np.asarray(rows, dtype=np.int64) * len(keys) + np.asarray(columns, dtype=np.int64)
+    return _placed(
+        np.asarray(rows, dtype=np.int64),
+        np.asarray(columns, dtype=np.int64),
+        np.asarray(values, dtype=float),
+        (len(evaluators), len(keys)),
+    )
+
+
+def _placed(
+    rows: npt.NDArray[np.integer[Any]],
+    columns: npt.NDArray[np.integer[Any]],
+    values: FloatArray,
+    shape: tuple[int, int],
+) -> FloatArray:
+    """The ``shape`` array, NaN but for ``values`` at (``rows``, ``columns``); where a
+    position comes twice, the later value is kept."""
+    grid = np.full(shape, np.nan)
+    flat = rows.astype(np.int64) * shape[1] + columns
     # the last entry of a key wins: keep each flat position's last occurrence
     last = len(flat) - 1 - np.unique(flat[::-1], return_index=True)[1]
-    grid.ravel()[flat[last]] = np.asarray(values, dtype=float)[last]
+    grid.ravel()[flat[last]] = values[last]
     return grid
+
+
+def _renumber(codes: npt.NDArray[np.intp], n: int) -> npt.NDArray[np.intp]:
+    """For each of ``n`` codes, its position among the codes that occur in ``codes``
+    (in code order), or -1 where it does not occur."""
+    used = np.zeros(n, dtype=np.bool_)
+    used[codes] = True
+    at = np.full(n, -1, dtype=np.intp)
+    at[used] = np.arange(int(used.sum()))
+    return at
 
 
 def _script_items(evaluation: Evaluation, vendors: Sequence[str]) -> list[tuple[str, str, str]]:

@@ -352,63 +352,119 @@ def _mean_of_draws(values: FloatArray, weights: FloatArray, counts: FloatArray) 
     return np.asarray(np.where(den > 0, result, np.nan), dtype=float)
 
 
-def _sorted_items(values: FloatArray, active: npt.NDArray[np.bool_]) -> tuple[Any, Any]:
-    """Per item (rows), the evaluators in order of their active scores (inactive last) and
-    those scores (``inf`` where inactive)."""
-    keyed = np.where(active, values, np.inf).T
-    order = np.argsort(keyed, axis=-1, kind="stable")
-    return order, np.take_along_axis(keyed, order, axis=-1)
+_GROUP_CELLS = 4_000_000
+"""Draws × items × distinct scores held at once by the median and the trimmed mean of
+draws (bounds memory, ~32 MiB an array)."""
+
+
+@attrs.frozen(eq=False)
+class _ValueGroups:
+    """Each item's active scores grouped by value, for the median and the trimmed mean of
+    draws: ``value`` ``U`` × items, the distinct scores of each item ascending (``inf``
+    padding); ``group`` evaluators × items, the position of the evaluator's score among its
+    item's distinct scores (``U`` where inactive); ``weight`` evaluators × items (0 where
+    inactive).
+
+    The weight drawn up to the *g*-th distinct score of each item is one matrix product,
+    ``counts @ (weight · [group ≤ g])``: ``U`` BLAS products of draws × evaluators ×
+    items, with ``U`` at most the number of evaluators (and small on a discrete scale).
+    """
+
+    value: FloatArray
+    group: npt.NDArray[np.intp]
+    weight: FloatArray
+
+    @classmethod
+    def of(cls, values: FloatArray, active: npt.NDArray[np.bool_], weights: FloatArray) -> Any:
+        """The groups of ``values`` (evaluators × items) where ``active``, weighing
+        ``weights``."""
+        keyed = np.where(active, values, np.inf).T  # items × evaluators
+        order = np.argsort(keyed, axis=-1, kind="stable")
+        v = np.take_along_axis(keyed, order, axis=-1)
+        new = np.ones(v.shape, dtype=np.bool_)
+        new[:, 1:] = v[:, 1:] != v[:, :-1]
+        sorted_group = np.cumsum(new, axis=-1) - 1  # per sorted position, its value's group
+        finite = np.isfinite(v)
+        width = max(1, int((sorted_group * finite).max(initial=0)) + 1)
+        item = np.broadcast_to(np.arange(v.shape[0])[:, None], v.shape)
+        value = np.full((width, v.shape[0]), np.inf)
+        value[sorted_group[finite], item[finite]] = v[finite]
+        group = np.full(values.shape, width, dtype=np.intp)
+        group[order[finite], item[finite]] = sorted_group[finite]
+        return cls(value, group, np.where(active, weights, 0.0))
+
+    def cumulative(self, counts: FloatArray) -> list[FloatArray]:
+        """``U`` × draws × items: the weight drawn up to each distinct score, for the draws
+        in chunks of at most :data:`_GROUP_CELLS` cells."""
+        width, n = self.value.shape
+        chunk = max(1, _GROUP_CELLS // max(1, width * n))
+        parts = [
+            np.empty((width, len(counts[s : s + chunk]), n)) for s in range(0, len(counts), chunk)
+        ]
+        for g in range(width):
+            upto = np.where(self.group <= g, self.weight, 0.0)
+            for part, s in zip(parts, range(0, len(counts), chunk), strict=True):
+                np.matmul(counts[s : s + chunk], upto, out=part[g])
+        return parts
 
 
 def _median_of_draws(values: FloatArray, weights: FloatArray, counts: FloatArray) -> FloatArray:
     """The weighted median of :func:`_weighted_median` with evaluator *e* weighing
-    ``c_be w_ei`` in draw *b*: the first sorted score whose cumulative weight reaches half
-    the total, the midpoint with the next drawn score when it lands on half exactly."""
+    ``c_be w_ei`` in draw *b*: the first distinct score (ascending) whose cumulative weight
+    reaches half the total, the midpoint with the next drawn score when it lands on half
+    exactly. Evaluators with the same score of an item are one group
+    (:class:`_ValueGroups`), so a draw walks an item's distinct scores, not its
+    evaluators."""
     active = ~np.isnan(values) & (weights > 0)
-    order, v = _sorted_items(values, active)
-    w = np.take_along_axis(np.where(active, weights, 0.0).T, order, axis=-1)
-    cum = np.cumsum(counts[:, order] * w, axis=-1)
-    total = cum[..., -1:]
-    half = total / 2
-    tol = 1e-12 * np.maximum(total, 1.0)
-    first = np.argmax(cum >= half - tol, axis=-1)[..., None]
-    reached = np.take_along_axis(cum, first, axis=-1)
-    at = np.take_along_axis(np.broadcast_to(v, cum.shape), first, axis=-1)
-    exact = np.abs(reached - half) <= tol
-    later = cum > reached
-    nxt = np.where(
-        later.any(axis=-1, keepdims=True),
-        np.take_along_axis(
-            np.broadcast_to(v, cum.shape), np.argmax(later, axis=-1)[..., None], axis=-1
-        ),
-        np.inf,
-    )
-    with np.errstate(invalid="ignore"):
-        median = np.where(exact & np.isfinite(nxt), (at + nxt) / 2, at)
-    return np.asarray(np.where(total[..., 0] > 0, median[..., 0], np.nan), dtype=float)
+    groups = _ValueGroups.of(values, active, weights)
+    v = groups.value[:, None, :]
+    out = []
+    for cum in groups.cumulative(counts):
+        total = cum[-1:]
+        half = total / 2
+        tol = 1e-12 * np.maximum(total, 1.0)
+        first = np.argmax(cum >= half - tol, axis=0)[None]
+        reached = np.take_along_axis(cum, first, axis=0)
+        at = np.take_along_axis(np.broadcast_to(v, cum.shape), first, axis=0)
+        exact = np.abs(reached - half) <= tol
+        later = cum > reached
+        nxt = np.where(
+            later.any(axis=0, keepdims=True),
+            np.take_along_axis(
+                np.broadcast_to(v, cum.shape), np.argmax(later, axis=0)[None], axis=0
+            ),
+            np.inf,
+        )
+        with np.errstate(invalid="ignore"):
+            median = np.where(exact & np.isfinite(nxt), (at + nxt) / 2, at)
+        out.append(np.where(total[0] > 0, median[0], np.nan))
+    return np.concatenate(out).astype(float)
 
 
 def _trimmed_of_draws(values: FloatArray, counts: FloatArray, trim: float) -> FloatArray:
     """The trimmed mean of :func:`_trimmed_mean` with evaluator *e*'s score taken
-    ``c_be`` times: a sorted score covers the positions ``[C − c, C)`` of the drawn panel's
-    ordered scores (``C`` the cumulative count) and counts for its overlap with the kept
-    positions ``[cut, k − cut)``."""
+    ``c_be`` times: the ``c`` drawn scores of one value (:class:`_ValueGroups`) cover the
+    positions ``[C − c, C)`` of the drawn panel's ordered scores (``C`` the cumulative
+    count) and count for their overlap with the kept positions ``[cut, k − cut)``."""
     active = ~np.isnan(values)
-    order, v = _sorted_items(values, active)
-    c = counts[:, order]
-    c *= np.take_along_axis(active.T, order, axis=-1)
-    end = np.cumsum(c, axis=-1)
-    k = end[..., -1:].copy()  # end is reused in place below
-    cut = np.floor(trim * k)
-    start = end - c
-    np.maximum(start, cut, out=start)
-    np.minimum(end, k - cut, out=end)
-    end -= start
-    np.maximum(end, 0.0, out=end)  # the kept positions each sorted score covers
-    kept = (k - 2 * cut)[..., 0]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.einsum("bij,ij->bi", end, np.where(np.isfinite(v), v, 0.0)) / kept
-    return np.asarray(np.where(kept > 0, mean, np.nan), dtype=float)
+    groups = _ValueGroups.of(values, active, np.ones(values.shape))
+    v = np.where(np.isfinite(groups.value), groups.value, 0.0)[:, None, :]
+    out = []
+    for end in groups.cumulative(counts):
+        k = end[-1:].copy()  # end is reused in place below
+        cut = np.floor(trim * k)
+        start = np.empty_like(end)
+        start[0] = 0.0
+        start[1:] = end[:-1]
+        np.maximum(start, cut, out=start)
+        np.minimum(end, k - cut, out=end)
+        end -= start
+        np.maximum(end, 0.0, out=end)  # the kept positions each distinct score covers
+        kept = (k - 2 * cut)[0]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = (end * v).sum(axis=0) / kept
+        out.append(np.where(kept > 0, mean, np.nan))
+    return np.concatenate(out).astype(float)
 
 
 def criterion_means(

@@ -49,8 +49,8 @@ from crmselect.errors import Problem, ValidationError
 from crmselect.scales import DemoScale
 
 _CELLS_PER_CHUNK = 4_000_000
-"""Cells held at once in one array while aggregating draws (bounds memory, ~32 MiB each):
-draws × items for the mean, draws × items × evaluators for the median and trimmed mean."""
+"""Draws × items cells held at once in one array while aggregating draws (bounds memory,
+~32 MiB each)."""
 
 
 @attrs.frozen(eq=False)
@@ -191,6 +191,8 @@ def panel_bootstrap(
     else:
         aggregate = aggregate_scores(source, scale=scale)
     panel = aggregate.panel
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped, unused-ignore]
+
     sequence = _seed_sequence(seed)
     rng = np.random.default_rng(sequence)
     m = len(panel.evaluators)
@@ -204,32 +206,35 @@ def panel_bootstrap(
     point, vendors, criteria = criterion_means(point_items[None], panel)
     point = point[0]
     out = np.empty((n_samples, len(vendors), len(criteria)))
-    # the mean is two matrix products (draws × items); the median and the trimmed mean
-    # walk draws × items × evaluators
-    per_draw = x.shape[1] * (1 if aggregate.method == "mean" else m)
-    chunk = max(1, _CELLS_PER_CHUNK // max(1, per_draw))
+    # draws × items at once (the median and the trimmed mean bound their own draws × items
+    # × distinct scores; see aggregate._ValueGroups)
+    chunk = max(1, _CELLS_PER_CHUNK // max(1, x.shape[1]))
     filled = 0
-    for start in range(0, n_samples, chunk):
-        idx = draws[start : start + chunk]
-        rows = np.repeat(np.arange(len(idx)), m)
-        counts = np.bincount(rows * m + idx.ravel(), minlength=len(idx) * m).astype(float)
-        counts = counts.reshape(len(idx), m)
-        items = combine_draws(
-            x,
-            w,
-            counts,
-            aggregate.method,
-            aggregate.trim,
-            aggregate.missing_policy,
-            panel.scale.minimum,
-            min_evaluators=aggregate.min_evaluators,
-        )
-        for k, value in fixed.items():
-            items[:, k] = value
-        means, _, _ = criterion_means(items, panel)
-        holes = np.isnan(means) & ~np.isnan(point)
-        filled += int(holes.sum())
-        out[start : start + len(idx)] = np.where(holes, point, means)
+    # one BLAS thread: the products are small and many, and a second BLAS thread waits for
+    # a core another process holds (2-5x the CPU time on a busy machine); OpenBLAS never
+    # splits a product's inner sum, so the draws are bit-identical either way
+    with threadpool_limits(limits=1, user_api="blas"):
+        for start in range(0, n_samples, chunk):
+            idx = draws[start : start + chunk]
+            rows = np.repeat(np.arange(len(idx)), m)
+            counts = np.bincount(rows * m + idx.ravel(), minlength=len(idx) * m).astype(float)
+            counts = counts.reshape(len(idx), m)
+            items = combine_draws(
+                x,
+                w,
+                counts,
+                aggregate.method,
+                aggregate.trim,
+                aggregate.missing_policy,
+                panel.scale.minimum,
+                min_evaluators=aggregate.min_evaluators,
+            )
+            for k, value in fixed.items():
+                items[:, k] = value
+            means, _, _ = criterion_means(items, panel)
+            holes = np.isnan(means) & ~np.isnan(point)
+            filled += int(holes.sum())
+            out[start : start + len(idx)] = np.where(holes, point, means)
     out = (out - panel.scale.minimum) / panel.width
     point_frame = pd.DataFrame(
         (point - panel.scale.minimum) / panel.width,

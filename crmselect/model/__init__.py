@@ -24,14 +24,15 @@ The modules, in the order they build on each other:
     the rules scoring follows: :class:`ScoringPolicy`, :class:`DemoAggregation`,
     :class:`PriceCriterion`;
 ``answers``
-    the vendors' answers as integer-coded arrays (:class:`~crmselect.model.answers.CodedAnswers`),
-    which scoring works on;
+    the vendors' answers and the panel's demo scores as integer-coded arrays
+    (:class:`~crmselect.model.answers.CodedAnswers`,
+    :class:`~crmselect.model.answers.CodedDemoScores`), which scoring and the panel work on;
 ``checks``
     the cross-checks of an evaluation over one precomputed index, :func:`tree_problems`
     (shared with catalogues) and :func:`moderation_problems` (shared with the consensus
     meeting);
 ``evaluation``
-    :class:`Evaluation` itself, its fingerprint and its coded answers.
+    :class:`Evaluation` itself, its fingerprint and its coded answers and demo scores.
 """
 
 from crmselect.model._problems import duplicate_problems

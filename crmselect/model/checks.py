@@ -16,6 +16,7 @@ panel rather than an evaluation.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import attrs
@@ -219,7 +220,17 @@ def _judgement_problems(evaluation: Evaluation, index: EvaluationIndex) -> list[
 
 def _response_problems(evaluation: Evaluation, index: EvaluationIndex) -> list[Problem]:
     """Every answer names a known vendor and requirement, is on the scale, and is the
-    vendor's only answer to that requirement."""
+    vendor's only answer to that requirement.
+
+    The answers are first checked as whole columns (:func:`_responses_fine`, set
+    operations at C speed); only when that finds something does the row-by-row pass run to
+    name every problem where it is.
+    """
+    return [] if _responses_fine(evaluation, index) else _response_rows(evaluation, index)
+
+
+def _response_rows(evaluation: Evaluation, index: EvaluationIndex) -> list[Problem]:
+    """The problems of :func:`_response_problems`, answer by answer."""
     scale = evaluation.scale
     found: list[Problem] = []
     earlier: dict[tuple[str, str], str] = {}
@@ -248,9 +259,35 @@ def _response_problems(evaluation: Evaluation, index: EvaluationIndex) -> list[P
     return found
 
 
+def _responses_fine(evaluation: Evaluation, index: EvaluationIndex) -> bool:
+    """Whether :func:`_response_problems` finds nothing, decided on columns: the vendors,
+    requirements and compliance keys used are subsets of the known ones and the
+    (vendor, requirement) pairs are as many as the answers."""
+    responses = evaluation.responses
+    vendors = list(map(attrgetter("vendor"), responses))
+    requirements = list(map(attrgetter("requirement"), responses))
+    keys = set(map(attrgetter("compliance"), responses))
+    keys.discard(None)
+    return (
+        index.vendor_ids.issuperset(vendors)
+        and index.requirement_ids.issuperset(requirements)
+        and keys <= set(evaluation.scale.keys)
+        and len(set(zip(vendors, requirements, strict=True))) == len(responses)
+    )
+
+
 def _demo_score_problems(evaluation: Evaluation, index: EvaluationIndex) -> list[Problem]:
     """Every demo score names a known evaluator, vendor, script and one of the script's
-    criteria, is on the demo scale, and is given once."""
+    criteria, is on the demo scale, and is given once.
+
+    Checked as whole columns first (:func:`_demo_scores_fine`); the row-by-row pass that
+    names each problem runs only when that finds something.
+    """
+    return [] if _demo_scores_fine(evaluation, index) else _demo_score_rows(evaluation, index)
+
+
+def _demo_score_rows(evaluation: Evaluation, index: EvaluationIndex) -> list[Problem]:
+    """The problems of :func:`_demo_score_problems`, score by score."""
     scale = evaluation.demo_scale
     found: list[Problem] = []
     earlier: dict[tuple[str, str, str, str], str] = {}
@@ -272,6 +309,28 @@ def _demo_score_problems(evaluation: Evaluation, index: EvaluationIndex) -> list
             )
         earlier[key] = d.origin or "an earlier row"
     return found
+
+
+def _demo_scores_fine(evaluation: Evaluation, index: EvaluationIndex) -> bool:
+    """Whether :func:`_demo_score_problems` finds nothing, decided on columns: known
+    evaluators and vendors, (script, criterion) pairs the scripts define, every distinct
+    score on the scale, and as many (evaluator, vendor, script, criterion) keys as scores."""
+    demo_scores = evaluation.demo_scores
+    evaluators = list(map(attrgetter("evaluator"), demo_scores))
+    vendors = list(map(attrgetter("vendor"), demo_scores))
+    scripts = list(map(attrgetter("script"), demo_scores))
+    criteria = list(map(attrgetter("criterion"), demo_scores))
+    pairs = {(s.id, c) for s in index.scripts.values() for c in s.criteria}
+    scores = set(map(attrgetter("score"), demo_scores))
+    scores.discard(None)
+    keys = zip(evaluators, vendors, scripts, criteria, strict=True)
+    return (
+        index.evaluator_ids.issuperset(evaluators)
+        and index.vendor_ids.issuperset(vendors)
+        and pairs.issuperset(zip(scripts, criteria, strict=True))
+        and all(map(evaluation.demo_scale.contains, scores))
+        and len(set(keys)) == len(demo_scores)
+    )
 
 
 def _item_problems(

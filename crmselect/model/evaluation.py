@@ -18,7 +18,12 @@ from crmselect.display import html_table
 from crmselect.errors import ImportProblem, ValidationError
 from crmselect.hashing import canonical, sha256_of_canonical
 from crmselect.model._problems import raise_if
-from crmselect.model.answers import CodedAnswers, coded_answers
+from crmselect.model.answers import (
+    CodedAnswers,
+    CodedDemoScores,
+    coded_answers,
+    coded_demo_scores,
+)
 from crmselect.model.checks import evaluation_problems
 from crmselect.model.inputs import (
     DemoScore,
@@ -105,6 +110,12 @@ class Evaluation:
         (:mod:`crmselect.model.answers`); built on first use and kept, like
         :attr:`fingerprint`."""
         return coded_answers(self)
+
+    @functools.cached_property
+    def coded_demo_scores(self) -> CodedDemoScores:
+        """The demo scores as integer-coded arrays (:mod:`crmselect.model.answers`), which
+        the panel and the missing-items table work on; built on first use and kept."""
+        return coded_demo_scores(self)
 
     @functools.cached_property
     def fingerprint(self) -> str:

@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from crmselect._version import __version__
@@ -60,7 +61,7 @@ from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.progress import bar as progress_bar
 from crmselect.robustness._inputs import Performance, performance_matrix
-from crmselect.robustness._kernel import Counts, first_place_shares
+from crmselect.robustness._kernel import _GRID, _MAGIC, Counts, first_place_shares
 from crmselect.robustness._validate import FloatArray, check_weights, digest, positive_int
 from crmselect.robustness.samplers import (
     FixedWeights,
@@ -363,7 +364,7 @@ def smaa(
             totals = np.empty((size, m))
             for lo in range(0, size, PERFORMANCE_BATCH):
                 part = slice(lo, min(size, lo + PERFORMANCE_BATCH))
-                sampled = perf.sample(rng, part.stop - lo)[:, :, columns]
+                sampled = np.take(perf.sample(rng, part.stop - lo), columns, axis=2)
                 totals[part] = np.matmul(sampled, draws[part, :, None])[:, :, 0]
         return Counts.of_block(totals, None if sums is None else 1.0 / sums, draws)
 
@@ -445,6 +446,28 @@ def _check_finite(draws: FloatArray, sampler: WeightSampler) -> None:
         )
 
 
+def _own_first_shares(totals: FloatArray, own: npt.NDArray[np.intp]) -> FloatArray:
+    """Per row of ``totals`` (rows × vendors), the first-place share of vendor ``own[row]``:
+    ``first_place_shares(totals)[row, own[row]]``, ranking only the rows it is not plain for.
+
+    On the kernel's grid (``q``, :mod:`crmselect.robustness._kernel`: ties are chains of
+    sorted neighbours ``Δq ≤ 1``): the own vendor leading every other by ``Δq ≥ 2`` is alone
+    in first place (share 1); trailing the leader by ``Δq ≥ m`` it cannot be chained to it
+    by ``m − 1`` steps of at most 1 (share 0). Only the rows in between are ranked.
+    """
+    m = totals.shape[1]
+    rows = np.arange(len(totals))
+    q = (totals * _GRID + _MAGIC).view(np.int64)  # the kernel's q plus a common constant
+    mine, others = q[rows, own], q.copy()
+    others[rows, own] = mine - 2  # the lead is then min(the lead over the others, 2)
+    lead = mine - others.max(axis=1)
+    shares = np.where(lead >= 2, 1.0, 0.0)
+    close = np.flatnonzero((lead < 2) & (lead > -m))
+    if close.size:
+        shares[close] = first_place_shares(totals[close])[np.arange(close.size), own[close]]
+    return shares
+
+
 def _confidence(
     matrix: pd.DataFrame,
     central: FloatArray,
@@ -469,11 +492,14 @@ def _confidence(
         rng = np.random.default_rng(block_seed)
         for lo in range(0, size, PERFORMANCE_BATCH):
             batch = min(PERFORMANCE_BATCH, size - lo)
-            sampled = perf.sample(rng, batch)[:, :, columns]
-            totals = sampled @ central[defined].T  # sample × vendor × centre
-            # every (sample, centre) ranked at once; centre c counts its own vendor's share
-            shares = first_place_shares(totals.transpose(0, 2, 1).reshape(-1, m))
-            own = shares.reshape(batch, len(defined), m)[:, np.arange(len(defined)), defined]
+            # np.take gathers along the last axis ~10x faster than [:, :, columns]
+            sampled = np.take(perf.sample(rng, batch), columns, axis=2)
+            # one BLAS product for the whole batch: (sample · vendor) × criterion @ centreᵀ
+            flat = sampled.reshape(-1, sampled.shape[-1]) @ central[defined].T
+            totals = flat.reshape(batch, m, len(defined))  # sample × vendor × centre
+            # every (sample, centre) at once; centre c counts its own vendor's share
+            rows = totals.transpose(0, 2, 1).reshape(-1, m)
+            own = _own_first_shares(rows, np.tile(defined, batch)).reshape(batch, len(defined))
             wins += np.ascontiguousarray(own.T).sum(axis=1)
         bar.update(size)
     out[defined] = wins / n_samples

@@ -87,6 +87,28 @@ def test_bad_frames_list_every_bad_row() -> None:
         Panel.from_frame(frame({"ann": [None, None]}))
 
 
+WIDE = DemoScale(minimum=-1e9, maximum=1e9)
+ID = st.text(st.sampled_from("ab ,\"\n\r;é'x"), min_size=1, max_size=4).map(str.strip).filter(bool)
+SCORE = st.one_of(
+    st.none(),
+    st.floats(-1e9, 1e9, allow_nan=False),
+    st.sampled_from([-0.0, 0.0, 0.1 + 0.2, 1e-7, 123456789.0, 5]),
+)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(ID, ID, ID, ID, SCORE), min_size=1, max_size=12))
+def test_property_the_panel_csv_is_what_pandas_writes(rows: list[tuple[object, ...]]) -> None:
+    """The fingerprint's text, built from the ids and distinct scores, is pandas' own CSV
+    (ids with commas, quotes and line breaks; -0.0; floats of many digits; NaN)."""
+    scores = pd.DataFrame(rows, columns=["evaluator", "vendor", "script", "criterion", "score"])
+    scores = scores.drop_duplicates(["evaluator", "vendor", "script", "criterion"])
+    if scores["score"].isna().all():
+        return  # no panel
+    panel = Panel.from_frame(scores, WIDE)
+    assert panel.csv() == panel.scores.to_csv(index=False)
+
+
 def test_fingerprint_changes_with_a_score() -> None:
     changed = PANEL.copy()
     changed.loc[0, "score"] = 2
@@ -295,3 +317,14 @@ def test_results_render_and_plot() -> None:
     assert ax.get_title() == "Evaluator spread per criterion"
     assert len(ax.get_xticklabels()) == len(aggregate.panel.criteria)
     assert aggregate.settings()["method"] == "median"
+
+
+def test_the_panels_cached_membership_matrix_is_read_only() -> None:
+    panel = Panel.from_frame(PANEL)
+    member = panel.cells
+    assert panel.cells is member
+    for array in (member.data, member.indices, member.indptr):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 2
+    means = aggregate_scores(panel).matrix()  # the sums still read it
+    assert means.notna().any().any()

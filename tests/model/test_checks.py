@@ -4,13 +4,32 @@ score is checked by the same rule whether the evaluation or the consensus meetin
 
 from __future__ import annotations
 
+import math
+from types import SimpleNamespace
+
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import crmselect
 from crmselect.consensus import aggregate_scores, apply_moderation
 from crmselect.errors import ValidationError
-from crmselect.model import EvaluationIndex, ModeratedScore, walk_tree
+from crmselect.model import (
+    DemoScore,
+    DemoScript,
+    EvaluationIndex,
+    ModeratedScore,
+    Response,
+    walk_tree,
+)
+from crmselect.model.checks import (
+    _demo_score_rows,
+    _demo_scores_fine,
+    _response_rows,
+    _responses_fine,
+)
+from crmselect.scales import ComplianceScale, DemoScale
 
 TWICE = [
     ModeratedScore("helix", "D1", "sfa", 2.0, "r", "chair", origin="m.csv: row 1"),
@@ -45,3 +64,63 @@ def test_a_repeated_moderation_is_one_rule_for_the_evaluation_and_the_meeting() 
         apply_moderation(aggregate_scores(evaluation), TWICE)
     for error in (from_model.value, from_meeting.value):
         assert [f"{p.where}: {p.what}" for p in error.problems] == EXPECTED
+
+
+# -- the column checks decide what the row-by-row checks would find ------------------------
+
+IDS = st.sampled_from(["x", "y", "z", "R1", "R2", "e1", "e2", "D1", "D2", "a", "b", "c"])
+"""Ids, known and unknown, for the vendors, requirements, evaluators, scripts, criteria."""
+SCRIPTS = {"D1": DemoScript("D1", "one", ["a", "b"]), "D2": DemoScript("D2", "two", ["b"])}
+INDEX = EvaluationIndex(
+    leaves=(),
+    leaf_ids=frozenset({"a", "b"}),
+    vendor_ids=frozenset({"x", "y"}),
+    requirement_ids=frozenset({"R1", "R2"}),
+    evaluator_ids=frozenset({"e1", "e2"}),
+    scripts=SCRIPTS,
+    demo_criteria=frozenset({"a", "b"}),
+    scored_by_requirements=frozenset(),
+    children={},
+)
+
+
+def mostly(known: list[str]) -> st.SearchStrategy[str]:
+    """A known id three times in four, else any id."""
+    return st.one_of(st.sampled_from(known), st.sampled_from(known), st.sampled_from(known), IDS)
+
+
+answers = st.builds(
+    Response,
+    mostly(["x", "y"]),
+    mostly(["R1", "R2"]),
+    st.one_of(st.none(), st.sampled_from(ComplianceScale().keys), st.just("maybe")),
+)
+scores = st.builds(
+    lambda e, v, item, score: DemoScore(e, v, *item, score),
+    mostly(["e1", "e2"]),
+    mostly(["x", "y"]),
+    st.one_of(st.sampled_from([("D1", "a"), ("D1", "b"), ("D2", "b")]), st.tuples(IDS, IDS)),
+    st.one_of(
+        st.none(),
+        st.sampled_from([0, 1.0, 5, True, 2.5]),
+        st.sampled_from([-1.0, 6, math.nan, math.inf]),
+    ),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(answers, max_size=8))
+def test_property_the_answers_columns_pass_exactly_when_no_row_has_a_problem(
+    responses: list[Response],
+) -> None:
+    tender = SimpleNamespace(responses=tuple(responses), scale=ComplianceScale())
+    assert _responses_fine(tender, INDEX) == (not _response_rows(tender, INDEX))  # type: ignore[arg-type]
+
+
+@settings(max_examples=300)
+@given(st.lists(scores, max_size=8))
+def test_property_the_demo_score_columns_pass_exactly_when_no_row_has_a_problem(
+    demo_scores: list[DemoScore],
+) -> None:
+    tender = SimpleNamespace(demo_scores=tuple(demo_scores), demo_scale=DemoScale())
+    assert _demo_scores_fine(tender, INDEX) == (not _demo_score_rows(tender, INDEX))  # type: ignore[arg-type]

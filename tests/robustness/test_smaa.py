@@ -20,7 +20,7 @@ from crmselect.robustness.samplers import (
     OrderedWeights,
     PerformanceDraws,
 )
-from crmselect.robustness.smaa import BLOCK, holistic_acceptability, smaa
+from crmselect.robustness.smaa import BLOCK, _own_first_shares, holistic_acceptability, smaa
 
 matplotlib.use("Agg")
 
@@ -306,3 +306,22 @@ def test_property_permuting_vendors_permutes_results(values, seed, data):
     tol = 1 / 600  # a tie on the 1e-12 grid may fall differently once after reordering
     np.testing.assert_allclose(b.acceptability, a.acceptability.loc[order], atol=tol)
     np.testing.assert_allclose(b.pairwise, a.pairwise.loc[order, order], atol=tol)
+
+
+STEP = 2.0**-_kernel.GRID_BITS
+"""One step of the kernel's tie grid."""
+
+
+@settings(max_examples=200)
+@given(st.data())
+def test_property_the_own_vendors_first_place_share_is_the_kernels(data: st.DataObject) -> None:
+    """The confidence's shortcut (leader by two grid steps: 1; too far behind to be chained
+    to the leader: 0; else ranked) gives what ranking every row gives, on totals built to
+    tie: a few base values plus a few grid steps, so chains of near-ties occur."""
+    rows, m = data.draw(st.integers(1, 30)), data.draw(st.integers(1, 7))
+    base = data.draw(arrays(np.float64, (rows, m), elements=st.sampled_from([0.2, 0.5, 0.9])))
+    steps = data.draw(arrays(np.int64, (rows, m), elements=st.integers(-4, 4)))
+    totals = base + steps * STEP
+    own = data.draw(arrays(np.intp, rows, elements=st.integers(0, m - 1)))
+    expected = _kernel.first_place_shares(totals)[np.arange(rows), own]
+    np.testing.assert_array_equal(_own_first_shares(totals, own), expected)
