@@ -345,14 +345,18 @@ def _can_reset_peak() -> bool:
 
 @contextmanager
 def _peak() -> Iterator[list[float]]:
-    """Yields a list that holds, afterwards, the growth of the peak resident set (MiB)."""
+    """Yields a list that holds, afterwards, the growth of the peak resident set (MiB).
+
+    Linux keeps each thread's resident-page count apart and folds it into the process's
+    (``VmRSS``, ``VmHWM``) now and then, so a stage that allocates nothing can read a few
+    pages below ``before``: the growth is at least zero."""
     box: list[float] = []
     if not _can_reset_peak():
         yield box
         return
     before = _status()["VmRSS"]
     yield box
-    box.append((_status()["VmHWM"] - before) / 1024)
+    box.append(max(0, _status()["VmHWM"] - before) / 1024)
 
 
 def measure(stage: Stage, ctx: Context, repeat: int) -> Timing:
