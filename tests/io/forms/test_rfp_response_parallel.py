@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crmselect.io.forms.reading import other_threads, read_each, worker_count
+from crmselect.io.forms.reading import POOL_MIN_BYTES, other_threads, read_each, worker_count
 from crmselect.io.forms.rfp_response import RfpResponse, read_response
 from crmselect.io.forms.rfp_template import write_template
 from tests.helpers import KEY, questions
@@ -108,3 +108,33 @@ def test_workers_are_forked_only_while_no_other_thread_runs(tmp_path: Path) -> N
     finally:
         stop.set()
         other.join()
+
+
+@pytest.mark.parametrize(
+    ("size", "workers", "expected"),
+    [(POOL_MIN_BYTES - 1, None, 1), (POOL_MIN_BYTES, None, 2), (10, 2, 2), (None, None, 2)],
+)
+def test_small_files_are_read_here_unless_workers_are_asked_for(
+    size: int | None, workers: int | None, expected: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below POOL_MIN_BYTES of files in all a pool costs more CPU than it saves: the files
+    are read here, unless the caller names the workers."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    assert worker_count(5, workers, size=size) == expected
+
+
+def test_the_pool_is_sized_by_the_files_bytes(tmp_path: Path) -> None:
+    """attempts() counts the files' bytes: files as small as the example's are read in
+    this process by default."""
+    paths = _returned(tmp_path)
+    evaluation = questions()
+
+    def read(path: Path) -> tuple[RfpResponse, int]:
+        return read_response(path, evaluation, key=KEY), os.getpid()
+
+    read_ok, refused = read_each(
+        paths, read, lambda r: r[0].vendor, second="RFP workbook from", desc="t"
+    )
+    assert sum(p.stat().st_size for p in paths) < POOL_MIN_BYTES
+    assert [pid for _, pid in read_ok] == [os.getpid(), os.getpid()]
+    assert len(refused) == 2
