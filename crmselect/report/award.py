@@ -15,6 +15,18 @@ what was moderated; clarifications, declarations of interest, abnormally low bid
 2014/24 art. 69 and 84); and the provenance (crmselect version, seed, input hash, frozen
 award basis hash).
 
+The report follows the two-envelope procedure and the best and final offers on the record
+(:mod:`crmselect.envelope`, :mod:`crmselect.bafo`). While the price envelope is sealed the
+analysis is of the quality envelope alone (:func:`crmselect.envelope.sealed_view`, as
+``crmselect evaluate`` reports it: ``Q_v = 100 · Σ_c w'_c · P_vc`` over the non-price
+leaves, ``w'_c = w_c / Σ_c' w_c'``), under the banner :data:`SEALED_BANNER`, with no price,
+cost or Pricing sheet. Once opened, :func:`procedure` says which envelope each number came
+from, with each quality score frozen at the opening, a moved one flagged, and the vendors
+the quality threshold eliminated (World Bank Procurement Regulations § 6.61); after a BAFO
+round, each re-priced vendor's earlier and final price, ``Δ_v = p_v^final − p_v^earlier``,
+and that every analysis ran on the final prices (EU 2014/24 art. 29(6)). The record
+section lists the what-if scenarios kept on the record, each marked not the award basis.
+
 Everything here is pure but for drawing the figures (matplotlib, in memory); the page
 object (:class:`~crmselect.report.page.Page`) saves and prints itself.
 """
@@ -122,7 +134,9 @@ def standing(
 ) -> Standing:
     """The :class:`Standing` of ``tender`` (a plain evaluation is a tender without a record
     or costs); ``analysis`` when already run, else :func:`crmselect.analyse` with ``seed``
-    and ``n_samples``."""
+    and ``n_samples``. While the price envelope is sealed, the analysis is of its quality
+    envelope (:func:`crmselect.envelope.sealed_view`), measured against the whole award
+    basis, and an ``analysis`` run on the prices is refused."""
     if isinstance(tender, Evaluation):
         tender = Tender(evaluation=tender)
     sealed = is_sealed(tender)

@@ -6,10 +6,14 @@ holds: the decision (the winner's name); the vendor's rank among the vendors in 
 (or why it is not ranked) and its total out of 100 against the winner's; the winner's
 evaluated price and the vendor's own; its score on every criterion against the winner's,
 with the points each difference is worth (``100 · w_j (x_vendor,j − x_winner,j)``); the
-reasons it did not win — its knock-outs and elimination as recorded, its
-abnormally-low-bid case, and the criteria where the winner gained most; and the published
-award basis it was scored under. No other vendor's name, score or price is rendered
-(``tests/report/test_debrief.py`` searches every file for them).
+reasons it did not win — its knock-outs and elimination as recorded (below the quality
+threshold: its frozen quality score against the minimum, and no price, since its price
+envelope was never opened), its abnormally-low-bid case, and the criteria where the winner
+gained most; and the published award basis it was scored under. After best and final
+offers the prices are the final ones, and say so. A debrief comes after the award: none
+is written while the price envelope is sealed (:mod:`crmselect.envelope`). No other
+vendor's name, score or price is rendered (``tests/report/test_debrief.py`` searches every
+file for them).
 """
 
 from __future__ import annotations
