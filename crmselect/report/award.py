@@ -203,11 +203,21 @@ def decision(state: Standing) -> str:
 
 
 def basis_facts(state: Standing) -> Facts:
-    """The award basis in words: the price rule, the knock-out rule and how the weights
-    were set."""
+    """The award basis in words: the price rule (while sealed, that the price criterion is
+    withheld), the knock-out rule and how the weights were set."""
     evaluation = state.result.evaluation
     facts: Facts = []
     rule = evaluation.price
+    published = state.tender.evaluation.price
+    if state.sealed and published is not None:
+        facts.append(
+            (
+                "Price",
+                f"criterion {published.criterion!r} is in the sealed price envelope: until "
+                "crmselect open-prices the weights below are the other criteria's, rescaled "
+                "to sum to 1",
+            )
+        )
     if rule is not None:
         weight = number(state.result.weights[rule.criterion])
         facts.append(

@@ -210,9 +210,9 @@ def _standing_facts(state: Standing, vendor: str, winner: str) -> list[tuple[str
 
 def _final_offer(state: Standing, vendor: str) -> tuple[str, str]:
     """How the debrief names ``vendor``'s price after best and final offers
-    (:mod:`crmselect.bafo`): ``("final ", "; best and final offer, round N")`` when its
-    final offer came from a round, ``("final ", "; its offer of round 1, no final offer")``
-    when rounds were held without it, else ``("", "")``."""
+    (:mod:`crmselect.bafo`): ``"final "`` before "price", and after the amount the round
+    its final offer came from, or that it sent none (its round-1 offer stands); ``("",
+    "")`` without a round."""
     held = rounds(state.tender.record)
     if not held:
         return "", ""

@@ -52,6 +52,7 @@ def test_the_sealed_award_report_shows_no_bid_and_says_so(
     assert "Price envelope: SEALED" in page.html
     assert page.decision.startswith("No award while the price envelope is sealed: on quality")
     assert "WHAT-IF" not in page.html  # the basis is the whole evaluation's, not a what-if
+    assert "criterion &#39;p&#39; is in the sealed price envelope" in page.html
     html = page.save(tmp_path / "award.html")
     assert bid_sightings([html], BIDS) == []
     assert main(["report", str(tender), "--samples", "200", "--out", str(tmp_path / "r.html")]) == 0
