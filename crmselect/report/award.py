@@ -15,6 +15,18 @@ what was moderated; clarifications, declarations of interest, abnormally low bid
 2014/24 art. 69 and 84); and the provenance (crmselect version, seed, input hash, frozen
 award basis hash).
 
+The report follows the two-envelope procedure and the best and final offers on the record
+(:mod:`crmselect.envelope`, :mod:`crmselect.bafo`). While the price envelope is sealed the
+analysis is of the quality envelope alone (:func:`crmselect.envelope.sealed_view`, as
+``crmselect evaluate`` reports it: ``Q_v = 100 · Σ_c w'_c · P_vc`` over the non-price
+leaves, ``w'_c = w_c / Σ_c' w_c'``), under the banner :data:`SEALED_BANNER`, with no price,
+cost or Pricing sheet. Once opened, :func:`procedure` says which envelope each number came
+from, with each quality score frozen at the opening, a moved one flagged, and the vendors
+the quality threshold eliminated (World Bank Procurement Regulations § 6.61); after a BAFO
+round, each re-priced vendor's earlier and final price, ``Δ_v = p_v^final − p_v^earlier``,
+and that every analysis ran on the final prices (EU 2014/24 art. 29(6)). The record
+section lists the what-if scenarios kept on the record, each marked not the award basis.
+
 Everything here is pure but for drawing the figures (matplotlib, in memory); the page
 object (:class:`~crmselect.report.page.Page`) saves and prints itself.
 """
@@ -28,10 +40,13 @@ import pandas as pd
 
 from crmselect import plots
 from crmselect.analysis import DEFAULT_SAMPLES, DEFAULT_SEED, Analysis, analyse
+from crmselect.bafo import bafo_lines
 from crmselect.consensus import moderation_list, panel_agreement
 from crmselect.cost.partners import _pareto
 from crmselect.cost.tco import money
-from crmselect.errors import ValidationError
+from crmselect.envelope import envelope_lines, is_sealed, opened, sealed_view
+from crmselect.errors import CrmselectError, ValidationError
+from crmselect.io.forms.rfp_template import PRICING_SHEET
 from crmselect.low_bids import open_cases
 from crmselect.model import Evaluation, PriceBasis
 from crmselect.record import Event, basis_status, eliminated, funnel
@@ -39,7 +54,7 @@ from crmselect.report.page import Page, Table, figure, frame_table, number, poin
 from crmselect.report.text import price_rule, record_facts, record_tables
 from crmselect.robustness import describe, tornado
 from crmselect.scoring import ScoreResult
-from crmselect.tender import Tender
+from crmselect.tender import Tender, derive
 from crmselect.weights import local_weights
 
 Facts = list[tuple[str, str]]
@@ -56,13 +71,16 @@ PRICE_BASES = {
 class Standing:
     """What both the award report and the debriefs start from: the tender as loaded (for
     its record), its analysis, the vendors' and criteria's names, and the vendors in rank
-    order (``ranked``: those in the running; the winner first, the runner-up second)."""
+    order (``ranked``: those in the running; the winner first, the runner-up second);
+    ``sealed``: the price envelope is sealed, so the analysis is of the quality envelope
+    alone (:func:`crmselect.envelope.sealed_view`)."""
 
     tender: Tender
     analysis: Analysis
     names: dict[str, str]
     criteria: dict[str, str]
     ranked: tuple[str, ...]
+    sealed: bool = False
 
     @property
     def result(self) -> ScoreResult:
@@ -116,11 +134,26 @@ def standing(
 ) -> Standing:
     """The :class:`Standing` of ``tender`` (a plain evaluation is a tender without a record
     or costs); ``analysis`` when already run, else :func:`crmselect.analyse` with ``seed``
-    and ``n_samples``."""
+    and ``n_samples``. While the price envelope is sealed, the analysis is of its quality
+    envelope (:func:`crmselect.envelope.sealed_view`), measured against the whole award
+    basis, and an ``analysis`` run on the prices is refused."""
     if isinstance(tender, Evaluation):
         tender = Tender(evaluation=tender)
+    sealed = is_sealed(tender)
+    shown = tender
+    if sealed:  # the quality envelope alone, as `crmselect evaluate` reports it
+        shown = sealed_view(tender, PRICING_SHEET)
+        tender = attrs.evolve(tender, clarified=shown.clarified)
+        if analysis is not None and analysis.result.evaluation.price is not None:
+            raise CrmselectError(
+                "the price envelope is sealed: the award report is of the quality envelope "
+                "alone, and this analysis ran on the prices (pass none, it is run here)"
+            )
     if analysis is None:
-        analysis = analyse(tender, seed=seed, n_samples=n_samples, progress=False)
+        analysis = analyse(shown, seed=seed, n_samples=n_samples, progress=False)
+        if sealed:  # the basis is the whole evaluation's, price criterion and all
+            derived = derive(tender) if not tender.derived else tender
+            analysis = attrs.evolve(analysis, basis=basis_status(tender.record, derived.evaluation))
     result = analysis.result
     frame = result.to_frame()
     ranked = tuple(str(v) for v in frame.index[frame["rank"].notna()])
@@ -133,6 +166,7 @@ def standing(
             str(cid): str(row["name"]) for cid, row in local_weights(evaluation.criteria).iterrows()
         },
         ranked=ranked,
+        sealed=sealed,
     )
 
 
@@ -159,18 +193,31 @@ def decision(state: Standing) -> str:
     if smaa is not None:
         share = number(smaa.acceptability.loc[winner, 1])
         holds = f", and ranks first in {share:.1%} of {smaa.n_samples:,} weight samples"
-    return (
-        f"{what_if}Award the contract to {state.name(winner)}: it scores "
-        f"{points(number(totals[winner]))} of 100{lead}{holds}."
+    award_to = (
+        f"No award while the price envelope is sealed: on quality alone {state.name(winner)} "
+        "leads, it scores"
+        if state.sealed
+        else f"Award the contract to {state.name(winner)}: it scores"
     )
+    return f"{what_if}{award_to} {points(number(totals[winner]))} of 100{lead}{holds}."
 
 
 def basis_facts(state: Standing) -> Facts:
-    """The award basis in words: the price rule, the knock-out rule and how the weights
-    were set."""
+    """The award basis in words: the price rule (while sealed, that the price criterion is
+    withheld), the knock-out rule and how the weights were set."""
     evaluation = state.result.evaluation
     facts: Facts = []
     rule = evaluation.price
+    published = state.tender.evaluation.price
+    if state.sealed and published is not None:
+        facts.append(
+            (
+                "Price",
+                f"criterion {published.criterion!r} is in the sealed price envelope: until "
+                "crmselect open-prices the weights below are the other criteria's, rescaled "
+                "to sum to 1",
+            )
+        )
     if rule is not None:
         weight = number(state.result.weights[rule.criterion])
         facts.append(
@@ -573,6 +620,59 @@ def record_sections(state: Standing) -> tuple[Facts, dict[str, Table], list[str]
     return facts, tables, pending
 
 
+SEALED_BANNER = "price envelope sealed: quality only"
+"""The banner of an award report made while the price envelope is sealed."""
+
+
+def threshold_eliminated(tender: Tender) -> dict[str, tuple[float, float]]:
+    """The vendors eliminated by the quality threshold when the price envelope was opened
+    (:func:`crmselect.envelope.open_prices`): vendor → (its quality score of 100 frozen at
+    the opening, the minimum quality); empty while sealed or without a threshold."""
+    entry = opened(tender.record)
+    if entry is None:
+        return {}
+    frozen = entry.data["quality"]
+    return {
+        v: (float(frozen[v]), float(e.data["quality_threshold"]))
+        for v, e in eliminated(tender.record).items()
+        if e.data.get("quality_threshold") is not None and v in frozen
+    }
+
+
+@attrs.frozen
+class Procedure:
+    """Which envelope each number came from and the best and final offers: the lines of
+    :func:`crmselect.envelope.envelope_lines` (who opened the price envelope, each frozen
+    quality score, each one that moved since), the vendors the quality threshold
+    eliminated, and the lines of :func:`crmselect.bafo.bafo_lines` (each round, earlier →
+    final price and difference per vendor, the final prices the analyses ran on)."""
+
+    envelope: tuple[str, ...]
+    below: Table | None
+    bafo: tuple[str, ...]
+
+
+def procedure(state: Standing) -> Procedure | None:
+    """The :class:`Procedure` of the report (``None`` with one envelope and no BAFO)."""
+    tender = state.tender
+    envelope, bafo = envelope_lines(tender), bafo_lines(tender)
+    if not envelope and not bafo:
+        return None
+    below = threshold_eliminated(tender)
+    table = (
+        Table(
+            ("vendor", "quality (of 100, frozen)", "minimum quality"),
+            tuple((state.name(v), f"{q:.1f}", f"{t:g}") for v, (q, t) in below.items()),
+            frozenset({1, 2}),
+            tuple(True for _ in below),
+        )
+        if below
+        else None
+    )
+    lines = tuple(line.strip() for line in envelope.splitlines())
+    return Procedure(lines, table, tuple(line.strip() for line in bafo.splitlines()))
+
+
 def provenance(state: Standing) -> Facts:
     """Where the numbers come from: crmselect's version, the SMAA seed and samples, the
     input hash and the frozen award basis's hash."""
@@ -654,6 +754,8 @@ def page_of(state: Standing) -> Page:
         title=title,
         decision=sentence,
         what_if=state.analysis.what_if,
+        sealed=SEALED_BANNER if state.sealed else "",
+        procedure=procedure(state),
         winner=None if winner is None else state.name(winner),
         stage=state.tender.stage.value,
         basis=basis_facts(state),

@@ -6,10 +6,14 @@ holds: the decision (the winner's name); the vendor's rank among the vendors in 
 (or why it is not ranked) and its total out of 100 against the winner's; the winner's
 evaluated price and the vendor's own; its score on every criterion against the winner's,
 with the points each difference is worth (``100 · w_j (x_vendor,j − x_winner,j)``); the
-reasons it did not win — its knock-outs and elimination as recorded, its
-abnormally-low-bid case, and the criteria where the winner gained most; and the published
-award basis it was scored under. No other vendor's name, score or price is rendered
-(``tests/report/test_debrief.py`` searches every file for them).
+reasons it did not win — its knock-outs and elimination as recorded (below the quality
+threshold: its frozen quality score against the minimum, and no price, since its price
+envelope was never opened), its abnormally-low-bid case, and the criteria where the winner
+gained most; and the published award basis it was scored under. After best and final
+offers the prices are the final ones, and say so. A debrief comes after the award: none
+is written while the price envelope is sealed (:mod:`crmselect.envelope`). No other
+vendor's name, score or price is rendered (``tests/report/test_debrief.py`` searches every
+file for them).
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ import attrs
 import pandas as pd
 
 from crmselect.analysis import DEFAULT_SAMPLES, DEFAULT_SEED, Analysis
+from crmselect.bafo import rounds
 from crmselect.cost.tco import money
-from crmselect.errors import Problem, ValidationError
+from crmselect.envelope import is_sealed
+from crmselect.errors import CrmselectError, Problem, ValidationError
 from crmselect.low_bids import cases
 from crmselect.model import Evaluation
 from crmselect.record import Event, basis_status, eliminated
@@ -32,6 +38,7 @@ from crmselect.report.award import (
     criteria_table,
     head_to_head,
     standing,
+    threshold_eliminated,
 )
 from crmselect.report.page import Page, number, points, render
 from crmselect.tender import Tender
@@ -109,6 +116,8 @@ def debriefs(
     >>> letters.vendors
     ('kestrel', 'meridian', 'quillpoint', 'helix', 'tidewater')
     """
+    if isinstance(tender, Tender) and is_sealed(tender):
+        raise CrmselectError(_SEALED)
     state = standing(tender, analysis=analysis, seed=seed, n_samples=n_samples)
     winners = state.result.winners
     if len(winners) != 1:
@@ -130,6 +139,8 @@ def debrief(state: Standing, vendor: str) -> Page:
     """The debrief of ``vendor`` (not the winner) from a :class:`Standing` with one
     winner."""
     winner = state.winner
+    if state.sealed:
+        raise CrmselectError(_SEALED)
     if winner is None or vendor == winner:
         raise ValidationError(
             "No debrief", [Problem(vendor, "the winner (or no winner) gets no debrief")]
@@ -150,6 +161,12 @@ def debrief(state: Standing, vendor: str) -> Page:
         provenance=_provenance(state),
     )
     return Page(title=title, decision=sentence, html=html)
+
+
+_SEALED = (
+    "no debriefs while the price envelope is sealed: a debrief is written after the award, "
+    "and the award is made on the prices too (crmselect open-prices opens them)"
+)
 
 
 def _decision(state: Standing, vendor: str, winner: str) -> str:
@@ -181,11 +198,27 @@ def _standing_facts(state: Standing, vendor: str, winner: str) -> list[tuple[str
         ("Your total", f"{points(number(totals[vendor]))} of 100"),
         ("The winner's total", f"{points(number(totals[winner]))} of 100"),
     ]
-    for who, label in ((winner, "The winner's price"), (vendor, "Your price")):
+    unopened = threshold_eliminated(state.tender)
+    for who, whose in ((winner, "The winner's"), (vendor, "Your")):
         price = state.price(who)
-        if price is not None:
-            facts.append((label, f"{state.currency}{money(price[1])} ({price[0]})"))
+        if price is not None and who not in unopened:  # a price never opened is not shown
+            final, what = _final_offer(state, who)
+            label = f"{whose} {final}price"
+            facts.append((label, f"{state.currency}{money(price[1])} ({price[0]}{what})"))
     return facts
+
+
+def _final_offer(state: Standing, vendor: str) -> tuple[str, str]:
+    """How the debrief names ``vendor``'s price after best and final offers
+    (:mod:`crmselect.bafo`): ``"final "`` before "price", and after the amount the round
+    its final offer came from, or that it sent none (its round-1 offer stands); ``("",
+    "")`` without a round."""
+    held = rounds(state.tender.record)
+    if not held:
+        return "", ""
+    if vendor in state.tender.rebid:
+        return "final ", f"; best and final offer, round {held[-1].data['round']}"
+    return "final ", "; its round-1 offer: no best and final offer from it"
 
 
 def reasons(state: Standing, vendor: str, winner: str, top: int = 3) -> list[str]:
@@ -195,7 +228,14 @@ def reasons(state: Standing, vendor: str, winner: str, top: int = 3) -> list[str
     knocked = state.result.knocked_out.get(vendor, ())
     lines = [f"Knocked out: {r}" for r in knocked if not r.startswith("eliminated at ")]
     gone = eliminated(state.tender.record).get(vendor)
-    if gone is not None:
+    below = threshold_eliminated(state.tender).get(vendor)
+    if below is not None:
+        lines.append(
+            f"Below the minimum quality: your quality score {below[0]:.1f} of 100 is under "
+            f"the minimum quality {below[1]:g} announced with the award basis, so your price "
+            "envelope was not opened (World Bank Procurement Regulations § 6.61)"
+        )
+    elif gone is not None:
         lines.append(
             f"Left the tender at {gone.data['stage']} on {gone.at:%Y-%m-%d}: {gone.reason}"
         )

@@ -526,7 +526,8 @@ def record_report(
     award basis (frozen when, by whom; every deviation, recorded with its reason or not yet
     recorded), the vendors eliminated and why, the members' declarations of interest, the
     abnormally-low-bid cases (``flagged``: the vendors whose bid is flagged now, each open
-    case a line in capitals) and the clarifications that changed an answer or a price."""
+    case a line in capitals), the clarifications that changed an answer or a price, and the
+    what-if scenarios kept on the record, each marked NOT the award basis."""
     parts = [f"Stage: {stage_of(record).value}", _basis_lines(record, evaluation)]
     parts += [
         p for p in (_low_bid_lines(record, flagged), _declaration_lines(record, evaluation)) if p
@@ -543,7 +544,26 @@ def record_report(
         )
     if clarified:
         parts.append("Clarifications:\n" + "\n".join(f"  {printable(str(a))}" for a in clarified))
+    scenarios = _what_if_lines(record)
+    if scenarios:
+        parts.append(scenarios)
     return "\n\n".join(parts)
+
+
+def _what_if_lines(record: TenderRecord) -> str:
+    """The what-if scenarios kept on the record (:meth:`crmselect.whatif_model.WhatIf.scenario`),
+    each NOT the award basis: its name, when, by whom, why, what it changed and who would
+    win under it."""
+    found = record.of(Event.WHAT_IF)
+    if not found:
+        return ""
+    lines = [
+        f"  {printable(str(e.data['name']))} ({e.at:%Y-%m-%d} by {printable(e.by)}): "
+        f"{printable(e.reason)}; winner under it {printable(str(e.data['winner']))}; "
+        f"changes: {printable('; '.join(map(str, e.data['changes'])))}"
+        for e in found
+    ]
+    return "What-if scenarios on the record (NOT the award basis):\n" + "\n".join(lines)
 
 
 def _low_bid_lines(record: TenderRecord, flagged: Sequence[str]) -> str:
@@ -659,8 +679,9 @@ def record_tables(
 ) -> dict[str, pd.DataFrame]:
     """The record as tables for the workbook's Audit sheet, by title: every deviation from
     the award basis (recorded with its reason, or not yet), the eliminated vendors, the
-    declarations of interest, each step of every abnormally-low-bid case and the
-    clarifications; empty tables left out."""
+    declarations of interest, each step of every abnormally-low-bid case, the
+    clarifications and the what-if scenarios kept on the record (each marked not the award
+    basis); empty tables left out."""
     status = basis_status(record, evaluation)
     deviations = [
         {"Recorded": f"{e.at:%Y-%m-%d}", "By": e.by, "Reason": e.reason, "Change": change}
@@ -722,8 +743,27 @@ def record_tables(
         "Declarations of interest": pd.DataFrame(declared),
         "Abnormally low bids (art. 69)": pd.DataFrame(low_bids),
         "Clarifications": pd.DataFrame(clarifications),
+        "What-if scenarios (not the award basis)": _scenario_rows(record),
     }
     return {title: frame for title, frame in tables.items() if not frame.empty}
+
+
+def _scenario_rows(record: TenderRecord) -> pd.DataFrame:
+    """The what-if scenarios kept on the record, one row each, marked not the award basis."""
+    return pd.DataFrame(
+        [
+            {
+                "Scenario": e.data["name"],
+                "On": f"{e.at:%Y-%m-%d}",
+                "By": e.by,
+                "Reason": e.reason,
+                "Changes": "; ".join(map(str, e.data["changes"])),
+                "Winner under it": e.data["winner"],
+                "Award basis": "no",
+            }
+            for e in record.of(Event.WHAT_IF)
+        ]
+    )
 
 
 def leave_one_out_report(result: ScoreResult) -> str:

@@ -71,7 +71,7 @@ def test_a_debrief_holds_its_scores_the_winners_and_the_winners_price(
         assert re.search(row, html), criterion
     price = state.price("orbis")
     assert price is not None
-    assert f"The winner&#39;s price</dt><dd>EUR {money(price[1])}" in html
+    assert f"The winner&#39;s final price</dt><dd>EUR {money(price[1])}" in html
     assert letters["meridian"].decision == (
         "The contract is to be awarded to Orbis CRM Cloud (orbis); Meridian Business Apps "
         f"(meridian) ranks 3 of 5 with {points(float(result.totals['meridian']))} of 100 "

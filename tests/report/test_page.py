@@ -47,6 +47,8 @@ def _empty_award(**given: object) -> dict[str, object]:
         "title": "t",
         "decision": "d",
         "what_if": False,
+        "sealed": "",
+        "procedure": None,
         "winner": None,
         "stage": "setup",
         "basis": [],
