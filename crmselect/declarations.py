@@ -35,14 +35,16 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from crmselect.errors import CrmselectError, ImportProblem
-from crmselect.model import DemoScore, Evaluation
+from crmselect.model import DemoScore, Evaluation, ScoringPolicy
 from crmselect.record import Declaration, Entry, Event, TenderRecord, declarations
+from crmselect.scales import DemoScale
 
 __all__ = [
     "UNJUSTIFIED_ACTION",
     "Declaration",
     "declarations",
     "declare",
+    "justification_bounds",
     "justification_findings",
     "needs_justification",
     "require_declarations",
@@ -97,15 +99,23 @@ def needs_justification(score: float, evaluation: Evaluation) -> bool:
     """Whether ``score`` lies at an extreme of ``evaluation``'s demo scale — at or below
     ``at_most`` or at or above ``at_least`` of its policy's
     :class:`~crmselect.model.policy.JustifyScores` — and so needs a written justification."""
-    scale = evaluation.demo_scale
-    low, high = evaluation.policy.justify_scores.bounds(scale.minimum, scale.maximum)
+    low, high = justification_bounds(evaluation.demo_scale, evaluation.policy)
     return score <= low or score >= high
+
+
+def justification_bounds(scale: DemoScale, policy: ScoringPolicy) -> tuple[float, float]:
+    """``(at_most, at_least)``: a score ``s`` needs a justification when ``s <= at_most`` or
+    ``s >= at_least`` (:meth:`~crmselect.model.policy.JustifyScores.bounds` on ``scale``)."""
+    return policy.justify_scores.bounds(scale.minimum, scale.maximum)
 
 
 def unjustified_what(score: float, evaluation: Evaluation) -> str:
     """The finding's words for an extreme ``score`` without a justification."""
-    scale = evaluation.demo_scale
-    low, high = evaluation.policy.justify_scores.bounds(scale.minimum, scale.maximum)
+    return _unjustified_what(score, justification_bounds(evaluation.demo_scale, evaluation.policy))
+
+
+def _unjustified_what(score: float, bounds: tuple[float, float]) -> str:
+    low, high = bounds
     return (
         f"score {score:g} is at an extreme of the scale (at most {low:g} or at least "
         f"{high:g}) and its note gives no justification; the score is used"
@@ -116,13 +126,19 @@ UNJUSTIFIED_ACTION = "ask the evaluator to write why in the note, or the chair t
 
 
 def justification_findings(
-    scores: Iterable[DemoScore], evaluation: Evaluation
+    scores: Iterable[DemoScore], scale: DemoScale, policy: ScoringPolicy
 ) -> list[ImportProblem]:
-    """A warning for each of ``scores`` at an extreme of the scale with a blank note, placed
-    by its ``origin`` (``demo_scores.csv: row 12``: the file and the row)."""
+    """A warning for each of ``scores`` at an extreme of ``scale`` (the bounds of
+    :func:`justification_bounds`, found once) with a blank note, placed by its ``origin``
+    (``demo_scores.csv: row 12``: the file and the row).
+
+    It needs the demo scale and the policy only, not an evaluation: the loader finds the
+    findings before it builds (and checks) the one evaluation they go into."""
+    bounds = low, high = justification_bounds(scale, policy)
     found = []
     for d in scores:
-        if d.score is None or d.note.strip() or not needs_justification(d.score, evaluation):
+        score = d.score
+        if score is None or not (score <= low or score >= high) or d.note.strip():
             continue
         file, _, row = d.origin.partition(": row ")
         found.append(
@@ -131,10 +147,10 @@ def justification_findings(
                 sheet="",
                 cell=f"row {row}" if row else "",
                 severity="warning",
-                what=unjustified_what(d.score, evaluation),
+                what=_unjustified_what(score, bounds),
                 action=UNJUSTIFIED_ACTION,
                 requirement=f"{d.evaluator}: {d.vendor}/{d.script}/{d.criterion}",
-                value=f"{d.score:g}",
+                value=f"{score:g}",
             )
         )
     return found
@@ -143,7 +159,7 @@ def justification_findings(
 def with_justification_findings(evaluation: Evaluation) -> Evaluation:
     """``evaluation`` with :func:`justification_findings` for its demo scores added to its
     ``import_problems`` (the loader applies it to the scores of ``demo_scores.csv``)."""
-    found = justification_findings(evaluation.demo_scores, evaluation)
+    found = justification_findings(evaluation.demo_scores, evaluation.demo_scale, evaluation.policy)
     if not found:
         return evaluation
     return attrs.evolve(evaluation, import_problems=(*evaluation.import_problems, *found))

@@ -164,7 +164,7 @@ def test_a_csv_score_without_its_reason_is_a_finding_at_its_row(example: Evaluat
         DemoScore("it", "helix", "D1", "sfa", 3, "", origin="x.csv: row 9"),
         DemoScore("it", "helix", "D1", "sfa", None, "", origin="x.csv: row 10"),
     ]
-    (finding,) = justification_findings(scores, example)
+    (finding,) = justification_findings(scores, example.demo_scale, example.policy)
     assert (finding.file, finding.cell, finding.severity) == ("demo_scores.csv", "row 7", "warning")
     assert "the score is used" in finding.what
     assert finding.requirement == "it: helix/D1/sfa"

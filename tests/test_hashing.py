@@ -15,7 +15,15 @@ from hypothesis import strategies as st
 import crmselect
 from crmselect.hashing import canonical, canonical_float, digest, sha256_hex
 from crmselect.io.forms.rfp_template import questions_fingerprint
-from crmselect.model import Criterion, Evaluation, Judgements, Requirement, Vendor
+from crmselect.model import (
+    Criterion,
+    Evaluation,
+    Judgements,
+    Requirement,
+    Response,
+    Vendor,
+    fingerprint_of,
+)
 from crmselect.weights import apply_judgements
 
 
@@ -130,6 +138,30 @@ def test_fingerprint_leaves_out_weights_derived_from_judgements() -> None:
     # The judgements themselves are inputs: changing one changes the hash.
     other = _tree_evaluation((Judgements("", [("a", "b", 5)]),))
     assert other.fingerprint != judged.fingerprint
+
+
+def test_fingerprint_of_a_change_is_the_fingerprint_of_the_checked_copy() -> None:
+    """fingerprint_of hashes the copy attrs.evolve would build, field by field, without
+    building it: the same hash for no change, for answers left out or added, and for
+    weights moved away from (or nudged within) what the judgements give."""
+    judged = _tree_evaluation((Judgements("", [("a", "b", 3)]),))
+    answered = attrs.evolve(judged, responses=[Response("v1", "r1", "out_of_box")])
+    moved = (attrs.evolve(judged.criteria[0], weight=0.5), judged.criteria[1])
+    nudged = _nudged(judged, 3).criteria
+    assert fingerprint_of(answered) == answered.fingerprint
+    for base, changes in [
+        (answered, {"responses": ()}),
+        (judged, {"responses": answered.responses, "description": "d"}),
+        (judged, {"criteria": moved}),
+        (judged, {"criteria": nudged}),
+        (judged, {"judgements": (), "criteria": moved}),
+    ]:
+        copy = attrs.evolve(base, **changes)
+        assert fingerprint_of(base, **changes) == copy.fingerprint, changes
+    assert fingerprint_of(judged, criteria=nudged) == judged.fingerprint
+    assert fingerprint_of(judged, criteria=moved) != judged.fingerprint
+    with pytest.raises(TypeError, match="no field answers"):
+        fingerprint_of(judged, answers=())
 
 
 def test_fingerprint_keeps_weights_given_as_inputs() -> None:

@@ -48,7 +48,7 @@ from crmselect.model.choices import (
     Priority,
     ProcessRating,
 )
-from crmselect.model.evaluation import Evaluation
+from crmselect.model.evaluation import Evaluation, fingerprint_of
 from crmselect.model.inputs import (
     DemoScore,
     DemoScript,
@@ -99,6 +99,7 @@ __all__ = [
     "ScoringPolicy",
     "Vendor",
     "duplicate_problems",
+    "fingerprint_of",
     "moderation_problems",
     "tree_problems",
     "walk_tree",

@@ -134,32 +134,7 @@ class Evaluation:
         total) are hashed so too: their last bits may differ between CPUs' vectorised
         ``power``, their 12 significant digits do not.
         """
-        plain = canonical(self, exclude=_NOT_FINGERPRINTED)
-        if self.references is None:  # an evaluation without references hashes as before
-            del plain["references"]
-        plain["criteria"] = _given_weights(plain["criteria"], self._derived_nodes())
-        return sha256_of_canonical(plain)
-
-    def _derived_nodes(self) -> frozenset[str]:
-        """Judged nodes ("" for the top level) whose children's normalised local weights are
-        those their judgements give, within :data:`DERIVED_TOLERANCE`."""
-        if not self.judgements:
-            return frozenset()
-        from crmselect.weights.judgements import judgement_results  # weights imports model
-
-        try:
-            derived = judgement_results(self.criteria, self.judgements)
-        except ValidationError:  # judgements that do not fit the tree derive nothing
-            return frozenset()
-        children = {c.id: c.children for _, c in walk_tree(self.criteria)}
-        children[""] = self.criteria
-        return frozenset(
-            node
-            for node, result in derived.items()
-            if _weights_match(
-                children.get(node, ()), {str(k): float(v) for k, v in result.weights.items()}
-            )
-        )
+        return fingerprint_of(self)
 
     def __repr__(self) -> str:
         return (
@@ -192,6 +167,57 @@ def _check_references(evaluation: Evaluation, references: References | None) -> 
     ``evaluation`` (:func:`crmselect.references.reference_problems`)."""
     if references is not None:
         raise_if(reference_problems(evaluation), f"Invalid reference checks in {evaluation.name!r}")
+
+
+def fingerprint_of(evaluation: Evaluation, **changes: Any) -> str:
+    """The :attr:`~Evaluation.fingerprint` that ``attrs.evolve(evaluation, **changes)``
+    would have, without building that copy: the copy's checks would walk every answer and
+    demo score again (issue 21 item 3), and a change that only leaves inputs out (no
+    answers, no prices: :func:`crmselect.io.forms.rfp_template.questions_fingerprint`)
+    cannot make a checked evaluation invalid.
+
+    The canonical form (:func:`~crmselect.hashing.canonical`) is that of the copy, field by
+    field: every field but ``origin`` and ``import_problems``, ``references`` only when
+    given, the weights of judged nodes left out where they are what the judgements give.
+    """
+    unknown = set(changes) - {f.name for f in attrs.fields(Evaluation)}
+    if unknown:
+        raise TypeError(f"Evaluation has no field {', '.join(sorted(unknown))}")
+    values = {
+        f.name: changes[f.name] if f.name in changes else getattr(evaluation, f.name)
+        for f in attrs.fields(Evaluation)
+        if f.name not in _NOT_FINGERPRINTED
+    }
+    if values["references"] is None:  # an evaluation without references hashes as before
+        del values["references"]
+    plain = {name: canonical(value, exclude=_NOT_FINGERPRINTED) for name, value in values.items()}
+    derived = _derived_nodes(values["criteria"], values["judgements"])
+    plain["criteria"] = _given_weights(plain["criteria"], derived)
+    return sha256_of_canonical(plain)
+
+
+def _derived_nodes(
+    criteria: tuple[Criterion, ...], judgements: tuple[Judgements, ...]
+) -> frozenset[str]:
+    """Judged nodes ("" for the top level) whose children's normalised local weights are
+    those their judgements give, within :data:`DERIVED_TOLERANCE`."""
+    if not judgements:
+        return frozenset()
+    from crmselect.weights.judgements import judgement_results  # weights imports model
+
+    try:
+        derived = judgement_results(criteria, judgements)
+    except ValidationError:  # judgements that do not fit the tree derive nothing
+        return frozenset()
+    children = {c.id: c.children for _, c in walk_tree(criteria)}
+    children[""] = criteria
+    return frozenset(
+        node
+        for node, result in derived.items()
+        if _weights_match(
+            children.get(node, ()), {str(k): float(v) for k, v in result.weights.items()}
+        )
+    )
 
 
 _NOT_FINGERPRINTED = ("origin", "import_problems")

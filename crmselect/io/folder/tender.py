@@ -24,7 +24,7 @@ import attrs
 
 from crmselect.clarifications import Applied, Clarification, apply_clarifications, resolved
 from crmselect.cost.case import CostCase
-from crmselect.declarations import justification_findings, with_justification_findings
+from crmselect.declarations import justification_findings
 from crmselect.envelope import Envelope
 from crmselect.errors import InputFileError, Problem, ValidationError
 from crmselect.io.excel.untrusted import DEFAULT_LIMITS
@@ -41,7 +41,8 @@ from crmselect.io.forms.meta import resign
 from crmselect.io.forms.reference_calls import import_reference_sheets
 from crmselect.io.forms.rfp_template import PRICING_SHEET, RFP_META
 from crmselect.io.forms.workshop import WORKSHOP_META
-from crmselect.model import Evaluation
+from crmselect.model import Evaluation, ScoringPolicy
+from crmselect.scales import DemoScale
 from crmselect.tender import Tender
 
 __all__ = ["load_tender", "resign_returns"]
@@ -135,19 +136,18 @@ def _read(file: Path, root: YNode) -> _Read:
 
 def _evaluation(fields: dict[str, Any]) -> Evaluation:
     """The evaluation of ``fields`` with the justification findings of its demo scores
-    (:func:`~crmselect.declarations.with_justification_findings`), its checks run once.
+    (:func:`~crmselect.declarations.justification_findings`), its checks run once.
 
-    The findings depend on the demo scale and the policy only, so they are found with an
-    evaluation of the same fields but no answers or demo scores (checked in a moment) and
-    given to the whole one as it is built: adding them afterwards would check 450,000
-    answers and scores a second time at the upper end of issue 21. Where that lighter
-    evaluation is refused, the whole one is built as before, to raise every problem.
+    The findings depend on the demo scale and the policy only, so they are found from the
+    fields and given to the evaluation as it is built: adding them afterwards would check
+    450,000 answers and scores a second time at the upper end of issue 21. Where the
+    evaluation is refused, its problems are raised as they are (the findings are warnings).
     """
-    try:
-        light = Evaluation(**{**fields, "responses": (), "demo_scores": ()})
-    except ValidationError:
-        return with_justification_findings(Evaluation(**fields))
-    found = justification_findings(fields["demo_scores"], light)
+    found = justification_findings(
+        fields.get("demo_scores", ()),
+        fields.get("demo_scale", DemoScale()),
+        fields.get("policy", ScoringPolicy()),
+    )
     return Evaluation(**fields, import_problems=found)
 
 

@@ -53,7 +53,7 @@ from crmselect.io.excel.xlsx import (
 )
 from crmselect.io.folder.key import TenderKey
 from crmselect.io.forms.meta import FormMeta, write_meta
-from crmselect.model import Access, Deployment, Evaluation, Requirement, Vendor
+from crmselect.model import Access, Deployment, Evaluation, Requirement, Vendor, fingerprint_of
 
 TEMPLATE_VERSION = "crmselect.rfp/2"
 """/2: signed with the tender's key (:mod:`crmselect.io.forms.meta`); /1 files are refused."""
@@ -200,13 +200,10 @@ def _questions_fingerprint(evaluation: Evaluation) -> str:
     price = evaluation.price
     if not (evaluation.responses or evaluation.pricing or (price and price.prices)):
         return evaluation.fingerprint
-    return attrs.evolve(
-        evaluation,
-        responses=(),
-        import_problems=(),
-        pricing={},
-        price=price and attrs.evolve(price, prices={}),
-    ).fingerprint
+    # the copy's fingerprint without building it: no answer is checked again (issue 21)
+    return fingerprint_of(
+        evaluation, responses=(), pricing={}, price=price and attrs.evolve(price, prices={})
+    )
 
 
 def requirements_hash(evaluation: Evaluation) -> str:

@@ -35,8 +35,8 @@ def test_the_findings_are_those_added_after_the_checks() -> None:
 
 
 def test_a_refused_evaluation_lists_every_problem_at_once() -> None:
-    """A requirement under an unknown criterion refuses the lighter evaluation too; the whole
-    one is built all the same, so the demo score's problem is listed beside it."""
+    """A requirement under an unknown criterion and a demo score of an unknown evaluator are
+    refused together: the findings come before the one check, which lists every problem."""
     fields = _fields()
     requirement = attrs.evolve(fields["requirements"][0], criterion="nowhere")
     score = attrs.evolve(fields["demo_scores"][0], evaluator="stranger")
