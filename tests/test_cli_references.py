@@ -78,6 +78,8 @@ def test_issued_instruments_are_read_back_by_evaluate_and_check(
     main(["check", str(tender)])  # the minimal folder has a schema finding of its own
     checked = capsys.readouterr()
     assert "Winner: x" in evaluated.out
+    assert "    c1 Head of Sales (manufacturer), by e1 on 2026-03-02: a1 5, b 1" in evaluated.out
+    assert "    c2 CRM lead (retailer), by e2 on 2026-03-03: a1 –, b –" in evaluated.out
     assert "Minimal tender: 2 criteria groups" in checked.out
     assert "references" not in checked.out + checked.err  # valid, and no finding
     for secret in SECRETS:
