@@ -17,6 +17,11 @@ The *award basis* of an evaluation is that announcement, as written (never as de
 ``processes``        the rated business processes and the requirements they raise
 ``price``            the price rule: criterion, method, budget, floor, ceiling, basis — not
                      the prices (bids come later; prices from the cost model are derived)
+``references``       the reference checks' questions (criterion and text), shares ``q_c``
+                     and scale (:mod:`crmselect.references`, formulas R2 and R3) — only when
+                     the tender has reference questions, so that a tender without them keeps
+                     its fingerprint; never the calls (who was called is confidential, and
+                     calls and their scores are what the basis is applied to)
 ===================  =========================================================================
 
 Vendors, the panel, answers, scores and prices are not part of it: they are what the basis
@@ -46,15 +51,27 @@ SECTIONS = (
     "policy",
     "processes",
     "price",
+    "references",
 )
-"""The parts of an evaluation that make its award basis, in the order they are reported."""
+"""The parts of an evaluation that make its award basis, in the order they are reported
+(``references`` only when there are reference questions)."""
+
+_REFERENCE_BASIS = ("questions", "share", "shares", "scale")
+"""What of :class:`~crmselect.references.References` is announced: the questions, the
+shares and the scale — not the calls, their referees or their scores."""
 
 _NOT_BASIS = ("origin", "justify_scores")
 """Fields left out at any depth: where a value was written is not what it says, and which
 demo scores need a written justification (:class:`~crmselect.model.policy.JustifyScores`)
 is a rule of the procedure that changes no score."""
 
-_KEYED = {"criteria": "id", "children": "id", "requirements": "id", "processes": "id"}
+_KEYED = {
+    "criteria": "id",
+    "children": "id",
+    "requirements": "id",
+    "processes": "id",
+    "questions": "criterion",
+}
 """Lists whose items are named by a field, so that a path reads ``criteria.sfa.weight``
 rather than ``criteria[0].children[3].weight`` and an item moved in the list is no change."""
 
@@ -78,13 +95,16 @@ def award_basis(evaluation: Evaluation) -> AwardBasis:
 
     >>> import crmselect
     >>> basis = award_basis(crmselect.load_tender(crmselect.example_path()).evaluation)
-    >>> sorted(basis.content) == sorted(SECTIONS)
+    >>> sorted(basis.content) == sorted(s for s in SECTIONS if s != "references")
     True
     >>> len(basis.fingerprint)
     64
     """
     plain = canonical(evaluation, exclude=_NOT_BASIS)
-    content = {section: plain[section] for section in SECTIONS}
+    content = {section: plain[section] for section in SECTIONS if section != "references"}
+    refs = evaluation.references
+    if refs is not None and refs.questions:
+        content["references"] = {key: plain["references"][key] for key in _REFERENCE_BASIS}
     judged = frozenset(j.node for j in evaluation.judgements)
     content["criteria"] = _judged_weights(content["criteria"], judged)
     if content["price"] is not None:

@@ -134,6 +134,7 @@ from crmselect.report import (
     requirements_report,
     tender_summary,
 )
+from crmselect.report.calls import references_report
 from crmselect.report.commands import write_award, write_debriefs
 from crmselect.scoring import panel_scores, process_gaps
 from crmselect.tender import Tender, derive
@@ -262,6 +263,7 @@ def _evaluate(path: Path, out: Path | None, args: argparse.Namespace) -> int:
     flagged = [] if prices is None else [str(v) for v in prices.index[prices["abnormally_low"]]]
     record = record_report(loaded.record, loaded.evaluation, shown.clarified, flagged)
     procedure = [record, envelope_lines(loaded), bafo_lines(loaded)]
+    procedure.append(references_report(shown.evaluation))
     if header:
         say(header + "\n")
     say(full_report(analysis.result, analysis, "\n\n".join(p for p in procedure if p)))

@@ -90,6 +90,7 @@ __all__ = [
     "ReferenceScore",
     "References",
     "calls_frame",
+    "calls_table",
     "confidential_fields",
     "reference_criterion_scores",
     "reference_missing",
@@ -353,3 +354,42 @@ def calls_frame(evaluation: Evaluation, *, confidential: bool = True) -> pd.Data
         {**{name: getattr(c, name) for name in columns}, "scored": scored[c.id]} for c in refs.calls
     ]
     return pd.DataFrame(rows, columns=[*columns, "scored"]).set_index("id")
+
+
+CALLS_TABLE_COLUMNS = ["vendor", "call", "role", "organisation_type", "criterion", "score"]
+
+
+def calls_table(evaluation: Evaluation) -> pd.DataFrame:
+    """One row per reference call × question asked, in vendor order: the vendor, the call,
+    the referee's role and organisation type, the criterion and the score on the reference
+    scale (NaN: not given, or excluded on import) — what the reports show, never the
+    organisation or the referee's name (:func:`confidential_fields`).
+
+    >>> import crmselect
+    >>> from crmselect.model import Criterion, Requirement, Vendor
+    >>> refs = References(
+    ...     questions=(ReferenceQuestion("fit", "Does it do what was promised?"),),
+    ...     calls=(ReferenceCall("c1", "a", "Head of Sales", "retailer", "Shop", "P. Roe"),),
+    ...     scores=(ReferenceScore("c1", "fit", 4.0),),
+    ... )
+    >>> evaluation = crmselect.model.Evaluation(
+    ...     "demo", [Criterion("fit", weight=1)], [Requirement("R1", "Pipeline", "fit")],
+    ...     [Vendor("a", "A")], references=refs)
+    >>> calls_table(evaluation).to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'vendor': 'a', 'call': 'c1', 'role': 'Head of Sales', 'organisation_type': 'retailer',
+      'criterion': 'fit', 'score': 4.0}]
+    """
+    refs = evaluation.references
+    if refs is None:
+        return pd.DataFrame(columns=CALLS_TABLE_COLUMNS)
+    given = {(s.call, s.criterion): s.score for s in refs.scores}
+    order = {vendor: i for i, vendor in enumerate(evaluation.vendor_ids)}
+    calls = sorted(refs.calls, key=lambda c: order.get(c.vendor, len(order)))
+    rows = [
+        (c.vendor, c.id, c.role, c.organisation_type, q, given.get((c.id, q)))
+        for c in calls
+        for q in refs.asked()
+    ]
+    frame = pd.DataFrame(rows, columns=CALLS_TABLE_COLUMNS)
+    frame["score"] = pd.to_numeric(frame["score"]).astype(float)
+    return frame

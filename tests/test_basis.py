@@ -3,6 +3,9 @@ value by value."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import attrs
 import pytest
 from hypothesis import given
@@ -11,6 +14,7 @@ from hypothesis import strategies as st
 import crmselect
 from crmselect.basis import JUDGED, SECTIONS, AwardBasis, award_basis, deviations
 from crmselect.model import Evaluation, PriceMethod
+from crmselect.record import TenderRecord, basis_status, issue
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +35,7 @@ def _reweighted(evaluation: Evaluation, leaf: str, weight: float) -> Evaluation:
 
 def test_the_basis_holds_its_sections_and_not_the_bids(written: Evaluation) -> None:
     basis = award_basis(written)
-    assert tuple(basis.content) == SECTIONS
+    assert tuple(basis.content) == SECTIONS[:-1]  # no reference questions: no references
     assert "prices" not in basis.content["price"]
     assert basis.content["price"]["budget"] == written.price.budget  # type: ignore[union-attr]
     no_answers = attrs.evolve(written, responses=(), demo_scores=(), import_problems=())
@@ -117,3 +121,62 @@ def test_deviations_are_empty_exactly_when_the_fingerprints_agree(weight: float)
     found = deviations(before, after)
     assert (found == ()) == (before.fingerprint == after.fingerprint)
     assert (found == ()) == (weight == 30.0)
+
+
+def _with_references(evaluation: Evaluation, **changes: Any) -> Evaluation:
+    """``evaluation`` with one reference question on ``sfa`` and one call; ``changes`` are
+    applied to the :class:`~crmselect.References`."""
+    refs = crmselect.References(
+        questions=[crmselect.ReferenceQuestion("sfa", "Does the pipeline work for you?")],
+        calls=[
+            crmselect.ReferenceCall(
+                "c1", "orbis", "Head of Sales", "manufacturer", "Hushwood Mills", "Zelda Q."
+            )
+        ],
+        share=0.2,
+    )
+    return attrs.evolve(evaluation, references=attrs.evolve(refs, **changes))
+
+
+def test_reference_questions_and_shares_are_basis_and_the_calls_are_not(
+    written: Evaluation,
+) -> None:
+    assert "references" not in award_basis(written).content  # none: fingerprint unchanged
+    with_refs = _with_references(written)
+    basis = award_basis(with_refs)
+    assert basis.content["references"]["share"] == 0.2
+    assert [q["criterion"] for q in basis.content["references"]["questions"]] == ["sfa"]
+    assert "calls" not in basis.content["references"]
+    assert "Zelda" not in repr(basis.content)
+    assert "Hushwood" not in repr(basis.content)
+    score = crmselect.ReferenceScore("c1", "sfa", 4.0)
+    more = _with_references(written, scores=(score,))  # a score given: not the basis
+    assert award_basis(more).fingerprint == basis.fingerprint
+    assert [str(d) for d in deviations(award_basis(written), basis)] == ["references: added"]
+
+
+def test_a_changed_reference_share_or_question_is_a_deviation_at_its_path(
+    written: Evaluation,
+) -> None:
+    basis = award_basis(_with_references(written))
+    shares = award_basis(_with_references(written, share=0.3, shares={"sfa": 0.25}))
+    assert [str(d) for d in deviations(basis, shares)] == [
+        "references.share: 0.2 → 0.3",
+        "references.shares.sfa: (none) → 0.25",
+    ]
+    asked = crmselect.ReferenceQuestion("sfa", "Did the pipeline go live on time?")
+    (reworded,) = deviations(basis, award_basis(_with_references(written, questions=[asked])))
+    assert reworded.path == "references.questions.sfa.text"
+    scale = crmselect.DemoScale(1, 5)
+    (rescaled,) = deviations(basis, award_basis(_with_references(written, scale=scale)))
+    assert str(rescaled) == "references.scale.minimum: 0 → 1"
+
+
+def test_a_reference_change_after_issue_is_an_unrecorded_deviation(written: Evaluation) -> None:
+    at = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)
+    issued = _with_references(written)
+    record = TenderRecord((issue(TenderRecord(), issued, by="Mei", at=at),))
+    assert basis_status(record, issued).holds
+    status = basis_status(record, _with_references(written, share=0.5))
+    assert [str(d) for d in status.unrecorded] == ["references.share: 0.2 → 0.5"]
+    assert not status.holds

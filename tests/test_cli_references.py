@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import openpyxl
 import pytest
 
+import crmselect
 from crmselect.cli import main
+from crmselect.errors import CrmselectError
 from crmselect.io.folder.tender import load_tender
 from crmselect.io.forms.meta import META_SHEET
-from crmselect.io.forms.reference_calls import ANSWERS_SHEET
+from crmselect.io.forms.reference_calls import ANSWERS_SHEET, CALLS_FILE, SCORES_FILE
+from crmselect.references import ReferenceScore
 from tests.helpers import MINIMAL_YAML, give_key, write_minimal
 
 CALLS = """\
@@ -74,6 +78,8 @@ def test_issued_instruments_are_read_back_by_evaluate_and_check(
     main(["check", str(tender)])  # the minimal folder has a schema finding of its own
     checked = capsys.readouterr()
     assert "Winner: x" in evaluated.out
+    assert "    c1 Head of Sales (manufacturer), by e1 on 2026-03-02: a1 5, b 1" in evaluated.out
+    assert "    c2 CRM lead (retailer), by e2 on 2026-03-03: a1 –, b –" in evaluated.out
     assert "Minimal tender: 2 criteria groups" in checked.out
     assert "references" not in checked.out + checked.err  # valid, and no finding
     for secret in SECRETS:
@@ -125,3 +131,46 @@ def test_no_instrument_for_an_eliminated_vendor(
     assert [p.name for p in out.iterdir()] == ["x-c1.xlsx"]
     assert main(["reference-sheets", str(tender), "--out", str(out), "--call", "c2"]) == 2
     assert "eliminated, so no later stage" in capsys.readouterr().err
+
+
+def test_save_evaluation_keeps_the_reference_checks_and_their_scores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    loaded = load_tender(issued(tmp_path, capsys)).evaluation
+    formula = '=HYPERLINK("http://x")'
+    refs = loaded.references
+    assert refs is not None
+    call = attrs.evolve(refs.call("c2"), name=formula)
+    scores = (*refs.scores, ReferenceScore("c2", "b", None, "no answer"))
+    loaded = attrs.evolve(
+        loaded,
+        references=attrs.evolve(
+            refs, calls=(refs.call("c1"), call), scores=scores, shares={"b": 0.3}
+        ),
+    )
+    saved = crmselect.save_evaluation(loaded, tmp_path / "saved")
+    again = load_tender(saved).evaluation.references
+    assert again == loaded.references  # names, organisations, blank score and note included
+    assert again is not None
+    assert again.call("c2").name == formula
+    written = (tmp_path / "saved" / CALLS_FILE).read_text(encoding="utf-8")
+    assert f"'{formula}" in written.replace('""', '"')  # never run as a formula
+
+
+@pytest.mark.parametrize(
+    ("rows", "why"),
+    [
+        ("call,criterion,score\nc1,a1,four\n", "score 'four' is not a number"),
+        ("call,criterion,score\nc1,,4\n", "criterion is empty"),
+        ("call,criterion\nc1,a1\n", "missing column 'score'"),
+        ("call,criterion,score,mood\nc1,a1,4,good\n", "unknown column 'mood'"),
+        ("call,criterion,score\nc9,a1,4\n", "unknown call 'c9'"),
+        ("call,criterion,score\nc1,a1,7\n", "score 7 is off the scale 0..5"),
+    ],
+)
+def test_a_bad_row_of_the_reference_scores_is_named(tmp_path: Path, rows: str, why: str) -> None:
+    tender = folder(tmp_path, SECTION + "  scores: reference_scores.csv\n")
+    (tender / SCORES_FILE).write_text(rows, encoding="utf-8")
+    with pytest.raises(CrmselectError) as raised:
+        load_tender(tender)
+    assert why in str(raised.value)

@@ -28,6 +28,7 @@ from crmselect import (
 )
 from crmselect.references import (
     calls_frame,
+    calls_table,
     confidential_fields,
     reference_criterion_scores,
     reference_missing,
@@ -227,3 +228,31 @@ def test_the_panel_bootstraps_draws_get_the_same_reference_blend() -> None:
     assert blended[0].ravel().tolist() == pytest.approx([0.96, 0.2, 0.08, 0.5])
     assert blended[1, 0].tolist() == pytest.approx([0.36, 0.2])
     assert blend_references(two_vendors(None), draws, ["x", "y"], ["a", "b"]) is draws
+
+
+def test_the_calls_table_has_a_row_per_call_and_question_and_no_secret() -> None:
+    table = calls_table(two_vendors(HAND))
+    assert list(table.columns) == [
+        "vendor",
+        "call",
+        "role",
+        "organisation_type",
+        "criterion",
+        "score",
+    ]
+    assert [(r.call, r.criterion) for r in table.itertuples()] == [
+        ("c1", "a"),
+        ("c1", "b"),
+        ("c2", "a"),
+        ("c2", "b"),
+        ("c3", "a"),
+        ("c3", "b"),
+    ]
+    scores = table["score"].tolist()
+    assert scores[:3] == [4.0, 2.0, 5.0]
+    assert np.isnan(scores[3])  # c2's blank score for b
+    assert scores[4] == 1.0
+    assert np.isnan(scores[5])  # c3 never scored b
+    assert NAME not in table.to_string()
+    assert ORGANISATION not in table.to_string()
+    assert calls_table(two_vendors(None)).empty

@@ -104,7 +104,7 @@ from crmselect.io.folder.tables import (
     responses_to_frame,
 )
 from crmselect.io.folder.yamlfile import Reader, YNode, is_file, shorten
-from crmselect.io.forms.reference_calls import read_references_section
+from crmselect.io.forms.reference_calls import read_references_section, write_references_section
 from crmselect.io.forms.rfp_template import PRICING_FIELDS
 from crmselect.model import (
     Criterion,
@@ -863,6 +863,8 @@ def save_evaluation(evaluation: Evaluation, folder: str | Path) -> Path:
     if evaluation.moderations:
         document["moderations"] = "moderations.csv"
         _write_moderations(evaluation.moderations, target / "moderations.csv")
+    if evaluation.references is not None:
+        document["references"] = write_references_section(evaluation.references, target)
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
 
     def write_yaml(temporary: str) -> None:

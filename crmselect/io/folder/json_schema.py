@@ -377,6 +377,7 @@ def _references(table: Schema) -> Schema:
         "shares": {"type": "object", "additionalProperties": share},
         "questions": listing(question),
         "calls": table,
+        "scores": table,
         "instruments": PATHS,
     }
     return mapping(fields, ["questions"])

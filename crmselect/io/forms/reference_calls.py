@@ -36,18 +36,24 @@ score``).
         - {criterion: sfa, question: "How well does the pipeline work for your team?"}
       calls: reference_calls.csv        # call, vendor, role, organisation_type,
                                         # organisation, name[, caller, date]
+      scores: reference_scores.csv      # call, criterion, score[, note] (optional)
       instruments: [references/*.xlsx]  # the returned instruments
 
 :func:`read_references_section` reads it (:func:`crmselect.io.folder.tender.load_tender`),
-:func:`import_reference_sheets` adds the returned instruments' scores.
+:func:`import_reference_sheets` adds the returned instruments' scores (an instrument's call
+takes its scores from the instrument, not from ``scores:``), and
+:func:`write_references_section` writes it back (:func:`crmselect.save_evaluation`: the
+scores as read, so that a saved folder needs no instruments).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import attrs
 import pandas as pd
@@ -80,6 +86,7 @@ from crmselect.io.excel.xlsx import (
     protect,
     put_text,
     save_atomic,
+    write_csv,
 )
 from crmselect.io.folder.key import TenderKey
 from crmselect.io.folder.returns import returned_paths
@@ -636,9 +643,13 @@ def import_reference_sheets(
 
 # -- the folder's references: section -----------------------------------------------------------
 
-SECTION_KEYS = ("share", "shares", "questions", "calls", "instruments")
+SECTION_KEYS = ("share", "shares", "questions", "calls", "scores", "instruments")
 CALL_COLUMNS = ("call", "vendor", "role", "organisation_type", "organisation", "name")
 CALL_OPTIONAL = ("caller", "date")
+SCORE_COLUMNS = ("call", "criterion", "score")
+SCORE_OPTIONAL = ("note",)
+CALLS_FILE, SCORES_FILE = "reference_calls.csv", "reference_scores.csv"
+_Row = TypeVar("_Row", ReferenceCall, ReferenceScore)
 
 
 @attrs.frozen
@@ -679,10 +690,14 @@ def read_references_section(
         else:
             reader.fail(shares_node, "expected a mapping of criterion ids to shares")
     share = reader.number(fields.get("share"), 0.0, minimum=0, maximum=1)
-    calls = _calls(reader, fields.get("calls"), folder, found)
+    calls = _table(reader, fields.get("calls"), folder, found, _call_rows)
+    scores = _table(reader, fields.get("scores"), folder, found, _score_rows)
     instruments = returned_paths(reader, fields.get("instruments"), folder)
     built = reader.build(
-        node, lambda: References(questions=questions, calls=calls, share=share, shares=shares)
+        node,
+        lambda: References(
+            questions=questions, calls=calls, scores=scores, share=share, shares=shares
+        ),
     )
     return None if built is None else ReferenceSection(built, tuple(instruments))
 
@@ -698,10 +713,14 @@ def _question(reader: Reader, item: YNode) -> ReferenceQuestion | None:
     return ReferenceQuestion(criterion, text)
 
 
-def _calls(
-    reader: Reader, node: YNode | None, folder: Path, found: list[Problem]
-) -> list[ReferenceCall]:
-    """The reference calls of the CSV file named at ``node``."""
+def _table(
+    reader: Reader,
+    node: YNode | None,
+    folder: Path,
+    found: list[Problem],
+    rows: Callable[[pd.DataFrame, Path, list[Problem]], list[_Row]],
+) -> list[_Row]:
+    """The ``rows`` (calls or scores) of the CSV file named at ``node``."""
     if node is None:
         return []
     name = reader.text(node)
@@ -714,17 +733,25 @@ def _calls(
     except InputFileError as exc:
         reader.problems += exc.problems
         return []
-    return _call_rows(frame, path, found)
+    return rows(frame, path, found)
+
+
+def _columns_missing(
+    frame: pd.DataFrame, path: Path, found: list[Problem], required: Sequence[str], *optional: str
+) -> bool:
+    """Whether a ``required`` column is missing from ``frame``; missing and unknown columns
+    are appended to ``found``."""
+    missing = [c for c in required if c not in frame.columns]
+    unknown = [c for c in frame.columns if c not in (*required, *optional)]
+    found += [Problem(str(path), f"missing column {c!r}") for c in missing]
+    found += [Problem(str(path), f"unknown column {c!r}") for c in unknown]
+    return bool(missing)
 
 
 def _call_rows(frame: pd.DataFrame, path: Path, found: list[Problem]) -> list[ReferenceCall]:
     """The calls of the rows of ``frame`` (read from ``path``); missing and unknown columns
     and rows without a call id or vendor are appended to ``found``."""
-    missing = [c for c in CALL_COLUMNS if c not in frame.columns]
-    unknown = [c for c in frame.columns if c not in (*CALL_COLUMNS, *CALL_OPTIONAL)]
-    found += [Problem(str(path), f"missing column {c!r}") for c in missing]
-    found += [Problem(str(path), f"unknown column {c!r}") for c in unknown]
-    if missing:
+    if _columns_missing(frame, path, found, CALL_COLUMNS, *CALL_OPTIONAL):
         return []
     calls = []
     for number, row in enumerate(frame.to_dict("records"), start=2):
@@ -736,3 +763,65 @@ def _call_rows(frame: pd.DataFrame, path: Path, found: list[Problem]) -> list[Re
             ReferenceCall(*(row[c] for c in CALL_COLUMNS), *(row.get(c, "") for c in CALL_OPTIONAL))
         )
     return calls
+
+
+def _score_rows(frame: pd.DataFrame, path: Path, found: list[Problem]) -> list[ReferenceScore]:
+    """The scores of the rows of ``frame`` (read from ``path``): a blank score is ``None``
+    (not given); rows without a call or criterion, and scores that are not finite numbers,
+    are appended to ``found`` (the scale is checked with the evaluation:
+    :func:`~crmselect.references.reference_problems`)."""
+    if _columns_missing(frame, path, found, SCORE_COLUMNS, *SCORE_OPTIONAL):
+        return []
+    scores = []
+    for number, row in enumerate(frame.to_dict("records"), start=2):
+        where = f"{path}: row {number}"
+        call, criterion, text = (str(row[c]).strip() for c in SCORE_COLUMNS)
+        empty = [name for name, value in (("call", call), ("criterion", criterion)) if not value]
+        value = _number(text)
+        if empty or (text and value is None):
+            found.append(
+                Problem(
+                    where, f"{empty[0]} is empty" if empty else f"score {text!r} is not a number"
+                )
+            )
+            continue
+        scores.append(ReferenceScore(call, criterion, value, str(row.get("note", "")), where))
+    return scores
+
+
+def _number(text: str) -> float | None:
+    """``text`` as a finite number, or ``None`` (blank or not a number)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def write_references_section(refs: References, folder: Path) -> dict[str, Any]:
+    """The ``references:`` section of ``refs`` for a saved ``evaluation.yaml``, writing its
+    calls (with the confidential organisation and name: the folder is the committee's) and
+    scores as :data:`CALLS_FILE` and :data:`SCORES_FILE` in ``folder``; refused for a scale
+    other than 0–5, which the section cannot say."""
+    if refs.scale != DemoScale(0, 5):
+        raise CrmselectError(
+            "save_evaluation writes reference checks on the 0–5 scale only; these are "
+            f"scored {refs.scale.minimum:g}..{refs.scale.maximum:g}"
+        )
+    calls = pd.DataFrame(
+        [[getattr(c, a.name) for a in attrs.fields(ReferenceCall)] for c in refs.calls],
+        columns=[*CALL_COLUMNS, *CALL_OPTIONAL],
+    )
+    scores = pd.DataFrame(
+        [(s.call, s.criterion, "" if s.score is None else s.score, s.note) for s in refs.scores],
+        columns=[*SCORE_COLUMNS, *SCORE_OPTIONAL],
+    )
+    write_csv(calls, folder / CALLS_FILE, index=False)
+    write_csv(scores, folder / SCORES_FILE, index=False)
+    return {
+        "share": refs.share,
+        "shares": dict(refs.shares),
+        "questions": [{"criterion": q.criterion, "question": q.text} for q in refs.questions],
+        "calls": CALLS_FILE,
+        "scores": SCORES_FILE,
+    }

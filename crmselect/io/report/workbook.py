@@ -24,6 +24,10 @@ was not given is left out, never left empty):
     The mean normalised demo score per vendor × criterion (``ScoreResult.demo``), and under
     it every evaluator's score: a row per vendor × script × criterion, a column per
     evaluator, the notes in the row's last column.
+``References`` (when the evaluation has reference calls)
+    One row per call × question: vendor, call, referee role, organisation type, criterion,
+    score — never the referee's name or organisation — and ``ref_vc`` per vendor under the
+    share ``q_c``. See :mod:`crmselect.io.report.references`.
 ``Robustness`` (when ``smaa``, ``stability`` or ``flips`` is given)
     Rank acceptability with a stacked bar chart, central weights, stability intervals,
     minimum weight change per challenger. See :mod:`crmselect.io.report.robustness`.
@@ -104,6 +108,7 @@ from crmselect.io.excel.xlsx import save_atomic, sheet_title
 from crmselect.io.report.audit import write_audit, write_pairs
 from crmselect.io.report.costs import write_costs
 from crmselect.io.report.evidence import write_demos, write_requirements
+from crmselect.io.report.references import has_calls, write_references
 from crmselect.io.report.robustness import (
     Flips,
     SmaaLike,
@@ -123,7 +128,17 @@ from crmselect.scoring import ScoreResult
 
 __all__ = ["Flips", "SmaaLike", "export_workbook"]
 
-SHEETS = ("Summary", "Matrix", "Weights", "Requirements", "Demos", "Robustness", "Costs", "Audit")
+SHEETS = (
+    "Summary",
+    "Matrix",
+    "Weights",
+    "Requirements",
+    "Demos",
+    "References",
+    "Robustness",
+    "Costs",
+    "Audit",
+)
 """Sheet names, in workbook order."""
 
 LARGE = frozenset({"Requirements", "Demos"})
@@ -172,9 +187,8 @@ def export_workbook(
     wb = Workbook(write_only=True)
     robust = smaa is not None or stability is not None or flips is not None
     priced = costs is not None or pairs is not None or result.prices is not None
-    streamed, heads = _new_sheets(
-        wb, {"Demos": bool(evaluation.demo_scripts), "Robustness": robust, "Costs": priced}
-    )
+    wanted = {"Demos": bool(evaluation.demo_scripts), "Robustness": robust, "Costs": priced}
+    streamed, heads = _new_sheets(wb, wanted | {"References": has_calls(evaluation)})
 
     with closed_on_failure(streamed.values()):
         provenance = _provenance(result, smaa)
@@ -182,9 +196,7 @@ def export_workbook(
         links = {result.evaluation.price.criterion: price_cells} if result.evaluation.price else {}
         weights = write_weights(heads["Weights"], result)
         cells = write_matrix(heads["Matrix"], result, weights, links=links)
-        write_requirements(streamed["Requirements"], heads["Requirements"], result)
-        if "Demos" in streamed:
-            write_demos(streamed["Demos"], heads["Demos"], result)
+        _write_evidence(streamed, heads, result)
         if robust:
             write_robustness(heads["Robustness"], result, smaa, stability, flips)
         write_audit(heads["Audit"], result, provenance, audit)
@@ -202,6 +214,17 @@ def export_workbook(
         wb.properties.creator = f"crmselect {result.version}"
         wb.properties.title = f"CRM selection: {evaluation.name}"[:255]
         return save_atomic(wb, path)
+
+
+def _write_evidence(
+    streamed: Mapping[str, WriteOnlyWorksheet], heads: Mapping[str, Worksheet], result: ScoreResult
+) -> None:
+    """The evidence sheets: Requirements, and Demos and References when they are made."""
+    write_requirements(streamed["Requirements"], heads["Requirements"], result)
+    if "Demos" in streamed:
+        write_demos(streamed["Demos"], heads["Demos"], result)
+    if "References" in heads:
+        write_references(heads["References"], result)
 
 
 def _new_sheets(
