@@ -8,13 +8,15 @@ import sys
 
 import attrs
 import numpy as np
+import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import crmselect
 from crmselect.hashing import canonical, canonical_float, digest, sha256_hex
-from crmselect.io.forms.rfp_template import questions_fingerprint
+from crmselect.io.forms.meta import META_SHEET
+from crmselect.io.forms.rfp_template import questions_fingerprint, requirements_hash
 from crmselect.model import (
     Criterion,
     Evaluation,
@@ -260,11 +262,21 @@ def test_fingerprints_agree_without_numpys_avx512_paths() -> None:
 
 
 @pytest.mark.slow
-def test_example_returned_workbooks_carry_the_current_questions_fingerprint() -> None:
-    """``examples/restamp_returned.py`` keeps them current; no 'evaluation changed' info."""
+def test_example_returned_workbooks_carry_the_current_requirements_hash() -> None:
+    """The importer compares a returned RFP workbook's ``requirements_hash`` with the
+    evaluation's (a change of weights is the award basis's business, not the file's): the
+    example's six answers carry today's, so none is diffed requirement by requirement."""
     evaluation = crmselect.example()
-    stale = [p for p in evaluation.import_problems if "evaluation changed" in p.what]
-    assert stale == []
+    current = requirements_hash(evaluation)
+    files = sorted((crmselect.example_path() / "returned").glob("*.xlsx"))
+    assert len(files) == 6
+    for path in files:
+        workbook = openpyxl.load_workbook(path, read_only=True)
+        try:
+            facts = {row[0]: row[1] for row in workbook[META_SHEET].iter_rows(values_only=True)}
+        finally:
+            workbook.close()
+        assert facts["requirements_hash"] == current, path.name
 
 
 @pytest.mark.slow
