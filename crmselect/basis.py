@@ -95,7 +95,7 @@ def award_basis(evaluation: Evaluation) -> AwardBasis:
 
     >>> import crmselect
     >>> basis = award_basis(crmselect.load_tender(crmselect.example_path()).evaluation)
-    >>> sorted(basis.content) == sorted(s for s in SECTIONS if s != "references")
+    >>> sorted(basis.content) == sorted(SECTIONS)
     True
     >>> len(basis.fingerprint)
     64

@@ -680,7 +680,9 @@ def what_if_tender(
 
 def without_evaluator(evaluation: Evaluation, evaluator: str) -> Evaluation:
     """``evaluation`` without ``evaluator``: its demo scores and its weight in the panel's
-    aggregation removed (the scores agreed in moderation stay: the meeting settled them)."""
+    aggregation removed (the scores agreed in moderation stay: the meeting settled them).
+    A reference call the evaluator made stays, with its referee's scores, and no caller:
+    the call is the referee's evidence, not the evaluator's score."""
     if evaluator not in {e.id for e in evaluation.evaluators}:
         known = ", ".join(e.id for e in evaluation.evaluators) or "none"
         raise CrmselectError(f"no evaluator {evaluator!r} in the tender (evaluators: {known})")
@@ -689,11 +691,18 @@ def without_evaluator(evaluation: Evaluation, evaluator: str) -> Evaluation:
     policy = attrs.evolve(
         evaluation.policy, demo_aggregation=attrs.evolve(how, evaluator_weights=weights)
     )
+    references = evaluation.references
+    if references is not None:
+        calls = [
+            attrs.evolve(c, caller="") if c.caller == evaluator else c for c in references.calls
+        ]
+        references = attrs.evolve(references, calls=calls)
     return attrs.evolve(
         evaluation,
         evaluators=[e for e in evaluation.evaluators if e.id != evaluator],
         demo_scores=[d for d in evaluation.demo_scores if d.evaluator != evaluator],
         policy=policy,
+        references=references,
     )
 
 

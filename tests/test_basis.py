@@ -35,7 +35,9 @@ def _reweighted(evaluation: Evaluation, leaf: str, weight: float) -> Evaluation:
 
 def test_the_basis_holds_its_sections_and_not_the_bids(written: Evaluation) -> None:
     basis = award_basis(written)
-    assert tuple(basis.content) == SECTIONS[:-1]  # no reference questions: no references
+    assert tuple(basis.content) == SECTIONS  # the example asks its referees questions
+    unreferenced = award_basis(attrs.evolve(written, references=None))
+    assert tuple(unreferenced.content) == SECTIONS[:-1]  # no reference questions: no section
     assert "prices" not in basis.content["price"]
     assert basis.content["price"]["budget"] == written.price.budget  # type: ignore[union-attr]
     no_answers = attrs.evolve(written, responses=(), demo_scores=(), import_problems=())
@@ -141,6 +143,7 @@ def _with_references(evaluation: Evaluation, **changes: Any) -> Evaluation:
 def test_reference_questions_and_shares_are_basis_and_the_calls_are_not(
     written: Evaluation,
 ) -> None:
+    written = attrs.evolve(written, references=None)
     assert "references" not in award_basis(written).content  # none: fingerprint unchanged
     with_refs = _with_references(written)
     basis = award_basis(with_refs)

@@ -63,7 +63,7 @@ recalculation on load, so Excel and LibreOffice compute every number when the fi
 ...     path = export_workbook(result, pathlib.Path(folder) / "report.xlsx")
 ...     import openpyxl
 ...     openpyxl.load_workbook(path).sheetnames
-['Summary', 'Matrix', 'Weights', 'Requirements', 'Demos', 'Costs', 'Audit']
+['Summary', 'Matrix', 'Weights', 'Requirements', 'Demos', 'References', 'Costs', 'Audit']
 """
 
 from __future__ import annotations

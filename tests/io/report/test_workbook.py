@@ -49,6 +49,7 @@ ALL_SHEETS = [
     "Weights",
     "Requirements",
     "Demos",
+    "References",
     "Robustness",
     "Costs",
     "Audit",
@@ -137,6 +138,7 @@ def test_example_without_analyses_has_no_robustness_sheet(
         "Weights",
         "Requirements",
         "Demos",
+        "References",
         "Costs",
         "Audit",
     ]
