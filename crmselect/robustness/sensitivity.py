@@ -36,8 +36,10 @@ challenger ``c`` ties or beats the incumbent ``a``::
     min Σ (u_j + v_j)   s.t.   Σ (u_j − v_j) = 0,  w + u − v ≥ 0 (and within any bounds),
                                (P_c − P_a) · (w + u − v) ≥ 0,    u, v ≥ 0,   Δw = u − v
 
-a linear programme solved with HiGHS (``scipy.optimize.linprog``). Tolerances: totals that
-agree within 10⁻¹² count as tied.
+a linear programme: with one opponent (the flip table's rows when one vendor wins) solved in
+closed form (:mod:`crmselect.robustness._one_opponent`), with several (tied winners,
+``against_all``) by HiGHS (``scipy.optimize.linprog``). Tolerances: totals that agree within
+10⁻¹² count as tied.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ import pandas as pd
 from crmselect.display import html_table
 from crmselect.errors import Problem, ValidationError
 from crmselect.robustness._inputs import Performance, knocked_out, point_and_weights
+from crmselect.robustness._one_opponent import one_opponent_change
 from crmselect.robustness._validate import FloatArray, check_bounds, check_vendor
 
 if TYPE_CHECKING:
@@ -366,27 +369,7 @@ def min_weight_change(
     # HiGHS then returns the same one whatever order the vendors were listed in
     opponents.sort(key=lambda j: vendors[j])
     diff = P[c] - P[opponents]  # opponents × criteria
-    k = len(criteria)
-    eye = np.eye(k)
-    A_ub = np.vstack(
-        [
-            np.hstack([-eye, eye]),  # w + Δ ≥ lower
-            np.hstack([eye, -eye]),  # w + Δ ≤ upper
-            np.hstack([-diff, diff]),  # (P_c − P_o)·(w + Δ) ≥ 0
-        ]
-    )
-    b_ub = np.concatenate([wv - lower, upper - wv, diff @ wv])
-    from scipy.optimize import linprog  # type: ignore[import-untyped, unused-ignore]
-
-    res = linprog(
-        np.ones(2 * k),
-        A_ub=A_ub,
-        b_ub=b_ub,
-        A_eq=np.concatenate([np.ones(k), -np.ones(k)])[None, :],
-        b_eq=[0.0],
-        bounds=[(0, None)] * (2 * k),
-        method="highs",
-    )
+    delta = _least_change(diff, wv, lower, upper)
     keep = dict(
         challenger=challenger,
         incumbent=incumbent,
@@ -394,14 +377,13 @@ def min_weight_change(
         performance=matrix,
         against_all=against_all,
     )
-    if res.status != 0:
+    if delta is None:
         return WeightChange(
             new_weights=pd.Series(np.nan, index=w.index, name="weight"),
             feasible=False,
             message=_why_not(challenger, incumbent, diff, bounds, against_all),
             **keep,  # type: ignore[arg-type]
         )
-    delta = res.x[:k] - res.x[k:]
     new = np.clip(wv + delta, 0.0, None)
     new /= new.sum()
     distance = float(np.abs(new - wv).sum())
@@ -418,6 +400,39 @@ def min_weight_change(
         message=message,
         **keep,  # type: ignore[arg-type]
     )
+
+
+def _least_change(
+    diff: FloatArray, w: FloatArray, lower: FloatArray, upper: FloatArray
+) -> FloatArray | None:
+    """The LP of the module docstring: the ``Δw`` with the least ``Σ|Δw|`` such that
+    ``diff · (w + Δw) ≥ 0`` for every row of ``diff`` (one per opponent) within the bounds,
+    or ``None`` if there is none. One opponent (the flip table's usual row) in closed form
+    (:mod:`crmselect.robustness._one_opponent`), several with HiGHS."""
+    if len(diff) == 1:
+        return one_opponent_change(diff[0], w, lower, upper)
+    k = len(w)
+    eye = np.eye(k)
+    A_ub = np.vstack(
+        [
+            np.hstack([-eye, eye]),  # w + Δ ≥ lower
+            np.hstack([eye, -eye]),  # w + Δ ≤ upper
+            np.hstack([-diff, diff]),  # (P_c − P_o)·(w + Δ) ≥ 0
+        ]
+    )
+    b_ub = np.concatenate([w - lower, upper - w, diff @ w])
+    from scipy.optimize import linprog  # type: ignore[import-untyped, unused-ignore]
+
+    res = linprog(
+        np.ones(2 * k),
+        A_ub=A_ub,
+        b_ub=b_ub,
+        A_eq=np.concatenate([np.ones(k), -np.ones(k)])[None, :],
+        b_eq=[0.0],
+        bounds=[(0, None)] * (2 * k),
+        method="highs",
+    )
+    return None if res.status != 0 else np.asarray(res.x[:k] - res.x[k:], dtype=float)
 
 
 def _why_not(
