@@ -40,8 +40,9 @@ Nothing is dropped silently: every missing answer and missing demo score is list
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -49,7 +50,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from crmselect._version import __version__
-from crmselect.consensus import ConsensusScores, PanelAggregate, aggregate_scores, apply_moderation
+from crmselect.consensus import (
+    ConsensusScores,
+    PanelAggregate,
+    aggregate_scores,
+    apply_moderation,
+    panel_item_scores,
+)
+from crmselect.consensus.aggregate import matrix_frame
 from crmselect.display import html_table
 from crmselect.errors import ImportProblem, Problem, ValidationError
 from crmselect.model import (
@@ -78,7 +86,7 @@ def requirement_scores(evaluation: Evaluation) -> pd.DataFrame:
     return pd.DataFrame(
         evaluation.coded_answers.score.copy(),
         index=pd.Index(evaluation.vendor_ids, name="vendor"),
-        columns=pd.Index([r.id for r in evaluation.requirements], name="requirement"),
+        columns=_layout(evaluation).requirements,
     )
 
 
@@ -207,61 +215,128 @@ def rfp_criterion_scores(evaluation: Evaluation, answers: pd.DataFrame) -> pd.Da
     requirements are NaN; a vendor with no answered requirement in a criterion under the
     ``ignore`` policy scores 0 there.
     """
-    leaves = [c.id for c in evaluation.leaves()]
-    weights = evaluation.policy.priority_weights
-    priority = effective_priorities(evaluation)
-    p = np.array([weights[priority[r.id]] for r in evaluation.requirements], dtype=float)
-    leaf = evaluation.coded_answers.leaf
-    a = answers.to_numpy(dtype=float)
+    layout = _layout(evaluation)
+    p = layout.priority[layout.order]
+    a = answers.to_numpy(dtype=float)[:, layout.order]  # the requirements sorted by leaf
     answered = ~np.isnan(a)
-    numerator = _leaf_sums(np.where(answered, a, 0.0) * p, leaf, len(leaves))
-    weight = _leaf_sums(p[np.newaxis, :], leaf, len(leaves))[0]
+    numerator = layout.sums(np.where(answered, a, 0.0) * p)
     if evaluation.policy.missing is MissingPolicy.ZERO:
-        denominator = np.broadcast_to(weight, numerator.shape)
+        denominator = np.broadcast_to(layout.leaf_weight, numerator.shape)
     else:
-        denominator = _leaf_sums(answered * p, leaf, len(leaves))
+        denominator = layout.sums(answered * p)
     with np.errstate(invalid="ignore", divide="ignore"):
         scores = np.where(denominator > 0, numerator / denominator, 0.0)
-    scores[:, ~(weight > 0)] = np.nan
-    return pd.DataFrame(scores, index=answers.index, columns=pd.Index(leaves, name="criterion"))
+    scores[:, ~(layout.leaf_weight > 0)] = np.nan
+    return pd.DataFrame(scores, index=answers.index, columns=layout.leaves)
 
 
-def _leaf_sums(
-    values: npt.NDArray[np.float64], leaf: npt.NDArray[np.intp], leaves: int
-) -> npt.NDArray[np.float64]:
-    """Rows × ``leaves``: the sums of ``values`` (rows × requirements) over the requirements
-    of each leaf criterion (``leaf``: a requirement's leaf index), 0 for a leaf without
-    requirements — ``Σ_{r∈c}`` of formula 3, one :func:`numpy.add.reduceat` over the
-    requirements sorted by leaf."""
-    order = np.argsort(leaf, kind="stable")
-    counts = np.bincount(leaf, minlength=leaves)
-    present = counts > 0
-    sums = np.zeros((values.shape[0], leaves))
-    if order.size:
-        starts = (np.cumsum(counts) - counts)[present]
-        sums[:, present] = np.add.reduceat(values[:, order], starts, axis=1)
-    return sums
+@attrs.frozen(eq=False)
+class _Layout:
+    """What formulas 3 and 5 take from an evaluation's requirements and criteria, found
+    once per evaluation (:func:`_layout`): ``Σ_{r∈c}`` as one :func:`numpy.add.reduceat`
+    over the requirements sorted by leaf criterion."""
+
+    leaves: pd.Index
+    """The leaf criteria (the columns of the performance matrix)."""
+    requirements: pd.Index
+    """The requirement ids (the columns of :func:`requirement_scores`)."""
+    priority: npt.NDArray[np.float64]
+    """The MoSCoW weight ``p_r`` of each requirement, after the process uplift."""
+    order: npt.NDArray[np.intp]
+    """The requirements sorted by leaf (stable)."""
+    starts: npt.NDArray[np.intp]
+    """Where each leaf that has requirements starts in :attr:`order`."""
+    present: npt.NDArray[np.bool_]
+    """The leaves that have requirements."""
+    leaf_weight: npt.NDArray[np.float64]
+    """``Σ_{r∈c} p_r`` per leaf (0 for a leaf without requirements)."""
+    shares: npt.NDArray[np.float64]
+    """The demo share ``s_c`` of each leaf (:func:`demo_share`)."""
+
+    def sums(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Rows × leaves: the sums of ``values`` (rows × requirements in :attr:`order`)
+        over each leaf's requirements, 0 for a leaf without requirements."""
+        sums = np.zeros((values.shape[0], len(self.leaves)))
+        if self.starts.size:
+            sums[:, self.present] = np.add.reduceat(values, self.starts, axis=1)
+        return sums
+
+
+_LAYOUTS: weakref.WeakKeyDictionary[Evaluation, _Layout] = weakref.WeakKeyDictionary()
+"""The :class:`_Layout` of each evaluation alive (frozen, hashed by identity)."""
+
+
+def _shares(evaluation: Evaluation) -> npt.NDArray[np.float64]:
+    """The demo share of every leaf (:func:`demo_share`), the requirements walked once."""
+    weights = evaluation.policy.priority_weights
+    carried = np.array([weights[r.priority] > 0 for r in evaluation.requirements], dtype=bool)
+    leaves = evaluation.leaves()
+    weighted = np.bincount(evaluation.coded_answers.leaf[carried], minlength=len(leaves)) > 0
+    demoed = evaluation.demo_criteria()
+    return np.array(
+        [_share(evaluation, c, demoed, bool(has)) for c, has in zip(leaves, weighted, strict=True)],
+        dtype=float,
+    )
+
+
+def _layout(evaluation: Evaluation) -> _Layout:
+    """The :class:`_Layout` of ``evaluation``, built on first use and kept."""
+    found = _LAYOUTS.get(evaluation)
+    if found is None:
+        weights = evaluation.policy.priority_weights
+        priority = effective_priorities(evaluation)
+        p = np.array([weights[priority[r.id]] for r in evaluation.requirements], dtype=float)
+        leaves = [c.id for c in evaluation.leaves()]
+        leaf = evaluation.coded_answers.leaf
+        order = np.argsort(leaf, kind="stable")
+        counts = np.bincount(leaf, minlength=len(leaves))
+        present = counts > 0
+        found = _Layout(
+            leaves=pd.Index(leaves, name="criterion"),
+            requirements=pd.Index([r.id for r in evaluation.requirements], name="requirement"),
+            priority=p,
+            order=order,
+            starts=(np.cumsum(counts) - counts)[present],
+            present=present,
+            leaf_weight=np.zeros(len(leaves)),
+            shares=_shares(evaluation),
+        )
+        found.leaf_weight[:] = found.sums(p[order][np.newaxis, :])[0]
+        for array in attrs.astuple(found, recurse=False)[2:]:
+            array.flags.writeable = False  # shared by every later score of the evaluation
+        _LAYOUTS[evaluation] = found
+    return found
 
 
 def panel_scores(evaluation: Evaluation) -> PanelAggregate | ConsensusScores | None:
     """The panel's demo scores per item, aggregated as ``policy.demo_aggregation`` says and
     with the consensus meeting's ``moderations`` applied (see :mod:`crmselect.consensus`);
     ``None`` when nobody gave a demo score."""
-    if not any(d.score is not None for d in evaluation.demo_scores):
+    if not _scored_demos(evaluation):
         return None
-    how = evaluation.policy.demo_aggregation
-    aggregate = aggregate_scores(
-        evaluation,
-        method=how.method,  # type: ignore[arg-type]
-        trim=how.trim,
-        weights=how.evaluator_weights or None,
-        normalise=how.normalise,  # type: ignore[arg-type]
-        missing=how.missing,  # type: ignore[arg-type]
-        min_evaluators=how.min_evaluators,
-    )
+    aggregate = aggregate_scores(evaluation, **_aggregation(evaluation))
     return (
         apply_moderation(aggregate, evaluation.moderations) if evaluation.moderations else aggregate
     )
+
+
+def _scored_demos(evaluation: Evaluation) -> bool:
+    """Whether anyone gave a demo score."""
+    return any(d.score is not None for d in evaluation.demo_scores)
+
+
+def _aggregation(evaluation: Evaluation) -> dict[str, Any]:
+    """The policy's ``demo_aggregation`` as the keyword arguments of
+    :func:`~crmselect.consensus.aggregate_scores`."""
+    how = evaluation.policy.demo_aggregation
+    return {
+        "method": how.method,
+        "trim": how.trim,
+        "weights": how.evaluator_weights or None,
+        "normalise": how.normalise,
+        "missing": how.missing,
+        "min_evaluators": how.min_evaluators,
+    }
 
 
 def demo_criterion_scores(evaluation: Evaluation) -> pd.DataFrame:
@@ -272,10 +347,16 @@ def demo_criterion_scores(evaluation: Evaluation) -> pd.DataFrame:
     """
     leaves = pd.Index([c.id for c in evaluation.leaves()], name="criterion")
     vendors = pd.Index(evaluation.vendor_ids, name="vendor")
-    panel = panel_scores(evaluation)
-    if panel is None:
+    if not _scored_demos(evaluation):
         return pd.DataFrame(np.nan, index=vendors, columns=leaves)
-    return panel.matrix().reindex(index=vendors, columns=leaves).astype(float)
+    if evaluation.moderations:  # the meeting's agreed scores replace items of the aggregate
+        matrix = panel_scores(evaluation).matrix()  # type: ignore[union-attr]
+    else:  # the panel's scores per item, without the spread tables of the full aggregate
+        panel, items = panel_item_scores(evaluation, **_aggregation(evaluation))
+        matrix = matrix_frame(items, panel, normalised=True)
+    if matrix.index.equals(vendors) and matrix.columns.equals(leaves):
+        return matrix  # already vendors × leaves (every vendor was scored on every leaf)
+    return matrix.reindex(index=vendors, columns=leaves).astype(float)
 
 
 def demo_share(evaluation: Evaluation, criterion: Criterion) -> float:
@@ -287,7 +368,15 @@ def demo_share(evaluation: Evaluation, criterion: Criterion) -> float:
     has_requirements = any(
         r.criterion == criterion.id and weights[r.priority] > 0 for r in evaluation.requirements
     )
-    if criterion.id not in evaluation.demo_criteria():
+    return _share(evaluation, criterion, evaluation.demo_criteria(), has_requirements)
+
+
+def _share(
+    evaluation: Evaluation, criterion: Criterion, demoed: frozenset[str], has_requirements: bool
+) -> float:
+    """:func:`demo_share` given the criteria a script exercises (``demoed``) and whether
+    ``criterion`` has requirements that carry weight (by their stated priority)."""
+    if criterion.id not in demoed:
         return 0.0
     if criterion.demo_share is not None:
         return criterion.demo_share
@@ -296,7 +385,8 @@ def demo_share(evaluation: Evaluation, criterion: Criterion) -> float:
 
 def demo_shares(evaluation: Evaluation) -> pd.Series:
     """Leaf criterion → its demo share ``s_c`` (:func:`demo_share`)."""
-    return pd.Series({c.id: demo_share(evaluation, c) for c in evaluation.leaves()}, dtype=float)
+    layout = _layout(evaluation)
+    return pd.Series(layout.shares, index=layout.leaves.rename(None), dtype=float)
 
 
 def blend_arrays(
@@ -498,8 +588,12 @@ def _missing_demo_scores(evaluation: Evaluation) -> list[_MissingRow]:
     (:func:`_scored_demo_cells`), whether anyone scored each (vendor, item) and each
     (vendor, criterion); rows are built for the missing cells only.
     """
-    items = [(s.id, cid) for s in evaluation.demo_scripts for cid in s.criteria]
+    coded = evaluation.coded_demo_scores
+    cells = len(evaluation.vendors) * coded.slots * len(evaluation.evaluators)
+    if np.count_nonzero(coded.given) == cells:  # each score its own cell: every cell scored
+        return []
     scored = _scored_demo_cells(evaluation)
+    items = [(s.id, cid) for s in evaluation.demo_scripts for cid in s.criteria]
     by_item = scored.sum(axis=2) > 0
     criterion, criteria = pd.factorize(pd.Index([cid for _, cid in items], dtype=object))
     member = np.zeros((len(items), len(criteria)), dtype=np.intp)

@@ -28,6 +28,7 @@ from crmselect.consensus.aggregate import (
     aggregate_scores,
     evaluator_weights,
     normalise_scores,
+    panel_item_scores,
 )
 from crmselect.consensus.agreement import (
     AlphaResult,
@@ -84,4 +85,5 @@ __all__ = [
     "normalise_scores",
     "panel_agreement",
     "panel_bootstrap",
+    "panel_item_scores",
 ]

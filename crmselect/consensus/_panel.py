@@ -181,6 +181,13 @@ class Panel:
         return _unique(_ids(self.items.get_level_values("criterion")))
 
     @functools.cached_property
+    def item_criteria(self) -> npt.NDArray[np.int64]:
+        """The position in :attr:`criteria` of every item's criterion (read-only)."""
+        codes = _codes(self.items.get_level_values("criterion"), self.criteria)
+        codes.flags.writeable = False
+        return codes
+
+    @functools.cached_property
     def cells(self) -> Any:
         """The items × (vendor, criterion) membership matrix ``M`` (a ``scipy.sparse`` CSC
         array; ``M[k, v·C + c] = 1`` when item *k* is vendor *v* on criterion *c*, with *C*
@@ -190,13 +197,22 @@ class Panel:
         from scipy import sparse  # type: ignore[import-untyped, unused-ignore]
 
         vendor = _codes(self.items.get_level_values("vendor"), self.vendors)
-        criterion = _codes(self.items.get_level_values("criterion"), self.criteria)
+        criterion = self.item_criteria
         n, width = len(self.items), len(self.vendors) * len(self.criteria)
         cell = vendor * len(self.criteria) + criterion
         member = sparse.csc_array((np.ones(n), (np.arange(n), cell)), shape=(n, width), dtype=float)
         for array in (member.data, member.indices, member.indptr):
             array.flags.writeable = False
         return member
+
+    @functools.cached_property
+    def cells_by_item(self) -> Any:
+        """:attr:`cells` transposed, ``Mᵀ`` ((vendor, criterion) × items, a CSR array),
+        built once: ``Mᵀ @ xᵀ`` is ``(x @ M)ᵀ`` without transposing ``M`` at every call."""
+        transposed = self.cells.T.tocsr()
+        for array in (transposed.data, transposed.indices, transposed.indptr):
+            array.flags.writeable = False
+        return transposed
 
     @property
     def width(self) -> float:

@@ -184,8 +184,8 @@ def _weight(value: object) -> float | None:
 
 def _item_weights(panel: Panel, table: pd.DataFrame) -> FloatArray:
     """Evaluators × items weights (each item takes its criterion's column)."""
-    criteria = panel.items.get_level_values("criterion")
-    return table.loc[list(panel.evaluators), list(criteria)].to_numpy(dtype=float)
+    by_criterion = table.reindex(index=list(panel.evaluators), columns=list(panel.criteria))
+    return by_criterion.to_numpy(dtype=float)[:, panel.item_criteria]
 
 
 # -- kernels (arrays shaped (..., evaluators, items)) --------------------------------------------
@@ -473,13 +473,14 @@ def criterion_means(
     """Item scores ``(..., items)`` → ``(..., vendors, criteria)``: the mean over the scripts
     that exercise each criterion (scripts without a score left out; NaN if none), as
     ``(x @ M) / (g @ M)`` with the panel's sparse membership matrix ``M``
-    (:attr:`Panel.cells`) and ``g`` the indicator of a score."""
+    (:attr:`Panel.cells`, transposed once: :attr:`Panel.cells_by_item`) and ``g`` the
+    indicator of a score."""
     vendors, criteria = panel.vendors, panel.criteria
-    member = panel.cells
+    member = panel.cells_by_item
     flat = item_scores.reshape(-1, item_scores.shape[-1])
     given = ~np.isnan(flat)
-    num = np.asarray((member.T @ np.where(given, flat, 0.0).T).T)
-    den = np.asarray((member.T @ given.astype(float).T).T)
+    num = np.asarray((member @ np.where(given, flat, 0.0).T).T)
+    den = np.asarray((member @ given.astype(float).T).T)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(den > 0, num / den, np.nan)
     return means.reshape(*item_scores.shape[:-1], len(vendors), len(criteria)), vendors, criteria
@@ -644,25 +645,9 @@ def aggregate_scores(
     """
     check_settings(method, trim, normalise, missing, min_evaluators)
     panel = as_panel(source, scale)
-    table = evaluator_weights(panel, weights)
-    w = _item_weights(panel, table)
-    uniform = (table.max(axis=0) == table.min(axis=0)).all()
-    if method == "trimmed" and not uniform:
-        raise ValidationError(
-            "Invalid aggregation settings",
-            [Problem("weights", "the trimmed mean takes no evaluator weights; use mean or median")],
-        )
-    raw = panel.values()
-    adjusted = raw if normalise is None else normalise_scores(raw, normalise, panel.scale)
-    score = combine(
-        adjusted[None],
-        w[None],
-        method,
-        trim,
-        missing,
-        panel.scale.minimum,
-        min_evaluators=min_evaluators,
-    )[0]
+    table, raw, adjusted, score = _aggregated(
+        panel, method, trim, weights, normalise, missing, min_evaluators
+    )
     items = _item_table(panel, raw, score, missing, min_evaluators)
     adjusted_frame = pd.DataFrame(
         adjusted, index=pd.Index(panel.evaluators, name="evaluator"), columns=panel.items
@@ -679,6 +664,59 @@ def aggregate_scores(
         items=items,
         missing=_missing_table(panel, raw, score, missing),
     )
+
+
+def panel_item_scores(
+    source: PanelLike,
+    *,
+    method: AggregateMethod = "mean",
+    trim: float = 0.2,
+    weights: EvaluatorWeights | None = None,
+    normalise: Normalisation | None = None,
+    missing: MissingScores = "available",
+    min_evaluators: int = 1,
+    scale: DemoScale | None = None,
+) -> tuple[Panel, FloatArray]:
+    """The panel of ``source`` and its score per item, in the order of its items: the
+    ``score`` column of :func:`aggregate_scores` (same arguments) without the spread of
+    the scores and the list of those missing — what scoring takes from the panel."""
+    check_settings(method, trim, normalise, missing, min_evaluators)
+    panel = as_panel(source, scale)
+    return panel, _aggregated(panel, method, trim, weights, normalise, missing, min_evaluators)[3]
+
+
+def _aggregated(
+    panel: Panel,
+    method: AggregateMethod,
+    trim: float,
+    weights: EvaluatorWeights | None,
+    normalise: Normalisation | None,
+    missing: MissingScores,
+    min_evaluators: int,
+) -> tuple[pd.DataFrame, FloatArray, FloatArray, FloatArray]:
+    """The evaluator weight table, the raw and the (normalised) aggregated evaluators ×
+    items scores, and the panel score per item (:func:`combine`); the settings are
+    checked (:func:`check_settings`)."""
+    table = evaluator_weights(panel, weights)
+    by_criterion = table.to_numpy(dtype=float)
+    if method == "trimmed" and not (by_criterion.max(axis=0) == by_criterion.min(axis=0)).all():
+        raise ValidationError(
+            "Invalid aggregation settings",
+            [Problem("weights", "the trimmed mean takes no evaluator weights; use mean or median")],
+        )
+    raw = panel.values()
+    adjusted = raw if normalise is None else normalise_scores(raw, normalise, panel.scale)
+    w = by_criterion[:, panel.item_criteria]
+    score = combine(
+        adjusted[None],
+        w[None],
+        method,
+        trim,
+        missing,
+        panel.scale.minimum,
+        min_evaluators=min_evaluators,
+    )[0]
+    return table, raw, adjusted, score
 
 
 def _item_table(
