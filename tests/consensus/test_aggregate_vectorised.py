@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import crmselect
-from crmselect.consensus import Panel, aggregate_scores, leave_one_out, panel_bootstrap
+from crmselect.consensus import (
+    Panel,
+    aggregate_scores,
+    leave_one_out,
+    panel_bootstrap,
+    panel_item_scores,
+)
 from crmselect.consensus._panel import _grid
 from crmselect.consensus.aggregate import combine_draws, criterion_means
 
@@ -245,3 +251,28 @@ def test_the_panel_of_an_evaluation_is_built_once_and_bootstraps_alike() -> None
     first = panel_bootstrap(evaluation, 50, seed=4)
     again = panel_bootstrap(Panel.from_frame(panel.scores, evaluation.demo_scale), 50, seed=4)
     np.testing.assert_array_equal(first.samples, again.samples)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    panels(),
+    st.sampled_from(METHODS),
+    st.sampled_from(POLICIES),
+    st.sampled_from((None, "zscore", "rank")),
+    st.integers(1, 3),
+    st.booleans(),
+)
+def test_the_item_scores_scoring_takes_are_the_aggregates_scores(
+    panel: Panel, method: str, missing: str, normalise: str | None, least: int, weighted: bool
+) -> None:
+    """``panel_item_scores`` (what ``score`` takes from the panel) is bit for bit the
+    ``score`` column of the full aggregate, with evaluator weights (not for the trimmed mean)
+    and every normalisation."""
+    weights = {panel.evaluators[0]: 2.0} if weighted and method != "trimmed" else None
+    settings_ = dict(
+        method=method, missing=missing, normalise=normalise, min_evaluators=least, weights=weights
+    )
+    full = aggregate_scores(panel, **settings_)  # type: ignore[arg-type]
+    same_panel, items = panel_item_scores(panel, **settings_)  # type: ignore[arg-type]
+    assert same_panel is panel
+    np.testing.assert_array_equal(items, full.scores.to_numpy(dtype=float))
