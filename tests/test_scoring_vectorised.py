@@ -36,6 +36,8 @@ from crmselect.consensus import Panel
 from crmselect.errors import ImportProblem
 from crmselect.scoring import (
     MISSING_COLUMNS,
+    demo_share,
+    demo_shares,
     effective_priorities,
     excluded_answers,
     knockouts,
@@ -317,6 +319,9 @@ def test_property_array_scoring_equals_the_reference(evaluation: Evaluation) -> 
     assert excluded_answers(evaluation) == reference_excluded(evaluation)
     assert list(knockouts(evaluation).items()) == list(reference_knockouts(evaluation).items())
     pd.testing.assert_frame_equal(missing_items(evaluation), reference_missing(evaluation))
+    # the shares of every leaf at once, as one leaf's share is found on its own
+    one_by_one = {c.id: demo_share(evaluation, c) for c in evaluation.leaves()}
+    assert demo_shares(evaluation).to_dict() == one_by_one
 
 
 @pytest.mark.slow
