@@ -23,6 +23,7 @@ left as it is, so weights set by hand after deriving (a what-if) are what is ana
 from __future__ import annotations
 
 import html
+import weakref
 
 import attrs
 
@@ -103,7 +104,23 @@ def derive_weights(evaluation: Evaluation) -> Evaluation:
 
 def derive(tender: Tender) -> Tender:
     """``tender`` with the weights its judgements give and the prices its cost case gives
-    (the module docstring's steps 1 and 2), marked ``derived``."""
+    (the module docstring's steps 1 and 2), marked ``derived``.
+
+    Found once per tender object and kept while it lives (a tender is frozen): the report,
+    the workbook and the BAFO table each ask for the derived tender and its earlier round.
+    """
+    found = _DERIVED.get(tender)
+    if found is None:
+        found = _DERIVED[tender] = _derived(tender)
+    return found
+
+
+_DERIVED: weakref.WeakKeyDictionary[Tender, Tender] = weakref.WeakKeyDictionary()
+"""The derived copy of each tender alive (:func:`derive`; hashed by identity)."""
+
+
+def _derived(tender: Tender) -> Tender:
+    """:func:`derive`, computed."""
     evaluation = derive_weights(tender.evaluation)
     if tender.prices_from_costs and tender.costs is not None:
         evaluation = with_tco_prices(evaluation, tender.costs)

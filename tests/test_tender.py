@@ -143,3 +143,15 @@ def test_a_tender_built_in_code_derives_like_a_loaded_one() -> None:
     evaluation = crmselect.example()
     tender = Tender(evaluation=evaluation)
     assert derive(tender).evaluation.fingerprint == evaluation.fingerprint
+
+
+def test_a_tender_is_derived_once_and_the_copy_kept() -> None:
+    """``derive`` of the same tender object gives the same derived object (the report, the
+    workbook and the BAFO table each ask for it); another tender object is derived anew."""
+    tender = load_tender(crmselect.example_path())
+    first = derive(tender)
+    assert derive(tender) is first
+    assert first.derived
+    again = derive(attrs.evolve(tender))
+    assert again is not first
+    assert again.evaluation.fingerprint == first.evaluation.fingerprint
