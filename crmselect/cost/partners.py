@@ -56,6 +56,7 @@ __all__ = [
     "PartnerSetup",
     "ShareInterval",
     "implementers",
+    "pareto",
     "rank_pairs",
 ]
 
@@ -247,8 +248,9 @@ class PairRanking:
         return ax
 
 
-def _pareto(quality: np.ndarray, cost: np.ndarray) -> np.ndarray:
-    """True where no other point has quality ≥ and cost ≤ with one of them strict."""
+def pareto(quality: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """True where no other point has quality ≥ and cost ≤ with one of them strict: the
+    value-for-money front (of the pairs here, of the vendors in the award report)."""
     q, c = quality[:, None], cost[:, None]
     dominated = ((quality >= q) & (cost <= c) & ((quality > q) | (cost < c))).any(axis=1)
     return np.asarray(~dominated)
@@ -409,7 +411,7 @@ def _scored_pairs(
     table["rank"] = rank(table["total"], eligible)
     table["pareto"] = False
     if eligible.any():
-        table.loc[eligible, "pareto"] = _pareto(
+        table.loc[eligible, "pareto"] = pareto(
             table.loc[eligible, "quality"].to_numpy(), table.loc[eligible, "npv_cost"].to_numpy()
         )
     return table.sort_values(["rank", "quality"], ascending=[True, False], na_position="last")

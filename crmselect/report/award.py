@@ -42,16 +42,16 @@ from crmselect import plots
 from crmselect.analysis import DEFAULT_SAMPLES, DEFAULT_SEED, Analysis, analyse
 from crmselect.bafo import bafo_lines
 from crmselect.consensus import moderation_list, panel_agreement
-from crmselect.cost.partners import _pareto
+from crmselect.cost.partners import pareto
 from crmselect.cost.tco import money
 from crmselect.envelope import envelope_lines, is_sealed, opened, sealed_view
 from crmselect.errors import CrmselectError, ValidationError
 from crmselect.io.forms.rfp_template import PRICING_SHEET
 from crmselect.low_bids import open_cases
-from crmselect.model import Evaluation, PriceBasis
+from crmselect.model import Evaluation
 from crmselect.record import Event, basis_status, eliminated, funnel
 from crmselect.report.page import Page, Table, figure, frame_table, number, points, render
-from crmselect.report.text import price_rule, record_facts, record_tables
+from crmselect.report.text import PRICE_BASES, price_rule, record_facts, record_tables
 from crmselect.robustness import describe, tornado
 from crmselect.scoring import ScoreResult
 from crmselect.tender import Tender, derive
@@ -59,12 +59,6 @@ from crmselect.weights import local_weights
 
 Facts = list[tuple[str, str]]
 """Label–text pairs, shown as a definition list."""
-
-PRICE_BASES = {
-    PriceBasis.NPV: "present value of the costs",
-    PriceBasis.TOTAL: "total of the costs",
-    PriceBasis.BID: "bid price",
-}
 
 
 @attrs.frozen(eq=False)
@@ -496,7 +490,7 @@ def value_for_money(state: Standing) -> ValueForMoney | None:
     marks = quality(result).reindex(cost.index)
     out = [str(v) for v in cost.index if v in result.knocked_out]
     running = [str(v) for v in cost.index if v not in result.knocked_out]
-    on_front = _pareto(marks[running].to_numpy(), cost[running].to_numpy())
+    on_front = pareto(marks[running].to_numpy(), cost[running].to_numpy())
     front = [v for v, yes in zip(running, on_front, strict=True) if yes]
     rule = result.evaluation.price
     budget = None if rule is None or rule.budget is None else number(rule.budget)

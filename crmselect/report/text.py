@@ -133,6 +133,14 @@ def price_rule(rule: PriceCriterion) -> str:
     return f"linear from 1 at the lowest bid to 0 at {ceiling}, {relative}"
 
 
+PRICE_BASES = {
+    PriceBasis.NPV: "present value of the costs",
+    PriceBasis.TOTAL: "total of the costs",
+    PriceBasis.BID: "bid price",
+}
+"""What the price criterion's price is, for each :class:`~crmselect.model.PriceBasis`."""
+
+
 def price_report(result: ScoreResult) -> str:
     """The price criterion: each bid, its score and the points it adds, with the bids that
     look abnormally low (a reason to ask, not to reject) and knocked-out bids marked."""
@@ -140,14 +148,9 @@ def price_report(result: ScoreResult) -> str:
     if rule is None or table is None:
         return ""
     weight = float(result.weights[rule.criterion])
-    basis = {
-        PriceBasis.NPV: "present value of the costs",
-        PriceBasis.TOTAL: "total of the costs",
-        PriceBasis.BID: "bid price",
-    }[rule.basis]
     head = (
         f"criterion {printable(repr(rule.criterion))}, {weight:.1%} of the total; price = "
-        f"{basis}; score {price_rule(rule)}"
+        f"{PRICE_BASES[rule.basis]}; score {price_rule(rule)}"
     )
     rows = []
     for vendor, row in table.sort_values("price", na_position="last", kind="stable").iterrows():
