@@ -40,8 +40,9 @@ Nothing is dropped silently: every missing answer and missing demo score is list
 
 from __future__ import annotations
 
+import itertools
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -240,6 +241,10 @@ class _Layout:
     """The leaf criteria (the columns of the performance matrix)."""
     requirements: pd.Index
     """The requirement ids (the columns of :func:`requirement_scores`)."""
+    requirement_ids: npt.NDArray[np.object_]
+    """The requirement ids as an object array (rows of :func:`missing_items`)."""
+    requirement_criteria: npt.NDArray[np.object_]
+    """Each requirement's leaf criterion id, as an object array."""
     priority: npt.NDArray[np.float64]
     """The MoSCoW weight ``p_r`` of each requirement, after the process uplift."""
     order: npt.NDArray[np.intp]
@@ -294,6 +299,8 @@ def _layout(evaluation: Evaluation) -> _Layout:
         found = _Layout(
             leaves=pd.Index(leaves, name="criterion"),
             requirements=pd.Index([r.id for r in evaluation.requirements], name="requirement"),
+            requirement_ids=_objects([r.id for r in evaluation.requirements]),
+            requirement_criteria=_objects([r.criterion for r in evaluation.requirements]),
             priority=p,
             order=order,
             starts=(np.cumsum(counts) - counts)[present],
@@ -563,18 +570,29 @@ def _missing_answers(evaluation: Evaluation) -> list[_MissingRow]:
         optional = "scored 0"
     else:
         optional = "left out of the criterion mean"
-    vendors, requirements = evaluation.vendors, evaluation.requirements
-    unanswered = np.nonzero(~evaluation.coded_answers.answered)  # by vendor, then requirement
-    return [
-        (
-            vendors[v].id,
-            "rfp answer",
-            requirements[r].id,
-            requirements[r].criterion,
-            "knock-out (mandatory)" if requirements[r].mandatory else optional,
+    coded = evaluation.coded_answers
+    v, r = np.nonzero(~coded.answered)  # by vendor, then requirement
+    if not v.size:
+        return []
+    layout = _layout(evaluation)
+    treatment = np.where(coded.mandatory[r], "knock-out (mandatory)", optional).astype(object)
+    return list(
+        zip(
+            _objects(evaluation.vendor_ids)[v],
+            itertools.repeat("rfp answer"),
+            layout.requirement_ids[r],
+            layout.requirement_criteria[r],
+            treatment,
+            strict=False,  # the repeated kind is endless
         )
-        for v, r in zip(*(axis.tolist() for axis in unanswered), strict=True)
-    ]
+    )
+
+
+def _objects(values: Sequence[str]) -> npt.NDArray[np.object_]:
+    """``values`` as a 1-D object array (its items the same Python strings)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 _DEMO_METHOD_NAMES = {"mean": "mean", "median": "median", "trimmed": "trimmed mean"}
