@@ -76,6 +76,9 @@ def test_the_quick_run_reports_every_stage_the_baseline_and_the_exponents(
         assert baseline["equal"] is True
         assert baseline["max_difference"] <= bench.TOLERANCE
         assert baseline["ratio"] > 0
+        # judged like for like: score from the arrays it keeps, as the baseline from its own
+        assert baseline["ratio_warm"] > 0
+        assert baseline["ratio_warm_cpu"] > 0
     assert report["sizes"]["upper"]["stages"]["startup"]["memory"] == "child VmHWM"
     exponents = report["scaling"]["exponents"]
     assert set(exponents) == set(STAGES)  # start-up does not depend on the tender's size
@@ -87,6 +90,8 @@ def test_the_quick_run_reports_every_stage_the_baseline_and_the_exponents(
     assert "| stage | min | median | CPU (min) | runs | peak MiB | target | verdict |" in printed
     assert "| import crmselect (subprocess, wall) |" in printed
     assert "score / bare numpy baseline = " in printed
+    assert "× from its arrays, as the baseline (CPU " in printed
+    assert "on a fresh Evaluation, its arrays built inside the timing" in printed
     assert "### scaling exponents around 4 v × 40 r × 2 e (×2; target ≤ 1.1)" in printed
 
 
