@@ -95,9 +95,7 @@ def canonical(value: Any, exclude: Iterable[str] = ()) -> Any:
         if kind is float or kind is int:
             return 0.0 if item == 0 else float(format(item, _FORMAT))  # canonical_float's text
         if kind is tuple or kind is list:
-            if item and _one_attrs_class(item, names):
-                return _records(item, fields_of(type(item[0])), walk)
-            return [walk(v) for v in item]
+            return _sequence(item, names, fields_of, walk)
         if kind in names or attrs.has(kind):
             return {name: walk(getattr(item, name)) for name in fields_of(kind)}
         if kind is dict:
@@ -114,6 +112,19 @@ _NUMBERS = frozenset({int, float, type(None)})
 ``True == 1``, but its canonical form is ``True``)."""
 
 
+def _sequence(
+    items: Sequence[Any],
+    known: Mapping[type, object],
+    fields_of: Callable[[type], tuple[str, ...]],
+    walk: Callable[[Any], Any],
+) -> list[Any]:
+    """A tuple or list as the list of its elements' canonical forms; a run of one attrs
+    class (``known``: the classes met so far) field by field (:func:`_records`)."""
+    if items and _one_attrs_class(items, known):
+        return _records(items, fields_of(type(items[0])), walk)
+    return [walk(v) for v in items]
+
+
 def _one_attrs_class(items: Sequence[Any], known: Mapping[type, object]) -> bool:
     """Whether every element of ``items`` (not empty) is an instance of one attrs class
     (its exact type): the answers, demo scores and requirements of an evaluation."""
@@ -121,7 +132,7 @@ def _one_attrs_class(items: Sequence[Any], known: Mapping[type, object]) -> bool
     return (kind in known or attrs.has(kind)) and all(type(v) is kind for v in items)
 
 
-def _records(items: Sequence[Any], names: tuple[str, ...], walk: Callable[[Any], Any]) -> Any:
+def _records(items: Sequence[Any], names: tuple[str, ...], walk: Callable[[Any], Any]) -> list[Any]:
     """``[{name: walk(getattr(item, name)) for name in names} for item in items]``, column
     by column: each field is read from every item at once (:func:`operator.attrgetter`)
     and rendered by :func:`_column`. The same mappings, for 200,000 demo scores in half
