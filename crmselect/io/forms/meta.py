@@ -136,7 +136,8 @@ def write_meta(
     then the row table (text through :func:`~crmselect.io.excel.xlsx.put_text`, numbers as
     numbers), signed with ``key`` (the tag in C1, see the module docstring). The facts must
     end two rows above ``form.table_row`` (the row between is the header or blank), or
-    :class:`ValueError` is raised."""
+    :class:`ValueError` is raised. In a write-only workbook the sheet is streamed, the same
+    cells with the same tag (:func:`_stream_meta`)."""
     stated = [(form.version_key, form.version), *facts]
     if len(stated) > form.table_row - 2:
         raise ValueError(f"{len(stated)} facts do not fit above row {form.table_row - 1}")

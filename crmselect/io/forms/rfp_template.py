@@ -238,6 +238,12 @@ def write_template(
     (:func:`~crmselect.io.folder.key.tender_key`, or
     :meth:`~crmselect.io.folder.key.TenderKey.generate` without a folder); returns its path.
 
+    The workbook is written in openpyxl's write-only mode, as the comparison workbook is
+    (:mod:`crmselect.io.report.stream`): the Requirements rows and the hidden sheet's row
+    table — a row per requirement each — are streamed, the small sheets written into a
+    scratch workbook and replayed, sheet by sheet in workbook order, so that every cell,
+    look, setting and style id is what writing the sheets cell by cell gives (issue 21).
+
     >>> import crmselect, tempfile, pathlib
     >>> from crmselect.io.folder.key import TenderKey
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "orbis.xlsx"
