@@ -31,7 +31,9 @@ import enum
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -70,7 +72,9 @@ def canonical(value: Any, exclude: Iterable[str] = ()) -> Any:
     ``float``, ``tuple``, ``list``, ``dict``, attrs classes, whose field names are looked up
     once per class) are recognised by their exact type first; everything else takes the
     general path, in the order of the module docstring — the same rendering either way, for
-    hundreds of thousands of answers and scores in a fraction of the time.
+    hundreds of thousands of answers and scores in a fraction of the time. A list or tuple
+    of instances of one attrs class (an evaluation's answers, demo scores, requirements) is
+    rendered field by field across all of them (:func:`_records`).
 
     >>> canonical({"b": (1, 2.50), "a": {3.0, 1.0}, "c": 0.1 + 0.2})
     {'b': [1.0, 2.5], 'a': [1.0, 3.0], 'c': 0.3}
@@ -91,7 +95,7 @@ def canonical(value: Any, exclude: Iterable[str] = ()) -> Any:
         if kind is float or kind is int:
             return 0.0 if item == 0 else float(format(item, _FORMAT))  # canonical_float's text
         if kind is tuple or kind is list:
-            return [walk(v) for v in item]
+            return _sequence(item, names, fields_of, walk)
         if kind in names or attrs.has(kind):
             return {name: walk(getattr(item, name)) for name in fields_of(kind)}
         if kind is dict:
@@ -99,6 +103,58 @@ def canonical(value: Any, exclude: Iterable[str] = ()) -> Any:
         return _canonical_other(item, walk)
 
     return walk(value)
+
+
+_AS_IS = frozenset({str, bool, type(None)})
+"""The exact types :func:`canonical` keeps as they are."""
+_NUMBERS = frozenset({int, float, type(None)})
+"""The exact types of a column :func:`_column` renders through a table (``bool`` is not one:
+``True == 1``, but its canonical form is ``True``)."""
+
+
+def _sequence(
+    items: Sequence[Any],
+    known: Mapping[type, object],
+    fields_of: Callable[[type], tuple[str, ...]],
+    walk: Callable[[Any], Any],
+) -> list[Any]:
+    """A tuple or list as the list of its elements' canonical forms; a run of one attrs
+    class (``known``: the classes met so far) field by field (:func:`_records`)."""
+    if items and _one_attrs_class(items, known):
+        return _records(items, fields_of(type(items[0])), walk)
+    return [walk(v) for v in items]
+
+
+def _one_attrs_class(items: Sequence[Any], known: Mapping[type, object]) -> bool:
+    """Whether every element of ``items`` (not empty) is an instance of one attrs class
+    (its exact type): the answers, demo scores and requirements of an evaluation."""
+    kind = type(items[0])
+    return (kind in known or attrs.has(kind)) and all(type(v) is kind for v in items)
+
+
+def _records(items: Sequence[Any], names: tuple[str, ...], walk: Callable[[Any], Any]) -> list[Any]:
+    """``[{name: walk(getattr(item, name)) for name in names} for item in items]``, column
+    by column: each field is read from every item at once (:func:`operator.attrgetter`)
+    and rendered by :func:`_column`. The same mappings, for 200,000 demo scores in half
+    the time."""
+    if not names:
+        return [{} for _ in items]
+    columns = [_column(list(map(attrgetter(name), items)), walk) for name in names]
+    return list(map(dict, map(zip, repeat(names), zip(*columns, strict=False))))
+
+
+def _column(values: list[Any], walk: Callable[[Any], Any]) -> list[Any]:
+    """``[walk(v) for v in values]``: a column of only texts, booleans and ``None`` —
+    which ``walk`` keeps as they are — as it is; one of only ints, floats and ``None``
+    through a table of its distinct values (equal numbers have one canonical form: ``1``
+    and ``1.0``, ``0.0`` and ``-0.0``; a demo score column holds a dozen)."""
+    kinds = set(map(type, values))
+    if kinds <= _AS_IS:
+        return values
+    if kinds <= _NUMBERS:
+        table = {v: walk(v) for v in set(values)}
+        return list(map(table.__getitem__, values))
+    return list(map(walk, values))
 
 
 def _canonical_other(item: Any, walk: Callable[[Any], Any]) -> Any:

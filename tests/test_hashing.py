@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -373,3 +374,79 @@ def test_canonical_by_exact_type_equals_the_general_rendering(value: object) -> 
     for skip in (frozenset(), frozenset({"name", "origin"})):
         assert canonical(value, exclude=skip) == _reference_canonical(value, skip)
         assert sha256_hex(value, exclude=skip) == sha256_hex(_reference_canonical(value, skip))
+
+
+@attrs.frozen
+class _Row:
+    """A flat record, as an answer or a demo score is."""
+
+    a: object
+    b: object
+    c: object = None
+    origin: str = ""
+
+
+@attrs.frozen
+class _Empty:
+    """A record without fields."""
+
+
+_COLUMNS: st.SearchStrategy[st.SearchStrategy[object]] = st.sampled_from(
+    [
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from([0, 0.0, -0.0, 1, 1.0, True, False, 2.5, None, 10**20, 1e20]),
+        st.integers(-(10**20), 10**20) | st.none(),
+        st.text(max_size=3) | st.none() | st.booleans(),
+        _LEAVES,
+        _VALUES,
+    ]
+)
+"""What one field holds across a run of records: numbers of one kind or several (``1``,
+``1.0`` and ``True`` included), texts, anything."""
+
+
+@st.composite
+def _records(draw: st.DrawFn) -> list[object]:
+    """A list of records of one class, each field drawn from one column strategy; at times
+    a record of another class in it (then it is no longer a run of one class)."""
+    size = draw(st.integers(0, 12))
+    a, b, c = (draw(_COLUMNS) for _ in range(3))
+    rows: list[object] = [
+        _Row(draw(a), draw(b), draw(c), draw(st.text(max_size=2))) for _ in range(size)
+    ]
+    other: st.SearchStrategy[object] = st.sampled_from([_Empty(), 1.5])
+    if rows and draw(st.booleans()):
+        rows.insert(draw(st.integers(0, len(rows))), draw(other))
+    return rows
+
+
+@given(_records(), st.booleans())
+def test_canonical_of_a_run_of_records_equals_the_general_rendering(
+    rows: list[object], as_tuple: bool
+) -> None:
+    """The column-by-column rendering of a list of one attrs class gives what rendering
+    every record one by one gives: the same mappings (compared as JSON: NaN is NaN)."""
+    value = tuple(rows) if as_tuple else rows
+    for skip in (frozenset(), frozenset({"origin"}), frozenset({"a", "origin"})):
+        fast, reference = canonical(value, exclude=skip), _reference_canonical(value, skip)
+        assert type(fast) is list
+        assert isinstance(reference, list)
+        assert _json(fast) == _json(reference)
+        assert [type(x) for x in fast] == [type(x) for x in reference]
+
+
+def test_canonical_of_records_keeps_bools_and_numbers_of_one_column_apart() -> None:
+    rows = (_Row(True, 1), _Row(1, 1.0), _Row(1.0, True), _Row(-0.0, None), _Row(0, 2))
+    assert canonical(rows, exclude={"origin"}) == [
+        {"a": True, "b": 1.0, "c": None},
+        {"a": 1.0, "b": 1.0, "c": None},
+        {"a": 1.0, "b": True, "c": None},
+        {"a": 0.0, "b": None, "c": None},
+        {"a": 0.0, "b": 2.0, "c": None},
+    ]
+    assert [type(r["a"]) for r in canonical(rows)] == [bool, float, float, float, float]
+    assert canonical((_Empty(), _Empty())) == [{}, {}]
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=True)

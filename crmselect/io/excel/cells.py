@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from copy import copy
 from numbers import Integral, Real
+from typing import Any
 
 import attrs
 import numpy as np
@@ -103,6 +104,15 @@ class Looks:
             self.give(cell, key, look)
             number = self._ids[key] = cell.style_id
         return number
+
+
+def declare_dimension(sheet: WriteOnlyWorksheet, ref: str) -> None:
+    """Have the write-only ``sheet`` state its used range ``ref`` (``A1:H5001``) in its
+    ``<dimension>`` element, as openpyxl writes it for an ordinary sheet (it writes none
+    for a write-only one): a reader such as openpyxl's read-only mode sizes the sheet from
+    it. Called before the sheet's first row, when that element is written."""
+    streamed: Any = sheet  # openpyxl's writer asks the sheet for calculate_dimension()
+    streamed.calculate_dimension = lambda: ref
 
 
 def at(ws: Worksheet, row: int, column: int) -> Cell:

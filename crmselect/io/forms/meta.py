@@ -50,9 +50,13 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from openpyxl.cell.cell import Cell, WriteOnlyCell
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from crmselect.io.excel.cells import Looks, declare_dimension
 from crmselect.io.excel.untrusted import (
     Grid,
     ReadLimits,
@@ -62,8 +66,17 @@ from crmselect.io.excel.untrusted import (
     read_grid,
     refuse,
 )
-from crmselect.io.excel.xlsx import header_row, protect, put_text, replace_atomically
+from crmselect.io.excel.xlsx import (
+    HEADER_FILL,
+    HEADER_FONT,
+    header_row,
+    plain_text,
+    protect,
+    put_text,
+    replace_atomically,
+)
 from crmselect.io.folder.key import TenderKey
+from crmselect.io.report.stream import Styled, closed_on_failure, stream
 
 META_SHEET = "crmselect"
 """The name of the hidden sheet, the same in every form."""
@@ -123,12 +136,27 @@ def write_meta(
     then the row table (text through :func:`~crmselect.io.excel.xlsx.put_text`, numbers as
     numbers), signed with ``key`` (the tag in C1, see the module docstring). The facts must
     end two rows above ``form.table_row`` (the row between is the header or blank), or
-    :class:`ValueError` is raised."""
+    :class:`ValueError` is raised. In a write-only workbook the sheet is streamed, the same
+    cells with the same tag (:func:`_stream_meta`)."""
     stated = [(form.version_key, form.version), *facts]
     if len(stated) > form.table_row - 2:
         raise ValueError(f"{len(stated)} facts do not fit above row {form.table_row - 1}")
     sheet = workbook.create_sheet(META_SHEET)
     sheet.sheet_state = "veryHidden"
+    if isinstance(sheet, WriteOnlyWorksheet):
+        _stream_meta(sheet, form, stated, rows, key)
+    else:
+        _write_meta(sheet, form, stated, rows, key)
+
+
+def _write_meta(
+    sheet: Worksheet,
+    form: FormMeta,
+    stated: Sequence[tuple[str, Fact]],
+    rows: Iterable[Sequence[Fact]],
+    key: TenderKey,
+) -> None:
+    """:func:`write_meta` into an ordinary sheet, cell by cell."""
     for row, (name, value) in enumerate(stated, start=1):
         put_text(sheet.cell(row=row, column=1), name)
         _put(sheet, row, 2, value)
@@ -140,6 +168,79 @@ def write_meta(
     written = [[cell.value for cell in row] for row in sheet.iter_rows()]
     put_text(sheet.cell(row=TAG_ROW, column=TAG_COLUMN), sign(key, form.version, written))
     protect(sheet)
+
+
+def _stream_meta(
+    sheet: WriteOnlyWorksheet,
+    form: FormMeta,
+    stated: Sequence[tuple[str, Fact]],
+    rows: Iterable[Sequence[Fact]],
+    key: TenderKey,
+) -> None:
+    """:func:`write_meta` into a sheet of a write-only workbook (the RFP template, whose
+    row table has a row per requirement): the same cells and tag, streamed
+    (:func:`~crmselect.io.report.stream.stream`) — every row made first, as
+    :func:`_item` gives its cells, and signed over the values they hold. Their styles are
+    registered with the workbook in cell order, so the style ids are those of the sheet
+    written cell by cell."""
+    grid: list[list[object]] = [
+        [_item(sheet, name, row, 1), _item(sheet, value, row, 2)]
+        for row, (name, value) in enumerate(stated, start=1)
+    ]
+    grid += [[] for _ in range(len(stated), form.table_row - 2)]
+    looks = Looks()
+    grid.append(
+        [
+            _item(sheet, title, form.table_row - 1, column, looks)
+            for column, title in enumerate(form.header, start=1)
+        ]
+    )
+    grid += [
+        [_item(sheet, value, row, column) for column, value in enumerate(values, start=1)]
+        for row, values in enumerate(rows, start=form.table_row)
+    ]
+    written = [[_held(item) for item in row] for row in grid]
+    grid[TAG_ROW - 1].append(_item(sheet, sign(key, form.version, written), TAG_ROW, TAG_COLUMN))
+    streamed: Any = sheet  # openpyxl gives it an ordinary sheet's settings; the stubs omit them
+    protect(streamed)
+    declare_dimension(sheet, f"A1:{get_column_letter(max(map(len, grid)))}{len(grid)}")
+    with closed_on_failure([sheet]):
+        stream(sheet)
+        for cells in grid:
+            sheet.append(cells)
+
+
+def _item(
+    sheet: WriteOnlyWorksheet, value: Fact, row: int, column: int, header: Looks | None = None
+) -> object:
+    """A streamed cell of the hidden sheet holding ``value`` at ``row``, ``column``, as
+    :func:`_put` (or, with ``header``, :func:`~crmselect.io.excel.xlsx.header_row`) writes
+    it: a number or a plain text (:func:`~crmselect.io.excel.xlsx.plain_text`) as it is —
+    :class:`~crmselect.io.report.stream.Styled` in the header's look — any other text in a
+    cell :func:`~crmselect.io.excel.xlsx.put_text` wrote (its error naming the cell, ``B6``)."""
+    if not isinstance(value, str):
+        return value
+    if plain_text(value):
+        return value if header is None else Styled(value, header.style(sheet, "header", _header))
+    cell = WriteOnlyCell(sheet)
+    cell.row, cell.column = row, column
+    if header is not None:
+        header.give(cell, "header", _header)
+    put_text(cell, value)
+    _ = cell.style_id  # registered in cell order, as an ordinary sheet's styles are
+    return cell
+
+
+def _held(item: object) -> object:
+    """The value a streamed cell of :func:`_item` holds."""
+    if isinstance(item, Cell):
+        return item.value
+    return item.value if isinstance(item, Styled) else item
+
+
+def _header(cell: Cell) -> None:
+    """The look of a header cell (:func:`~crmselect.io.excel.xlsx.header_row`)."""
+    cell.fill, cell.font = HEADER_FILL, HEADER_FONT
 
 
 def signed_text(version: str, values: Sequence[Sequence[Any]]) -> bytes:

@@ -26,33 +26,39 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.defined_name import DefinedName, DefinedNameDict
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crmselect._version import __version__
 from crmselect.errors import CrmselectError
-from crmselect.io.excel.cells import Looks, at
+from crmselect.io.excel.cells import Looks, declare_dimension
 from crmselect.io.excel.xlsx import (
+    HEADER_FILL,
+    HEADER_FONT,
     INPUT_FILL,
     UNLOCKED,
     WRAP,
     header_row,
     label_rows,
+    plain_text,
     protect,
     put_text,
     save_atomic,
 )
 from crmselect.io.folder.key import TenderKey
 from crmselect.io.forms.meta import FormMeta, write_meta
+from crmselect.io.report.stream import Styled, closed_on_failure, replay, stream
 from crmselect.model import Access, Deployment, Evaluation, Requirement, Vendor, fingerprint_of
 
 TEMPLATE_VERSION = "crmselect.rfp/2"
@@ -60,6 +66,7 @@ TEMPLATE_VERSION = "crmselect.rfp/2"
 REQUIREMENTS_SHEET = "Requirements"
 PRICING_SHEET = "Pricing"
 COMPANY_SHEET = "Company"
+INSTRUCTIONS_SHEET = "Instructions"
 LISTS_SHEET = "Lists"
 
 REQUIREMENT_HEADERS = (
@@ -231,6 +238,12 @@ def write_template(
     (:func:`~crmselect.io.folder.key.tender_key`, or
     :meth:`~crmselect.io.folder.key.TenderKey.generate` without a folder); returns its path.
 
+    The workbook is written in openpyxl's write-only mode, as the comparison workbook is
+    (:mod:`crmselect.io.report.stream`): the Requirements rows and the hidden sheet's row
+    table — a row per requirement each — are streamed, the small sheets written into a
+    scratch workbook and replayed, sheet by sheet in workbook order, so that every cell,
+    look, setting and style id is what writing the sheets cell by cell gives (issue 21).
+
     >>> import crmselect, tempfile, pathlib
     >>> from crmselect.io.folder.key import TenderKey
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "orbis.xlsx"
@@ -243,21 +256,43 @@ def write_template(
             f"No vendor {vendor_id!r} in {evaluation.name!r}; vendors: {', '.join(vendors)}"
         )
     vendor = vendors[vendor_id]
-    workbook = Workbook()
-    _instructions(workbook.worksheets[0], evaluation, vendor, deadline)
-    _lists(workbook, evaluation)
-    _requirements(workbook.create_sheet(REQUIREMENTS_SHEET), evaluation)
-    _pricing(workbook.create_sheet(PRICING_SHEET))
-    _company(workbook.create_sheet(COMPANY_SHEET))
-    _meta(workbook, evaluation, vendor, key)
+    workbook = Workbook(write_only=True)
+    titles = (INSTRUCTIONS_SHEET, LISTS_SHEET, REQUIREMENTS_SHEET, PRICING_SHEET, COMPANY_SHEET)
+    sheets = {title: workbook.create_sheet(title) for title in titles}
+    scratch = Workbook()  # the small sheets are written here, then replayed
+    heads = {title: scratch.create_sheet(title) for title in titles if title != REQUIREMENTS_SHEET}
+    with closed_on_failure(sheets.values()):
+        _instructions(heads[INSTRUCTIONS_SHEET], evaluation, vendor, deadline)
+        _replay(heads[INSTRUCTIONS_SHEET], sheets[INSTRUCTIONS_SHEET])
+        _lists(heads[LISTS_SHEET], workbook.defined_names, evaluation)
+        _requirements(sheets[REQUIREMENTS_SHEET], evaluation)
+        _pricing(heads[PRICING_SHEET])
+        _replay(heads[PRICING_SHEET], sheets[PRICING_SHEET])
+        _company(heads[COMPANY_SHEET])
+        _replay(heads[COMPANY_SHEET], sheets[COMPANY_SHEET])
+        _meta(workbook, evaluation, vendor, key)
+        _replay(heads[LISTS_SHEET], sheets[LISTS_SHEET])
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames))
     return save_atomic(workbook, path)
+
+
+def _replay(source: Worksheet, target: WriteOnlyWorksheet) -> None:
+    """:func:`~crmselect.io.report.stream.replay` of a small sheet, with what it leaves out
+    of these sheets: the sheet's state (Lists is hidden), hidden columns (the Pricing
+    keys) and the used range (:func:`~crmselect.io.excel.cells.declare_dimension`)."""
+    streamed: Any = target  # openpyxl gives it an ordinary sheet's settings; the stubs omit them
+    streamed.sheet_state = source.sheet_state
+    declare_dimension(target, source.calculate_dimension())
+    for letter, column in source.column_dimensions.items():
+        if column.hidden:
+            streamed.column_dimensions[letter].hidden = True
+    replay(source, target)
 
 
 def _instructions(
     sheet: Worksheet, evaluation: Evaluation, vendor: Vendor, deadline: dt.date | None
 ) -> None:
-    sheet.title = "Instructions"
+    sheet.title = INSTRUCTIONS_SHEET
     sheet.column_dimensions["A"].width = 34
     sheet.column_dimensions["B"].width = 90
     put_text(sheet["A1"], evaluation.name)
@@ -295,24 +330,25 @@ def _mandatory_instruction(evaluation: Evaluation) -> str:
     return f"A requirement marked mandatory that is left blank{answered} excludes the offer."
 
 
-def _named_list(workbook: Workbook, name: str, column: int, values: Sequence[str]) -> None:
-    sheet = workbook[LISTS_SHEET]
+def _named_list(
+    sheet: Worksheet, names: DefinedNameDict, name: str, column: int, values: Sequence[str]
+) -> None:
     for row, value in enumerate(values, start=1):
         put_text(sheet.cell(row=row, column=column), value)
     letter = get_column_letter(column)
     reference = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(values)}"
-    workbook.defined_names[name] = DefinedName(name, attr_text=reference)
+    names[name] = DefinedName(name, attr_text=reference)
 
 
-def _lists(workbook: Workbook, evaluation: Evaluation) -> None:
-    sheet = workbook.create_sheet(LISTS_SHEET)
+def _lists(sheet: Worksheet, names: DefinedNameDict, evaluation: Evaluation) -> None:
+    """The hidden Lists sheet, and the workbook's names (``names``) of its drop-down lists."""
     sheet.sheet_state = "hidden"
-    _named_list(workbook, "ComplianceLevels", 1, [lv.label for lv in evaluation.scale.levels])
-    _named_list(workbook, "YesNo", 2, YES_NO)
+    _named_list(sheet, names, "ComplianceLevels", 1, [lv.label for lv in evaluation.scale.levels])
+    _named_list(sheet, names, "YesNo", 2, YES_NO)
     column = 3
     for f in PRICING_FIELDS:
         if f.kind == "choice":
-            _named_list(workbook, f"Choice_{f.key}", column, f.choices)
+            _named_list(sheet, names, f"Choice_{f.key}", column, f.choices)
             column += 1
     protect(sheet)
 
@@ -329,12 +365,25 @@ def _list_validation(name: str, title: str) -> DataValidation:
     )
 
 
-def _requirements(sheet: Worksheet, evaluation: Evaluation) -> None:
-    header_row(sheet, REQUIREMENT_HEADERS)
-    criteria = evaluation.criteria_by_id()
-    compliance = _list_validation("ComplianceLevels", "Compliance")
-    sheet.add_data_validation(compliance)
+def _requirement_rows(
+    sheet: WriteOnlyWorksheet, evaluation: Evaluation
+) -> Iterator[list[Styled | Cell]]:
+    """The rows of the Requirements sheet (streamed into ``sheet``): the header, then per
+    requirement its hidden id, section, text, priority and mandatory flag — wrapped at the
+    top, written by :func:`~crmselect.io.excel.xlsx.put_text` (``Requirements!row 7`` named
+    in its error) unless :func:`~crmselect.io.excel.xlsx.plain_text` — and three empty
+    answer cells (:func:`_input`).
+
+    Every look is registered with the workbook where its first cell comes (the answer
+    cells' after the first requirement's texts), as an ordinary sheet's are when it is
+    saved: the style ids are those of a template written cell by cell."""
     looks = Looks()
+    yield [
+        _text(sheet, looks, "header", _header, title, 1, column)
+        for column, title in enumerate(REQUIREMENT_HEADERS, start=1)
+    ]
+    criteria = evaluation.criteria_by_id()
+    answers: list[Styled | Cell] = []
     for row, r in enumerate(evaluation.requirements, start=2):
         where = f"{REQUIREMENTS_SHEET}!row {row}"
         values = (
@@ -344,21 +393,62 @@ def _requirements(sheet: Worksheet, evaluation: Evaluation) -> None:
             r.priority.value,
             "yes" if r.mandatory else "no",
         )
-        for column, value in enumerate(values, start=1):
-            cell = at(sheet, row, column)
-            looks.give(cell, "text", _wrapped)  # first: put_text may add a quote prefix
-            put_text(cell, value, where)
-        for column in (6, 7, 8):
-            looks.give(at(sheet, row, column), "input", _input)
+        texts = [
+            _text(sheet, looks, "text", _wrapped, value, row, column, where)
+            for column, value in enumerate(values, start=1)
+        ]
+        answers = answers or [Styled(None, looks.style(sheet, "input", _input))] * 3
+        yield [*texts, *answers]
+
+
+def _text(
+    sheet: WriteOnlyWorksheet,
+    looks: Looks,
+    key: str,
+    look: Callable[[Cell], None],
+    value: str,
+    row: int,
+    column: int,
+    where: str = "",
+) -> Styled | Cell:
+    """``value`` as literal text in the look ``key`` (``look``) at ``row``, ``column``: the
+    plain text itself, or a cell :func:`~crmselect.io.excel.xlsx.put_text` wrote (escapes,
+    ``quotePrefix``, the length check)."""
+    if type(value) is str and plain_text(value):
+        return Styled(value, looks.style(sheet, key, look))
+    cell = WriteOnlyCell(sheet)
+    cell.row, cell.column = row, column
+    looks.give(cell, key, look)  # first: put_text may add a quote prefix
+    put_text(cell, value, where)
+    _ = cell.style_id  # registered now, where the cell comes (see _requirement_rows)
+    return cell
+
+
+def _requirements(sheet: WriteOnlyWorksheet, evaluation: Evaluation) -> None:
+    """Stream the Requirements sheet: its settings (the compliance drop-down, widths, the
+    hidden id column, frozen panes, the filter, protection but for filtering), then its
+    rows (:func:`_requirement_rows`), each written as it is made."""
+    streamed: Any = sheet  # openpyxl gives it an ordinary sheet's settings; the stubs omit them
+    compliance = _list_validation("ComplianceLevels", "Compliance")
+    streamed.data_validations.append(compliance)
     last = len(evaluation.requirements) + 1
     compliance.add(f"F2:F{max(last, 2)}")
     for letter, width in zip("ABCDEFGH", (10, 24, 70, 9, 11, 34, 40, 30), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.column_dimensions["A"].hidden = True
-    sheet.freeze_panes = "C2"
-    sheet.auto_filter.ref = f"A1:H{max(last, 2)}"
-    protect(sheet)
-    sheet.protection.autoFilter = False
+        streamed.column_dimensions[letter].width = width
+    streamed.column_dimensions["A"].hidden = True
+    streamed.freeze_panes = "C2"
+    streamed.auto_filter.ref = f"A1:H{max(last, 2)}"
+    protect(streamed)
+    streamed.protection.autoFilter = False
+    declare_dimension(sheet, f"A1:H{last}")
+    stream(sheet)
+    for row in _requirement_rows(sheet, evaluation):
+        sheet.append(row)
+
+
+def _header(cell: Cell) -> None:
+    """The look of a header cell (:func:`~crmselect.io.excel.xlsx.header_row`)."""
+    cell.fill, cell.font = HEADER_FILL, HEADER_FONT
 
 
 def _wrapped(cell: Cell) -> None:
