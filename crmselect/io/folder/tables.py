@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,6 +29,7 @@ from crmselect.errors import CrmselectError, InputFileError, Problem
 from crmselect.io.excel.xlsx import csv_text
 from crmselect.io.files import read_regular_file
 from crmselect.model import DemoScore, Requirement, Response
+from crmselect.model.inputs import from_columns
 from crmselect.scales import ComplianceScale
 
 T = TypeVar("T")
@@ -76,6 +78,8 @@ def _column_cells(frame: pd.DataFrame, column: str, *, strip: bool) -> list[str]
     if not positions:
         return [""] * len(frame)
     values = frame.iloc[:, positions[-1]].tolist()
+    if set(map(type, values)) <= {str}:  # a CSV file's column: text only, at C speed
+        return list(map(str.strip, values)) if strip else values
     if strip:
         return [v.strip() if type(v) is str else _cell(v) for v in values]
     return [v if type(v) is str else _cell(v, strip=False) for v in values]
@@ -89,16 +93,21 @@ class _RowProblems(ValueError):
         self.whats = whats
 
 
+Build = Callable[[list[list[str]], list[str], list[Problem]], list[T]]
+"""Builds a table's objects from its cells (a list per column, in the order of the table's
+columns, as text) and each row's place (``responses.csv: row 2``), appending the problems of
+the rows it refuses to the list it is given, in row order."""
+
+
 def _rows(
     frame: pd.DataFrame,
     columns: Sequence[str],
     source: str,
-    make: Callable[[tuple[str, ...], str], T],
+    build: Build[T],
     found: list[Problem] | None = None,
 ) -> list[T]:
-    """Build one object per row, collecting every problem before raising — or, with
-    ``found``, appending them to it and returning the rows that could be read. ``make``
-    gets a row's cells in the order of ``columns``, as text, and where the row is.
+    """The objects ``build`` makes of the rows, every problem collected before raising —
+    or, with ``found``, appended to it and the rows that could be read returned.
 
     A missing required column stops the reading (no row can be read without it); unknown
     columns are reported together with the problems of the rows.
@@ -112,12 +121,20 @@ def _rows(
     if missing:
         raise InputFileError(f"Wrong columns in {name}", missing)
     problems = _unknown_columns(frame, columns, name)
-    built = _build_rows(frame, columns, source, make, problems)
+    cells = [_column_cells(frame, c, strip=c not in FREE_TEXT) for c in columns]
+    built = build(cells, _places(source, len(frame)), problems)
     if found is not None:
         found += problems
     elif problems:
         raise InputFileError(f"Cannot read {name}", problems)
     return built
+
+
+def _places(source: str, count: int) -> list[str]:
+    """Where each of ``count`` rows is, numbered from 2 as a spreadsheet shows them (the
+    header is row 1): ``responses.csv: row 2``, or ``row 2`` without a ``source``."""
+    prefix = f"{source}: row " if source else "row "
+    return [f"{prefix}{number}" for number in range(2, count + 2)]
 
 
 def _missing_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> list[Problem]:
@@ -136,25 +153,43 @@ def _unknown_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -
     ]
 
 
-def _build_rows(
-    frame: pd.DataFrame,
-    columns: tuple[str, ...],
-    source: str,
-    make: Callable[[tuple[str, ...], str], T],
+def _one_by_one(make: Callable[[tuple[str, ...], str], T]) -> Build[T]:
+    """The :data:`Build` that gives ``make`` each row (its cells in the order of the columns)
+    and where it is: the objects it returns are kept, and the problems of the rows it
+    refuses (raising) are appended, in row order."""
+
+    def build(cells: list[list[str]], places: list[str], problems: list[Problem]) -> list[T]:
+        built: list[T] = []
+        for where, row in zip(places, zip(*cells, strict=True), strict=True):
+            try:
+                built.append(make(row, where))
+            except (CrmselectError, ValueError) as exc:
+                problems += _refused(where, exc)
+        return built
+
+    return build
+
+
+def _readable(
+    cells: list[list[str]],
+    places: list[str],
     problems: list[Problem],
-) -> list[T]:
-    """The object ``make`` builds from each row (its cells as text, numbered from 2 as a
-    spreadsheet shows them); the problems of the rows it refuses are appended to
-    ``problems``, in row order."""
-    built: list[T] = []
-    cells = [_column_cells(frame, c, strip=c not in FREE_TEXT) for c in columns]
-    for number, row in enumerate(zip(*cells, strict=True), start=2):
-        where = f"{source}: row {number}" if source else f"row {number}"
-        try:
-            built.append(make(row, where))
-        except (CrmselectError, ValueError) as exc:
-            problems += _refused(where, exc)
-    return built
+    whats: Callable[[tuple[str, ...]], list[str]] | None,
+) -> tuple[list[list[str]], list[str]]:
+    """The cells and places of the rows in which ``whats`` finds nothing wrong; what it
+    finds in the others is appended to ``problems``, in row order. ``whats`` is ``None``
+    where no row can have a problem (as decided from the columns' distinct values): every
+    row is kept without looking at them one by one."""
+    if whats is None:
+        return cells, places
+    kept: list[int] = []
+    for i, row in enumerate(zip(*cells, strict=True)):
+        refused = whats(row)
+        if refused:
+            problems += [Problem(places[i], what) for what in refused]
+        else:
+            kept.append(i)
+    return [[column[i] for i in kept] for column in cells], [places[i] for i in kept]
 
 
 def _refused(where: str, exc: CrmselectError | ValueError) -> list[Problem]:
@@ -191,21 +226,38 @@ def responses_from_frame(
     row is reported at once: raised as :class:`~crmselect.errors.InputFileError`, or, with
     ``found``, appended to it (and the rows without problems returned).
     """
-    scale = scale or ComplianceScale()
+    return _rows(
+        frame, RESPONSE_COLUMNS, source, partial(_answers, scale or ComplianceScale()), found
+    )
 
-    def make(row: tuple[str, ...], where: str) -> Response:
-        vendor, requirement, compliance, comment, evidence = row
-        level = scale.parse(compliance) if compliance else None
-        if (compliance and level is None) or not (vendor and requirement):
-            whats = []
-            if compliance and level is None:
-                whats.append(
-                    f"compliance {compliance!r} is not on the scale; use one of: {scale.describe()}"
-                )
-            raise _RowProblems([*whats, *_empty(row, RESPONSE_COLUMNS, ("vendor", "requirement"))])
-        return Response(vendor, requirement, level, comment, evidence, origin=where)
 
-    return _rows(frame, RESPONSE_COLUMNS, source, make, found)
+def _answers(
+    scale: ComplianceScale, cells: list[list[str]], places: list[str], problems: list[Problem]
+) -> list[Response]:
+    """The :data:`Build` of :func:`responses_from_frame`. Each distinct compliance text is
+    parsed once (a table repeats a handful of answers thousands of times), and the rows are
+    looked at one by one only where a text is off the scale or a vendor or requirement cell
+    is empty; the answers are made column by column (:func:`~crmselect.model.inputs.from_columns`).
+    """
+    vendor, requirement, compliance, *_ = cells
+    levels = {text: scale.parse(text) for text in set(compliance) if text}
+    off = {text for text, level in levels.items() if level is None}
+    levels[""] = None
+
+    def whats(row: tuple[str, ...]) -> list[str]:
+        compliance = row[2]
+        found = (
+            [f"compliance {compliance!r} is not on the scale; use one of: {scale.describe()}"]
+            if compliance in off
+            else []
+        )
+        return found + _empty(row, RESPONSE_COLUMNS, ("vendor", "requirement"))
+
+    flagged = bool(off) or "" in vendor or "" in requirement
+    cells, places = _readable(cells, places, problems, whats if flagged else None)
+    vendor, requirement, compliance, comment, evidence = cells
+    keys = list(map(levels.__getitem__, compliance))
+    return from_columns(Response, (vendor, requirement, keys, comment, evidence, places))
 
 
 def _score(text: str) -> tuple[float | None, str]:
@@ -230,16 +282,29 @@ def demo_scores_from_frame(
     is an error naming the row. Every problem of every row is reported at once (``found``
     as in :func:`responses_from_frame`).
     """
+    return _rows(frame, DEMO_SCORE_COLUMNS, source, _demo_scores, found)
 
-    def make(row: tuple[str, ...], where: str) -> DemoScore:
-        evaluator, vendor, script, criterion, score, note = row
-        value, what = _score(score)
-        if what or not (evaluator and vendor and script and criterion):
-            whats = _empty(row, DEMO_SCORE_COLUMNS, ("evaluator", "vendor", "script", "criterion"))
-            raise _RowProblems([*whats, what] if what else whats)
-        return DemoScore(evaluator, vendor, script, criterion, value, note, origin=where)
 
-    return _rows(frame, DEMO_SCORE_COLUMNS, source, make, found)
+def _demo_scores(
+    cells: list[list[str]], places: list[str], problems: list[Problem]
+) -> list[DemoScore]:
+    """The :data:`Build` of :func:`demo_scores_from_frame`: each distinct score text read
+    once (:func:`_score`), the rows looked at one by one only where a text is not a number
+    or an id cell is empty, the scores made column by column."""
+    ids = ("evaluator", "vendor", "script", "criterion")
+    numbers = {text: _score(text) for text in set(cells[4])}
+
+    def whats(row: tuple[str, ...]) -> list[str]:
+        what = numbers[row[4]][1]
+        found = _empty(row, DEMO_SCORE_COLUMNS, ids)
+        return [*found, what] if what else found
+
+    flagged = any(what for _, what in numbers.values()) or any("" in c for c in cells[:4])
+    cells, places = _readable(cells, places, problems, whats if flagged else None)
+    evaluator, vendor, script, criterion, score, note = cells
+    value_of = {text: value for text, (value, _) in numbers.items()}
+    values = list(map(value_of.__getitem__, score))
+    return from_columns(DemoScore, (evaluator, vendor, script, criterion, values, note, places))
 
 
 def clarifications_from_frame(
@@ -261,7 +326,7 @@ def clarifications_from_frame(
             raise _RowProblems(whats)
         return Clarification(origin=where, **cells)
 
-    return _rows(frame, CLARIFICATION_COLUMNS, source, make, found)
+    return _rows(frame, CLARIFICATION_COLUMNS, source, _one_by_one(make), found)
 
 
 def _iso_time(text: str) -> bool:
@@ -282,7 +347,7 @@ def requirements_from_frame(frame: pd.DataFrame, source: str = "") -> list[Requi
             raise ValueError(f"mandatory {mandatory!r} must be yes or no")
         return Requirement(rid, text, criterion, priority or "should", flag in _TRUE, origin=where)
 
-    return _rows(frame, REQUIREMENT_COLUMNS, source, make)
+    return _rows(frame, REQUIREMENT_COLUMNS, source, _one_by_one(make))
 
 
 def responses_to_frame(responses: Sequence[Response]) -> pd.DataFrame:
