@@ -19,6 +19,7 @@ import io
 import math
 from collections.abc import Callable, Sequence
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
@@ -418,7 +419,8 @@ def _decoded(path: Path, data: bytes) -> str:
 def _check_shape(path: Path, text: str) -> None:
     """Refuse a header naming a column twice, rows longer than the header (the first
     :data:`SHOWN_ROWS` listed, the others counted) and more than :data:`MAX_CSV_ROWS` rows —
-    all of them at once, reading the rows one by one."""
+    all of them at once. The rows are read once, their lengths compared in C; only a file
+    with a row longer than the header is read again, row by row, to name them."""
     records = csv.reader(io.StringIO(text, newline=""))
     names = [name.strip() for name in next(records, [])]
     twice = sorted({name for name in names if name and names.count(name) > 1})
@@ -426,21 +428,35 @@ def _check_shape(path: Path, text: str) -> None:
     found = [
         Problem(f"{path}: row 1", f"column {_excerpt(name)!r} appears twice") for name in twice
     ]
+    longest = max(map(len, islice(records, MAX_CSV_ROWS)), default=0)
+    if next(records, None) is not None:
+        raise InputFileError(
+            f"{path} is too large",
+            [Problem(str(path), f"more than {MAX_CSV_ROWS:,} rows; split the table")],
+        )
+    if longest > len(names):
+        found += _long_rows(path, text, len(names))
+    if found:
+        headline = "names a column twice" if twice else "has rows longer than its header"
+        raise InputFileError(f"{path} {headline}", found)
+
+
+def _long_rows(path: Path, text: str, width: int) -> list[Problem]:
+    """The rows of ``text`` (a CSV file of at most :data:`MAX_CSV_ROWS` rows after its
+    header) with more than ``width`` cells: the first :data:`SHOWN_ROWS` named, the others
+    counted."""
+    records = csv.reader(io.StringIO(text, newline=""))
+    next(records, None)
+    found: list[Problem] = []
     long_rows = 0
-    number = 1
     for number, cells in enumerate(records, start=2):
-        if number > MAX_CSV_ROWS + 1:
-            raise InputFileError(
-                f"{path} is too large",
-                [Problem(str(path), f"more than {MAX_CSV_ROWS:,} rows; split the table")],
-            )
-        if len(cells) > len(names):
+        if len(cells) > width:
             long_rows += 1
             if long_rows <= SHOWN_ROWS:
                 found.append(
                     Problem(
                         f"{path}: row {number}",
-                        f"{len(cells)} cells, but the header has {len(names)} columns; a value "
+                        f"{len(cells)} cells, but the header has {width} columns; a value "
                         "would be shifted or lost — remove the extra cells or quote a value "
                         "holding a comma",
                     )
@@ -449,9 +465,7 @@ def _check_shape(path: Path, text: str) -> None:
         found.append(
             Problem(str(path), f"… and {long_rows - SHOWN_ROWS:,} more rows longer than the header")
         )
-    if found:
-        headline = "names a column twice" if twice else "has rows longer than its header"
-        raise InputFileError(f"{path} {headline}", found)
+    return found
 
 
 def read_csv(path: Path) -> pd.DataFrame:
