@@ -135,7 +135,7 @@ def _places(source: str, count: int) -> list[str]:
     """Where each of ``count`` rows is, numbered from 2 as a spreadsheet shows them (the
     header is row 1): ``responses.csv: row 2``, or ``row 2`` without a ``source``."""
     prefix = f"{source}: row " if source else "row "
-    return [f"{prefix}{number}" for number in range(2, count + 2)]
+    return list(map(prefix.__add__, map(str, range(2, count + 2))))
 
 
 def _missing_columns(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> list[Problem]:
@@ -492,6 +492,8 @@ def read_csv(path: Path) -> pd.DataFrame:
     except (csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise _unreadable(path, _excerpt(str(exc).strip())) from None
     frame.columns = pd.Index([csv_text(str(c)) for c in frame.columns])
+    if "'" not in text:
+        return frame  # no cell starts with an apostrophe
     for j in range(frame.shape[1]):
         column = frame.iloc[:, j]
         if "\n'" not in "\n" + "\n".join(column.tolist()):
