@@ -13,6 +13,7 @@ stripped. Reading is bounded (:func:`read_csv`): regular files only, at most
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -23,6 +24,8 @@ from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from crmselect.clarifications import Clarification
@@ -416,20 +419,33 @@ def _decoded(path: Path, data: bytes) -> str:
         ) from None
 
 
-def _check_shape(path: Path, text: str) -> None:
+def _check_shape(path: Path, text: str, data: bytes) -> None:
     """Refuse a header naming a column twice, rows longer than the header (the first
     :data:`SHOWN_ROWS` listed, the others counted) and more than :data:`MAX_CSV_ROWS` rows —
-    all of them at once. The rows are read once, their lengths compared in C; only a file
-    with a row longer than the header is read again, row by row, to name them."""
-    records = csv.reader(io.StringIO(text, newline=""))
+    all of them at once. ``data`` is ``text`` as UTF-8 (no byte-order mark).
+
+    The rows are counted and measured in numpy (:func:`_row_lengths`, the header read with
+    :mod:`csv`), or where that reading does not apply read once with :mod:`csv`, their
+    lengths compared in C; only a file with a row longer than the header is read again,
+    row by row, to name them."""
+    measured = _row_lengths(data)
+    header = text if measured is None else data[: measured[2]].decode()
+    records = csv.reader(io.StringIO(header, newline=""))
     names = [name.strip() for name in next(records, [])]
     twice = sorted({name for name in names if name and names.count(name) > 1})
     # pandas would rename the second one 'name.1' and keep both
     found = [
         Problem(f"{path}: row 1", f"column {_excerpt(name)!r} appears twice") for name in twice
     ]
-    longest = max(map(len, islice(records, MAX_CSV_ROWS)), default=0)
-    if next(records, None) is not None:
+    if measured is None or not names:  # a blank first line: the rows are counted by csv
+        records = csv.reader(io.StringIO(text, newline=""))
+        next(records, None)
+        longest = max(map(len, islice(records, MAX_CSV_ROWS)), default=0)
+        too_many = next(records, None) is not None
+    else:
+        rows, longest, _ = measured
+        too_many = rows > MAX_CSV_ROWS
+    if too_many:
         raise InputFileError(
             f"{path} is too large",
             [Problem(str(path), f"more than {MAX_CSV_ROWS:,} rows; split the table")],
@@ -439,6 +455,72 @@ def _check_shape(path: Path, text: str) -> None:
     if found:
         headline = "names a column twice" if twice else "has rows longer than its header"
         raise InputFileError(f"{path} {headline}", found)
+
+
+_COMMA, _QUOTE, _LF, _CR = 44, 34, 10, 13  # the bytes of ',', '"', '\n', '\r'
+
+
+def _row_lengths(data: bytes) -> tuple[int, int, int] | None:
+    """How many rows follow the header of the CSV text ``data`` (UTF-8), the most cells one
+    of them has, and where the header ends, as :func:`csv.reader` reads them — found in
+    numpy on the bytes (the quote, the comma and the line breaks are ASCII, never part of
+    another character). ``None`` where the text is not one this reading covers, and the
+    :mod:`csv` module reads it: a quote that opens other than at the start of a cell or
+    closes other than at its end (see :func:`_quoted_cells`), a quoted cell left open, a
+    NUL byte, or a cell that could pass :func:`csv.field_size_limit`.
+
+    Otherwise a comma or a line break is a separator outside the quoted cells; a row ends
+    at each line break (``\\r\\n`` is one) and has one cell more than it has commas — a
+    blank line, which has none, is counted as one cell: a header naming a column is not
+    shorter.
+    """
+    text = np.frombuffer(data, np.uint8)
+    quotes = np.flatnonzero(text == _QUOTE)
+    if b"\x00" in data or not _quoted_cells(text, quotes):
+        return None
+    separators = np.flatnonzero((text == _COMMA) | (text == _LF) | (text == _CR))
+    if len(quotes):  # keep the separators in no quoted cell
+        edge = len(separators) + 1
+        quoted = np.bincount(np.searchsorted(separators, quotes[0::2]), minlength=edge)
+        quoted -= np.bincount(np.searchsorted(separators, quotes[1::2]), minlength=edge)
+        separators = separators[np.cumsum(quoted[:-1]) == 0]
+    cells = np.diff(np.concatenate(([-1], separators, [len(text)])))
+    if int(cells.max()) - 1 > csv.field_size_limit():
+        return None
+    kind = text[separators]
+    after_cr = np.zeros(len(separators), np.bool_)
+    after_cr[1:] = (kind[:-1] == _CR) & (np.diff(separators) == 1)
+    is_break = (kind == _CR) | ((kind == _LF) & ~after_cr)
+    ends = (
+        [_line_end(data, int(b)) for b in separators[is_break][[0, -1]]] if is_break.any() else []
+    )
+    rows = int(is_break.sum()) + int((ends[-1] if ends else 0) < len(data))
+    commas = np.cumsum(kind == _COMMA)
+    per_row = np.diff(np.concatenate(([0], commas[is_break], commas[-1:])))[:rows]
+    return rows - 1, int(per_row[1:].max(initial=-1)) + 1, ends[0] if ends else len(data)
+
+
+def _line_end(data: bytes, position: int) -> int:
+    """Where the line break at ``position`` of ``data`` ends (``\\r\\n`` is one)."""
+    return position + (2 if data[position : position + 2] == b"\r\n" else 1)
+
+
+def _quoted_cells(text: npt.NDArray[np.uint8], quotes: npt.NDArray[np.intp]) -> bool:
+    """Whether every quote of ``text`` (at ``quotes``) opens a quoted cell at the start of a
+    cell — the start of the text, after a comma or a line break — and the next one closes
+    it at its end, before a comma, a line break or the end of the text; a quote in a
+    quoted cell is two, the second opening again where the first closed. :mod:`csv` reads
+    these as the numbers of quotes before each separator say (:func:`_row_lengths`)."""
+    if len(quotes) % 2:
+        return False
+    opening, closing = quotes[0::2], quotes[1::2]
+    edge = np.array([_COMMA, _LF, _CR, _QUOTE], np.uint8)
+    before = text[np.maximum(opening - 1, 0)]
+    after = text[np.minimum(closing + 1, len(text) - 1)]
+    return bool(
+        ((opening == 0) | np.isin(before, edge)).all()
+        and ((closing == len(text) - 1) | np.isin(after, edge)).all()
+    )
 
 
 def _long_rows(path: Path, text: str, width: int) -> list[Problem]:
@@ -483,11 +565,12 @@ def read_csv(path: Path) -> pd.DataFrame:
     before text a spreadsheet would run as a formula is taken off again
     (:func:`~crmselect.io.excel.xlsx.csv_text`), so a file crmselect wrote reads back as it was.
     """
-    text = _decoded(path, read_regular_file(path, MAX_CSV_BYTES))
+    data = read_regular_file(path, MAX_CSV_BYTES)
+    text = _decoded(path, data)
     if not text.strip(" \t\r\n"):
         raise EmptyCsvError(f"{path} is empty", [Problem(str(path), "the file is empty")])
     try:
-        _check_shape(path, text)
+        _check_shape(path, text, data.removeprefix(codecs.BOM_UTF8))
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
     except (csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise _unreadable(path, _excerpt(str(exc).strip())) from None

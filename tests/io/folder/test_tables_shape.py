@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmselect.errors import InputFileError, Problem
@@ -61,26 +61,72 @@ def _outcome(check: object, text: str) -> tuple[str, list[str]]:
     return "", []
 
 
-files = st.text(st.sampled_from(["a", "b", ",", '"', "\n", "\r", " ", "\x00"]), max_size=40)
+TOKENS = ["a", ",", '"', "\n", "\r", "\r\n", "é", '""', ',"', '",', " ", "\x00", "\u2028"]
+"""Pieces of CSV text: quotes where a cell starts and ends and elsewhere, every line break."""
+files = st.lists(st.sampled_from(TOKENS), max_size=30).map("".join)
 
 
-@given(files, st.integers(0, 4), st.integers(0, 3))
-def test_the_refusals_are_those_of_reading_row_by_row(text: str, most: int, shown: int) -> None:
+@settings(max_examples=1000)
+@given(files, st.integers(0, 4), st.integers(0, 3), st.sampled_from([131_072, 3, 1]))
+def test_the_refusals_are_those_of_reading_row_by_row(
+    text: str, most: int, shown: int, longest_cell: int
+) -> None:
+    """Also where a cell is longer than the csv module reads (a limit of 3 or 1 characters)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tables, "MAX_CSV_ROWS", most)
         patch.setattr(tables, "SHOWN_ROWS", shown)
-        checked = _outcome(lambda t: tables._check_shape(PATH, t), text)
-    assert checked == _outcome(lambda t: _one_by_one(PATH, t, most, shown), text)
+        limit = csv.field_size_limit(longest_cell)
+        try:
+            checked = _outcome(lambda t: tables._check_shape(PATH, t, t.encode()), text)
+            expected = _outcome(lambda t: _one_by_one(PATH, t, most, shown), text)
+        finally:
+            csv.field_size_limit(limit)
+    assert checked == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a,b\n"x,y",1\n"p""q",2,3\n',  # quoted commas and quotes: read in numpy
+        "a,b\r\n1,2\r\n\r\n3,4,5\r",  # \r\n and \r line breaks, a blank line
+        'a,b\n"x\n,y",1,2\n',  # a line break in a quoted cell
+    ],
+)
+def test_quoted_cells_and_line_breaks_are_read_in_numpy(text: str) -> None:
+    assert tables._row_lengths(text.encode()) is not None
+    checked = _outcome(lambda t: tables._check_shape(PATH, t, t.encode()), text)
+    assert checked == _outcome(lambda t: _one_by_one(PATH, t, 10, 10), text)
+    assert checked[0] == f"{PATH} has rows longer than its header"
+
+
+def test_a_cell_one_longer_than_the_csv_module_reads_is_left_to_it() -> None:
+    limit = csv.field_size_limit(1)
+    try:
+        assert _outcome(lambda t: tables._check_shape(PATH, t, t.encode()), "a\naa\n") == (
+            "csv.Error: field larger than field limit (1)",
+            [],
+        )
+        assert tables._row_lengths(b"a\na\n") == (1, 1, 2)
+    finally:
+        csv.field_size_limit(limit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['a\na",,"', 'a,b\nx"y,1\n', 'a,b\n"x"y,1\n', 'a,b\n"open,1\n', "a,b\n1,\x00\n"],
+)
+def test_other_quotes_and_nul_bytes_are_left_to_the_csv_module(text: str) -> None:
+    assert tables._row_lengths(text.encode()) is None
 
 
 def test_too_many_rows_come_before_the_long_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tables, "MAX_CSV_ROWS", 3)
     text = "a,a\n1,2,3\n4\n5\n6\n"
-    assert _outcome(lambda t: tables._check_shape(PATH, t), text) == (
+    assert _outcome(lambda t: tables._check_shape(PATH, t, t.encode()), text) == (
         f"{PATH} is too large",
         [f"{PATH}: more than 3 rows; split the table"],
     )
-    assert _outcome(lambda t: tables._check_shape(PATH, t), text[:-2]) == (
+    assert _outcome(lambda t: tables._check_shape(PATH, t, t.encode()), text[:-2]) == (
         f"{PATH} names a column twice",
         [
             f"{PATH}: row 1: column 'a' appears twice",
