@@ -85,8 +85,13 @@ def _in_process(checkout: Path, folder: Path, repeat: int) -> dict[str, object]:
         "import json, sys; from pathlib import Path; import bench_load; "
         f"print(json.dumps(bench_load.measure(Path({str(folder)!r}), {repeat})))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+    out = subprocess.run(  # run in the checkout: the current folder comes first on the path
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=checkout,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 

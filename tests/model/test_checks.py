@@ -26,6 +26,7 @@ from crmselect.model import (
 from crmselect.model.checks import (
     _demo_score_rows,
     _demo_scores_fine,
+    _distinct,
     _response_rows,
     _responses_fine,
 )
@@ -68,7 +69,8 @@ def test_a_repeated_moderation_is_one_rule_for_the_evaluation_and_the_meeting() 
 
 # -- the column checks decide what the row-by-row checks would find ------------------------
 
-IDS = st.sampled_from(["x", "y", "z", "R1", "R2", "e1", "e2", "D1", "D2", "a", "b", "c"])
+ID_VALUES = ["x", "y", "z", "R1", "R2", "e1", "e2", "D1", "D2", "a", "b", "c"]
+IDS = st.sampled_from(ID_VALUES)
 """Ids, known and unknown, for the vendors, requirements, evaluators, scripts, criteria."""
 SCRIPTS = {"D1": DemoScript("D1", "one", ["a", "b"]), "D2": DemoScript("D2", "two", ["b"])}
 INDEX = EvaluationIndex(
@@ -124,3 +126,22 @@ def test_property_the_demo_score_columns_pass_exactly_when_no_row_has_a_problem(
 ) -> None:
     tender = SimpleNamespace(demo_scores=tuple(demo_scores), demo_scale=DemoScale())
     assert _demo_scores_fine(tender, INDEX) == (not _demo_score_rows(tender, INDEX))  # type: ignore[arg-type]
+
+
+class _Many(frozenset[str]):
+    """A set of values that claims more members than 63-bit codes can number."""
+
+    def __len__(self) -> int:
+        return 2**32
+
+
+@settings(max_examples=100)
+@given(st.lists(st.tuples(IDS, IDS, IDS), max_size=8), st.booleans())
+def test_property_rows_are_distinct_exactly_when_their_tuples_are(
+    rows: list[tuple[str, str, str]], many: bool
+) -> None:
+    """Coded as integers — or, where the codes would not fit (three columns of 2**32
+    values), as tuples — the rows are found distinct exactly when no two tuples are equal."""
+    known = (_Many if many else frozenset)(ID_VALUES)
+    columns = [([row[i] for row in rows], known) for i in range(3)]
+    assert _distinct(columns) == (len(set(rows)) == len(rows))

@@ -59,6 +59,8 @@ FAST_LOADER: Loader | None = yaml.CSafeLoader if yaml.__with_libyaml__ else None
 """libyaml's safe loader when PyYAML has it (``None`` otherwise): used first."""
 
 _SCALARS = (str, int, float, bool, type(None), datetime.date, bytes)
+_STR = "tag:yaml.org,2002:str"
+_CONSTRUCT_STR = yaml.constructor.SafeConstructor.construct_yaml_str
 _SHOWN = 40
 
 
@@ -182,6 +184,9 @@ class _Composer:
         self.root: YNode | None = None
         self.problems: list[Problem] = []
         self.loader: Any = loader(text)  # the stubs do not type resolve()
+        self.text_as_written = loader.yaml_constructors.get(_STR) is _CONSTRUCT_STR
+        """Whether a ``!!str`` scalar is its text as written, as the safe loaders make it
+        (:meth:`_construct` then skips the constructor's bookkeeping per scalar)."""
 
     def compose(self) -> YNode:
         try:
@@ -317,6 +322,8 @@ class _Composer:
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR and self.text_as_written:
+            return event.value, ""
         mark: Any = event.start_mark
         node = yaml.ScalarNode(tag, event.value, mark, mark, event.style)
         try:
