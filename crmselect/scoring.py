@@ -40,7 +40,6 @@ Nothing is dropped silently: every missing answer and missing demo score is list
 
 from __future__ import annotations
 
-import itertools
 import weakref
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -220,7 +219,9 @@ def rfp_criterion_scores(evaluation: Evaluation, answers: pd.DataFrame) -> pd.Da
     p = layout.priority[layout.order]
     a = answers.to_numpy(dtype=float)[:, layout.order]  # the requirements sorted by leaf
     answered = ~np.isnan(a)
-    numerator = layout.sums(np.where(answered, a, 0.0) * p)
+    a[~answered] = 0.0  # in place (a is a copy): a missing answer adds nothing
+    a *= p
+    numerator = layout.sums(a)
     if evaluation.policy.missing is MissingPolicy.ZERO:
         denominator = np.broadcast_to(layout.leaf_weight, numerator.shape)
     else:
@@ -257,6 +258,8 @@ class _Layout:
     """``Σ_{r∈c} p_r`` per leaf (0 for a leaf without requirements)."""
     shares: npt.NDArray[np.float64]
     """The demo share ``s_c`` of each leaf (:func:`demo_share`)."""
+    weights: pd.Series
+    """The global leaf weights ``w`` of formula 6 (copied into every result)."""
 
     def sums(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Rows × leaves: the sums of ``values`` (rows × requirements in :attr:`order`)
@@ -307,9 +310,10 @@ def _layout(evaluation: Evaluation) -> _Layout:
             present=present,
             leaf_weight=np.zeros(len(leaves)),
             shares=_shares(evaluation),
+            weights=global_weights(evaluation.criteria),
         )
         found.leaf_weight[:] = found.sums(p[order][np.newaxis, :])[0]
-        for array in attrs.astuple(found, recurse=False)[2:]:
+        for array in attrs.astuple(found, recurse=False)[2:-1]:
             array.flags.writeable = False  # shared by every later score of the evaluation
         _LAYOUTS[evaluation] = found
     return found
@@ -554,38 +558,37 @@ def _scored_bids(
 
 def missing_items(evaluation: Evaluation) -> pd.DataFrame:
     """Every missing RFP answer and demo score, with how scoring treated it."""
-    rows = _missing_answers(evaluation) + _missing_demo_scores(evaluation)
-    rows += _missing_prices(evaluation)
-    return pd.DataFrame(rows, columns=MISSING_COLUMNS)
+    others = _missing_demo_scores(evaluation) + _missing_prices(evaluation)
+    columns = [
+        np.concatenate([answers, _objects([row[k] for row in others])])
+        for k, answers in enumerate(_missing_answers(evaluation))
+    ]
+    return pd.DataFrame(dict(zip(MISSING_COLUMNS, columns, strict=True)))
 
 
 _MissingRow = tuple[str, str, str, str, str]
 """One row of :data:`MISSING_COLUMNS`: vendor, kind, item, criterion, treatment."""
 
 
-def _missing_answers(evaluation: Evaluation) -> list[_MissingRow]:
-    """The missing RFP answers: a knock-out for a mandatory requirement, else scored 0 or
-    left out of the criterion mean by the missing policy (formulas 2 and 3)."""
+def _missing_answers(evaluation: Evaluation) -> list[npt.NDArray[np.object_]]:
+    """The missing RFP answers, as the columns :data:`MISSING_COLUMNS` (object arrays of
+    the ids and texts): a knock-out for a mandatory requirement, else scored 0 or left out
+    of the criterion mean by the missing policy (formulas 2 and 3)."""
     if evaluation.policy.missing is MissingPolicy.ZERO:
         optional = "scored 0"
     else:
         optional = "left out of the criterion mean"
     coded = evaluation.coded_answers
-    v, r = np.nonzero(~coded.answered)  # by vendor, then requirement
-    if not v.size:
-        return []
+    flat = np.flatnonzero(coded.level == NO_ANSWER)  # by vendor, then requirement
+    v, r = np.divmod(flat, coded.level.shape[1])
     layout = _layout(evaluation)
-    treatment = np.where(coded.mandatory[r], "knock-out (mandatory)", optional).astype(object)
-    return list(
-        zip(
-            _objects(evaluation.vendor_ids)[v],
-            itertools.repeat("rfp answer"),
-            layout.requirement_ids[r],
-            layout.requirement_criteria[r],
-            treatment,
-            strict=False,  # the repeated kind is endless
-        )
-    )
+    return [
+        _objects(evaluation.vendor_ids)[v],
+        np.full(flat.size, "rfp answer", dtype=object),
+        layout.requirement_ids[r],
+        layout.requirement_criteria[r],
+        np.where(coded.mandatory[r], "knock-out (mandatory)", optional).astype(object),
+    ]
 
 
 def _objects(values: Sequence[str]) -> npt.NDArray[np.object_]:
@@ -797,7 +800,7 @@ def score(evaluation: Evaluation, *, eliminated: Mapping[str, str] | None = None
     prices = price_table(evaluation, out)
     if prices is not None and evaluation.price is not None:
         matrix[evaluation.price.criterion] = prices["score"]
-    weights = global_weights(evaluation.criteria)
+    weights = _layout(evaluation).weights.copy()
     totals = (matrix @ weights).rename("total")
     eligible = pd.Series({v: v not in out for v in evaluation.vendor_ids})
     return ScoreResult(

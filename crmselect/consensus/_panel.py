@@ -220,13 +220,22 @@ class Panel:
         return self.scale.maximum - self.scale.minimum
 
     def values(self) -> FloatArray:
-        """The evaluators × items array of scores (NaN = missing)."""
-        return (
+        """The evaluators × items array of scores (NaN = missing); a copy of :attr:`grid`
+        the caller may change."""
+        return self.grid.copy()
+
+    @functools.cached_property
+    def grid(self) -> FloatArray:
+        """The evaluators × items array of scores (NaN = missing), built once and read-only
+        (:meth:`values` is a copy to change)."""
+        grid = (
             self.scores["score"]
             .to_numpy(dtype=float)
             .reshape(len(self.items), len(self.evaluators))
             .T.copy()
         )
+        grid.flags.writeable = False
+        return grid
 
     def wide(self) -> pd.DataFrame:
         """Evaluators × items (columns a ``vendor, script, criterion`` MultiIndex)."""

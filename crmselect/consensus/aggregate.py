@@ -279,13 +279,15 @@ def combine(
     """
     given = ~np.isnan(values)
     count = given.sum(axis=-2)
-    incomplete = (~given).any(axis=-2)
     if missing == "scale_minimum":
         values = np.where(given, values, minimum)
+        given = np.ones_like(given)  # every score counts now (``count`` is of those given)
     x = np.swapaxes(values, -1, -2)
     w = np.swapaxes(weights, -1, -2)
-    if method == "mean":
-        active = ~np.isnan(x)
+    if method == "mean" and (weights == 1.0).all():
+        result = _plain_mean(values, given)
+    elif method == "mean":
+        active = np.swapaxes(given, -1, -2)
         wa = np.where(active, w, 0.0)
         den = wa.sum(axis=-1)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -296,9 +298,19 @@ def combine(
     else:
         result = _trimmed_mean(x, trim)
     result = np.where(count >= min_evaluators, result, np.nan)
-    if missing == "complete":
-        result = np.where(incomplete, np.nan, result)
+    if missing == "complete":  # an item any evaluator left out has no panel score
+        result = np.where(count < values.shape[-2], np.nan, result)
     return np.asarray(result, dtype=float)
+
+
+def _plain_mean(values: FloatArray, given: npt.NDArray[np.bool_]) -> FloatArray:
+    """:func:`combine`'s weighted mean ``Σ w·x / Σ w`` over the scores given, when every
+    weight is 1: the same sums (``x · 1 = x``, added evaluator after evaluator in the same
+    order, as numpy reduces over the evaluators' axis), without the weight products."""
+    count = given.sum(axis=-2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(given, values, 0.0).sum(axis=-2) / count
+    return np.where(count > 0, mean, np.nan)
 
 
 def combine_draws(
@@ -645,12 +657,13 @@ def aggregate_scores(
     """
     check_settings(method, trim, normalise, missing, min_evaluators)
     panel = as_panel(source, scale)
-    table, raw, adjusted, score = _aggregated(
-        panel, method, trim, weights, normalise, missing, min_evaluators
+    table = evaluator_weights(panel, weights)
+    raw, adjusted, score = _aggregated(
+        panel, method, trim, table.to_numpy(dtype=float), normalise, missing, min_evaluators
     )
     items = _item_table(panel, raw, score, missing, min_evaluators)
     adjusted_frame = pd.DataFrame(
-        adjusted, index=pd.Index(panel.evaluators, name="evaluator"), columns=panel.items
+        adjusted.copy(), index=pd.Index(panel.evaluators, name="evaluator"), columns=panel.items
     )
     return PanelAggregate(
         panel=panel,
@@ -682,29 +695,35 @@ def panel_item_scores(
     the scores and the list of those missing — what scoring takes from the panel."""
     check_settings(method, trim, normalise, missing, min_evaluators)
     panel = as_panel(source, scale)
-    return panel, _aggregated(panel, method, trim, weights, normalise, missing, min_evaluators)[3]
+    by_criterion = (
+        np.ones((len(panel.evaluators), len(panel.criteria)))
+        if weights is None
+        else evaluator_weights(panel, weights).to_numpy(dtype=float)
+    )
+    return panel, _aggregated(
+        panel, method, trim, by_criterion, normalise, missing, min_evaluators
+    )[2]
 
 
 def _aggregated(
     panel: Panel,
     method: AggregateMethod,
     trim: float,
-    weights: EvaluatorWeights | None,
+    by_criterion: FloatArray,
     normalise: Normalisation | None,
     missing: MissingScores,
     min_evaluators: int,
-) -> tuple[pd.DataFrame, FloatArray, FloatArray, FloatArray]:
-    """The evaluator weight table, the raw and the (normalised) aggregated evaluators ×
-    items scores, and the panel score per item (:func:`combine`); the settings are
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The raw and the (normalised) aggregated evaluators × items scores (read-only), and
+    the panel score per item (:func:`combine`), with the evaluators × criteria weights
+    ``by_criterion`` (:func:`evaluator_weights`, in the panel's order); the settings are
     checked (:func:`check_settings`)."""
-    table = evaluator_weights(panel, weights)
-    by_criterion = table.to_numpy(dtype=float)
     if method == "trimmed" and not (by_criterion.max(axis=0) == by_criterion.min(axis=0)).all():
         raise ValidationError(
             "Invalid aggregation settings",
             [Problem("weights", "the trimmed mean takes no evaluator weights; use mean or median")],
         )
-    raw = panel.values()
+    raw = panel.grid
     adjusted = raw if normalise is None else normalise_scores(raw, normalise, panel.scale)
     w = by_criterion[:, panel.item_criteria]
     score = combine(
@@ -716,7 +735,7 @@ def _aggregated(
         panel.scale.minimum,
         min_evaluators=min_evaluators,
     )[0]
-    return table, raw, adjusted, score
+    return raw, adjusted, score
 
 
 def _item_table(

@@ -23,7 +23,7 @@ from crmselect.consensus import (
     panel_item_scores,
 )
 from crmselect.consensus._panel import _grid
-from crmselect.consensus.aggregate import combine_draws, criterion_means
+from crmselect.consensus.aggregate import combine, combine_draws, criterion_means
 
 METHODS = ("mean", "median", "trimmed")
 POLICIES = ("available", "complete", "scale_minimum")
@@ -276,3 +276,31 @@ def test_the_item_scores_scoring_takes_are_the_aggregates_scores(
     same_panel, items = panel_item_scores(panel, **settings_)  # type: ignore[arg-type]
     assert same_panel is panel
     np.testing.assert_array_equal(items, full.scores.to_numpy(dtype=float))
+
+
+@settings(max_examples=80, deadline=None)
+@given(panels(), st.sampled_from(POLICIES), st.integers(1, 3))
+def test_the_plain_mean_is_the_weighted_mean_bit_for_bit(
+    panel: Panel, missing: str, least: int
+) -> None:
+    """With every weight 1 the kernel skips the weight products (``_plain_mean``); with
+    every weight 2 it takes the weighted path, whose products and sums are exactly twice
+    the plain ones (a power of two scales without rounding): the two agree to the bit."""
+    values = panel.values()[None]
+    ones = np.ones_like(values)
+    plain = combine(values, ones, "mean", 0.2, missing, 0.0, min_evaluators=least)  # type: ignore[arg-type]
+    weighted = combine(values, 2 * ones, "mean", 0.2, missing, 0.0, min_evaluators=least)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(plain, weighted)
+
+
+def test_the_plain_mean_adds_forty_evaluators_as_the_weighted_mean_does() -> None:
+    """As above with 40 evaluators × 500 items (past the 8 terms where numpy's pairwise
+    summation would start to differ from adding one evaluator after the other)."""
+    rng = np.random.default_rng(21)
+    values = rng.integers(0, 11, size=(1, 40, 500)) / 2 + rng.random((1, 40, 500)) / 7
+    values[rng.random(values.shape) < 0.2] = np.nan
+    ones = np.ones_like(values)
+    for missing in POLICIES:
+        plain = combine(values, ones, "mean", 0.2, missing, 0.0)  # type: ignore[arg-type]
+        weighted = combine(values, 2 * ones, "mean", 0.2, missing, 0.0)  # type: ignore[arg-type]
+        np.testing.assert_array_equal(plain, weighted)
