@@ -127,3 +127,30 @@ def test_the_baseline_gives_score_totals(bench: ModuleType, missing: str) -> Non
     totals = bench.baseline_totals(bench.extract(evaluation))
     expected = crmselect.score(evaluation).totals.reindex(evaluation.vendor_ids).to_numpy()
     assert totals == pytest.approx(expected, abs=1e-12)
+
+
+def test_the_baseline_ratio_is_judged_from_the_arrays_and_only_at_the_upper_end(
+    bench: ModuleType,
+) -> None:
+    found = {
+        "equal": True,
+        "ratio": 60.0,
+        "ratio_cpu": 59.0,
+        "ratio_warm": 2.5,
+        "ratio_warm_cpu": 2.4,
+        "baseline_min": 0.002,
+        "extraction": 0.3,
+        "max_difference": 0.0,
+    }
+    upper = bench.baseline_line(found, True)
+    assert upper.startswith("score / bare numpy baseline = 2.5× from its arrays")
+    assert "target ≤ 3×: met" in upper
+    assert "60.0× (CPU 59.0×) on a fresh Evaluation" in upper
+    assert "MISSED" in bench.baseline_line({**found, "ratio_warm": 3.5}, True)
+    typical = bench.baseline_line({**found, "ratio_warm": 19.0}, False)
+    assert "indicative, judged at the upper end" in typical
+    assert "MISSED" not in typical
+    # a cold score too slow to repeat is judged on itself
+    cold = bench.baseline_line({**found, "ratio_warm": None}, True)
+    assert cold.startswith("score / bare numpy baseline = 60.0× (CPU 59.0×) on a fresh")
+    assert "MISSED" in cold
