@@ -41,7 +41,7 @@ Nothing is dropped silently: every missing answer and missing demo score is list
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -57,6 +57,7 @@ from crmselect.consensus import (
     apply_moderation,
     panel_item_scores,
 )
+from crmselect.consensus._panel import object_array
 from crmselect.consensus.aggregate import matrix_frame
 from crmselect.display import html_table
 from crmselect.errors import ImportProblem, Problem, ValidationError
@@ -302,8 +303,8 @@ def _layout(evaluation: Evaluation) -> _Layout:
         found = _Layout(
             leaves=pd.Index(leaves, name="criterion"),
             requirements=pd.Index([r.id for r in evaluation.requirements], name="requirement"),
-            requirement_ids=_objects([r.id for r in evaluation.requirements]),
-            requirement_criteria=_objects([r.criterion for r in evaluation.requirements]),
+            requirement_ids=object_array([r.id for r in evaluation.requirements]),
+            requirement_criteria=object_array([r.criterion for r in evaluation.requirements]),
             priority=p,
             order=order,
             starts=(np.cumsum(counts) - counts)[present],
@@ -560,7 +561,7 @@ def missing_items(evaluation: Evaluation) -> pd.DataFrame:
     """Every missing RFP answer and demo score, with how scoring treated it."""
     others = _missing_demo_scores(evaluation) + _missing_prices(evaluation)
     columns = [
-        np.concatenate([answers, _objects([row[k] for row in others])])
+        np.concatenate([answers, object_array([row[k] for row in others])])
         for k, answers in enumerate(_missing_answers(evaluation))
     ]
     return pd.DataFrame(dict(zip(MISSING_COLUMNS, columns, strict=True)))
@@ -583,19 +584,12 @@ def _missing_answers(evaluation: Evaluation) -> list[npt.NDArray[np.object_]]:
     v, r = np.divmod(flat, coded.level.shape[1])
     layout = _layout(evaluation)
     return [
-        _objects(evaluation.vendor_ids)[v],
+        object_array(evaluation.vendor_ids)[v],
         np.full(flat.size, "rfp answer", dtype=object),
         layout.requirement_ids[r],
         layout.requirement_criteria[r],
         np.where(coded.mandatory[r], "knock-out (mandatory)", optional).astype(object),
     ]
-
-
-def _objects(values: Sequence[str]) -> npt.NDArray[np.object_]:
-    """``values`` as a 1-D object array (its items the same Python strings)."""
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
 
 
 _DEMO_METHOD_NAMES = {"mean": "mean", "median": "median", "trimmed": "trimmed mean"}

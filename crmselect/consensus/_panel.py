@@ -158,9 +158,9 @@ class Panel:
                 [Problem("demo scores", "no evaluator gave any score; there is no panel")],
             )
         m = len(evaluators)
-        columns: dict[str, object] = {"evaluator": np.tile(_objects(evaluators), len(keys))}
+        columns: dict[str, object] = {"evaluator": np.tile(object_array(evaluators), len(keys))}
         for level, ids in zip(ITEM_LEVELS, zip(*keys, strict=True), strict=True):
-            columns[level] = np.repeat(_objects(ids), m)
+            columns[level] = np.repeat(object_array(ids), m)
         columns["score"] = grid.T.ravel()
         frame = pd.DataFrame(columns, columns=list(PANEL_COLUMNS))
         items = pd.MultiIndex.from_tuples(list(keys), names=list(ITEM_LEVELS))
@@ -272,7 +272,7 @@ class Panel:
         bits, inverse = np.unique(values.view(np.int64), return_inverse=True)
         distinct = bits.view(np.float64)
         text = np.where(np.isnan(distinct), "", distinct.astype(str)).astype(object) + os.linesep
-        rows = zip(evaluator * n, np.repeat(_objects(item), m), text[inverse], strict=True)
+        rows = zip(evaluator * n, np.repeat(object_array(item), m), text[inverse], strict=True)
         header = ",".join(_csv_fields(PANEL_COLUMNS)) + os.linesep
         return header + "".join(map("".join, rows))
 
@@ -305,7 +305,7 @@ _FROM_EVALUATION: weakref.WeakKeyDictionary[Evaluation, Panel] = weakref.WeakKey
 """The panel of each living evaluation (an Evaluation is frozen and hashed by identity)."""
 
 
-def _objects(values: Iterable[str]) -> npt.NDArray[np.object_]:
+def object_array(values: Iterable[str]) -> npt.NDArray[np.object_]:
     """``values`` as a 1-D object array (text ids stay Python strings, as pandas keeps them)."""
     items = list(values)
     out = np.empty(len(items), dtype=object)
