@@ -580,7 +580,7 @@ def _missing_answers(evaluation: Evaluation) -> list[npt.NDArray[np.object_]]:
     else:
         optional = "left out of the criterion mean"
     coded = evaluation.coded_answers
-    flat = np.flatnonzero(coded.level == NO_ANSWER)  # by vendor, then requirement
+    flat = np.flatnonzero(~coded.answered)  # by vendor, then requirement
     v, r = np.divmod(flat, coded.level.shape[1])
     layout = _layout(evaluation)
     return [
